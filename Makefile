@@ -1,0 +1,144 @@
+# ornd-lite — top-level build.
+#
+#   make            library, host tool and json-check in build/host/
+#   make demo       local identity server + `ornd token` + the header it prints
+#   make test       everything that checks the project (see tests/README.md)
+#   make lint       cppcheck and clang-tidy over src/ and port/
+#   make clean      remove build/ (keeps the downloaded mbedTLS tarball)
+#
+# mbedTLS 3.6 LTS is pinned in scripts/fetch-mbedtls.sh; it is fetched and
+# built on first use unless MBEDTLS_DIR points at a copy of its sources.
+
+CC      ?= cc
+AR      ?= ar
+PYTHON  ?= python3
+BUILD   := build
+HOST    := $(BUILD)/host
+
+MBEDTLS_VERSION := 3.6.6
+MBEDTLS_DIR     ?= $(BUILD)/deps/mbedtls-$(MBEDTLS_VERSION)
+MBEDTLS_STAMP   := $(MBEDTLS_DIR)/include/mbedtls/build_info.h
+MBEDTLS_CONFIG  := boards/host/mbedtls_config.h
+
+# The host tool holds the system CA bundle (~150 roots) in the TLS pool.
+HOST_DEFS := -DORND_CONFIG_TLS_POOL_SIZE='(1024u*1024u)' \
+             -DMBEDTLS_CONFIG_FILE='"$(abspath $(MBEDTLS_CONFIG))"'
+
+WARN      := -Wall -Wextra -Werror
+SRC_WARN  := $(WARN) -Wconversion -Wsign-conversion -Wshadow -Wstrict-prototypes \
+             -Wmissing-prototypes -Wcast-qual -Wformat=2 -Wundef
+CFLAGS    ?= -O2 -g
+BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(CFLAGS) -Iinclude -isystem $(MBEDTLS_DIR)/include $(HOST_DEFS)
+
+LIB_SRCS   := $(wildcard src/*.c)
+PORT_SRCS  := $(wildcard port/posix/*.c)
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
+
+LIB_OBJS   := $(patsubst %.c,$(HOST)/obj/%.o,$(LIB_SRCS) $(PORT_SRCS))
+LIBORND    := $(HOST)/libornd.a
+LIBMBEDTLS := $(HOST)/mbedtls/libmbedtls.a
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(HOST)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all demo test unit lint bench clean distclean mbedtls
+all: $(LIBORND) $(HOST)/ornd $(HOST)/json-check
+
+# ---- mbedTLS -------------------------------------------------------------
+$(MBEDTLS_STAMP):
+	sh scripts/fetch-mbedtls.sh $(MBEDTLS_DIR)
+
+$(LIBMBEDTLS): $(MBEDTLS_STAMP) $(MBEDTLS_CONFIG) mk/mbedtls.mk
+	$(MAKE) --no-print-directory -f mk/mbedtls.mk MBEDTLS_DIR=$(MBEDTLS_DIR) \
+	    MBEDTLS_CONFIG=$(MBEDTLS_CONFIG) OUT=$(HOST)/mbedtls CC="$(CC)" AR="$(AR)" \
+	    CFLAGS="-std=c99 -O2 -g"
+mbedtls: $(LIBMBEDTLS)
+
+# ---- library ---------------------------------------------------------------
+$(HOST)/obj/src/%.o: src/%.c $(MBEDTLS_STAMP) | $(HOST)/obj/src
+	$(CC) $(BASE_CFLAGS) $(SRC_WARN) -MMD -MP -c $< -o $@
+$(HOST)/obj/port/posix/%.o: port/posix/%.c $(MBEDTLS_STAMP) | $(HOST)/obj/port/posix
+	$(CC) $(BASE_CFLAGS) $(SRC_WARN) -Iport/posix -MMD -MP -c $< -o $@
+
+$(LIBORND): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# ---- host programs ---------------------------------------------------------
+HOST_LIBS := $(LIBORND) $(LIBMBEDTLS)
+$(HOST)/ornd: boards/host/ornd.c $(HOST_LIBS)
+	$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $< $(HOST_LIBS) -o $@
+$(HOST)/json-check: boards/host/json_check.c $(LIBORND)
+	$(CC) $(BASE_CFLAGS) $(WARN) $< $(LIBORND) -o $@
+
+# ---- unit tests (cmocka) ---------------------------------------------------
+$(HOST)/tests/%: tests/unit/%.c $(HOST_LIBS) $(wildcard tests/unit/*.h) | $(HOST)/tests
+	$(CC) $(BASE_CFLAGS) $(WARN) -Isrc -Iport/posix -Itests/unit $< $(HOST_LIBS) -lcmocka -o $@
+
+# test_client drives the client through its test seam (src/test_hooks.h):
+# it compiles its own copy of src/client.c with -DORND_TEST_HOOKS.
+HOOKED_SRC := src/client.c
+$(HOST)/tests/test_client: tests/unit/test_client.c $(HOOKED_SRC) $(HOST_LIBS) | $(HOST)/tests
+	$(CC) $(BASE_CFLAGS) $(WARN) -DORND_TEST_HOOKS -Isrc -Iport/posix $< $(HOOKED_SRC) \
+	    $(HOST_LIBS) -lcmocka -o $@
+
+unit: $(UNIT_BINS)
+
+# Sanitizer build of the library and unit tests (ASan + UBSan, gcc).
+SAN       := $(BUILD)/san
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_OBJS  := $(patsubst %.c,$(SAN)/obj/%.o,$(LIB_SRCS) $(PORT_SRCS))
+SAN_BINS  := $(patsubst tests/unit/%.c,$(SAN)/tests/%,$(UNIT_SRCS))
+$(SAN)/obj/%.o: %.c $(MBEDTLS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(SRC_WARN) -Iport/posix -c $< -o $@
+$(SAN)/libornd.a: $(SAN_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+$(SAN)/tests/%: tests/unit/%.c $(SAN)/libornd.a $(LIBMBEDTLS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) -Isrc -Iport/posix -Itests/unit $< \
+	    $(SAN)/libornd.a $(LIBMBEDTLS) -lcmocka -o $@
+$(SAN)/tests/test_client: tests/unit/test_client.c $(HOOKED_SRC) $(SAN)/libornd.a $(LIBMBEDTLS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) -DORND_TEST_HOOKS -Isrc -Iport/posix $< \
+	    $(HOOKED_SRC) $(SAN)/libornd.a $(LIBMBEDTLS) -lcmocka -o $@
+$(SAN)/json-check: boards/host/json_check.c $(SAN)/libornd.a
+	$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) $< $(SAN)/libornd.a -o $@
+san: $(SAN_BINS) $(SAN)/json-check
+
+# libFuzzer targets (clang). Each links only the sans-I/O core.
+FUZZ      := $(BUILD)/fuzz
+FUZZ_CC   ?= clang
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_CORE := $(filter-out src/tls.c src/client.c,$(LIB_SRCS))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(FUZZ_SRCS))
+$(FUZZ)/%: tests/fuzz/%.c $(FUZZ_CORE) $(MBEDTLS_STAMP)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=c11 $(FUZZ_FLAGS) -Iinclude -Isrc -I$(MBEDTLS_DIR)/include $(HOST_DEFS) \
+	    $< $(FUZZ_CORE) -o $@
+fuzz: $(FUZZ_BINS)
+
+# ---- checks ----------------------------------------------------------------
+test: all unit san fuzz
+	@sh tests/run-all.sh
+
+demo: all
+	@sh tests/demo.sh
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+	    --std=c11 --inline-suppr -Iinclude -Iport/posix -D__GNUC__ $(HOST_DEFS) src port
+	clang-tidy --quiet $(LIB_SRCS) $(PORT_SRCS) -- $(BASE_CFLAGS) -Iport/posix
+
+bench: all
+	@echo "make bench: see issue tracker; not yet implemented" >&2; exit 1
+
+clean:
+	rm -rf $(HOST) $(SAN) $(FUZZ) $(BUILD)/test-run
+distclean:
+	rm -rf $(BUILD)
+
+$(HOST)/obj/src $(HOST)/obj/port/posix $(HOST)/tests:
+	@mkdir -p $@
+
+-include $(LIB_OBJS:.o=.d)

@@ -1,0 +1,342 @@
+/*
+ * ornd — the host command-line tool.
+ *
+ *   ornd token [--scope S] [--token-url URL] [--ca-file PEM] [--timeout SECONDS]
+ *              [--format json|token|header] [--retries N] [--max-wait SECONDS]
+ *
+ * Credentials come only from the environment (ORND_CLIENT_ID,
+ * ORND_CLIENT_SECRET), never from argv, and are wiped from the environment
+ * once copied. Exit status: 0 success, 2 usage or configuration, 3 network,
+ * timeout or TLS, 4 credentials or scope rejected, 5 malformed or
+ * unacceptable response, 6 rate-limited or unavailable after the retries.
+ */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <mbedtls/platform_util.h>
+
+#include "ornd/ornd.h"
+#include "ornd_posix.h"
+
+#define DEFAULT_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+#define CA_FILE_MAX (512u * 1024u) /* the Debian bundle is ~220 KiB */
+
+enum { EXIT_OK = 0, EXIT_USAGE = 2, EXIT_NETWORK = 3, EXIT_REJECTED = 4,
+       EXIT_MALFORMED = 5, EXIT_TRY_LATER = 6 };
+
+typedef enum { FORMAT_JSON, FORMAT_TOKEN, FORMAT_HEADER } format_t;
+
+typedef struct {
+    const char *scope;
+    const char *token_url;
+    const char *ca_file;
+    unsigned long timeout_s;
+    unsigned long retries;
+    unsigned long max_wait_s;
+    format_t format;
+} options_t;
+
+static ornd_posix_t net;
+static ornd_port_t port;
+static ornd_client_t client;
+static uint8_t ca_buf[CA_FILE_MAX + 1u];
+
+static void usage(FILE *out)
+{
+    fputs("usage: ornd token [--scope S] [--token-url URL] [--ca-file PEM]\n"
+          "                  [--timeout SECONDS] [--format json|token|header]\n"
+          "                  [--retries N] [--max-wait SECONDS]\n"
+          "\n"
+          "Fetches an OfficeRnD OAuth 2.0 token (client credentials) and prints it.\n"
+          "Credentials are read from ORND_CLIENT_ID and ORND_CLIENT_SECRET.\n"
+          "  --scope S        scopes to request, space-separated (required)\n"
+          "  --token-url URL  default " ORND_DEFAULT_TOKEN_URL "\n"
+          "  --ca-file PEM    trusted CA certificates, default " DEFAULT_CA_FILE "\n"
+          "  --timeout S      network timeout per step, seconds (default 10)\n"
+          "  --format F       json (default), token, or header\n"
+          "  --retries N      retries on 429/5xx (default 3)\n"
+          "  --max-wait S     longest wait before a retry, seconds (default 30)\n"
+          "Exit: 0 ok, 2 usage/config, 3 network/TLS, 4 rejected, 5 bad response,\n"
+          "      6 rate-limited/unavailable.\n",
+          out);
+}
+
+static int parse_number(const char *opt, const char *s, unsigned long max, unsigned long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v > max) {
+        fprintf(stderr, "ornd: %s needs a whole number from 0 to %lu\n", opt, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_format(const char *s, format_t *f)
+{
+    if (strcmp(s, "json") == 0) {
+        *f = FORMAT_JSON;
+    } else if (strcmp(s, "token") == 0) {
+        *f = FORMAT_TOKEN;
+    } else if (strcmp(s, "header") == 0) {
+        *f = FORMAT_HEADER;
+    } else {
+        fprintf(stderr, "ornd: --format must be json, token or header\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* One option with its value; returns -1 on a usage error. */
+static int parse_option(options_t *o, const char *name, const char *value)
+{
+    if (strcmp(name, "--scope") == 0) {
+        o->scope = value;
+    } else if (strcmp(name, "--token-url") == 0) {
+        o->token_url = value;
+    } else if (strcmp(name, "--ca-file") == 0) {
+        o->ca_file = value;
+    } else if (strcmp(name, "--timeout") == 0) {
+        if (parse_number(name, value, 3600, &o->timeout_s) != 0) {
+            return -1;
+        }
+        if (o->timeout_s == 0) {
+            fprintf(stderr, "ornd: --timeout must be at least 1\n");
+            return -1;
+        }
+    } else if (strcmp(name, "--format") == 0) {
+        return parse_format(value, &o->format);
+    } else if (strcmp(name, "--retries") == 0) {
+        return parse_number(name, value, 10, &o->retries);
+    } else if (strcmp(name, "--max-wait") == 0) {
+        return parse_number(name, value, 3600, &o->max_wait_s);
+    } else {
+        fprintf(stderr, "ornd: unknown option %s\n", name);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, options_t *o)
+{
+    *o = (options_t){.token_url = ORND_DEFAULT_TOKEN_URL, .ca_file = DEFAULT_CA_FILE,
+                     .timeout_s = 10, .retries = 3, .max_wait_s = 30, .format = FORMAT_JSON};
+    if (argc < 2 || strcmp(argv[1], "token") != 0) {
+        if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+            usage(stdout);
+            exit(EXIT_OK);
+        }
+        usage(stderr);
+        return -1;
+    }
+    for (int i = 2; i < argc; i += 2) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            exit(EXIT_OK);
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "ornd: %s needs a value\n", argv[i]);
+            return -1;
+        }
+        if (parse_option(o, argv[i], argv[i + 1]) != 0) {
+            return -1;
+        }
+    }
+    if (o->scope == NULL || o->scope[0] == '\0') {
+        fprintf(stderr, "ornd: --scope is required (e.g. --scope flex.community.members.read)\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* Read the CA file whole into ca_buf, NUL-terminated (mbedTLS wants that for PEM). */
+static int read_ca(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "ornd: cannot open CA file %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    size_t n = fread(ca_buf, 1, CA_FILE_MAX + 1u, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad || n == 0 || n > CA_FILE_MAX) {
+        fprintf(stderr, "ornd: CA file %s is %s\n", path,
+                bad ? "unreadable" : n == 0 ? "empty" : "larger than 512 KiB");
+        return -1;
+    }
+    ca_buf[n] = '\0';
+    *len = n + 1u;
+    return 0;
+}
+
+static int exit_status(int err)
+{
+    switch (ornd_err_class(err)) {
+    case ORND_CLASS_OK:
+        return EXIT_OK;
+    case ORND_CLASS_NETWORK:
+    case ORND_CLASS_TLS:
+        return EXIT_NETWORK;
+    case ORND_CLASS_REJECTED:
+        return EXIT_REJECTED;
+    case ORND_CLASS_MALFORMED:
+        return EXIT_MALFORMED;
+    case ORND_CLASS_TRY_LATER:
+        return EXIT_TRY_LATER;
+    default:
+        return EXIT_USAGE;
+    }
+}
+
+static void report_error(int err)
+{
+    fprintf(stderr, "ornd: token request failed: %s (%s)\n", ornd_strerror(err),
+            ornd_errname(err));
+    const ornd_server_error_t *s = ornd_server_error(&client);
+    if (s == NULL || s->http_status == 0) {
+        return;
+    }
+    if (s->error[0] != '\0' || s->text[0] != '\0') {
+        fprintf(stderr, "ornd: server answered %d: %s%s%s%s\n", s->http_status, s->error,
+                s->error[0] != '\0' && s->text[0] != '\0' ? ": " : "", s->text,
+                s->text_truncated ? " [...]" : "");
+    } else {
+        fprintf(stderr, "ornd: server answered HTTP %d\n", s->http_status);
+    }
+}
+
+static void sleep_s(unsigned long s)
+{
+    struct timespec ts = {.tv_sec = (time_t)s, .tv_nsec = 0};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* Fetch, waiting and retrying on 429/5xx as the server says (bounded). */
+static int fetch_with_retries(const options_t *o, const char **token)
+{
+    unsigned long backoff = 1;
+    for (unsigned long attempt = 0;; attempt++) {
+        int rc = ornd_token(&client, token, NULL);
+        if (rc == ORND_OK || ornd_err_class(rc) != ORND_CLASS_TRY_LATER || attempt >= o->retries) {
+            return rc;
+        }
+        const ornd_server_error_t *s = ornd_server_error(&client);
+        unsigned long wait = s->has_retry_after ? s->retry_after_s : backoff;
+        wait = wait > o->max_wait_s ? o->max_wait_s : wait;
+        fprintf(stderr, "ornd: %s; retrying in %lu s (%lu of %lu)\n", ornd_strerror(rc), wait,
+                attempt + 1u, o->retries);
+        sleep_s(wait);
+        backoff *= 2u;
+    }
+}
+
+/* Print a JSON string value (token and scope are ASCII, but escape anyway). */
+static void print_json_string(const char *s)
+{
+    putchar('"');
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            printf("\\%c", c);
+        } else if (c < 0x20u) {
+            printf("\\u%04x", c);
+        } else {
+            putchar(c);
+        }
+    }
+    putchar('"');
+}
+
+static void print_token(const options_t *o, const char *token)
+{
+    const ornd_token_t *t = ornd_token_info(&client);
+    if (o->format == FORMAT_TOKEN) {
+        printf("%s\n", token);
+    } else if (o->format == FORMAT_HEADER) {
+        printf("Authorization: Bearer %s\n", token);
+    } else {
+        fputs("{\"access_token\":", stdout);
+        print_json_string(token);
+        printf(",\"token_type\":\"Bearer\",\"expires_in\":%lu,\"scope\":",
+               (unsigned long)t->expires_in_s);
+        print_json_string(t->scope);
+        puts("}");
+    }
+    if (strcmp(t->scope, o->scope) != 0) {
+        fprintf(stderr, "ornd: note: granted scope \"%s\" differs from the requested \"%s\"\n",
+                t->scope, o->scope);
+    }
+}
+
+/* Copy a credential out of the environment and wipe it there. */
+static const char *take_env(const char *name, char *dst, size_t cap)
+{
+    char *v = getenv(name);
+    if (v == NULL || v[0] == '\0') {
+        fprintf(stderr, "ornd: %s is not set\n", name);
+        return NULL;
+    }
+    size_t n = strlen(v);
+    if (n >= cap) {
+        fprintf(stderr, "ornd: %s is longer than %zu bytes\n", name, cap - 1u);
+        return NULL;
+    }
+    memcpy(dst, v, n + 1u);
+    mbedtls_platform_zeroize(v, n);
+    return dst;
+}
+
+static int run(const options_t *o)
+{
+    static char id[ORND_CONFIG_CLIENT_ID_MAX + 1u];
+    static char secret[ORND_CONFIG_CLIENT_SECRET_MAX + 1u];
+    size_t ca_len = 0;
+    if (take_env("ORND_CLIENT_ID", id, sizeof id) == NULL ||
+        take_env("ORND_CLIENT_SECRET", secret, sizeof secret) == NULL ||
+        read_ca(o->ca_file, &ca_len) != 0) {
+        mbedtls_platform_zeroize(secret, sizeof secret);
+        return EXIT_USAGE;
+    }
+    ornd_posix_port(&port, &net);
+    ornd_settings_t s = {.port = &port, .token_url = o->token_url, .client_id = id,
+                         .client_secret = secret, .scope = o->scope, .ca = ca_buf,
+                         .ca_len = ca_len, .timeout_ms = (uint32_t)(o->timeout_s * 1000u)};
+    int rc = ornd_client_init(&client, &s);
+    mbedtls_platform_zeroize(secret, sizeof secret);
+    if (rc != ORND_OK) {
+        fprintf(stderr, "ornd: configuration rejected: %s (%s)\n", ornd_strerror(rc),
+                ornd_errname(rc));
+        return exit_status(rc) == EXIT_OK ? EXIT_USAGE : exit_status(rc);
+    }
+    const char *token = NULL;
+    rc = fetch_with_retries(o, &token);
+    if (rc == ORND_OK) {
+        print_token(o, token);
+    } else {
+        report_error(rc);
+    }
+    ornd_client_release(&client);
+    return exit_status(rc);
+}
+
+int main(int argc, char **argv)
+{
+    options_t o;
+    if (parse_args(argc, argv, &o) != 0) {
+        return EXIT_USAGE;
+    }
+    int status = run(&o);
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "ornd: cannot write output: %s\n", strerror(errno));
+        return status == EXIT_OK ? EXIT_USAGE : status;
+    }
+    return status;
+}

@@ -1,0 +1,149 @@
+/*
+ * ornd-lite compile-time settings.
+ *
+ * Every constant that bounds memory lives here. The whole memory budget of a
+ * client is visible on this page: the client struct is a fixed-size object
+ * whose size follows from these numbers (see `make bench` for the figure).
+ *
+ * To override, define ORND_CONFIG_FILE as the name of your own header
+ * (e.g. -DORND_CONFIG_FILE='"my_ornd_config.h"'); it is included first, and
+ * only the settings it does not define take the defaults below. Each default
+ * may also be given with -D on the command line.
+ */
+#ifndef ORND_CONFIG_H
+#define ORND_CONFIG_H
+
+#ifdef ORND_CONFIG_FILE
+#include ORND_CONFIG_FILE
+#endif
+
+/* ---- Credentials and request ------------------------------------------ */
+
+/* Longest client_id accepted (bytes, without the terminating NUL).
+ * OfficeRnD ids are 24-32 characters; 128 leaves room for other schemes. */
+#ifndef ORND_CONFIG_CLIENT_ID_MAX
+#define ORND_CONFIG_CLIENT_ID_MAX 128u
+#endif
+
+/* Longest client_secret accepted (bytes, without NUL). */
+#ifndef ORND_CONFIG_CLIENT_SECRET_MAX
+#define ORND_CONFIG_CLIENT_SECRET_MAX 128u
+#endif
+
+/* Longest scope string, requested or granted (several scopes separated by
+ * single spaces). Ten flex.* scopes fit comfortably. */
+#ifndef ORND_CONFIG_SCOPE_MAX
+#define ORND_CONFIG_SCOPE_MAX 512u
+#endif
+
+/* Longest host name of the token URL (RFC 1035 allows 253). */
+#ifndef ORND_CONFIG_HOST_MAX
+#define ORND_CONFIG_HOST_MAX 128u
+#endif
+
+/* Longest path of the token URL, e.g. "/oauth/token". */
+#ifndef ORND_CONFIG_PATH_MAX
+#define ORND_CONFIG_PATH_MAX 128u
+#endif
+
+/* Buffer the token request (request line, headers and the form body) is
+ * written into before it goes to TLS. Must hold the head (~200 bytes) plus
+ * the percent-encoded id, secret and scope (up to 3 bytes per input byte).
+ * A request that does not fit is refused with ORND_ERR_BUF_TOO_SMALL. */
+#ifndef ORND_CONFIG_REQUEST_MAX
+#define ORND_CONFIG_REQUEST_MAX 1536u
+#endif
+
+/* ---- Token cache -------------------------------------------------------- */
+
+/* Longest access token kept (bytes, without NUL). A longer token is refused
+ * with ORND_ERR_TOKEN_TOO_LARGE, never cut. OfficeRnD tokens are JWTs of about
+ * 1 KiB; the default leaves twice that. */
+#ifndef ORND_CONFIG_TOKEN_MAX
+#define ORND_CONFIG_TOKEN_MAX 2048u
+#endif
+
+/* Seconds before expiry at which a cached token is considered stale and a new
+ * one is fetched (at most half the token's lifetime is used as margin). */
+#ifndef ORND_CONFIG_REFRESH_MARGIN_S
+#define ORND_CONFIG_REFRESH_MARGIN_S 60u
+#endif
+
+/* Lifetime assumed when the answer has no expires_in (RFC 6749 §5.1). */
+#ifndef ORND_CONFIG_DEFAULT_EXPIRES_S
+#define ORND_CONFIG_DEFAULT_EXPIRES_S 3600u
+#endif
+
+/* Longest lifetime honoured; longer ones are clamped. Keeps lifetimes in
+ * milliseconds below 2^31 so that tick arithmetic stays wrap-safe. */
+#ifndef ORND_CONFIG_MAX_EXPIRES_S
+#define ORND_CONFIG_MAX_EXPIRES_S 86400u
+#endif
+
+/* ---- Server error reporting -------------------------------------------- */
+
+/* Longest OAuth "error" code kept (e.g. "invalid_client"). */
+#ifndef ORND_CONFIG_ERROR_CODE_MAX
+#define ORND_CONFIG_ERROR_CODE_MAX 48u
+#endif
+
+/* Longest server error text kept (error_description, message, or the start of
+ * a non-JSON body). Longer text is cut and flagged as truncated. */
+#ifndef ORND_CONFIG_ERROR_TEXT_MAX
+#define ORND_CONFIG_ERROR_TEXT_MAX 200u
+#endif
+
+/* ---- HTTP reader ------------------------------------------------------- */
+
+/* Longest status line, header line or chunk-size line held at once. A longer
+ * line is ORND_ERR_HTTP_LINE_TOO_LONG. */
+#ifndef ORND_CONFIG_HTTP_LINE_MAX
+#define ORND_CONFIG_HTTP_LINE_MAX 512u
+#endif
+
+/* Most bytes of status line plus headers (or of trailers) accepted in one
+ * response; counted, not stored. More is ORND_ERR_HTTP_HEADERS_TOO_LARGE. */
+#ifndef ORND_CONFIG_HTTP_HEADERS_MAX
+#define ORND_CONFIG_HTTP_HEADERS_MAX 16384u
+#endif
+
+/* Most header fields (or trailer fields) accepted in one response. */
+#ifndef ORND_CONFIG_HTTP_HEADER_COUNT_MAX
+#define ORND_CONFIG_HTTP_HEADER_COUNT_MAX 64u
+#endif
+
+/* Largest response body accepted on the token path; the token answer is
+ * about 1.2 KiB. More is ORND_ERR_HTTP_BODY_TOO_LARGE. */
+#ifndef ORND_CONFIG_TOKEN_BODY_MAX
+#define ORND_CONFIG_TOKEN_BODY_MAX 16384u
+#endif
+
+/* ---- JSON scanner ------------------------------------------------------ */
+
+/* Deepest nesting of arrays and objects accepted. Each level costs one bit of
+ * scanner state. Deeper input is ORND_ERR_JSON_DEPTH. */
+#ifndef ORND_CONFIG_JSON_DEPTH_MAX
+#define ORND_CONFIG_JSON_DEPTH_MAX 32u
+#endif
+
+/* ---- TLS ---------------------------------------------------------------- */
+
+/* Static pool mbedTLS allocates from (record buffers, handshake state, the
+ * parsed CA certificates). A full handshake with 16 KiB input records needs
+ * about 40 KiB plus the CA certificates (~1.7 KiB each once parsed); the host
+ * tool raises this to hold the system CA bundle. */
+#ifndef ORND_CONFIG_TLS_POOL_SIZE
+#define ORND_CONFIG_TLS_POOL_SIZE (64u * 1024u)
+#endif
+
+/* Default network timeout for connect, each send and each receive (ms). */
+#ifndef ORND_CONFIG_TIMEOUT_MS
+#define ORND_CONFIG_TIMEOUT_MS 10000u
+#endif
+
+/* Chunk read from TLS at a time while reading a response. */
+#ifndef ORND_CONFIG_RECV_CHUNK
+#define ORND_CONFIG_RECV_CHUNK 256u
+#endif
+
+#endif /* ORND_CONFIG_H */

@@ -1,0 +1,111 @@
+/*
+ * OAuth 2.0 client-credentials exchange (RFC 6749 §4.4), sans I/O: writes the
+ * token request and interprets the answer fed to it byte by byte.
+ *
+ * The answer parser runs the HTTP reader and the JSON scanner in series and
+ * keeps only what it needs: the token, its type, lifetime and scope on
+ * success; the status, Retry-After and the server's error code and text
+ * otherwise. Nothing is buffered beyond those fields.
+ */
+#ifndef ORND_OAUTH_H
+#define ORND_OAUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ornd/config.h"
+#include "ornd/http.h"
+#include "ornd/json.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A token as received. */
+typedef struct {
+    char value[ORND_CONFIG_TOKEN_MAX + 1]; /* NUL-terminated */
+    size_t len;
+    char scope[ORND_CONFIG_SCOPE_MAX + 1]; /* granted scope, NUL-terminated */
+    size_t scope_len;
+    bool has_scope;         /* the answer carried a scope */
+    uint32_t expires_in_s;  /* as received (default when absent), clamped */
+} ornd_token_t;
+
+/* What the server said when it did not hand out a token. */
+typedef struct {
+    int http_status;        /* 0 when no status line was read */
+    bool has_retry_after;
+    uint32_t retry_after_s; /* Retry-After: delta-seconds */
+    char error[ORND_CONFIG_ERROR_CODE_MAX + 1]; /* OAuth "error", or "" */
+    char text[ORND_CONFIG_ERROR_TEXT_MAX + 1];  /* error_description, message,
+                                                   or the start of a non-JSON body */
+    bool error_truncated;   /* `error` was longer than its buffer */
+    bool text_truncated;    /* `text` was longer than its buffer */
+} ornd_server_error_t;
+
+/* Credentials and request parameters. Strings need not be NUL-terminated. */
+typedef struct {
+    const char *host;
+    uint16_t port;
+    const char *path;
+    const uint8_t *client_id;
+    size_t client_id_len;
+    const uint8_t *client_secret;
+    size_t client_secret_len;
+    const char *scope; /* may be empty: then no scope field is sent */
+    size_t scope_len;
+} ornd_oauth_request_t;
+
+/* Write the whole token request (head and form body) into `b`.
+ * Returns ORND_OK, ORND_ERR_ARG or ORND_ERR_BUF_TOO_SMALL. */
+int ornd_oauth_write_request(ornd_buf_t *b, const ornd_oauth_request_t *req);
+
+/* Answer parser state (private fields). */
+typedef struct {
+    ornd_token_t *token;
+    ornd_server_error_t *server;
+    ornd_http_reader_t http;
+    ornd_json_t json;
+    int err;          /* sticky */
+    int json_err;     /* first JSON error of the body, kept to report later */
+    uint8_t field;    /* member being read at depth 1 */
+    uint8_t seen;     /* bit per known member already read */
+    uint8_t key_len;
+    char key[20];     /* current member name (longer names are not ours) */
+    bool key_long;
+    bool expires_bad;
+    bool type_ok;
+    uint8_t type_len;
+    uint32_t expires;
+    size_t raw_len;   /* bytes of a non-JSON body kept in server->text */
+} ornd_oauth_parser_t;
+
+/* Start parsing an answer into `token` and `server` (both cleared). */
+void ornd_oauth_parser_init(ornd_oauth_parser_t *p, ornd_token_t *token,
+                            ornd_server_error_t *server);
+
+/*
+ * Feed answer bytes. Returns 0 while more is needed, 1 when the HTTP
+ * response is complete, or a negative error (sticky): a malformed HTTP
+ * message, a body over ORND_CONFIG_TOKEN_BODY_MAX, or a 200 answer whose
+ * JSON or fields are unacceptable.
+ */
+int ornd_oauth_feed(ornd_oauth_parser_t *p, const uint8_t *data, size_t len);
+
+/* The connection closed: 1 when that completes the answer, or an error. */
+int ornd_oauth_eof(ornd_oauth_parser_t *p);
+
+/*
+ * After the answer is complete: ORND_OK when a token was received (in
+ * `token`), else the error that describes the answer: ORND_ERR_OAUTH_* for
+ * 400/401/403, ORND_ERR_RATE_LIMITED for 429, ORND_ERR_UNAVAILABLE for 5xx,
+ * ORND_ERR_HTTP_STATUS for other statuses, or a field error of a 200 answer.
+ */
+int ornd_oauth_result(ornd_oauth_parser_t *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ORND_OAUTH_H */

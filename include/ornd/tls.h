@@ -1,0 +1,83 @@
+/*
+ * TLS over a port connection, through mbedTLS. Used by the client; exposed so
+ * that the client struct can hold it by value and firmware can size it.
+ *
+ * Certificates are always verified: the chain against the configured CA
+ * certificates and the server's name against the host name connected to
+ * (also sent as SNI). TLS 1.2 is the minimum; TLS 1.3 is offered. There is no
+ * switch to turn verification off.
+ *
+ * mbedTLS allocates only from one static pool of ORND_CONFIG_TLS_POOL_SIZE
+ * bytes, shared by all clients of the program and set up on first use.
+ */
+#ifndef ORND_TLS_H
+#define ORND_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+
+#include "ornd/port.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    const ornd_port_t *port;
+    uint32_t step_timeout_ms; /* longest wait for one network step */
+    uint32_t deadline;        /* port clock: the current exchange ends here */
+    int net_err;              /* last port error seen by the I/O callbacks */
+    bool configured;
+    bool connected;
+    mbedtls_x509_crt ca;
+    mbedtls_ssl_config conf;
+    mbedtls_ssl_context ssl;
+} ornd_tls_t;
+
+/*
+ * Parse the CA certificates (PEM, NUL-terminated, `ca_len` counting the NUL;
+ * or DER) and prepare the configuration. Sets up the static pool and PSA
+ * crypto on first use. Errors: ORND_ERR_CONFIG_CA, ORND_ERR_NO_MEM,
+ * ORND_ERR_ENTROPY, ORND_ERR_TLS.
+ */
+int ornd_tls_init(ornd_tls_t *t, const ornd_port_t *port, const uint8_t *ca, size_t ca_len);
+
+/*
+ * Connect to host:port and complete the handshake. `timeout_ms` bounds each
+ * network step; the whole connect, and every later exchange, is bounded by
+ * ornd_tls_set_deadline(). Blocks. Errors: network class, TLS class,
+ * ORND_ERR_NO_MEM.
+ */
+int ornd_tls_connect(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
+                     uint32_t deadline);
+
+/* Give the next exchange (writes and reads) an absolute deadline on the
+ * port clock. */
+void ornd_tls_set_deadline(ornd_tls_t *t, uint32_t deadline);
+
+/* Send all `len` bytes. Blocks. */
+int ornd_tls_write_all(ornd_tls_t *t, const uint8_t *buf, size_t len);
+
+/* Read up to `len` bytes: > 0 bytes read, 0 the peer closed the connection,
+ * or a negative error. Blocks until something arrives or the step times out. */
+int ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len);
+
+/* Close the connection (close_notify when connected) and free its buffers. */
+void ornd_tls_close(ornd_tls_t *t);
+
+/* Close, then free the CA certificates and configuration. */
+void ornd_tls_free(ornd_tls_t *t);
+
+/* Bytes of the static pool in use now and at most so far (0 when the pool
+ * statistics are not compiled in). */
+void ornd_tls_pool_usage(size_t *now, size_t *peak);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ORND_TLS_H */

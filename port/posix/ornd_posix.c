@@ -1,0 +1,193 @@
+/* POSIX port: sockets with poll() timeouts, monotonic clock, getrandom(). */
+#define _DEFAULT_SOURCE /* getaddrinfo, getrandom */
+#include "ornd_posix.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ornd/error.h"
+
+static uint32_t posix_now_ms(void *ctx)
+{
+    const ornd_posix_t *p = ctx;
+    struct timespec ts;
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    uint64_t ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+    return (uint32_t)ms + p->clock_bias;
+}
+
+/* Milliseconds left until `deadline` on the port clock, 0 when past. */
+static int ms_left(ornd_posix_t *p, uint32_t deadline)
+{
+    int32_t left = (int32_t)(deadline - posix_now_ms(p));
+    return left > 0 ? (int)left : 0;
+}
+
+/* Wait for `events` on fd; 1 ready, 0 timeout, -1 error. Retries on EINTR. */
+static int wait_fd(ornd_posix_t *p, short events, uint32_t timeout_ms)
+{
+    uint32_t deadline = posix_now_ms(p) + timeout_ms;
+    for (;;) {
+        struct pollfd pfd = {.fd = p->fd, .events = events, .revents = 0};
+        int r = poll(&pfd, 1, ms_left(p, deadline));
+        if (r > 0) {
+            return 1;
+        }
+        if (r == 0) {
+            return 0;
+        }
+        if (errno != EINTR) {
+            return -1;
+        }
+    }
+}
+
+static int set_nonblocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL, 0);
+    return flags < 0 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+/* One connection attempt to one address; ORND_OK leaves p->fd open. */
+static int connect_one(ornd_posix_t *p, const struct addrinfo *ai, uint32_t deadline)
+{
+    p->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (p->fd < 0) {
+        return ORND_ERR_CONNECT;
+    }
+    int rc = ORND_ERR_CONNECT;
+    if (set_nonblocking(p->fd) == 0) {
+        if (connect(p->fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+            return ORND_OK;
+        }
+        if (errno == EINPROGRESS) {
+            int w = wait_fd(p, POLLOUT, (uint32_t)ms_left(p, deadline));
+            int soerr = 0;
+            socklen_t len = sizeof soerr;
+            if (w == 0) {
+                rc = ORND_ERR_TIMEOUT;
+            } else if (w > 0 && getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 &&
+                       soerr == 0) {
+                return ORND_OK;
+            }
+        }
+    }
+    close(p->fd);
+    p->fd = -1;
+    return rc;
+}
+
+static int posix_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
+{
+    ornd_posix_t *p = ctx;
+    if (p->fd >= 0) {
+        close(p->fd);
+        p->fd = -1;
+    }
+    char service[6];
+    (void)snprintf(service, sizeof service, "%u", (unsigned)port);
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
+    struct addrinfo *list = NULL;
+    if (getaddrinfo(host, service, &hints, &list) != 0 || list == NULL) {
+        return ORND_ERR_DNS;
+    }
+    uint32_t deadline = posix_now_ms(p) + timeout_ms;
+    int rc = ORND_ERR_CONNECT;
+    for (const struct addrinfo *ai = list; ai != NULL; ai = ai->ai_next) {
+        rc = connect_one(p, ai, deadline);
+        if (rc == ORND_OK || ms_left(p, deadline) == 0) {
+            break;
+        }
+    }
+    freeaddrinfo(list);
+    return rc;
+}
+
+static int posix_send(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms)
+{
+    ornd_posix_t *p = ctx;
+    if (p->fd < 0) {
+        return ORND_ERR_NET;
+    }
+    int w = wait_fd(p, POLLOUT, timeout_ms);
+    if (w <= 0) {
+        return w == 0 ? ORND_ERR_TIMEOUT : ORND_ERR_NET;
+    }
+    ssize_t n = send(p->fd, buf, len, MSG_NOSIGNAL);
+    if (n < 0) {
+        return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? ORND_ERR_TIMEOUT
+                                                                          : ORND_ERR_NET;
+    }
+    return n > 0x7fffffff ? 0x7fffffff : (int)n;
+}
+
+static int posix_recv(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms)
+{
+    ornd_posix_t *p = ctx;
+    if (p->fd < 0) {
+        return ORND_ERR_NET;
+    }
+    if (len > 0x7fffffff) {
+        len = 0x7fffffff;
+    }
+    int w = wait_fd(p, POLLIN, timeout_ms);
+    if (w <= 0) {
+        return w == 0 ? ORND_ERR_TIMEOUT : ORND_ERR_NET;
+    }
+    ssize_t n = recv(p->fd, buf, len, 0);
+    if (n < 0) {
+        return (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) ? ORND_ERR_TIMEOUT
+                                                                          : ORND_ERR_NET;
+    }
+    return (int)n;
+}
+
+static void posix_close(void *ctx)
+{
+    ornd_posix_t *p = ctx;
+    if (p->fd >= 0) {
+        close(p->fd);
+        p->fd = -1;
+    }
+}
+
+static int posix_entropy(void *ctx, uint8_t *buf, size_t len)
+{
+    (void)ctx;
+    while (len > 0) {
+        ssize_t n = getrandom(buf, len, 0);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return ORND_ERR_ENTROPY;
+        }
+        buf += n;
+        len -= (size_t)n;
+    }
+    return ORND_OK;
+}
+
+void ornd_posix_port(ornd_port_t *port, ornd_posix_t *ctx)
+{
+    ctx->fd = -1;
+    port->ctx = ctx;
+    port->net_connect = posix_connect;
+    port->net_send = posix_send;
+    port->net_recv = posix_recv;
+    port->net_close = posix_close;
+    port->now_ms = posix_now_ms;
+    port->entropy = posix_entropy;
+}

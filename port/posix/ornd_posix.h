@@ -1,0 +1,38 @@
+/*
+ * POSIX port of ornd-lite (Linux, BSD, macOS): BSD sockets with poll()
+ * timeouts, getaddrinfo() name resolution (IPv4 and IPv6), CLOCK_MONOTONIC,
+ * and getrandom() for entropy.
+ *
+ * Usage:
+ *   static ornd_posix_t net;
+ *   ornd_port_t port;
+ *   ornd_posix_port(&port, &net);
+ *
+ * Note: getaddrinfo() is the one call that may use the C library's heap
+ * internally; nothing in this port calls malloc itself.
+ */
+#ifndef ORND_POSIX_H
+#define ORND_POSIX_H
+
+#include <stdint.h>
+
+#include "ornd/port.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    int fd;              /* open connection, or -1 */
+    uint32_t clock_bias; /* added to the millisecond clock (tests use it to
+                            put the 32-bit wrap near) */
+} ornd_posix_t;
+
+/* Fill `port` with the POSIX functions and `ctx` as their context. */
+void ornd_posix_port(ornd_port_t *port, ornd_posix_t *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ORND_POSIX_H */

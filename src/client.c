@@ -1,0 +1,341 @@
+/* The client: settings, token cache on the port's clock, and the fetch. */
+#include "ornd/ornd.h"
+
+#include <string.h>
+
+#include <mbedtls/platform_util.h>
+
+#include "ornd/url.h"
+#include "test_hooks.h"
+
+#define CLIENT_MAGIC 0x6f726e64u /* "ornd": set while the client is usable */
+#define FETCH_STEPS 3u           /* a whole fetch may take this many timeouts */
+
+static bool ready(const ornd_client_t *c)
+{
+    return c != NULL && c->magic == CLIENT_MAGIC;
+}
+
+static void wipe(void *p, size_t n)
+{
+    mbedtls_platform_zeroize(p, n);
+}
+
+/* ---- connection: verified TLS (or, in unit tests only, a scripted seam) - */
+
+#ifdef ORND_TEST_HOOKS
+const ornd_test_io_t *ornd_test_io;
+#define TEST_IO(call) \
+    if (ornd_test_io != NULL) { \
+        return ornd_test_io->call; \
+    }
+#else
+#define TEST_IO(call)
+#endif
+
+static int conn_setup(ornd_client_t *c, const ornd_settings_t *s)
+{
+#ifdef ORND_TEST_HOOKS
+    if (ornd_test_io != NULL) {
+        return ORND_OK;
+    }
+#endif
+    return ornd_tls_init(&c->tls, c->port, s->ca, s->ca_len);
+}
+
+static int conn_open(ornd_client_t *c, uint32_t deadline)
+{
+    TEST_IO(connect(ornd_test_io->ctx, c->host, c->tcp_port))
+    return ornd_tls_connect(&c->tls, c->host, c->tcp_port, c->timeout_ms, deadline);
+}
+
+static int conn_write(ornd_client_t *c, const uint8_t *buf, size_t len)
+{
+    TEST_IO(write(ornd_test_io->ctx, buf, len))
+    return ornd_tls_write_all(&c->tls, buf, len);
+}
+
+static int conn_read(ornd_client_t *c, uint8_t *buf, size_t len)
+{
+    TEST_IO(read(ornd_test_io->ctx, buf, len))
+    return ornd_tls_read(&c->tls, buf, len);
+}
+
+static void conn_close(ornd_client_t *c)
+{
+#ifdef ORND_TEST_HOOKS
+    if (ornd_test_io != NULL) {
+        ornd_test_io->close(ornd_test_io->ctx);
+        return;
+    }
+#endif
+    ornd_tls_close(&c->tls);
+}
+
+/* ---- settings ------------------------------------------------------------ */
+
+static bool port_complete(const ornd_port_t *p)
+{
+    return p != NULL && p->net_connect != NULL && p->net_send != NULL && p->net_recv != NULL &&
+           p->net_close != NULL && p->now_ms != NULL && p->entropy != NULL;
+}
+
+/* Copy a NUL-terminated secret or id into a fixed array. */
+static int copy_credential(uint8_t *dst, size_t cap, size_t *len, const char *src)
+{
+    if (src == NULL || src[0] == '\0') {
+        return ORND_ERR_CONFIG_CREDENTIALS;
+    }
+    size_t n = strnlen(src, cap + 1u);
+    if (n > cap) {
+        return ORND_ERR_CONFIG_TOO_LONG;
+    }
+    memcpy(dst, src, n);
+    *len = n;
+    return ORND_OK;
+}
+
+/* Scope: visible ASCII words separated by single spaces (RFC 6749 §3.3). */
+static int copy_scope(ornd_client_t *c, const char *scope)
+{
+    if (scope == NULL) {
+        scope = "";
+    }
+    size_t n = strnlen(scope, sizeof c->scope);
+    if (n >= sizeof c->scope) {
+        return ORND_ERR_CONFIG_TOO_LONG;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)scope[i];
+        bool space = ch == ' ';
+        bool bad_space = space && (i == 0 || i + 1u == n || scope[i - 1u] == ' ');
+        if (bad_space || (!space && (ch < 0x21u || ch > 0x7eu || ch == '"' || ch == '\\'))) {
+            return ORND_ERR_ARG;
+        }
+    }
+    memcpy(c->scope, scope, n + 1u);
+    c->scope_len = n;
+    return ORND_OK;
+}
+
+static int apply_settings(ornd_client_t *c, const ornd_settings_t *s)
+{
+    if (!port_complete(s->port)) {
+        return ORND_ERR_ARG;
+    }
+    c->port = s->port;
+    c->timeout_ms = s->timeout_ms != 0 ? s->timeout_ms : ORND_CONFIG_TIMEOUT_MS;
+    uint32_t margin_s = s->refresh_margin_s != 0 ? s->refresh_margin_s
+                                                 : ORND_CONFIG_REFRESH_MARGIN_S;
+    c->margin_ms = margin_s > ORND_CONFIG_MAX_EXPIRES_S ? ORND_CONFIG_MAX_EXPIRES_S * 1000u
+                                                        : margin_s * 1000u;
+    const char *url = s->token_url != NULL ? s->token_url : ORND_DEFAULT_TOKEN_URL;
+    int rc = ornd_url_parse(url, c->host, sizeof c->host, &c->tcp_port, c->path, sizeof c->path);
+    if (rc == ORND_OK) {
+        rc = copy_credential(c->client_id, sizeof c->client_id, &c->client_id_len, s->client_id);
+    }
+    if (rc == ORND_OK) {
+        rc = copy_credential(c->client_secret, sizeof c->client_secret, &c->client_secret_len,
+                             s->client_secret);
+    }
+    if (rc == ORND_OK) {
+        rc = copy_scope(c, s->scope);
+    }
+    return rc;
+}
+
+int ornd_client_init(ornd_client_t *c, const ornd_settings_t *s)
+{
+    if (c == NULL || s == NULL) {
+        return ORND_ERR_ARG;
+    }
+    memset(c, 0, sizeof *c);
+    int rc = apply_settings(c, s);
+    if (rc == ORND_OK) {
+        rc = conn_setup(c, s);
+    }
+    if (rc != ORND_OK) {
+        wipe(c, sizeof *c);
+        return rc;
+    }
+    c->magic = CLIENT_MAGIC;
+    return ORND_OK;
+}
+
+/* ---- token cache ------------------------------------------------------- */
+
+/* Age is a difference of two ticks, so the 2^32 ms wrap cancels out. */
+static bool token_fresh(const ornd_client_t *c)
+{
+    if (!c->have_token) {
+        return false;
+    }
+    uint32_t age = c->port->now_ms(c->port->ctx) - c->fetched_at;
+    return age < c->usable_ms;
+}
+
+static void drop_token(ornd_client_t *c)
+{
+    wipe(&c->token, sizeof c->token);
+    c->have_token = false;
+    c->usable_ms = 0;
+}
+
+static void keep_token(ornd_client_t *c, uint32_t fetched_at)
+{
+    uint32_t lifetime_ms = c->token.expires_in_s * 1000u; /* <= MAX_EXPIRES_S * 1000 */
+    uint32_t margin = c->margin_ms < lifetime_ms / 2u ? c->margin_ms : lifetime_ms / 2u;
+    c->fetched_at = fetched_at;
+    c->usable_ms = lifetime_ms - margin;
+    c->have_token = true;
+    if (!c->token.has_scope) {
+        /* RFC 6749 §5.1: no scope in the answer means the one requested. */
+        memcpy(c->token.scope, c->scope, c->scope_len + 1u);
+        c->token.scope_len = c->scope_len;
+    }
+}
+
+/* ---- fetch ----------------------------------------------------------- */
+
+static int send_request(ornd_client_t *c)
+{
+    ornd_buf_t b;
+    ornd_buf_init(&b, c->scratch.request, sizeof c->scratch.request);
+    ornd_oauth_request_t req = {
+        .host = c->host,
+        .port = c->tcp_port,
+        .path = c->path,
+        .client_id = c->client_id,
+        .client_id_len = c->client_id_len,
+        .client_secret = c->client_secret,
+        .client_secret_len = c->client_secret_len,
+        .scope = c->scope,
+        .scope_len = c->scope_len,
+    };
+    int rc = ornd_oauth_write_request(&b, &req);
+    if (rc == ORND_OK) {
+        rc = conn_write(c, (const uint8_t *)b.buf, b.len);
+    }
+    wipe(c->scratch.request, sizeof c->scratch.request); /* it held the secret */
+    return rc;
+}
+
+static int read_answer(ornd_client_t *c)
+{
+    ornd_oauth_parser_t *p = &c->scratch.answer.parser;
+    uint8_t *rx = c->scratch.answer.rx;
+    ornd_oauth_parser_init(p, &c->token, &c->server);
+    int rc = 0;
+    while (rc == 0) {
+        int n = conn_read(c, rx, sizeof c->scratch.answer.rx);
+        if (n > 0) {
+            rc = ornd_oauth_feed(p, rx, (size_t)n);
+        } else if (n == 0) {
+            rc = ornd_oauth_eof(p);
+        } else {
+            rc = n;
+        }
+    }
+    wipe(&c->scratch, sizeof c->scratch);
+    return rc < 0 ? rc : ORND_OK;
+}
+
+static int fetch(ornd_client_t *c)
+{
+    drop_token(c);
+    memset(&c->server, 0, sizeof c->server);
+    uint32_t start = c->port->now_ms(c->port->ctx);
+    uint32_t deadline = start + FETCH_STEPS * c->timeout_ms;
+    int rc = conn_open(c, deadline);
+    if (rc == ORND_OK) {
+        rc = send_request(c);
+    }
+    if (rc == ORND_OK) {
+        rc = read_answer(c);
+    }
+    conn_close(c);
+    if (rc != ORND_OK) {
+        drop_token(c);
+        return rc;
+    }
+    keep_token(c, start);
+    return ORND_OK;
+}
+
+int ornd_token(ornd_client_t *c, const char **token, size_t *len)
+{
+    if (!ready(c) || token == NULL) {
+        return ready(c) ? ORND_ERR_ARG : ORND_ERR_STATE;
+    }
+    *token = NULL;
+    if (!token_fresh(c)) {
+        int rc = fetch(c);
+        if (rc != ORND_OK) {
+            return rc;
+        }
+    }
+    *token = c->token.value;
+    if (len != NULL) {
+        *len = c->token.len;
+    }
+    return ORND_OK;
+}
+
+int ornd_auth_header(ornd_client_t *c, char *buf, size_t cap, size_t *len)
+{
+    static const char prefix[] = "Authorization: Bearer ";
+    if (buf == NULL) {
+        return ORND_ERR_ARG;
+    }
+    const char *token;
+    size_t token_len;
+    int rc = ornd_token(c, &token, &token_len);
+    if (rc != ORND_OK) {
+        return rc;
+    }
+    size_t total = sizeof prefix - 1u + token_len;
+    if (total + 1u > cap) {
+        return ORND_ERR_BUF_TOO_SMALL;
+    }
+    memcpy(buf, prefix, sizeof prefix - 1u);
+    memcpy(buf + sizeof prefix - 1u, token, token_len + 1u);
+    if (len != NULL) {
+        *len = total;
+    }
+    return ORND_OK;
+}
+
+void ornd_token_invalidate(ornd_client_t *c)
+{
+    if (ready(c)) {
+        drop_token(c);
+    }
+}
+
+const ornd_token_t *ornd_token_info(const ornd_client_t *c)
+{
+    return ready(c) && c->have_token ? &c->token : NULL;
+}
+
+uint32_t ornd_token_remaining_s(const ornd_client_t *c)
+{
+    if (!ready(c) || !token_fresh(c)) {
+        return 0;
+    }
+    uint32_t age = c->port->now_ms(c->port->ctx) - c->fetched_at;
+    return (c->usable_ms - age) / 1000u;
+}
+
+const ornd_server_error_t *ornd_server_error(const ornd_client_t *c)
+{
+    return ready(c) ? &c->server : NULL;
+}
+
+void ornd_client_release(ornd_client_t *c)
+{
+    if (!ready(c)) {
+        return;
+    }
+    ornd_tls_free(&c->tls);
+    wipe(c, sizeof *c);
+}

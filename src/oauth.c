@@ -1,0 +1,485 @@
+/* Token request writer and token answer interpretation (RFC 6749 §4.4, §5). */
+#include "ornd/oauth.h"
+
+#include <string.h>
+
+#include "ornd/error.h"
+
+/* ---- request ------------------------------------------------------------- */
+
+int ornd_oauth_write_request(ornd_buf_t *b, const ornd_oauth_request_t *req)
+{
+    static const char grant[] = "client_credentials";
+    ornd_form_field_t fields[] = {
+        {"client_id", req->client_id, req->client_id_len},
+        {"client_secret", req->client_secret, req->client_secret_len},
+        {"grant_type", (const uint8_t *)grant, sizeof grant - 1u},
+        {"scope", (const uint8_t *)req->scope, req->scope_len},
+    };
+    size_t count = req->scope_len > 0 ? 4u : 3u;
+    static const char *const headers[] = {"Connection: close"};
+    ornd_http_request_t head = {
+        .method = "POST",
+        .host = req->host,
+        .port = req->port,
+        .target = req->path,
+        .content_type = "application/x-www-form-urlencoded",
+        .content_length = ornd_form_length(fields, count),
+        .headers = headers,
+        .header_count = 1,
+    };
+    int rc = ornd_http_write_head(b, &head);
+    if (rc != ORND_OK) {
+        return rc;
+    }
+    ornd_form_write(b, fields, count);
+    return b->err;
+}
+
+/* ---- answer: members we know ------------------------------------------ */
+
+enum {
+    F_NONE = 0,
+    /* 200 answer */
+    F_ACCESS_TOKEN,
+    F_TOKEN_TYPE,
+    F_EXPIRES_IN,
+    F_SCOPE,
+    /* error answer */
+    F_ERROR,
+    F_ERROR_DESCRIPTION,
+    F_MESSAGE,
+};
+
+static bool is_success(const ornd_oauth_parser_t *p)
+{
+    return p->http.status == 200;
+}
+
+static uint8_t lookup_field(const ornd_oauth_parser_t *p)
+{
+    static const struct {
+        const char *name;
+        uint8_t id;
+    } names[] = {
+        {"access_token", F_ACCESS_TOKEN}, {"token_type", F_TOKEN_TYPE},
+        {"expires_in", F_EXPIRES_IN},     {"scope", F_SCOPE},
+        {"error", F_ERROR},               {"error_description", F_ERROR_DESCRIPTION},
+        {"message", F_MESSAGE},
+    };
+    if (p->key_long) {
+        return F_NONE;
+    }
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        bool wanted = (names[i].id <= F_SCOPE) == is_success(p);
+        if (wanted && strlen(names[i].name) == p->key_len &&
+            memcmp(names[i].name, p->key, p->key_len) == 0) {
+            return names[i].id;
+        }
+    }
+    return F_NONE;
+}
+
+/* Copy text meant for a log or a terminal: control bytes become spaces. */
+static void append_text(char *dst, size_t cap, size_t *len, bool *truncated, const char *src,
+                        size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (*len + 1u >= cap) {
+            *truncated = true;
+            break;
+        }
+        unsigned char c = (unsigned char)src[i];
+        dst[(*len)++] = (c < 0x20u || c == 0x7fu) ? ' ' : (char)c;
+    }
+    dst[*len] = '\0';
+}
+
+/* ---- answer: 200 fields -------------------------------------------------- */
+
+static bool token_char_ok(unsigned char c)
+{
+    /* RFC 6750 b68token: ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" *"=" */
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
+}
+
+static int take_token(ornd_oauth_parser_t *p, const char *s, size_t n)
+{
+    ornd_token_t *t = p->token;
+    if (n > ORND_CONFIG_TOKEN_MAX - t->len) {
+        return ORND_ERR_TOKEN_TOO_LARGE;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        bool after_pad = t->len > 0 && t->value[t->len - 1u] == '=';
+        if (!token_char_ok(c) || (after_pad && c != '=')) {
+            return ORND_ERR_TOKEN_CHARS;
+        }
+        t->value[t->len++] = (char)c;
+    }
+    t->value[t->len] = '\0';
+    return ORND_OK;
+}
+
+static int take_token_type(ornd_oauth_parser_t *p, const char *s, size_t n)
+{
+    static const char bearer[] = "bearer";
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z') {
+            c = (char)(c - 'A' + 'a');
+        }
+        if (p->type_len >= sizeof bearer - 1u || c != bearer[p->type_len]) {
+            p->type_ok = false;
+        }
+        if (p->type_len < UINT8_MAX) {
+            p->type_len++;
+        }
+    }
+    return ORND_OK;
+}
+
+static int take_expires(ornd_oauth_parser_t *p, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            p->expires_bad = true; /* sign, fraction or exponent */
+            continue;
+        }
+        uint32_t d = (uint32_t)(s[i] - '0');
+        p->expires = p->expires > (UINT32_MAX - d) / 10u ? UINT32_MAX : p->expires * 10u + d;
+    }
+    return ORND_OK;
+}
+
+static int take_scope(ornd_oauth_parser_t *p, const char *s, size_t n)
+{
+    ornd_token_t *t = p->token;
+    if (n > ORND_CONFIG_SCOPE_MAX - t->scope_len) {
+        return ORND_ERR_TOKEN_FIELD;
+    }
+    memcpy(t->scope + t->scope_len, s, n);
+    t->scope_len += n;
+    t->scope[t->scope_len] = '\0';
+    t->has_scope = true;
+    return ORND_OK;
+}
+
+/* Type a known 200 member must have; the error when it has another. */
+static int success_type_error(uint8_t field, ornd_json_type_t type)
+{
+    switch (field) {
+    case F_ACCESS_TOKEN:
+        return type == ORND_JSON_STRING ? ORND_OK : ORND_ERR_TOKEN_FIELD;
+    case F_TOKEN_TYPE:
+        return type == ORND_JSON_STRING ? ORND_OK : ORND_ERR_TOKEN_TYPE;
+    case F_EXPIRES_IN:
+        return type == ORND_JSON_NUMBER || type == ORND_JSON_NULL ? ORND_OK
+                                                                  : ORND_ERR_TOKEN_EXPIRES;
+    default: /* scope */
+        return type == ORND_JSON_STRING || type == ORND_JSON_NULL ? ORND_OK
+                                                                  : ORND_ERR_TOKEN_FIELD;
+    }
+}
+
+static int success_value(ornd_oauth_parser_t *p, const ornd_json_event_t *ev)
+{
+    int rc = success_type_error(p->field, ev->type);
+    if (rc != ORND_OK) {
+        return rc;
+    }
+    if (ev->type == ORND_JSON_NULL) {
+        p->seen &= (uint8_t)~(1u << p->field); /* null: as if absent */
+        return ORND_OK;
+    }
+    switch (p->field) {
+    case F_ACCESS_TOKEN:
+        return take_token(p, ev->data, ev->len);
+    case F_TOKEN_TYPE:
+        return take_token_type(p, ev->data, ev->len);
+    case F_EXPIRES_IN:
+        return take_expires(p, ev->data, ev->len);
+    default:
+        return take_scope(p, ev->data, ev->len);
+    }
+}
+
+/* ---- answer: error fields ----------------------------------------------- */
+
+static void error_value(ornd_oauth_parser_t *p, const ornd_json_event_t *ev)
+{
+    ornd_server_error_t *s = p->server;
+    if (ev->type != ORND_JSON_STRING) {
+        return; /* already an error answer: odd types are not worth another */
+    }
+    if (p->field == F_ERROR) {
+        size_t len = strlen(s->error);
+        append_text(s->error, sizeof s->error, &len, &s->error_truncated, ev->data, ev->len);
+        return;
+    }
+    /* error_description wins over message; either replaces raw body text. */
+    bool desc = p->field == F_ERROR_DESCRIPTION;
+    if (ev->first && (desc || !(p->seen & (1u << F_ERROR_DESCRIPTION)))) {
+        s->text[0] = '\0';
+        s->text_truncated = false;
+        p->raw_len = SIZE_MAX; /* raw capture over: text now comes from JSON */
+    }
+    if (!desc && (p->seen & (1u << F_ERROR_DESCRIPTION))) {
+        return;
+    }
+    size_t len = strlen(s->text);
+    append_text(s->text, sizeof s->text, &len, &s->text_truncated, ev->data, ev->len);
+}
+
+/* ---- answer: JSON events --------------------------------------------- */
+
+static void take_key(ornd_oauth_parser_t *p, const ornd_json_event_t *ev)
+{
+    if (ev->first) {
+        p->key_len = 0;
+        p->key_long = false;
+    }
+    if (ev->len > sizeof p->key - p->key_len) {
+        p->key_long = true;
+    } else {
+        memcpy(p->key + p->key_len, ev->data, ev->len);
+        p->key_len = (uint8_t)(p->key_len + ev->len);
+    }
+    if (ev->last) {
+        p->field = lookup_field(p);
+    }
+}
+
+static bool is_value_start(const ornd_json_event_t *ev)
+{
+    switch (ev->type) {
+    case ORND_JSON_OBJECT_END:
+    case ORND_JSON_ARRAY_END:
+    case ORND_JSON_KEY:
+        return false;
+    case ORND_JSON_STRING:
+    case ORND_JSON_NUMBER:
+        return ev->first;
+    default:
+        return true;
+    }
+}
+
+static int on_json(void *user, const ornd_json_event_t *ev)
+{
+    ornd_oauth_parser_t *p = user;
+    if (ev->depth != 1u) {
+        return ORND_OK; /* the top-level container itself, or nested values */
+    }
+    if (ev->type == ORND_JSON_KEY) {
+        take_key(p, ev);
+        return ORND_OK;
+    }
+    if (p->field == F_NONE) {
+        return ORND_OK;
+    }
+    if (is_value_start(ev)) {
+        uint8_t bit = (uint8_t)(1u << p->field);
+        if (p->seen & bit) {
+            p->field = F_NONE; /* a repeated member: refused, or ignored in an error */
+            return is_success(p) ? ORND_ERR_TOKEN_FIELD : ORND_OK;
+        }
+        p->seen |= bit;
+    }
+    int rc = ORND_OK;
+    if (is_success(p)) {
+        rc = success_value(p, ev);
+    } else {
+        error_value(p, ev);
+    }
+    bool value_over = ev->type != ORND_JSON_KEY &&
+                      ((ev->type != ORND_JSON_STRING && ev->type != ORND_JSON_NUMBER) || ev->last);
+    if (value_over) {
+        p->field = F_NONE;
+    }
+    return rc;
+}
+
+/* ---- answer: HTTP body --------------------------------------------------- */
+
+/* Keep the start of an error body as text, in case it is not JSON. */
+static void capture_raw(ornd_oauth_parser_t *p, const uint8_t *data, size_t len)
+{
+    ornd_server_error_t *s = p->server;
+    if (p->raw_len == SIZE_MAX) {
+        return;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (p->raw_len + 1u >= sizeof s->text) {
+            s->text_truncated = true;
+            break;
+        }
+        unsigned char c = data[i];
+        s->text[p->raw_len++] = (c < 0x20u || c >= 0x7fu) ? ' ' : (char)c;
+    }
+    s->text[p->raw_len] = '\0';
+}
+
+static int on_body(void *user, const uint8_t *data, size_t len)
+{
+    ornd_oauth_parser_t *p = user;
+    if (!is_success(p)) {
+        capture_raw(p, data, len);
+    }
+    if (p->json_err != ORND_OK) {
+        return ORND_OK;
+    }
+    int rc = ornd_json_feed(&p->json, data, len);
+    if (rc == ORND_OK) {
+        return ORND_OK;
+    }
+    p->json_err = rc;
+    /* A 200 answer must be valid JSON; an error answer may be anything. */
+    return is_success(p) ? rc : ORND_OK;
+}
+
+/* ---- answer: outcome ----------------------------------------------------- */
+
+static int success_result(ornd_oauth_parser_t *p)
+{
+    ornd_token_t *t = p->token;
+    if (!(p->seen & (1u << F_ACCESS_TOKEN)) || t->len == 0) {
+        return ORND_ERR_TOKEN_MISSING;
+    }
+    if (!(p->seen & (1u << F_TOKEN_TYPE)) || !p->type_ok || p->type_len != 6u) {
+        return ORND_ERR_TOKEN_TYPE;
+    }
+    uint32_t expires = ORND_CONFIG_DEFAULT_EXPIRES_S;
+    if (p->seen & (1u << F_EXPIRES_IN)) {
+        if (p->expires_bad || p->expires == 0) {
+            return ORND_ERR_TOKEN_EXPIRES; /* present: a positive integer */
+        }
+        expires = p->expires;
+    }
+    t->expires_in_s = expires > ORND_CONFIG_MAX_EXPIRES_S ? ORND_CONFIG_MAX_EXPIRES_S : expires;
+    return ORND_OK;
+}
+
+static int oauth_error_code(const char *error)
+{
+    static const struct {
+        const char *name;
+        int code;
+    } codes[] = {
+        {"invalid_request", ORND_ERR_OAUTH_INVALID_REQUEST},
+        {"invalid_client", ORND_ERR_OAUTH_INVALID_CLIENT},
+        {"invalid_grant", ORND_ERR_OAUTH_INVALID_GRANT},
+        {"unauthorized_client", ORND_ERR_OAUTH_UNAUTHORIZED_CLIENT},
+        {"unsupported_grant_type", ORND_ERR_OAUTH_UNSUPPORTED_GRANT_TYPE},
+        {"invalid_scope", ORND_ERR_OAUTH_INVALID_SCOPE},
+    };
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        if (strcmp(error, codes[i].name) == 0) {
+            return codes[i].code;
+        }
+    }
+    return ORND_ERR_OAUTH_REJECTED;
+}
+
+static int error_result(ornd_oauth_parser_t *p)
+{
+    ornd_server_error_t *s = p->server;
+    int status = p->http.status;
+    /* Valid JSON with neither description nor message: the code says it all. */
+    if (p->json_err == ORND_OK && p->raw_len != SIZE_MAX) {
+        s->text[0] = '\0';
+        s->text_truncated = false;
+    }
+    if (status == 400 || status == 401 || status == 403) {
+        return oauth_error_code(s->error);
+    }
+    if (status == 429) {
+        return ORND_ERR_RATE_LIMITED;
+    }
+    if (status >= 500 && status <= 599) {
+        return ORND_ERR_UNAVAILABLE;
+    }
+    return ORND_ERR_HTTP_STATUS;
+}
+
+/* The response is complete: settle the outcome once. */
+static int complete(ornd_oauth_parser_t *p)
+{
+    ornd_server_error_t *s = p->server;
+    s->http_status = p->http.status;
+    s->has_retry_after = p->http.has_retry_after;
+    s->retry_after_s = p->http.retry_after_s;
+    if (p->json_err == ORND_OK) {
+        p->json_err = ornd_json_finish(&p->json);
+    }
+    if (is_success(p)) {
+        p->err = p->json_err != ORND_OK ? p->json_err : success_result(p);
+    } else {
+        p->err = error_result(p);
+    }
+    return p->err == ORND_OK ? 1 : p->err;
+}
+
+void ornd_oauth_parser_init(ornd_oauth_parser_t *p, ornd_token_t *token,
+                            ornd_server_error_t *server)
+{
+    memset(p, 0, sizeof *p);
+    memset(token, 0, sizeof *token);
+    memset(server, 0, sizeof *server);
+    p->token = token;
+    p->server = server;
+    p->type_ok = true;
+    ornd_json_init(&p->json, on_json, p);
+    ornd_http_reader_cfg_t cfg = {
+        .on_header = NULL,
+        .on_body = on_body,
+        .user = p,
+        .head_request = false,
+        .body_max = ORND_CONFIG_TOKEN_BODY_MAX,
+    };
+    ornd_http_reader_init(&p->http, &cfg);
+}
+
+int ornd_oauth_feed(ornd_oauth_parser_t *p, const uint8_t *data, size_t len)
+{
+    if (p->err != ORND_OK) {
+        return p->err;
+    }
+    size_t used = 0;
+    int rc = ornd_http_reader_feed(&p->http, data, len, &used);
+    if (rc < 0) {
+        p->err = rc;
+        p->server->http_status = p->http.status;
+        return rc;
+    }
+    if (rc == 0) {
+        return 0;
+    }
+    if (used != len) {
+        p->err = ORND_ERR_HTTP_TRAILING_DATA;
+        return p->err;
+    }
+    int done = complete(p);
+    return done < 0 ? done : 1;
+}
+
+int ornd_oauth_eof(ornd_oauth_parser_t *p)
+{
+    if (p->err != ORND_OK) {
+        return p->err;
+    }
+    int rc = ornd_http_reader_eof(&p->http);
+    if (rc < 0) {
+        p->err = rc;
+        p->server->http_status = p->http.status;
+        return rc;
+    }
+    int done = complete(p);
+    return done < 0 ? done : 1;
+}
+
+int ornd_oauth_result(ornd_oauth_parser_t *p)
+{
+    return p->err;
+}

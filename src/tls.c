@@ -1,0 +1,311 @@
+/* mbedTLS glue: verified TLS over a port connection, static-pool allocation. */
+#include "ornd/tls.h"
+
+#include <string.h>
+
+#include <mbedtls/error.h>
+#include <mbedtls/memory_buffer_alloc.h>
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/platform_util.h>
+#include <mbedtls/psa_util.h>
+#include <psa/crypto.h>
+
+#include "ornd/config.h"
+#include "ornd/error.h"
+
+#if !defined(MBEDTLS_MEMORY_BUFFER_ALLOC_C) || !defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
+#error "ornd-lite needs MBEDTLS_MEMORY_BUFFER_ALLOC_C and MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG"
+#endif
+
+/* The one pool mbedTLS allocates from, and the port that feeds its RNG. Both
+ * are process-wide because mbedTLS's allocator and PSA's RNG are. */
+static unsigned char tls_pool[ORND_CONFIG_TLS_POOL_SIZE];
+static const ornd_port_t *rng_port;
+static bool global_ready;
+
+/* PSA crypto draws all its randomness here (MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG). */
+psa_status_t mbedtls_psa_external_get_random(mbedtls_psa_external_random_context_t *context,
+                                             uint8_t *output, size_t output_size,
+                                             size_t *output_length);
+psa_status_t mbedtls_psa_external_get_random(mbedtls_psa_external_random_context_t *context,
+                                             uint8_t *output, size_t output_size,
+                                             size_t *output_length)
+{
+    (void)context;
+    *output_length = 0;
+    if (rng_port == NULL || rng_port->entropy(rng_port->ctx, output, output_size) != ORND_OK) {
+        return PSA_ERROR_INSUFFICIENT_ENTROPY;
+    }
+    *output_length = output_size;
+    return PSA_SUCCESS;
+}
+
+static int global_init(const ornd_port_t *port)
+{
+    if (rng_port == NULL) {
+        rng_port = port;
+    }
+    if (global_ready) {
+        return ORND_OK;
+    }
+    mbedtls_memory_buffer_alloc_init(tls_pool, sizeof tls_pool);
+    psa_status_t st = psa_crypto_init();
+    if (st != PSA_SUCCESS) {
+        return st == PSA_ERROR_INSUFFICIENT_MEMORY  ? ORND_ERR_NO_MEM
+               : st == PSA_ERROR_INSUFFICIENT_ENTROPY ? ORND_ERR_ENTROPY
+                                                      : ORND_ERR_TLS;
+    }
+    global_ready = true;
+    return ORND_OK;
+}
+
+void ornd_tls_pool_usage(size_t *now, size_t *peak)
+{
+    *now = 0;
+    *peak = 0;
+#if defined(MBEDTLS_MEMORY_DEBUG)
+    size_t blocks;
+    mbedtls_memory_buffer_alloc_cur_get(now, &blocks);
+    mbedtls_memory_buffer_alloc_max_get(peak, &blocks);
+#endif
+}
+
+/* ---- I/O callbacks: mbedTLS to port ------------------------------------- */
+
+/* Wait allowed for the next network step: the step timeout, cut to what is
+ * left of the exchange's deadline; 0 when the deadline has passed. */
+static uint32_t step_wait(const ornd_tls_t *t)
+{
+    int32_t left = (int32_t)(t->deadline - t->port->now_ms(t->port->ctx));
+    if (left <= 0) {
+        return 0;
+    }
+    return (uint32_t)left < t->step_timeout_ms ? (uint32_t)left : t->step_timeout_ms;
+}
+
+static int bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+    ornd_tls_t *t = ctx;
+    uint32_t wait = step_wait(t);
+    int n = wait == 0 ? ORND_ERR_TIMEOUT : t->port->net_send(t->port->ctx, buf, len, wait);
+    if (n > 0) {
+        return n;
+    }
+    t->net_err = n < 0 ? n : ORND_ERR_NET;
+    return MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
+{
+    ornd_tls_t *t = ctx;
+    (void)timeout; /* the step timeout and deadline are ours */
+    uint32_t wait = step_wait(t);
+    int n = wait == 0 ? ORND_ERR_TIMEOUT : t->port->net_recv(t->port->ctx, buf, len, wait);
+    if (n >= 0) {
+        return n; /* 0: the peer closed */
+    }
+    t->net_err = n;
+    return n == ORND_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+/* ---- error mapping ---------------------------------------------------- */
+
+static int map_verify_flags(uint32_t flags)
+{
+    if (flags & (MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE)) {
+        return ORND_ERR_TLS_CERT_EXPIRED;
+    }
+    if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) {
+        return ORND_ERR_TLS_HOSTNAME;
+    }
+    return ORND_ERR_TLS_CERT;
+}
+
+static bool is_alloc_error(int mbed)
+{
+    return mbed == MBEDTLS_ERR_SSL_ALLOC_FAILED || mbed == MBEDTLS_ERR_X509_ALLOC_FAILED ||
+           mbed == MBEDTLS_ERR_PK_ALLOC_FAILED || mbed == MBEDTLS_ERR_MPI_ALLOC_FAILED ||
+           mbed == MBEDTLS_ERR_ECP_ALLOC_FAILED || mbed == MBEDTLS_ERR_ASN1_ALLOC_FAILED ||
+           mbed == PSA_ERROR_INSUFFICIENT_MEMORY;
+}
+
+/* Turn an mbedTLS error into the library's, preferring what the port said. */
+static int map_error(ornd_tls_t *t, int mbed)
+{
+    if (mbed == MBEDTLS_ERR_NET_SEND_FAILED || mbed == MBEDTLS_ERR_NET_RECV_FAILED ||
+        mbed == MBEDTLS_ERR_SSL_TIMEOUT) {
+        return t->net_err < 0 ? t->net_err : ORND_ERR_NET;
+    }
+    if (mbed == MBEDTLS_ERR_SSL_CONN_EOF || mbed == MBEDTLS_ERR_NET_CONN_RESET) {
+        return ORND_ERR_CLOSED;
+    }
+    if (mbed == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
+        return map_verify_flags(mbedtls_ssl_get_verify_result(&t->ssl));
+    }
+    if (is_alloc_error(mbed)) {
+        return ORND_ERR_NO_MEM;
+    }
+    return ORND_ERR_TLS;
+}
+
+/* ---- public calls ------------------------------------------------------- */
+
+static int configure(ornd_tls_t *t)
+{
+    int rc = mbedtls_ssl_config_defaults(&t->conf, MBEDTLS_SSL_IS_CLIENT,
+                                         MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
+    if (rc != 0) {
+        return map_error(t, rc);
+    }
+    mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
+    mbedtls_ssl_conf_rng(&t->conf, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+    mbedtls_ssl_conf_min_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    mbedtls_ssl_conf_max_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_3);
+#endif
+    return ORND_OK;
+}
+
+int ornd_tls_init(ornd_tls_t *t, const ornd_port_t *port, const uint8_t *ca, size_t ca_len)
+{
+    memset(t, 0, sizeof *t);
+    if (port == NULL || ca == NULL || ca_len == 0) {
+        return ORND_ERR_ARG;
+    }
+    t->port = port;
+    int rc = global_init(port);
+    if (rc != ORND_OK) {
+        return rc;
+    }
+    mbedtls_x509_crt_init(&t->ca);
+    mbedtls_ssl_config_init(&t->conf);
+    mbedtls_ssl_init(&t->ssl);
+    t->configured = true;
+    int mbed = mbedtls_x509_crt_parse(&t->ca, ca, ca_len);
+    if (mbed < 0 || t->ca.raw.len == 0) {
+        rc = is_alloc_error(mbed) ? ORND_ERR_NO_MEM : ORND_ERR_CONFIG_CA;
+    } else {
+        rc = configure(t);
+    }
+    if (rc != ORND_OK) {
+        ornd_tls_free(t);
+    }
+    return rc;
+}
+
+static int handshake(ornd_tls_t *t, const char *host)
+{
+    int rc = mbedtls_ssl_setup(&t->ssl, &t->conf);
+    if (rc == 0) {
+        rc = mbedtls_ssl_set_hostname(&t->ssl, host);
+    }
+    if (rc != 0) {
+        return map_error(t, rc);
+    }
+    mbedtls_ssl_set_bio(&t->ssl, t, bio_send, NULL, bio_recv_timeout);
+    do {
+        rc = mbedtls_ssl_handshake(&t->ssl);
+    } while (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE);
+    return rc == 0 ? ORND_OK : map_error(t, rc);
+}
+
+int ornd_tls_connect(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
+                     uint32_t deadline)
+{
+    if (!t->configured || host == NULL) {
+        return ORND_ERR_STATE;
+    }
+    ornd_tls_close(t);
+    t->step_timeout_ms = timeout_ms;
+    t->deadline = deadline;
+    t->net_err = 0;
+    uint32_t wait = step_wait(t);
+    int rc = wait == 0 ? ORND_ERR_TIMEOUT
+                       : t->port->net_connect(t->port->ctx, host, port, wait);
+    if (rc != ORND_OK) {
+        return rc;
+    }
+    rc = handshake(t, host);
+    if (rc != ORND_OK) {
+        mbedtls_ssl_free(&t->ssl);
+        mbedtls_ssl_init(&t->ssl);
+        t->port->net_close(t->port->ctx);
+        return rc;
+    }
+    t->connected = true;
+    return ORND_OK;
+}
+
+void ornd_tls_set_deadline(ornd_tls_t *t, uint32_t deadline)
+{
+    t->deadline = deadline;
+}
+
+int ornd_tls_write_all(ornd_tls_t *t, const uint8_t *buf, size_t len)
+{
+    if (!t->connected) {
+        return ORND_ERR_STATE;
+    }
+    while (len > 0) {
+        int n = mbedtls_ssl_write(&t->ssl, buf, len);
+        if (n == MBEDTLS_ERR_SSL_WANT_READ || n == MBEDTLS_ERR_SSL_WANT_WRITE) {
+            continue;
+        }
+        if (n < 0) {
+            return map_error(t, n);
+        }
+        buf += n;
+        len -= (size_t)n;
+    }
+    return ORND_OK;
+}
+
+int ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len)
+{
+    if (!t->connected) {
+        return ORND_ERR_STATE;
+    }
+    for (;;) {
+        int n = mbedtls_ssl_read(&t->ssl, buf, len);
+        if (n >= 0) {
+            return n;
+        }
+        if (n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+            return 0;
+        }
+        /* Not data, nothing wrong: go on reading. */
+        if (n != MBEDTLS_ERR_SSL_WANT_READ && n != MBEDTLS_ERR_SSL_WANT_WRITE &&
+            n != MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+            return map_error(t, n);
+        }
+    }
+}
+
+void ornd_tls_close(ornd_tls_t *t)
+{
+    if (!t->configured) {
+        return;
+    }
+    if (t->connected) {
+        /* Best effort, bounded by the step timeout: the answer is in. */
+        (void)mbedtls_ssl_close_notify(&t->ssl);
+        t->connected = false;
+    }
+    mbedtls_ssl_free(&t->ssl);
+    mbedtls_ssl_init(&t->ssl);
+    t->port->net_close(t->port->ctx);
+}
+
+void ornd_tls_free(ornd_tls_t *t)
+{
+    if (!t->configured) {
+        return;
+    }
+    ornd_tls_close(t);
+    mbedtls_ssl_free(&t->ssl);
+    mbedtls_ssl_config_free(&t->conf);
+    mbedtls_x509_crt_free(&t->ca);
+    t->configured = false;
+}

@@ -1,0 +1,128 @@
+/* https:// URL splitting. */
+#include "ornd/url.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "ornd/error.h"
+
+static bool is_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static bool host_char_ok(char c, bool bracketed)
+{
+    if (bracketed) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+               c == ':' || c == '.';
+    }
+    return is_alnum(c) || c == '-' || c == '.';
+}
+
+/* Copy `n` bytes of `src` as a NUL-terminated string into dst[cap]. */
+static int copy_part(char *dst, size_t cap, const char *src, size_t n)
+{
+    if (n + 1u > cap) {
+        return ORND_ERR_CONFIG_TOO_LONG;
+    }
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+    return ORND_OK;
+}
+
+static int parse_host(const char **cur, char *host, size_t host_cap)
+{
+    const char *s = *cur;
+    bool bracketed = *s == '[';
+    s += bracketed ? 1 : 0;
+    size_t n = 0;
+    while (s[n] != '\0' && host_char_ok(s[n], bracketed)) {
+        n++;
+    }
+    if (n == 0 || (bracketed && s[n] != ']')) {
+        return ORND_ERR_CONFIG_URL;
+    }
+    int rc = copy_part(host, host_cap, s, n);
+    *cur = s + n + (bracketed ? 1u : 0u);
+    return rc;
+}
+
+static int parse_port(const char **cur, uint16_t *port)
+{
+    const char *s = *cur;
+    *port = 443;
+    if (*s != ':') {
+        return ORND_OK;
+    }
+    s++;
+    uint32_t v = 0;
+    size_t digits = 0;
+    while (*s >= '0' && *s <= '9') {
+        v = v * 10u + (uint32_t)(*s - '0');
+        if (v > 65535u) {
+            return ORND_ERR_CONFIG_URL;
+        }
+        s++;
+        digits++;
+    }
+    if (digits == 0 || v == 0) {
+        return ORND_ERR_CONFIG_URL;
+    }
+    *port = (uint16_t)v;
+    *cur = s;
+    return ORND_OK;
+}
+
+static int parse_path(const char *s, char *path, size_t path_cap)
+{
+    if (*s == '\0') {
+        return copy_part(path, path_cap, "/", 1);
+    }
+    if (*s != '/') {
+        return ORND_ERR_CONFIG_URL;
+    }
+    size_t n = 0;
+    for (; s[n] != '\0'; n++) {
+        unsigned char c = (unsigned char)s[n];
+        if (c <= 0x20u || c >= 0x7fu || c == '#') {
+            return ORND_ERR_CONFIG_URL;
+        }
+    }
+    return copy_part(path, path_cap, s, n);
+}
+
+static bool has_https_scheme(const char *url)
+{
+    static const char scheme[] = "https://";
+    for (size_t i = 0; i < sizeof scheme - 1u; i++) {
+        char c = url[i];
+        if (c >= 'A' && c <= 'Z') {
+            c = (char)(c - 'A' + 'a');
+        }
+        if (c != scheme[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+int ornd_url_parse(const char *url, char *host, size_t host_cap, uint16_t *port, char *path,
+                   size_t path_cap)
+{
+    if (url == NULL || host == NULL || port == NULL || path == NULL) {
+        return ORND_ERR_ARG;
+    }
+    if (!has_https_scheme(url)) {
+        return ORND_ERR_CONFIG_URL;
+    }
+    const char *cur = url + strlen("https://");
+    int rc = parse_host(&cur, host, host_cap);
+    if (rc == ORND_OK) {
+        rc = parse_port(&cur, port);
+    }
+    if (rc == ORND_OK) {
+        rc = parse_path(cur, path, path_cap);
+    }
+    return rc;
+}

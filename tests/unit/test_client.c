@@ -1,0 +1,404 @@
+/*
+ * Unit tests of the client: settings, the token cache on a simulated clock
+ * (including the 32-bit wrap), the fetch over a scripted transport, and
+ * wiping. Built with -DORND_TEST_HOOKS, which swaps TLS for the script.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ornd/ornd.h"
+#include "test_hooks.h"
+
+/* ---- simulated platform ------------------------------------------------ */
+
+static uint32_t clock_ms;
+
+static int no_connect(void *ctx, const char *h, uint16_t p, uint32_t t)
+{
+    (void)ctx, (void)h, (void)p, (void)t;
+    return ORND_ERR_CONNECT;
+}
+static int no_send(void *ctx, const uint8_t *b, size_t l, uint32_t t)
+{
+    (void)ctx, (void)b, (void)l, (void)t;
+    return ORND_ERR_NET;
+}
+static int no_recv(void *ctx, uint8_t *b, size_t l, uint32_t t)
+{
+    (void)ctx, (void)b, (void)l, (void)t;
+    return ORND_ERR_NET;
+}
+static void no_close(void *ctx)
+{
+    (void)ctx;
+}
+static uint32_t sim_now(void *ctx)
+{
+    (void)ctx;
+    return clock_ms;
+}
+static int sim_entropy(void *ctx, uint8_t *b, size_t l)
+{
+    (void)ctx;
+    memset(b, 0x5a, l);
+    return ORND_OK;
+}
+
+static const ornd_port_t port = {NULL, no_connect, no_send, no_recv, no_close, sim_now,
+                                 sim_entropy};
+
+/* ---- scripted transport ------------------------------------------------ */
+
+typedef struct {
+    const char *answer;  /* served to every connection */
+    size_t read_chunk;   /* bytes per read */
+    int connect_rc;
+    int connects;
+    int closes;
+    size_t pos;
+    char request[2048];
+    size_t request_len;
+} script_t;
+
+static script_t script;
+
+static int s_connect(void *ctx, const char *host, uint16_t p)
+{
+    script_t *s = ctx;
+    assert_string_equal(host, "id.example");
+    assert_int_equal(p, 8443);
+    s->connects++;
+    s->pos = 0;
+    s->request_len = 0;
+    return s->connect_rc;
+}
+static int s_write(void *ctx, const uint8_t *buf, size_t len)
+{
+    script_t *s = ctx;
+    assert_true(s->request_len + len <= sizeof s->request);
+    memcpy(s->request + s->request_len, buf, len);
+    s->request_len += len;
+    return ORND_OK;
+}
+static int s_read(void *ctx, uint8_t *buf, size_t len)
+{
+    script_t *s = ctx;
+    size_t left = strlen(s->answer) - s->pos;
+    size_t n = left < len ? left : len;
+    n = n < s->read_chunk ? n : s->read_chunk;
+    memcpy(buf, s->answer + s->pos, n);
+    s->pos += n;
+    return (int)n;
+}
+static void s_close(void *ctx)
+{
+    ((script_t *)ctx)->closes++;
+}
+
+static const ornd_test_io_t script_io = {&script, s_connect, s_write, s_read, s_close};
+
+static ornd_client_t client;
+
+#define ANSWER(expires)                                                                     \
+    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n"                            \
+    "{\"access_token\":\"tok-" #expires "\",\"token_type\":\"Bearer\",\"expires_in\":" #expires \
+    ",\"scope\":\"flex.community.members.read\"}"
+
+static const char *secret = "p+/=&% \"'\xc3\xa9!";
+
+static ornd_settings_t settings(void)
+{
+    ornd_settings_t s = {
+        .port = &port,
+        .token_url = "https://id.example:8443/oauth/token",
+        .client_id = "device-7",
+        .client_secret = secret,
+        .scope = "flex.community.members.read",
+        .timeout_ms = 1000,
+    };
+    return s;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(&script, 0, sizeof script);
+    script.answer = ANSWER(3599);
+    script.read_chunk = 4096;
+    ornd_test_io = &script_io;
+    clock_ms = 1000;
+    ornd_settings_t s = settings();
+    return ornd_client_init(&client, &s) == ORND_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ornd_client_release(&client);
+    ornd_test_io = NULL;
+    return 0;
+}
+
+/* ---- tests ----------------------------------------------------------- */
+
+static void fetches_once_then_serves_cache(void **state)
+{
+    (void)state;
+    const char *tok = NULL;
+    size_t len = 0;
+    assert_int_equal(ornd_token(&client, &tok, &len), ORND_OK);
+    assert_string_equal(tok, "tok-3599");
+    assert_int_equal(len, 8);
+    assert_int_equal(script.connects, 1);
+    assert_int_equal(script.closes, 1);
+    for (int i = 0; i < 5; i++) {
+        clock_ms += 1000;
+        assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    }
+    assert_int_equal(script.connects, 1);
+}
+
+static void refreshes_at_margin(void **state)
+{
+    (void)state;
+    const char *tok;
+    uint32_t start = clock_ms;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    uint32_t usable = (3599u - ORND_CONFIG_REFRESH_MARGIN_S) * 1000u;
+    clock_ms = start + usable - 1u;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(script.connects, 1);
+    assert_int_equal(ornd_token_remaining_s(&client), 0);
+    clock_ms = start + usable;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(script.connects, 2);
+    assert_int_equal(ornd_token_remaining_s(&client), usable / 1000u);
+}
+
+static void correct_across_clock_wrap(void **state)
+{
+    (void)state;
+    const char *tok;
+    clock_ms = UINT32_MAX - 5000u; /* 5 s before the 32-bit tick wraps */
+    uint32_t start = clock_ms;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(script.connects, 1);
+    clock_ms = start + 10000u; /* wrapped: now a small number */
+    assert_true(clock_ms < start);
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(script.connects, 1);
+    uint32_t usable = (3599u - ORND_CONFIG_REFRESH_MARGIN_S) * 1000u;
+    clock_ms = start + usable - 1u;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(script.connects, 1);
+    clock_ms = start + usable + 1u;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(script.connects, 2);
+}
+
+static void short_lifetime_uses_half_as_margin(void **state)
+{
+    (void)state;
+    const char *tok;
+    script.answer = ANSWER(100);
+    uint32_t start = clock_ms;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    clock_ms = start + 49999u;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(script.connects, 1);
+    clock_ms = start + 50000u;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(script.connects, 2);
+}
+
+static void request_sent_is_exact(void **state)
+{
+    (void)state;
+    const char *tok;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    const char *body = "client_id=device-7&client_secret=p%2B%2F%3D%26%25+%22%27%C3%A9%21"
+                       "&grant_type=client_credentials&scope=flex.community.members.read";
+    char expect[1024];
+    snprintf(expect, sizeof expect,
+             "POST /oauth/token HTTP/1.1\r\nHost: id.example:8443\r\n"
+             "User-Agent: ornd-lite/0.1\r\nAccept: application/json\r\n"
+             "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n"
+             "Connection: close\r\n\r\n%s",
+             strlen(body), body);
+    assert_int_equal(script.request_len, strlen(expect));
+    assert_memory_equal(script.request, expect, script.request_len);
+}
+
+static bool contains(const void *hay, size_t hay_len, const void *needle, size_t n)
+{
+    for (size_t i = 0; i + n <= hay_len; i++) {
+        if (memcmp((const char *)hay + i, needle, n) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void scratch_wiped_after_fetch(void **state)
+{
+    (void)state;
+    const char *tok;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    const char *encoded = "p%2B%2F%3D%26%25";
+    assert_false(contains(&client.scratch, sizeof client.scratch, encoded, strlen(encoded)));
+    assert_false(contains(&client.scratch, sizeof client.scratch, "tok-3599", 8));
+}
+
+static void auth_header_and_small_buffers(void **state)
+{
+    (void)state;
+    char hdr[ORND_AUTH_HEADER_MAX];
+    size_t len = 0;
+    assert_int_equal(ornd_auth_header(&client, hdr, sizeof hdr, &len), ORND_OK);
+    assert_string_equal(hdr, "Authorization: Bearer tok-3599");
+    assert_int_equal(len, strlen(hdr));
+    char small[30];
+    memset(small, 'x', sizeof small);
+    assert_int_equal(ornd_auth_header(&client, small, strlen("Authorization: Bearer tok-3599"),
+                                      NULL),
+                     ORND_ERR_BUF_TOO_SMALL);
+    assert_int_equal(ornd_auth_header(&client, small, 0, NULL), ORND_ERR_BUF_TOO_SMALL);
+    assert_int_equal(ornd_auth_header(&client, NULL, 10, NULL), ORND_ERR_ARG);
+}
+
+static void failed_fetch_reports_server_and_keeps_nothing(void **state)
+{
+    (void)state;
+    const char *tok = "unchanged";
+    script.answer = "HTTP/1.1 401 Unauthorized\r\nContent-Length: 68\r\n\r\n"
+                    "{\"error\":\"invalid_client\",\"error_description\":\"Client unknown here\"}";
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_OAUTH_INVALID_CLIENT);
+    assert_null(tok);
+    assert_null(ornd_token_info(&client));
+    const ornd_server_error_t *s = ornd_server_error(&client);
+    assert_int_equal(s->http_status, 401);
+    assert_string_equal(s->error, "invalid_client");
+    assert_string_equal(s->text, "Client unknown here");
+    /* every call tries again: nothing cached */
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_OAUTH_INVALID_CLIENT);
+    assert_int_equal(script.connects, 2);
+}
+
+static void network_failure_and_early_close(void **state)
+{
+    (void)state;
+    const char *tok;
+    script.connect_rc = ORND_ERR_TIMEOUT;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TIMEOUT);
+    script.connect_rc = ORND_OK;
+    script.answer = "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"access_token\":\"x\"";
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_CLOSED);
+    assert_null(ornd_token_info(&client));
+}
+
+static void one_byte_reads(void **state)
+{
+    (void)state;
+    const char *tok;
+    script.read_chunk = 1;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_string_equal(tok, "tok-3599");
+}
+
+static void scope_defaults_to_requested(void **state)
+{
+    (void)state;
+    const char *tok;
+    script.answer = "HTTP/1.1 200 OK\r\n\r\n{\"access_token\":\"t\",\"token_type\":\"Bearer\"}";
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    const ornd_token_t *info = ornd_token_info(&client);
+    assert_non_null(info);
+    assert_false(info->has_scope);
+    assert_string_equal(info->scope, "flex.community.members.read");
+    assert_int_equal(info->expires_in_s, 3600);
+}
+
+static void invalidate_forces_fetch(void **state)
+{
+    (void)state;
+    const char *tok;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    ornd_token_invalidate(&client);
+    assert_null(ornd_token_info(&client));
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(script.connects, 2);
+}
+
+static void release_wipes_everything(void **state)
+{
+    (void)state;
+    const char *tok;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    ornd_client_release(&client);
+    static const ornd_client_t zero;
+    assert_memory_equal(&client, &zero, sizeof client);
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_STATE);
+    assert_null(ornd_server_error(&client));
+}
+
+static void init_rejects_bad_settings(void **state)
+{
+    (void)state;
+    ornd_client_t c;
+    ornd_settings_t s = settings();
+    s.token_url = "http://id.example/oauth/token";
+    assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_CONFIG_URL);
+    s = settings();
+    s.client_id = "";
+    assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_CONFIG_CREDENTIALS);
+    s = settings();
+    s.client_secret = NULL;
+    assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_CONFIG_CREDENTIALS);
+    char long_secret[ORND_CONFIG_CLIENT_SECRET_MAX + 2];
+    memset(long_secret, 's', sizeof long_secret - 1u);
+    long_secret[sizeof long_secret - 1u] = '\0';
+    s = settings();
+    s.client_secret = long_secret;
+    assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_CONFIG_TOO_LONG);
+    long_secret[ORND_CONFIG_CLIENT_SECRET_MAX] = '\0'; /* exactly the maximum */
+    assert_int_equal(ornd_client_init(&c, &s), ORND_OK);
+    ornd_client_release(&c);
+    const char *bad_scopes[] = {" a", "a ", "a  b", "a\tb", "a\"b", "caf\xc3\xa9"};
+    for (size_t i = 0; i < sizeof bad_scopes / sizeof bad_scopes[0]; i++) {
+        s = settings();
+        s.scope = bad_scopes[i];
+        assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_ARG);
+    }
+    s = settings();
+    s.port = NULL;
+    assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_ARG);
+    assert_int_equal(ornd_client_init(NULL, &s), ORND_ERR_ARG);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(fetches_once_then_serves_cache, setup, teardown),
+        cmocka_unit_test_setup_teardown(refreshes_at_margin, setup, teardown),
+        cmocka_unit_test_setup_teardown(correct_across_clock_wrap, setup, teardown),
+        cmocka_unit_test_setup_teardown(short_lifetime_uses_half_as_margin, setup, teardown),
+        cmocka_unit_test_setup_teardown(request_sent_is_exact, setup, teardown),
+        cmocka_unit_test_setup_teardown(scratch_wiped_after_fetch, setup, teardown),
+        cmocka_unit_test_setup_teardown(auth_header_and_small_buffers, setup, teardown),
+        cmocka_unit_test_setup_teardown(failed_fetch_reports_server_and_keeps_nothing, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(network_failure_and_early_close, setup, teardown),
+        cmocka_unit_test_setup_teardown(one_byte_reads, setup, teardown),
+        cmocka_unit_test_setup_teardown(scope_defaults_to_requested, setup, teardown),
+        cmocka_unit_test_setup_teardown(invalidate_forces_fetch, setup, teardown),
+        cmocka_unit_test_setup_teardown(release_wipes_everything, setup, teardown),
+        cmocka_unit_test_setup_teardown(init_rejects_bad_settings, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("client", tests, NULL, NULL);
+}
