@@ -10,7 +10,9 @@ MBEDTLS_CFLAGS := $(CFLAGS) -I$(MBEDTLS_DIR)/include -I$(MBEDTLS_DIR)/library \
 
 $(OUT)/libmbedtls.a: $(OBJS)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	@$(AR) rcs $@ $^
+	@echo "  AR $@"
+
 
 $(OUT)/%.o: $(MBEDTLS_DIR)/library/%.c $(MBEDTLS_CONFIG) | $(OUT)
 	@$(CC) $(MBEDTLS_CFLAGS) -c $< -o $@

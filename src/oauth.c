@@ -90,7 +90,7 @@ static void append_text(char *dst, size_t cap, size_t *len, bool *truncated, con
             break;
         }
         unsigned char c = (unsigned char)src[i];
-        dst[(*len)++] = (c < 0x20u || c == 0x7fu) ? ' ' : (char)c;
+        dst[(*len)++] = (char)((c < 0x20u || c == 0x7fu) ? (unsigned char)' ' : c);
     }
     dst[*len] = '\0';
 }
@@ -107,10 +107,11 @@ static bool token_char_ok(unsigned char c)
 static int take_token(ornd_oauth_parser_t *p, const char *s, size_t n)
 {
     ornd_token_t *t = p->token;
-    if (n > ORND_CONFIG_TOKEN_MAX - t->len) {
-        return ORND_ERR_TOKEN_TOO_LARGE;
-    }
     for (size_t i = 0; i < n; i++) {
+        /* byte by byte, so the first fault found is the first in the text */
+        if (t->len >= ORND_CONFIG_TOKEN_MAX) {
+            return ORND_ERR_TOKEN_TOO_LARGE;
+        }
         unsigned char c = (unsigned char)s[i];
         bool after_pad = t->len > 0 && t->value[t->len - 1u] == '=';
         if (!token_char_ok(c) || (after_pad && c != '=')) {
@@ -218,12 +219,12 @@ static void error_value(ornd_oauth_parser_t *p, const ornd_json_event_t *ev)
         append_text(s->error, sizeof s->error, &len, &s->error_truncated, ev->data, ev->len);
         return;
     }
-    /* error_description wins over message; either replaces raw body text. */
+    /* error_description wins over message. */
     bool desc = p->field == F_ERROR_DESCRIPTION;
     if (ev->first && (desc || !(p->seen & (1u << F_ERROR_DESCRIPTION)))) {
         s->text[0] = '\0';
         s->text_truncated = false;
-        p->raw_len = SIZE_MAX; /* raw capture over: text now comes from JSON */
+        p->json_text = true;
     }
     if (!desc && (p->seen & (1u << F_ERROR_DESCRIPTION))) {
         return;
@@ -276,29 +277,38 @@ static int on_json(void *user, const ornd_json_event_t *ev)
         take_key(p, ev);
         return ORND_OK;
     }
-    if (p->field == F_NONE) {
+    if (p->field == F_NONE || p->field_err != ORND_OK) {
         return ORND_OK;
     }
+    int rc = ORND_OK;
     if (is_value_start(ev)) {
         uint8_t bit = (uint8_t)(1u << p->field);
         if (p->seen & bit) {
-            p->field = F_NONE; /* a repeated member: refused, or ignored in an error */
-            return is_success(p) ? ORND_ERR_TOKEN_FIELD : ORND_OK;
+            /* a repeated member: refused in a token, ignored in an error */
+            rc = is_success(p) ? ORND_ERR_TOKEN_FIELD : ORND_OK;
+            p->field = F_NONE;
         }
         p->seen |= bit;
     }
-    int rc = ORND_OK;
-    if (is_success(p)) {
-        rc = success_value(p, ev);
-    } else {
-        error_value(p, ev);
+    if (p->field != F_NONE) {
+        if (is_success(p)) {
+            rc = success_value(p, ev);
+        } else {
+            error_value(p, ev);
+        }
+        bool value_over = (ev->type != ORND_JSON_STRING && ev->type != ORND_JSON_NUMBER) ||
+                          ev->last;
+        if (value_over) {
+            p->field = F_NONE;
+        }
     }
-    bool value_over = ev->type != ORND_JSON_KEY &&
-                      ((ev->type != ORND_JSON_STRING && ev->type != ORND_JSON_NUMBER) || ev->last);
-    if (value_over) {
+    if (rc != ORND_OK) {
+        /* Kept, not returned: the body is read on, so a syntax error later in
+         * it wins, whatever the size of the pieces the values came in. */
+        p->field_err = rc;
         p->field = F_NONE;
     }
-    return rc;
+    return ORND_OK;
 }
 
 /* ---- answer: HTTP body --------------------------------------------------- */
@@ -306,19 +316,15 @@ static int on_json(void *user, const ornd_json_event_t *ev)
 /* Keep the start of an error body as text, in case it is not JSON. */
 static void capture_raw(ornd_oauth_parser_t *p, const uint8_t *data, size_t len)
 {
-    ornd_server_error_t *s = p->server;
-    if (p->raw_len == SIZE_MAX) {
-        return;
-    }
     for (size_t i = 0; i < len; i++) {
-        if (p->raw_len + 1u >= sizeof s->text) {
-            s->text_truncated = true;
+        if (p->raw_len + 1u >= sizeof p->raw) {
+            p->raw_truncated = true;
             break;
         }
         unsigned char c = data[i];
-        s->text[p->raw_len++] = (c < 0x20u || c >= 0x7fu) ? ' ' : (char)c;
+        p->raw[p->raw_len++] = (char)((c < 0x20u || c >= 0x7fu) ? (unsigned char)' ' : c);
     }
-    s->text[p->raw_len] = '\0';
+    p->raw[p->raw_len] = '\0';
 }
 
 static int on_body(void *user, const uint8_t *data, size_t len)
@@ -382,12 +388,39 @@ static int oauth_error_code(const char *error)
     return ORND_ERR_OAUTH_REJECTED;
 }
 
+/*
+ * The answer failed (broken HTTP or JSON): whatever its members seemed to
+ * say is dropped, the partial token included, and the start of an error body
+ * is the text. Deciding this once, at the end, keeps the outcome independent
+ * of how the stream was cut into pieces.
+ */
+static void drop_json_fields(ornd_oauth_parser_t *p)
+{
+    ornd_server_error_t *s = p->server;
+    memset(p->token, 0, sizeof *p->token);
+    s->error[0] = '\0';
+    s->error_truncated = false;
+    memcpy(s->text, p->raw, p->raw_len + 1u);
+    s->text_truncated = p->raw_truncated;
+}
+
+/* The answer cannot be read to its end: settle on `rc` for good. */
+static int fail(ornd_oauth_parser_t *p, int rc)
+{
+    p->err = rc;
+    p->server->http_status = p->http.status;
+    drop_json_fields(p);
+    return rc;
+}
+
 static int error_result(ornd_oauth_parser_t *p)
 {
     ornd_server_error_t *s = p->server;
     int status = p->http.status;
-    /* Valid JSON with neither description nor message: the code says it all. */
-    if (p->json_err == ORND_OK && p->raw_len != SIZE_MAX) {
+    if (p->json_err != ORND_OK) {
+        drop_json_fields(p);
+    } else if (!p->json_text) {
+        /* Valid JSON with neither description nor message: the code says it all. */
         s->text[0] = '\0';
         s->text_truncated = false;
     }
@@ -414,7 +447,12 @@ static int complete(ornd_oauth_parser_t *p)
         p->json_err = ornd_json_finish(&p->json);
     }
     if (is_success(p)) {
-        p->err = p->json_err != ORND_OK ? p->json_err : success_result(p);
+        p->err = p->json_err != ORND_OK   ? p->json_err
+                 : p->field_err != ORND_OK ? p->field_err
+                                           : success_result(p);
+        if (p->err != ORND_OK) {
+            drop_json_fields(p);
+        }
     } else {
         p->err = error_result(p);
     }
@@ -449,17 +487,14 @@ int ornd_oauth_feed(ornd_oauth_parser_t *p, const uint8_t *data, size_t len)
     size_t used = 0;
     int rc = ornd_http_reader_feed(&p->http, data, len, &used);
     if (rc < 0) {
-        p->err = rc;
-        p->server->http_status = p->http.status;
-        return rc;
+        return fail(p, rc);
     }
     if (rc == 0) {
         return 0;
     }
-    if (used != len) {
-        p->err = ORND_ERR_HTTP_TRAILING_DATA;
-        return p->err;
-    }
+    /* The response is framed: its outcome is settled here. Bytes after it
+     * (used < len) are not part of it and are left unread, so the outcome
+     * never depends on how the stream happened to be cut into reads. */
     int done = complete(p);
     return done < 0 ? done : 1;
 }
@@ -471,9 +506,7 @@ int ornd_oauth_eof(ornd_oauth_parser_t *p)
     }
     int rc = ornd_http_reader_eof(&p->http);
     if (rc < 0) {
-        p->err = rc;
-        p->server->http_status = p->http.status;
-        return rc;
+        return fail(p, rc);
     }
     int done = complete(p);
     return done < 0 ? done : 1;

@@ -65,13 +65,14 @@ static void usage(FILE *out)
           out);
 }
 
-static int parse_number(const char *opt, const char *s, unsigned long max, unsigned long *out)
+static int parse_number(const char *opt, const char *s, unsigned long min, unsigned long max,
+                        unsigned long *out)
 {
     char *end = NULL;
     errno = 0;
     unsigned long v = strtoul(s, &end, 10);
-    if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v > max) {
-        fprintf(stderr, "ornd: %s needs a whole number from 0 to %lu\n", opt, max);
+    if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v < min || v > max) {
+        fprintf(stderr, "ornd: %s needs a whole number from %lu to %lu\n", opt, min, max);
         return -1;
     }
     *out = v;
@@ -103,19 +104,13 @@ static int parse_option(options_t *o, const char *name, const char *value)
     } else if (strcmp(name, "--ca-file") == 0) {
         o->ca_file = value;
     } else if (strcmp(name, "--timeout") == 0) {
-        if (parse_number(name, value, 3600, &o->timeout_s) != 0) {
-            return -1;
-        }
-        if (o->timeout_s == 0) {
-            fprintf(stderr, "ornd: --timeout must be at least 1\n");
-            return -1;
-        }
+        return parse_number(name, value, 1, 3600, &o->timeout_s);
     } else if (strcmp(name, "--format") == 0) {
         return parse_format(value, &o->format);
     } else if (strcmp(name, "--retries") == 0) {
-        return parse_number(name, value, 10, &o->retries);
+        return parse_number(name, value, 0, 10, &o->retries);
     } else if (strcmp(name, "--max-wait") == 0) {
-        return parse_number(name, value, 3600, &o->max_wait_s);
+        return parse_number(name, value, 0, 3600, &o->max_wait_s);
     } else {
         fprintf(stderr, "ornd: unknown option %s\n", name);
         return -1;

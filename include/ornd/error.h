@@ -46,7 +46,6 @@ extern "C" {
     X(ORND_ERR_HTTP_CHUNK, -45, MALFORMED, "malformed chunked encoding")             \
     X(ORND_ERR_HTTP_TRANSFER_ENCODING, -46, MALFORMED, "unsupported Transfer-Encoding") \
     X(ORND_ERR_HTTP_BODY_TOO_LARGE, -47, MALFORMED, "response body larger than the configured limit") \
-    X(ORND_ERR_HTTP_TRAILING_DATA, -48, MALFORMED, "data after the end of the response") \
     X(ORND_ERR_HTTP_STATUS, -49, MALFORMED, "unexpected HTTP status")                \
     X(ORND_ERR_JSON_SYNTAX, -50, MALFORMED, "invalid JSON")                          \
     X(ORND_ERR_JSON_DEPTH, -51, MALFORMED, "JSON nested deeper than the configured limit") \

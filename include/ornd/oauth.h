@@ -32,7 +32,9 @@ typedef struct {
     uint32_t expires_in_s;  /* as received (default when absent), clamped */
 } ornd_token_t;
 
-/* What the server said when it did not hand out a token. */
+/* What the server said when it did not hand out a token. `error` and a JSON
+ * `text` are kept only from an answer that was complete, valid JSON; for any
+ * other answer `text` is the start of its body (controls as spaces). */
 typedef struct {
     int http_status;        /* 0 when no status line was read */
     bool has_retry_after;
@@ -69,6 +71,7 @@ typedef struct {
     ornd_json_t json;
     int err;          /* sticky */
     int json_err;     /* first JSON error of the body, kept to report later */
+    int field_err;    /* first unacceptable token member, reported at the end */
     uint8_t field;    /* member being read at depth 1 */
     uint8_t seen;     /* bit per known member already read */
     uint8_t key_len;
@@ -78,7 +81,11 @@ typedef struct {
     bool type_ok;
     uint8_t type_len;
     uint32_t expires;
-    size_t raw_len;   /* bytes of a non-JSON body kept in server->text */
+    bool json_text;   /* server->text holds error_description or message */
+    bool raw_truncated;
+    size_t raw_len;
+    char raw[ORND_CONFIG_ERROR_TEXT_MAX + 1]; /* start of an error body, for
+                                                 when it turns out not JSON */
 } ornd_oauth_parser_t;
 
 /* Start parsing an answer into `token` and `server` (both cleared). */
@@ -89,7 +96,8 @@ void ornd_oauth_parser_init(ornd_oauth_parser_t *p, ornd_token_t *token,
  * Feed answer bytes. Returns 0 while more is needed, 1 when the HTTP
  * response is complete, or a negative error (sticky): a malformed HTTP
  * message, a body over ORND_CONFIG_TOKEN_BODY_MAX, or a 200 answer whose
- * JSON or fields are unacceptable.
+ * JSON or fields are unacceptable. Bytes after the end of the response are
+ * not read: the outcome is the same however the stream is cut.
  */
 int ornd_oauth_feed(ornd_oauth_parser_t *p, const uint8_t *data, size_t len);
 

@@ -4,6 +4,8 @@
  * comes from the first byte; both runs must agree on the outcome and on every
  * field kept, and what is kept must obey the documented limits.
  */
+#define _POSIX_C_SOURCE 200809L /* strnlen */
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

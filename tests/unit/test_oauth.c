@@ -339,12 +339,72 @@ static void malformed_success_bodies(void **state)
     assert_int_equal(ornd_err_class(rc), ORND_CLASS_MALFORMED);
 }
 
-static void trailing_bytes_rejected(void **state)
+/* A bad member is reported only once the body has been read: a syntax error
+ * after it wins, and the first fault in the text is the one reported, at
+ * every chunk size. */
+static void first_fault_wins_at_every_chunk_size(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *body;
+        int rc;
+    } cases[] = {
+        {"{\"access_token\":\"abc&def\",\"token_type\":\"Bearer\"}", ORND_ERR_TOKEN_CHARS},
+        {"{\"access_token\":\"abc&def\",\"token_type\":\"Bearer\"", ORND_ERR_JSON_INCOMPLETE},
+        {"{\"access_token\":\"abc&def\x01\",\"token_type\":\"Bearer\"}", ORND_ERR_JSON_SYNTAX},
+        {"{\"token_type\":\"Bearer\",\"token_type\":\"Bearer\",\"access_token\":\"a&\"}",
+         ORND_ERR_TOKEN_FIELD},
+        {"{\"access_token\":\"a\",\"token_type\":\"Basic\",\"expires_in\":-1}", ORND_ERR_TOKEN_TYPE},
+    };
+    char copy[sizeof response];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len = build(200, "", cases[i].body);
+        memcpy(copy, response, len);
+        for (size_t chunk = 1; chunk <= len; chunk++) {
+            assert_int_equal(parse_chunked(copy, len, chunk), cases[i].rc);
+            assert_int_equal(token.len, 0); /* nothing of a refused token is kept */
+        }
+    }
+    /* too long, with a bad byte past the limit: the length is the first fault */
+    static char body[ORND_CONFIG_TOKEN_MAX + 64];
+    int n = snprintf(body, sizeof body, "{\"access_token\":\"%0*d&\",\"token_type\":\"Bearer\"}",
+                     (int)ORND_CONFIG_TOKEN_MAX + 1, 0);
+    assert_true(n > 0 && (size_t)n < sizeof body);
+    size_t len = build(200, "", body);
+    memcpy(copy, response, len);
+    for (size_t chunk = 1; chunk <= len; chunk += 97) {
+        assert_int_equal(parse_chunked(copy, len, chunk), ORND_ERR_TOKEN_TOO_LARGE);
+    }
+}
+
+/* An error body whose JSON breaks partway: none of its members are trusted
+ * and the text is the start of the body, at every chunk size. */
+static void broken_json_error_body(void **state)
+{
+    (void)state;
+    size_t len = build(401, "", "{\"error\":\"invalid_client\",\"error_description\":\"bad \x93 byte\"}");
+    char copy[sizeof response];
+    memcpy(copy, response, len);
+    for (size_t chunk = 1; chunk <= len; chunk++) {
+        assert_int_equal(parse_chunked(copy, len, chunk), ORND_ERR_OAUTH_REJECTED);
+        assert_int_equal(server.http_status, 401);
+        assert_string_equal(server.error, "");
+        assert_string_equal(server.text,
+                            "{\"error\":\"invalid_client\",\"error_description\":\"bad   byte\"}");
+    }
+}
+
+/* Bytes after a complete response belong to no answer: the outcome is the
+ * framed response's, whether they came in the same read or a later one. */
+static void bytes_after_the_response_ignored(void **state)
 {
     (void)state;
     size_t len = build(200, "", GOOD_BODY);
     memcpy(response + len, "HTTP/1.1", 8);
-    assert_int_equal(parse(response, len + 8), ORND_ERR_HTTP_TRAILING_DATA);
+    assert_int_equal(parse(response, len + 8), ORND_OK);
+    size_t elen = build(401, "", "{\"error\":\"invalid_client\"}");
+    memcpy(response + elen, "}}}", 3);
+    assert_int_equal(parse(response, elen + 3), ORND_ERR_OAUTH_INVALID_CLIENT);
 }
 
 static void oversized_body_rejected(void **state)
@@ -416,7 +476,9 @@ int main(void)
         cmocka_unit_test(long_error_text_truncated_and_flagged),
         cmocka_unit_test(try_later_statuses),
         cmocka_unit_test(malformed_success_bodies),
-        cmocka_unit_test(trailing_bytes_rejected),
+        cmocka_unit_test(bytes_after_the_response_ignored),
+        cmocka_unit_test(broken_json_error_body),
+        cmocka_unit_test(first_fault_wins_at_every_chunk_size),
         cmocka_unit_test(oversized_body_rejected),
         cmocka_unit_test(request_bytes_exact),
     };

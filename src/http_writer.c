@@ -1,0 +1,343 @@
+/*
+ * HTTP/1.1 request writer: a bounded append buffer, the
+ * application/x-www-form-urlencoded encoder and the request head.
+ *
+ * Nothing is ever written past the buffer's capacity. Writers that produce a
+ * unit of text (a form body, a request head) either append all of it or, on
+ * error, leave `len` where it was before they started.
+ */
+#include "ornd/http.h"
+
+#include <string.h>
+
+#include "ornd/error.h"
+
+#define HTTP_USER_AGENT "ornd-lite/0.1"
+#define HTTP_DEFAULT_PORT 443u
+
+/* ---- Character classes ---------------------------------------------------- */
+
+static bool is_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* RFC 9110 tchar, the characters of a method or field name. */
+static bool is_tchar(unsigned char c)
+{
+    return is_alnum(c) || (c != 0u && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+/* Control characters (including DEL); none may reach the request line. */
+static bool is_ctl(unsigned char c)
+{
+    return c < 0x20u || c == 0x7Fu;
+}
+
+/* ---- Append buffer -------------------------------------------------------- */
+
+void ornd_buf_init(ornd_buf_t *b, char *buf, size_t cap)
+{
+    b->buf = buf;
+    b->cap = buf != NULL ? cap : 0u;
+    b->len = 0;
+    b->err = ORND_OK;
+}
+
+/* Reserve `n` more bytes (n > 0) and return where they go, or NULL with the
+ * sticky error set when they do not fit. */
+static char *buf_claim(ornd_buf_t *b, size_t n)
+{
+    if (b->err != ORND_OK) {
+        return NULL;
+    }
+    if (n > b->cap - b->len) {
+        b->err = ORND_ERR_BUF_TOO_SMALL;
+        return NULL;
+    }
+    char *at = b->buf + b->len;
+    b->len += n;
+    return at;
+}
+
+void ornd_buf_put(ornd_buf_t *b, const char *data, size_t len)
+{
+    if (b == NULL || b->err != ORND_OK || len == 0) {
+        return;
+    }
+    if (data == NULL) {
+        b->err = ORND_ERR_ARG;
+        return;
+    }
+    char *at = buf_claim(b, len);
+    if (at != NULL) {
+        memcpy(at, data, len);
+    }
+}
+
+void ornd_buf_puts(ornd_buf_t *b, const char *s)
+{
+    if (b != NULL && s == NULL) {
+        b->err = b->err != ORND_OK ? b->err : ORND_ERR_ARG;
+        return;
+    }
+    ornd_buf_put(b, s, s != NULL ? strlen(s) : 0u);
+}
+
+/* Decimal digits of `v`, most significant first. */
+static void buf_put_dec(ornd_buf_t *b, uint64_t v)
+{
+    char digits[20];
+    size_t i = sizeof digits;
+    do {
+        digits[--i] = (char)('0' + (int)(v % 10u));
+        v /= 10u;
+    } while (v != 0u);
+    ornd_buf_put(b, &digits[i], sizeof digits - i);
+}
+
+void ornd_buf_put_u32(ornd_buf_t *b, uint32_t v)
+{
+    buf_put_dec(b, v);
+}
+
+/* ---- application/x-www-form-urlencoded ------------------------------------ */
+
+/* Bytes the form encoding keeps as they are. */
+static bool form_keeps(unsigned char c)
+{
+    return is_alnum(c) || c == '*' || c == '-' || c == '.' || c == '_';
+}
+
+static size_t add_sat(size_t a, size_t b)
+{
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+/* Encoded length of `n` bytes: 1 for kept bytes and space, 3 for %XX. */
+static size_t form_encoded_len(const uint8_t *p, size_t n)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < n; i++) {
+        out = add_sat(out, (form_keeps(p[i]) || p[i] == ' ') ? 1u : 3u);
+    }
+    return out;
+}
+
+/* Encode `n` bytes at `out`, which has room for form_encoded_len() bytes;
+ * returns the end of what was written. */
+static char *form_encode(char *out, const uint8_t *p, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t c = p[i];
+        if (form_keeps(c)) {
+            *out++ = (char)c;
+        } else if (c == ' ') {
+            *out++ = '+';
+        } else {
+            *out++ = '%';
+            *out++ = hex[c >> 4];
+            *out++ = hex[c & 0x0Fu];
+        }
+    }
+    return out;
+}
+
+/* A field's name and value as bytes; NULL is read as empty. */
+static const uint8_t *field_name(const ornd_form_field_t *f, size_t *len)
+{
+    *len = f->name != NULL ? strlen(f->name) : 0u;
+    return (const uint8_t *)f->name;
+}
+
+static size_t field_value_len(const ornd_form_field_t *f)
+{
+    return f->value != NULL ? f->value_len : 0u;
+}
+
+size_t ornd_form_length(const ornd_form_field_t *fields, size_t count)
+{
+    size_t total = 0;
+    if (fields == NULL) {
+        return 0;
+    }
+    for (size_t i = 0; i < count; i++) {
+        size_t name_len;
+        const uint8_t *name = field_name(&fields[i], &name_len);
+        total = add_sat(total, i > 0 ? 2u : 1u); /* "&" before, "=" inside */
+        total = add_sat(total, form_encoded_len(name, name_len));
+        total = add_sat(total, form_encoded_len(fields[i].value, field_value_len(&fields[i])));
+    }
+    return total;
+}
+
+static bool form_fields_valid(const ornd_form_field_t *fields, size_t count)
+{
+    if (count > 0 && fields == NULL) {
+        return false;
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (fields[i].value == NULL && fields[i].value_len > 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void ornd_form_write(ornd_buf_t *b, const ornd_form_field_t *fields, size_t count)
+{
+    if (b == NULL || b->err != ORND_OK) {
+        return;
+    }
+    if (!form_fields_valid(fields, count)) {
+        b->err = ORND_ERR_ARG;
+        return;
+    }
+    const size_t total = ornd_form_length(fields, count);
+    char *out = total > 0 ? buf_claim(b, total) : NULL;
+    if (out == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < count; i++) {
+        size_t name_len;
+        const uint8_t *name = field_name(&fields[i], &name_len);
+        if (i > 0) {
+            *out++ = '&';
+        }
+        out = form_encode(out, name, name_len);
+        *out++ = '=';
+        out = form_encode(out, fields[i].value, fields[i].value_len);
+    }
+}
+
+/* ---- Request head --------------------------------------------------------- */
+
+static bool valid_method(const char *s)
+{
+    if (s == NULL || *s == '\0') {
+        return false;
+    }
+    for (; *s != '\0'; s++) {
+        if (!is_tchar((unsigned char)*s)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Host and target go on a line of their own or into the request line:
+ * no controls (CR, LF among them) and no spaces. */
+static bool valid_atom(const char *s)
+{
+    if (s == NULL || *s == '\0') {
+        return false;
+    }
+    for (; *s != '\0'; s++) {
+        if (is_ctl((unsigned char)*s) || *s == ' ') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* RFC 9110 field-value characters: visible, space, HTAB and obs-text. */
+static bool valid_field_value(const char *s)
+{
+    for (; *s != '\0'; s++) {
+        if (is_ctl((unsigned char)*s) && *s != '\t') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* An extra header line "Name: value": a token, a colon, a field value. */
+static bool valid_header_line(const char *s)
+{
+    if (s == NULL || !is_tchar((unsigned char)*s)) {
+        return false;
+    }
+    while (is_tchar((unsigned char)*s)) {
+        s++;
+    }
+    return *s == ':' && valid_field_value(s + 1);
+}
+
+static bool valid_request(const ornd_http_request_t *req)
+{
+    if (!valid_method(req->method) || !valid_atom(req->host) || !valid_atom(req->target) ||
+        req->target[0] != '/' || req->port == 0u) {
+        return false;
+    }
+    if (req->content_type != NULL &&
+        (req->content_type[0] == '\0' || !valid_field_value(req->content_type))) {
+        return false;
+    }
+    if (req->header_count > 0 && req->headers == NULL) {
+        return false;
+    }
+    for (size_t i = 0; i < req->header_count; i++) {
+        if (!valid_header_line(req->headers[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* "Host: name[:port]"; an IPv6 literal is put in brackets. */
+static void write_host(ornd_buf_t *b, const char *host, uint16_t port)
+{
+    const bool bracket = host[0] != '[' && strchr(host, ':') != NULL;
+    ornd_buf_puts(b, "Host: ");
+    ornd_buf_puts(b, bracket ? "[" : "");
+    ornd_buf_puts(b, host);
+    ornd_buf_puts(b, bracket ? "]" : "");
+    if (port != HTTP_DEFAULT_PORT) {
+        ornd_buf_puts(b, ":");
+        ornd_buf_put_u32(b, port);
+    }
+    ornd_buf_puts(b, "\r\n");
+}
+
+static void write_head_lines(ornd_buf_t *b, const ornd_http_request_t *req)
+{
+    ornd_buf_puts(b, req->method);
+    ornd_buf_puts(b, " ");
+    ornd_buf_puts(b, req->target);
+    ornd_buf_puts(b, " HTTP/1.1\r\n");
+    write_host(b, req->host, req->port);
+    ornd_buf_puts(b, "User-Agent: " HTTP_USER_AGENT "\r\nAccept: application/json\r\n");
+    if (req->content_type != NULL) {
+        ornd_buf_puts(b, "Content-Type: ");
+        ornd_buf_puts(b, req->content_type);
+        ornd_buf_puts(b, "\r\nContent-Length: ");
+        buf_put_dec(b, req->content_length);
+        ornd_buf_puts(b, "\r\n");
+    }
+    for (size_t i = 0; i < req->header_count; i++) {
+        ornd_buf_puts(b, req->headers[i]);
+        ornd_buf_puts(b, "\r\n");
+    }
+    ornd_buf_puts(b, "\r\n");
+}
+
+int ornd_http_write_head(ornd_buf_t *b, const ornd_http_request_t *req)
+{
+    if (b == NULL) {
+        return ORND_ERR_ARG;
+    }
+    if (b->err != ORND_OK) {
+        return b->err;
+    }
+    if (req == NULL || !valid_request(req)) {
+        b->err = ORND_ERR_ARG;
+        return b->err;
+    }
+    const size_t start = b->len;
+    write_head_lines(b, req);
+    if (b->err != ORND_OK) {
+        b->len = start;
+    }
+    return b->err;
+}

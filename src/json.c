@@ -1,0 +1,736 @@
+/*
+ * Streaming JSON scanner (see ornd/json.h).
+ *
+ * One state byte says where the scanner is: between tokens (and so what may
+ * come next), or inside a string, an escape, a raw UTF-8 sequence, a literal
+ * or a number. feed() runs the step function of the current state until the
+ * chunk is used up; each step consumes as many bytes as it can at once, and
+ * between tokens one loop goes from token to token while they end inside
+ * the chunk, so that the dispatch is paid rarely.
+ *
+ * Raw runs of string and number bytes are reported straight from the
+ * caller's buffer: the cursor's `mark` remembers where the current run began
+ * in this chunk, and whatever is left of the run when the chunk ends is
+ * delivered as a fragment that is not the last. A decoded escape waits in
+ * j->pend until the next thing in the string is known, so that a string
+ * ending in an escape (e.g. "\n") still needs only one event.
+ */
+#include "ornd/json.h"
+
+#include <string.h>
+
+#include "ornd/error.h"
+
+/* Keeps a rarely taken path out of its caller, so that the common path does
+ * not pay for the registers the rare one needs. */
+#if defined(__GNUC__)
+#define COLD_PATH __attribute__((noinline))
+#else
+#define COLD_PATH
+#endif
+
+_Static_assert(ORND_CONFIG_JSON_DEPTH_MAX >= 1u && ORND_CONFIG_JSON_DEPTH_MAX <= 0xFFFFu,
+               "ORND_CONFIG_JSON_DEPTH_MAX must fit the 16-bit depth counter");
+
+enum {
+    /* between tokens */
+    ST_VALUE = 0,   /* a value must come: start, after ':', after ',' in an array */
+    ST_ARRAY_FIRST, /* after '[': a value or ']' */
+    ST_KEY_FIRST,   /* after '{': a member name or '}' */
+    ST_KEY,         /* after ',' in an object: a member name */
+    ST_COLON,       /* after a member name: ':' */
+    ST_AFTER,       /* after a value: ',' or a closing bracket (top level: nothing) */
+    /* inside tokens */
+    ST_STRING,  /* inside a string, between escapes and UTF-8 sequences */
+    ST_UTF8,    /* inside a raw multi-byte sequence; aux = need | range << 2 */
+    ST_ESC,     /* after a backslash */
+    ST_HEX,     /* inside \uXXXX; aux = digits read */
+    ST_LOW_BS,  /* after a high surrogate: the '\' of the low half must follow */
+    ST_LOW_U,   /* the 'u' of the low half must follow */
+    ST_LITERAL, /* inside true/false/null; aux = index of the next byte in lit_rest */
+    /* inside a number, named after what was read last; keep this order (num_next) */
+    ST_NUM_MINUS,
+    ST_NUM_ZERO,
+    ST_NUM_INT,
+    ST_NUM_DOT,
+    ST_NUM_FRAC,
+    ST_NUM_E,
+    ST_NUM_ESIGN,
+    ST_NUM_EXP
+};
+
+/* Where the scan is inside the chunk given to feed(). */
+typedef struct {
+    const uint8_t *p;    /* next byte */
+    const uint8_t *end;  /* one past the chunk */
+    const uint8_t *mark; /* start of the raw string or number run in progress */
+} cursor_t;
+
+/* ---- byte classes ------------------------------------------------------ */
+
+/* Classes of string bytes. SC_PLAIN is 0 so the run loop tests for zero. */
+enum {
+    SC_PLAIN = 0, /* printable ASCII other than '"' and '\' */
+    SC_QUOTE,
+    SC_BSLASH,
+    SC_CTRL,   /* below 0x20: must be escaped */
+    SC_BAD,    /* continuation byte out of place, C0, C1, F5..FF */
+    SC_LEAD,   /* C2..DF; the lead classes follow in lead_aux order */
+    SC_LEAD_E0,
+    SC_LEAD_E1,  /* E1..EC, EE, EF */
+    SC_LEAD_ED,
+    SC_LEAD_F0,
+    SC_LEAD_F1,  /* F1..F3 */
+    SC_LEAD_F4
+};
+
+#define R4(x) x, x, x, x
+#define R16(x) R4(x), R4(x), R4(x), R4(x)
+#define P_ SC_PLAIN
+
+static const uint8_t str_class[] = {
+    R16(SC_CTRL), R16(SC_CTRL),                                          /* 00..1F */
+    P_, P_, SC_QUOTE, P_, R4(P_), R4(P_), R4(P_),                        /* 20..2F */
+    R16(P_), R16(P_),                                                    /* 30..4F */
+    R4(P_), R4(P_), R4(P_),                                              /* 50..5B */
+    SC_BSLASH, P_, P_, P_,                                               /* 5C..5F */
+    R16(P_), R16(P_),                                                    /* 60..7F */
+    R16(SC_BAD), R16(SC_BAD), R16(SC_BAD), R16(SC_BAD),                  /* 80..BF */
+    SC_BAD, SC_BAD, SC_LEAD, SC_LEAD, R4(SC_LEAD), R4(SC_LEAD), R4(SC_LEAD), /* C0..CF */
+    R16(SC_LEAD),                                                        /* D0..DF */
+    SC_LEAD_E0, SC_LEAD_E1, SC_LEAD_E1, SC_LEAD_E1, R4(SC_LEAD_E1), R4(SC_LEAD_E1), /* E0..EB */
+    SC_LEAD_E1, SC_LEAD_ED, SC_LEAD_E1, SC_LEAD_E1,                      /* EC..EF */
+    SC_LEAD_F0, SC_LEAD_F1, SC_LEAD_F1, SC_LEAD_F1, SC_LEAD_F4,          /* F0..F4 */
+    SC_BAD, SC_BAD, SC_BAD, R4(SC_BAD), R4(SC_BAD)                       /* F5..FF */
+};
+_Static_assert(sizeof str_class == 256, "one class per byte value");
+
+/* Per lead class: continuation bytes needed | (range of the first one) << 2.
+ * Ranges exclude overlongs (E0, F0), UTF-16 surrogates (ED) and code points
+ * above U+10FFFF (F4). Later continuation bytes always use range 0. */
+static const uint8_t lead_aux[] = {1u, 2u | 1u << 2, 2u, 2u | 2u << 2, 3u | 3u << 2, 3u,
+                                   3u | 4u << 2};
+static const uint8_t cont_lo[] = {0x80u, 0xA0u, 0x80u, 0x90u, 0x80u};
+static const uint8_t cont_hi[] = {0xBFu, 0xBFu, 0x9Fu, 0xBFu, 0x8Fu};
+
+/* The rest of each literal after its first letter, NUL-terminated: "true" at
+ * 0, "false" at 4, "null" at 9; the terminators sit at 3, 8 and 12. */
+static const char lit_rest[] = "rue\0alse\0ull";
+
+/* Number grammar (RFC 8259 section 6): next state per state and byte class.
+ * N_END: the number is complete and this byte belongs to what follows. */
+enum { NC_ZERO, NC_DIGIT, NC_DOT, NC_E, NC_SIGN, NC_OTHER };
+#define N_END 0xFEu
+#define N_BAD 0xFFu
+static const uint8_t num_next[][6] = {
+    /* columns:   '0'          '1'..'9'     '.'          'e' 'E'   '+' '-'       other */
+    /* MINUS */ {ST_NUM_ZERO, ST_NUM_INT, N_BAD, N_BAD, N_BAD, N_BAD},
+    /* ZERO  */ {N_BAD, N_BAD, ST_NUM_DOT, ST_NUM_E, N_BAD, N_END},
+    /* INT   */ {ST_NUM_INT, ST_NUM_INT, ST_NUM_DOT, ST_NUM_E, N_BAD, N_END},
+    /* DOT   */ {ST_NUM_FRAC, ST_NUM_FRAC, N_BAD, N_BAD, N_BAD, N_BAD},
+    /* FRAC  */ {ST_NUM_FRAC, ST_NUM_FRAC, N_BAD, ST_NUM_E, N_BAD, N_END},
+    /* E     */ {ST_NUM_EXP, ST_NUM_EXP, N_BAD, N_BAD, ST_NUM_ESIGN, N_BAD},
+    /* ESIGN */ {ST_NUM_EXP, ST_NUM_EXP, N_BAD, N_BAD, N_BAD, N_BAD},
+    /* EXP   */ {ST_NUM_EXP, ST_NUM_EXP, N_BAD, N_BAD, N_BAD, N_END},
+};
+
+static unsigned num_class(uint8_t b)
+{
+    if (b >= '1' && b <= '9') {
+        return NC_DIGIT;
+    }
+    switch (b) {
+    case '0': return NC_ZERO;
+    case '.': return NC_DOT;
+    case 'e': case 'E': return NC_E;
+    case '+': case '-': return NC_SIGN;
+    default: return NC_OTHER;
+    }
+}
+
+/* True in the number states where the number may end. */
+static bool num_complete(uint8_t state)
+{
+    return state >= ST_NUM_MINUS && num_next[state - ST_NUM_MINUS][NC_OTHER] == N_END;
+}
+
+/* JSON whitespace: space, tab, LF, CR (bits 32, 9, 10, 13). */
+static bool is_space(uint8_t b)
+{
+    return b <= 0x20u && ((0x100002600ull >> b) & 1u) != 0;
+}
+
+/* Value of a hex digit, or 16 when b is none. */
+static unsigned hex_value(uint8_t b)
+{
+    if (b >= '0' && b <= '9') {
+        return (unsigned)(b - '0');
+    }
+    unsigned lower = (unsigned)(b | 0x20u);
+    return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10u : 16u;
+}
+
+/* UTF-8 encoding of a code point (not a surrogate, at most U+10FFFF). */
+static uint8_t utf8_encode(uint32_t cp, uint8_t out[4])
+{
+    if (cp < 0x80u) {
+        out[0] = (uint8_t)cp;
+        return 1;
+    }
+    if (cp < 0x800u) {
+        out[0] = (uint8_t)(0xC0u | (cp >> 6));
+        out[1] = (uint8_t)(0x80u | (cp & 0x3Fu));
+        return 2;
+    }
+    if (cp < 0x10000u) {
+        out[0] = (uint8_t)(0xE0u | (cp >> 12));
+        out[1] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
+        out[2] = (uint8_t)(0x80u | (cp & 0x3Fu));
+        return 3;
+    }
+    out[0] = (uint8_t)(0xF0u | (cp >> 18));
+    out[1] = (uint8_t)(0x80u | ((cp >> 12) & 0x3Fu));
+    out[2] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
+    out[3] = (uint8_t)(0x80u | (cp & 0x3Fu));
+    return 4;
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+static int deliver(ornd_json_t *j, const ornd_json_event_t *ev)
+{
+    int rc = j->cb(j->user, ev);
+    return rc < 0 ? rc : ORND_OK;
+}
+
+/* A container begins or ends, or a literal was read. */
+static int emit_mark(ornd_json_t *j, ornd_json_type_t type, unsigned depth)
+{
+    ornd_json_event_t ev = {type, NULL, 0, false, false, depth};
+    return deliver(j, &ev);
+}
+
+/* A fragment of the key, string or number in progress. */
+static int emit_frag(ornd_json_t *j, const void *data, size_t len, bool last)
+{
+    ornd_json_event_t ev = {(ornd_json_type_t)j->tok, (const char *)data, len,
+                            j->first != 0, last, j->depth};
+    j->first = 0;
+    return deliver(j, &ev);
+}
+
+static int emit_pending(ornd_json_t *j, bool last)
+{
+    size_t n = j->pend_len;
+    j->pend_len = 0;
+    return emit_frag(j, j->pend, n, last);
+}
+
+/* flush_run() when a decoded escape waits: it goes first, and carries
+ * `last` itself when the run is empty. */
+COLD_PATH static int flush_with_pending(ornd_json_t *j, const uint8_t *from, size_t n, bool last)
+{
+    if (n == 0 && !last) {
+        return ORND_OK;
+    }
+    int rc = emit_pending(j, n == 0);
+    if (rc != ORND_OK || n == 0) {
+        return rc;
+    }
+    return emit_frag(j, from, n, last);
+}
+
+/*
+ * Delivers the raw run [from, to), preceded by a waiting decoded escape. Not
+ * last: nothing happens while the run is empty (the escape keeps waiting).
+ * Last: the token ends, so something is always delivered, perhaps empty.
+ */
+static int flush_run(ornd_json_t *j, const uint8_t *from, const uint8_t *to, bool last)
+{
+    size_t n = (size_t)(to - from);
+    if (j->pend_len != 0) {
+        return flush_with_pending(j, from, n, last);
+    }
+    if (n == 0 && !last) {
+        return ORND_OK;
+    }
+    return emit_frag(j, from, n, last);
+}
+
+/* ---- containers -------------------------------------------------------- */
+
+/* The innermost open container is an object (depth > 0). */
+static bool in_object(const ornd_json_t *j)
+{
+    unsigned i = j->depth - 1u;
+    return (((unsigned)j->stack[i >> 3] >> (i & 7u)) & 1u) != 0;
+}
+
+static int open_container(ornd_json_t *j, cursor_t *c, bool object)
+{
+    unsigned d = j->depth;
+    if (d >= ORND_CONFIG_JSON_DEPTH_MAX) {
+        return ORND_ERR_JSON_DEPTH;
+    }
+    uint8_t bit = (uint8_t)(1u << (d & 7u));
+    if (object) {
+        j->stack[d >> 3] |= bit;
+    } else {
+        j->stack[d >> 3] &= (uint8_t)~bit;
+    }
+    j->depth = (uint16_t)(d + 1u);
+    j->state = object ? ST_KEY_FIRST : ST_ARRAY_FIRST;
+    c->p++;
+    return emit_mark(j, object ? ORND_JSON_OBJECT_BEGIN : ORND_JSON_ARRAY_BEGIN, d);
+}
+
+static int close_container(ornd_json_t *j, cursor_t *c, bool object)
+{
+    if (j->depth == 0 || in_object(j) != object) {
+        return ORND_ERR_JSON_SYNTAX;
+    }
+    j->depth--;
+    j->state = ST_AFTER;
+    c->p++;
+    return emit_mark(j, object ? ORND_JSON_OBJECT_END : ORND_JSON_ARRAY_END, j->depth);
+}
+
+/* ---- strings ----------------------------------------------------------- */
+
+/* First byte in [p, end) that is not plain printable ASCII, or end. Four
+ * bytes per round, each tested on its own so that the stop is exact (most
+ * strings are short: word-at-a-time tricks cost more than they save). */
+static const uint8_t *skip_plain(const uint8_t *p, const uint8_t *end)
+{
+    size_t blocks = (size_t)(end - p) / 4u;
+    for (; blocks != 0; blocks--, p += 4) {
+        if (str_class[p[0]] != SC_PLAIN) {
+            return p;
+        }
+        if (str_class[p[1]] != SC_PLAIN) {
+            return p + 1;
+        }
+        if (str_class[p[2]] != SC_PLAIN) {
+            return p + 2;
+        }
+        if (str_class[p[3]] != SC_PLAIN) {
+            return p + 3;
+        }
+    }
+    while (p < end && str_class[*p] == SC_PLAIN) {
+        p++;
+    }
+    return p;
+}
+
+/* The closing quote. A ':' right after a member name is taken at once: it
+ * is nearly always there, and this saves a trip through step_between(). */
+static int string_end(ornd_json_t *j, cursor_t *c)
+{
+    const uint8_t *quote = c->p++;
+    if (j->tok != ORND_JSON_KEY) {
+        j->state = ST_AFTER;
+    } else if (c->p < c->end && *c->p == ':') {
+        j->state = ST_VALUE;
+        c->p++;
+    } else {
+        j->state = ST_COLON;
+    }
+    return flush_run(j, c->mark, quote, true);
+}
+
+/* A backslash: the run before it is delivered (the escape may need bytes
+ * from the next chunk, and the run must not be held). */
+static int string_escape(ornd_json_t *j, cursor_t *c)
+{
+    j->state = ST_ESC;
+    const uint8_t *bslash = c->p++;
+    return flush_run(j, c->mark, bslash, false);
+}
+
+/* Inside a string: skips the plain run, then acts on the byte that ended it. */
+static int step_string(ornd_json_t *j, cursor_t *c)
+{
+    const uint8_t *p = skip_plain(c->p, c->end);
+    c->p = p;
+    if (p == c->end) {
+        return ORND_OK;
+    }
+    unsigned cls = str_class[*p];
+    if (cls >= SC_LEAD) {
+        j->aux = lead_aux[cls - SC_LEAD];
+        j->state = ST_UTF8;
+        c->p++;
+        return ORND_OK;
+    }
+    switch (cls) {
+    case SC_QUOTE: return string_end(j, c);
+    case SC_BSLASH: return string_escape(j, c);
+    case SC_CTRL: return ORND_ERR_JSON_SYNTAX;
+    default: return ORND_ERR_JSON_UTF8;
+    }
+}
+
+/* Continuation bytes of a raw multi-byte sequence; they stay in the run.
+ * j->aux holds the bytes still needed and, above them, the allowed range of
+ * the next one (only the first continuation byte has a narrowed range). */
+static int step_utf8(ornd_json_t *j, cursor_t *c)
+{
+    const uint8_t *p = c->p;
+    unsigned need = j->aux & 3u;
+    unsigned range = (unsigned)j->aux >> 2;
+    while (p < c->end && need != 0) {
+        if (*p < cont_lo[range] || *p > cont_hi[range]) {
+            return ORND_ERR_JSON_UTF8;
+        }
+        p++;
+        need--;
+        range = 0;
+    }
+    if (need == 0) {
+        j->state = ST_STRING;
+    }
+    j->aux = (uint8_t)(need | range << 2);
+    c->p = p;
+    return ORND_OK;
+}
+
+/* An escape was decoded into code point cp: it waits in pend (after the one
+ * waiting before it, if any, is delivered) and a new raw run begins. */
+static int escape_decoded(ornd_json_t *j, cursor_t *c, uint32_t cp)
+{
+    int rc = j->pend_len != 0 ? emit_pending(j, false) : ORND_OK;
+    j->pend_len = utf8_encode(cp, j->pend);
+    j->state = ST_STRING;
+    c->mark = ++c->p;
+    return rc;
+}
+
+static int step_escape(ornd_json_t *j, cursor_t *c)
+{
+    uint8_t b = *c->p;
+    switch (b) {
+    case '"': case '\\': case '/': return escape_decoded(j, c, b);
+    case 'b': return escape_decoded(j, c, '\b');
+    case 'f': return escape_decoded(j, c, '\f');
+    case 'n': return escape_decoded(j, c, '\n');
+    case 'r': return escape_decoded(j, c, '\r');
+    case 't': return escape_decoded(j, c, '\t');
+    case 'u': break;
+    default: return ORND_ERR_JSON_UTF8;
+    }
+    j->state = ST_HEX;
+    j->aux = 0;
+    j->hex = 0;
+    c->p++;
+    return ORND_OK;
+}
+
+/* All four digits of a \u escape are in j->hex. */
+static int hex_done(ornd_json_t *j, cursor_t *c)
+{
+    uint32_t u = j->hex;
+    bool is_high = u >= 0xD800u && u <= 0xDBFFu;
+    bool is_low = u >= 0xDC00u && u <= 0xDFFFu;
+    if (j->high != 0) {
+        if (!is_low) {
+            return ORND_ERR_JSON_UTF8;
+        }
+        uint32_t cp = 0x10000u + (((uint32_t)j->high - 0xD800u) << 10) + (u - 0xDC00u);
+        j->high = 0;
+        return escape_decoded(j, c, cp);
+    }
+    if (is_low) {
+        return ORND_ERR_JSON_UTF8;
+    }
+    if (is_high) {
+        j->high = (uint16_t)u;
+        j->state = ST_LOW_BS;
+        c->p++;
+        return ORND_OK;
+    }
+    return escape_decoded(j, c, u);
+}
+
+static int step_hex(ornd_json_t *j, cursor_t *c)
+{
+    unsigned v = hex_value(*c->p);
+    if (v > 15u) {
+        return ORND_ERR_JSON_UTF8;
+    }
+    j->hex = (uint16_t)((unsigned)j->hex << 4 | v);
+    if (++j->aux < 4u) {
+        c->p++;
+        return ORND_OK;
+    }
+    return hex_done(j, c);
+}
+
+/* After a high surrogate only "\u" of its low half may follow. */
+static int step_low(ornd_json_t *j, cursor_t *c)
+{
+    uint8_t want = j->state == ST_LOW_BS ? '\\' : 'u';
+    if (*c->p != want) {
+        return ORND_ERR_JSON_UTF8;
+    }
+    j->state = j->state == ST_LOW_BS ? ST_LOW_U : ST_HEX;
+    j->aux = 0;
+    j->hex = 0;
+    c->p++;
+    return ORND_OK;
+}
+
+/* ---- literals and numbers ---------------------------------------------- */
+
+static int step_literal(ornd_json_t *j, cursor_t *c)
+{
+    const uint8_t *p = c->p;
+    unsigned i = j->aux;
+    while (p < c->end) {
+        if (*p != (uint8_t)lit_rest[i]) {
+            return ORND_ERR_JSON_SYNTAX;
+        }
+        p++;
+        if (lit_rest[++i] == '\0') {
+            c->p = p;
+            j->state = ST_AFTER;
+            return emit_mark(j, i == 3 ? ORND_JSON_TRUE : i == 8 ? ORND_JSON_FALSE : ORND_JSON_NULL,
+                             j->depth);
+        }
+    }
+    j->aux = (uint8_t)i;
+    c->p = p;
+    return ORND_OK;
+}
+
+static int step_number(ornd_json_t *j, cursor_t *c)
+{
+    const uint8_t *p = c->p;
+    unsigned st = j->state;
+    for (; p < c->end; p++) {
+        unsigned next = num_next[st - ST_NUM_MINUS][num_class(*p)];
+        if (next == N_BAD) {
+            return ORND_ERR_JSON_SYNTAX;
+        }
+        if (next == N_END) {
+            c->p = p;
+            j->state = ST_AFTER;
+            return flush_run(j, c->mark, p, true);
+        }
+        st = next;
+    }
+    j->state = (uint8_t)st;
+    c->p = p;
+    return ORND_OK;
+}
+
+/* ---- between tokens ---------------------------------------------------- */
+
+static int begin_string(ornd_json_t *j, cursor_t *c, ornd_json_type_t type)
+{
+    j->tok = (uint8_t)type;
+    j->first = 1;
+    j->state = ST_STRING;
+    c->mark = ++c->p;
+    return step_string(j, c);
+}
+
+static int begin_number(ornd_json_t *j, cursor_t *c, uint8_t state)
+{
+    j->tok = (uint8_t)ORND_JSON_NUMBER;
+    j->first = 1;
+    j->state = state;
+    c->mark = c->p++;
+    return step_number(j, c);
+}
+
+static int begin_literal(ornd_json_t *j, cursor_t *c, uint8_t index)
+{
+    j->aux = index;
+    j->state = ST_LITERAL;
+    c->p++;
+    return step_literal(j, c);
+}
+
+static int on_value(ornd_json_t *j, cursor_t *c)
+{
+    uint8_t b = *c->p;
+    if (b == '"') { /* the most common value, tested first */
+        return begin_string(j, c, ORND_JSON_STRING);
+    }
+    switch (b) {
+    case '{': return open_container(j, c, true);
+    case '[': return open_container(j, c, false);
+    case '-': return begin_number(j, c, ST_NUM_MINUS);
+    case '0': return begin_number(j, c, ST_NUM_ZERO);
+    case 't': return begin_literal(j, c, 0);
+    case 'f': return begin_literal(j, c, 4);
+    case 'n': return begin_literal(j, c, 9);
+    default: break;
+    }
+    if (b >= '1' && b <= '9') {
+        return begin_number(j, c, ST_NUM_INT);
+    }
+    return ORND_ERR_JSON_SYNTAX;
+}
+
+static int on_key(ornd_json_t *j, cursor_t *c)
+{
+    return *c->p == '"' ? begin_string(j, c, ORND_JSON_KEY) : ORND_ERR_JSON_SYNTAX;
+}
+
+static int on_colon(ornd_json_t *j, cursor_t *c)
+{
+    if (*c->p != ':') {
+        return ORND_ERR_JSON_SYNTAX;
+    }
+    j->state = ST_VALUE;
+    c->p++;
+    return ORND_OK;
+}
+
+static int on_after(ornd_json_t *j, cursor_t *c)
+{
+    switch (*c->p) {
+    case '}': return close_container(j, c, true);
+    case ']': return close_container(j, c, false);
+    case ',': break;
+    default: return ORND_ERR_JSON_SYNTAX;
+    }
+    if (j->depth == 0) {
+        return ORND_ERR_JSON_SYNTAX;
+    }
+    c->p++;
+    if (!in_object(j)) {
+        j->state = ST_VALUE;
+        return ORND_OK;
+    }
+    /* the next member's name nearly always follows at once */
+    j->state = ST_KEY;
+    return c->p < c->end && *c->p == '"' ? begin_string(j, c, ORND_JSON_KEY) : ORND_OK;
+}
+
+/* Acts on one structural byte (not whitespace); a token it starts is
+ * scanned as far as the chunk goes. */
+static int on_byte(ornd_json_t *j, cursor_t *c)
+{
+    uint8_t s = j->state;
+    /* most frequent first: the colon and the comma before a member name are
+     * usually taken by the fast paths in string_end() and on_after() */
+    if (s == ST_AFTER) {
+        return on_after(j, c);
+    }
+    if (s == ST_VALUE) {
+        return on_value(j, c);
+    }
+    if (s == ST_KEY_FIRST) {
+        return *c->p == '}' ? close_container(j, c, true) : on_key(j, c);
+    }
+    if (s == ST_ARRAY_FIRST) {
+        return *c->p == ']' ? close_container(j, c, false) : on_value(j, c);
+    }
+    return s == ST_KEY ? on_key(j, c) : on_colon(j, c);
+}
+
+/* Runs from token to token as long as each one ends inside the chunk, so
+ * that a chunk of short tokens goes through the driver only once. */
+static int step_between(ornd_json_t *j, cursor_t *c)
+{
+    do {
+        const uint8_t *p = c->p;
+        while (p < c->end && is_space(*p)) {
+            p++;
+        }
+        c->p = p;
+        if (p == c->end) {
+            return ORND_OK;
+        }
+        int rc = on_byte(j, c);
+        if (rc != ORND_OK) {
+            return rc;
+        }
+    } while (j->state <= ST_AFTER);
+    return ORND_OK;
+}
+
+/* ---- driver ------------------------------------------------------------ */
+
+static int step(ornd_json_t *j, cursor_t *c)
+{
+    switch (j->state) {
+    case ST_STRING: return step_string(j, c);
+    case ST_UTF8: return step_utf8(j, c);
+    case ST_ESC: return step_escape(j, c);
+    case ST_HEX: return step_hex(j, c);
+    case ST_LOW_BS: case ST_LOW_U: return step_low(j, c);
+    case ST_LITERAL: return step_literal(j, c);
+    default: break;
+    }
+    return j->state >= ST_NUM_MINUS ? step_number(j, c) : step_between(j, c);
+}
+
+/* The chunk ended inside a string or number: deliver the run read so far. */
+static int flush_chunk_end(ornd_json_t *j, const cursor_t *c)
+{
+    uint8_t s = j->state;
+    if (s == ST_STRING || s == ST_UTF8 || s >= ST_NUM_MINUS) {
+        return flush_run(j, c->mark, c->end, false);
+    }
+    return ORND_OK;
+}
+
+static int fail(ornd_json_t *j, int err)
+{
+    j->err = err;
+    return err;
+}
+
+void ornd_json_init(ornd_json_t *j, ornd_json_cb_t cb, void *user)
+{
+    memset(j, 0, sizeof *j);
+    j->cb = cb;
+    j->user = user;
+    j->state = ST_VALUE;
+}
+
+int ornd_json_feed(ornd_json_t *j, const uint8_t *data, size_t len)
+{
+    if (j->err != ORND_OK) {
+        return j->err;
+    }
+    if (len == 0) {
+        return ORND_OK;
+    }
+    if (data == NULL) {
+        return ORND_ERR_ARG;
+    }
+    cursor_t c = {data, data + len, data};
+    int rc = ORND_OK;
+    while (rc == ORND_OK && c.p < c.end) {
+        rc = step(j, &c);
+    }
+    if (rc == ORND_OK) {
+        rc = flush_chunk_end(j, &c);
+    }
+    return rc == ORND_OK ? ORND_OK : fail(j, rc);
+}
+
+int ornd_json_finish(ornd_json_t *j)
+{
+    if (j->err != ORND_OK) {
+        return j->err;
+    }
+    if (j->depth == 0 && num_complete(j->state)) {
+        j->state = ST_AFTER;
+        int rc = emit_frag(j, "", 0, true);
+        if (rc != ORND_OK) {
+            return fail(j, rc);
+        }
+    }
+    return ornd_json_done(j) ? ORND_OK : fail(j, ORND_ERR_JSON_INCOMPLETE);
+}
+
+bool ornd_json_done(const ornd_json_t *j)
+{
+    return j->err == ORND_OK && j->depth == 0 && j->state == ST_AFTER;
+}

@@ -1,0 +1,257 @@
+/*
+ * libFuzzer target for the HTTP response reader.
+ *
+ * Input: two control bytes, then the response bytes.
+ *   byte 0: bits 0-5 + 1 = piece size for the split feed; bit 6 = the request
+ *           was HEAD; bit 7 = vary the piece sizes pseudo-randomly.
+ *   byte 1: body_max - 1 for the limited runs.
+ *
+ * The response is read four times: one-shot and in pieces, each without and
+ * with body_max. Without a limit, both feeds must agree on everything: the
+ * verdict, where it stopped, the status and flags, the header fields and the
+ * body (compared through a running hash). With a limit, the result must be
+ * the unlimited one, or ORND_ERR_HTTP_BODY_TOO_LARGE after at most body_max
+ * bytes when the unlimited body was longer or an error came after it.
+ * Any disagreement aborts.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ornd/error.h"
+#include "ornd/http.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            abort();                                                                               \
+        }                                                                                          \
+    } while (0)
+
+typedef struct {
+    uint64_t hash;
+    uint64_t len;
+} sink_t;
+
+static void sink_add(sink_t *s, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++) {
+        s->hash = (s->hash ^ b[i]) * 1099511628211u;
+    }
+    s->len += n;
+}
+
+typedef struct {
+    int verdict;
+    size_t used;
+    bool headers_done;
+    int status;
+    uint8_t version_minor;
+    bool chunked;
+    bool has_content_length;
+    bool connection_close;
+    uint64_t content_length;
+    bool has_retry_after;
+    uint32_t retry_after_s;
+    uint64_t body_received;
+    sink_t body;
+    sink_t fields;
+} outcome_t;
+
+static bool is_tchar(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+           (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+/* Fields handed out are well formed: a token name, a value with no CR, LF,
+ * NUL and no surrounding whitespace. */
+static int on_field(void *user, const char *name, size_t name_len, const char *value,
+                    size_t value_len)
+{
+    outcome_t *o = user;
+    CHECK(name_len > 0);
+    for (size_t i = 0; i < name_len; i++) {
+        CHECK(is_tchar(name[i]));
+    }
+    for (size_t i = 0; i < value_len; i++) {
+        CHECK(value[i] != '\r' && value[i] != '\n' && value[i] != '\0');
+    }
+    if (value_len > 0) {
+        CHECK(value[0] != ' ' && value[0] != '\t');
+        CHECK(value[value_len - 1] != ' ' && value[value_len - 1] != '\t');
+    }
+    CHECK(name_len + value_len < ORND_CONFIG_HTTP_LINE_MAX);
+    sink_add(&o->fields, name, name_len);
+    sink_add(&o->fields, ":", 1);
+    sink_add(&o->fields, value, value_len);
+    sink_add(&o->fields, "\n", 1);
+    return 0;
+}
+
+static int on_body(void *user, const uint8_t *p, size_t n)
+{
+    outcome_t *o = user;
+    CHECK(n > 0);
+    sink_add(&o->body, p, n);
+    return 0;
+}
+
+typedef struct {
+    size_t piece; /* 0: one shot */
+    bool vary;    /* piece sizes vary around `piece` */
+    bool head;
+    size_t body_max;
+} plan_t;
+
+static size_t next_piece(const plan_t *p, uint32_t *seed)
+{
+    if (!p->vary) {
+        return p->piece;
+    }
+    *seed = *seed * 1664525u + 1013904223u;
+    return 1u + (*seed >> 16) % (2u * p->piece);
+}
+
+static void finish(const ornd_http_reader_t *r, outcome_t *o)
+{
+    o->headers_done = ornd_http_reader_headers_done(r);
+    o->status = r->status;
+    o->version_minor = r->version_minor;
+    o->chunked = r->chunked;
+    o->has_content_length = r->has_content_length;
+    o->connection_close = r->connection_close;
+    o->content_length = r->content_length;
+    o->has_retry_after = r->has_retry_after;
+    o->retry_after_s = r->retry_after_s;
+    o->body_received = r->body_received;
+}
+
+/* After the verdict: complete stays complete, errors stay. */
+static void check_sticky(ornd_http_reader_t *r, int verdict, const uint8_t *data, size_t len)
+{
+    size_t used = 1;
+    CHECK(ornd_http_reader_feed(r, data, len, &used) == verdict);
+    CHECK(used == 0);
+    CHECK(ornd_http_reader_eof(r) == verdict);
+}
+
+static void run(const uint8_t *data, size_t len, const plan_t *p, outcome_t *o)
+{
+    ornd_http_reader_t r;
+    memset(o, 0, sizeof *o);
+    const ornd_http_reader_cfg_t cfg = {
+        .on_header = on_field,
+        .on_body = on_body,
+        .user = o,
+        .head_request = p->head,
+        .body_max = p->body_max,
+    };
+    ornd_http_reader_init(&r, &cfg);
+    uint32_t seed = (uint32_t)len;
+    size_t pos = 0;
+    int rc = 0;
+    while (rc == 0 && pos < len) {
+        size_t n = p->piece == 0 ? len : next_piece(p, &seed);
+        n = n > len - pos ? len - pos : n;
+        size_t used = (size_t)-1;
+        rc = ornd_http_reader_feed(&r, data + pos, n, &used);
+        CHECK(used <= n);
+        CHECK(rc != 0 || used == n);
+        CHECK(rc >= 0 || rc == r.err);
+        o->used += used;
+        pos += n;
+    }
+    if (rc == 0) {
+        rc = ornd_http_reader_eof(&r);
+    }
+    CHECK(rc == 1 || rc < 0);
+    o->verdict = rc;
+    finish(&r, o);
+    check_sticky(&r, rc, data, len);
+    CHECK(o->body.len == o->body_received);
+    CHECK(p->body_max == 0 || o->body_received <= p->body_max);
+}
+
+static bool same(const outcome_t *a, const outcome_t *b)
+{
+    return a->verdict == b->verdict && a->used == b->used && a->headers_done == b->headers_done &&
+           a->status == b->status && a->version_minor == b->version_minor &&
+           a->chunked == b->chunked && a->has_content_length == b->has_content_length &&
+           a->connection_close == b->connection_close && a->content_length == b->content_length &&
+           a->has_retry_after == b->has_retry_after && a->retry_after_s == b->retry_after_s &&
+           a->body_received == b->body_received && a->body.hash == b->body.hash &&
+           a->body.len == b->body.len && a->fields.hash == b->fields.hash &&
+           a->fields.len == b->fields.len;
+}
+
+/* What a complete response must look like. */
+static void check_complete(const outcome_t *o, bool head)
+{
+    if (o->verdict != 1) {
+        return;
+    }
+    CHECK(o->headers_done);
+    CHECK(o->status >= 100 && o->status <= 999);
+    const bool bodiless = head || o->status == 101 || o->status == 204 || o->status == 304;
+    if (bodiless) {
+        CHECK(o->body_received == 0);
+    } else if (o->has_content_length) {
+        CHECK(!o->chunked);
+        CHECK(o->body_received == o->content_length);
+    } else if (!o->chunked) {
+        CHECK(o->connection_close);
+    }
+}
+
+/* The limited run against the unlimited one. */
+static void check_limited(const outcome_t *full, const outcome_t *lim, size_t body_max)
+{
+    if (same(full, lim)) {
+        return;
+    }
+    /* The limit was hit: the unlimited run went past it or failed later. */
+    CHECK(lim->verdict == ORND_ERR_HTTP_BODY_TOO_LARGE);
+    CHECK(full->verdict < 0 || full->body_received > body_max ||
+          (full->has_content_length && full->content_length > body_max));
+    CHECK(lim->status == full->status);
+    CHECK(lim->used <= full->used);
+    CHECK(lim->body_received <= full->body_received || full->verdict < 0);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 2) {
+        return 0;
+    }
+    const plan_t split = {
+        .piece = (size_t)(data[0] & 0x3Fu) + 1u,
+        .vary = (data[0] & 0x80u) != 0u,
+        .head = (data[0] & 0x40u) != 0u,
+    };
+    const plan_t once = {.head = split.head};
+    const size_t body_max = (size_t)data[1] + 1u;
+    data += 2;
+    size -= 2;
+
+    static outcome_t a, b, c, d;
+    run(data, size, &once, &a);
+    run(data, size, &split, &b);
+    CHECK(same(&a, &b));
+    check_complete(&a, once.head);
+
+    plan_t once_lim = once;
+    plan_t split_lim = split;
+    once_lim.body_max = body_max;
+    split_lim.body_max = body_max;
+    run(data, size, &once_lim, &c);
+    run(data, size, &split_lim, &d);
+    CHECK(same(&c, &d));
+    check_limited(&a, &c, body_max);
+    return 0;
+}
