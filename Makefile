@@ -154,3 +154,7 @@ $(HOST)/obj/src $(HOST)/obj/port/posix $(HOST)/tests:
 	@mkdir -p $@
 
 -include $(LIB_OBJS:.o=.d)
+
+# Further parts (boards, ports, benchmarks) bring their own rules in mk/;
+# mk/mbedtls.mk is not one of them: it is run as a sub-make.
+include $(sort $(filter-out mk/mbedtls.mk,$(wildcard mk/*.mk)))

@@ -98,6 +98,15 @@ done
 stage "integration: ornd against the local identity server (one run under valgrind)"
 run_counted integration env ORND_VALGRIND=1 sh tests/integration/run.sh
 
+# Further stages brought by boards, ports and the like: each script prints
+# its title first and "<label>: N passed, M failed" as its last count line.
+for s in tests/stages/*.sh; do
+    [ -f "$s" ] || continue
+    name=$(basename "$s" .sh)
+    stage "$(sed -n 's/^# title: //p' "$s" | head -n 1)"
+    run_counted "$name" sh "$s"
+done
+
 stage "static analysis (cppcheck, clang-tidy)"
 check lint make --no-print-directory lint
 

@@ -59,6 +59,12 @@ typedef struct ornd_port {
     /* Fill buf with len cryptographically secure random bytes (an OS CSPRNG,
      * or a hardware TRNG / DRBG on a microcontroller). */
     int (*entropy)(void *ctx, uint8_t *buf, size_t len);
+
+    /* Optional, NULL on single-threaded ports: a mutex held around a token
+     * fetch, so that when several tasks ask for a token at once only one
+     * request goes out and the others find the fresh token. Not recursive. */
+    void (*lock)(void *ctx);
+    void (*unlock)(void *ctx);
 } ornd_port_t;
 
 #ifdef __cplusplus

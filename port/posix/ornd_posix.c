@@ -180,9 +180,24 @@ static int posix_entropy(void *ctx, uint8_t *buf, size_t len)
     return ORND_OK;
 }
 
+static void posix_lock(void *ctx)
+{
+    ornd_posix_t *p = ctx;
+    (void)pthread_mutex_lock(&p->lock);
+}
+
+static void posix_unlock(void *ctx)
+{
+    ornd_posix_t *p = ctx;
+    (void)pthread_mutex_unlock(&p->lock);
+}
+
 void ornd_posix_port(ornd_port_t *port, ornd_posix_t *ctx)
 {
     ctx->fd = -1;
+    (void)pthread_mutex_init(&ctx->lock, NULL);
+    port->lock = posix_lock;
+    port->unlock = posix_unlock;
     port->ctx = ctx;
     port->net_connect = posix_connect;
     port->net_send = posix_send;

@@ -1,7 +1,7 @@
 /*
  * POSIX port of ornd-lite (Linux, BSD, macOS): BSD sockets with poll()
  * timeouts, getaddrinfo() name resolution (IPv4 and IPv6), CLOCK_MONOTONIC,
- * and getrandom() for entropy.
+ * getrandom() for entropy, and a pthread mutex for the token fetch.
  *
  * Usage:
  *   static ornd_posix_t net;
@@ -14,6 +14,7 @@
 #ifndef ORND_POSIX_H
 #define ORND_POSIX_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "ornd/port.h"
@@ -26,6 +27,7 @@ typedef struct {
     int fd;              /* open connection, or -1 */
     uint32_t clock_bias; /* added to the millisecond clock (tests use it to
                             put the 32-bit wrap near) */
+    pthread_mutex_t lock; /* the port's lock/unlock: one token fetch at a time */
 } ornd_posix_t;
 
 /* Fill `port` with the POSIX functions and `ctx` as their context. */

@@ -50,8 +50,15 @@ static int sim_entropy(void *ctx, uint8_t *b, size_t l)
     return ORND_OK;
 }
 
-static const ornd_port_t port = {NULL, no_connect, no_send, no_recv, no_close, sim_now,
-                                 sim_entropy};
+static const ornd_port_t port = {.ctx = NULL,
+                                 .net_connect = no_connect,
+                                 .net_send = no_send,
+                                 .net_recv = no_recv,
+                                 .net_close = no_close,
+                                 .now_ms = sim_now,
+                                 .entropy = sim_entropy,
+                                 .lock = NULL,
+                                 .unlock = NULL};
 
 /* ---- scripted transport ------------------------------------------------ */
 
