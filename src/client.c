@@ -40,7 +40,11 @@ static int conn_setup(ornd_client_t *c, const ornd_settings_t *s)
         return ORND_OK;
     }
 #endif
-    return ornd_tls_init(&c->tls, c->port, s->ca, s->ca_len);
+    int rc = ornd_tls_conf_init(&c->tls_conf, c->port, s->ca, s->ca_len);
+    if (rc == ORND_OK) {
+        ornd_tls_init(&c->tls, c->port, &c->tls_conf);
+    }
+    return rc;
 }
 
 static int conn_open(ornd_client_t *c, uint32_t deadline)
@@ -240,11 +244,73 @@ static int read_answer(ornd_client_t *c)
     return rc < 0 ? rc : ORND_OK;
 }
 
+/* ---- token request hygiene ---------------------------------------------- */
+
+#define MINUTE_MS 60000u
+
+/* Milliseconds from `now` until a request may go out. */
+static uint32_t wait_ms(const ornd_client_t *c, uint32_t now)
+{
+    uint32_t wait = 0;
+    if (c->held) {
+        int32_t left = (int32_t)(c->not_before - now);
+        wait = left > 0 ? (uint32_t)left : 0u;
+    }
+    if (c->sent_count == ORND_CONFIG_TOKEN_REQUESTS_PER_MIN) {
+        /* the ring is full: its oldest entry is where the next one goes */
+        uint32_t age = now - c->sent_at[c->sent_next];
+        uint32_t left = age < MINUTE_MS ? MINUTE_MS - age : 0u;
+        wait = left > wait ? left : wait;
+    }
+    return wait;
+}
+
+static void note_request(ornd_client_t *c, uint32_t now)
+{
+    c->sent_at[c->sent_next] = now;
+    c->sent_next = (uint8_t)((c->sent_next + 1u) % ORND_CONFIG_TOKEN_REQUESTS_PER_MIN);
+    if (c->sent_count < ORND_CONFIG_TOKEN_REQUESTS_PER_MIN) {
+        c->sent_count++;
+    }
+}
+
+/* After a failure: base << (failures - 1), capped, less a random part of up
+ * to half of it; or the server's Retry-After when that is longer. */
+static void hold_after_failure(ornd_client_t *c, uint32_t now)
+{
+    if (c->failures < UINT8_MAX) {
+        c->failures++;
+    }
+    uint32_t backoff = ORND_CONFIG_BACKOFF_MAX_MS;
+    if (c->failures <= 20u) {
+        uint64_t b = (uint64_t)ORND_CONFIG_BACKOFF_BASE_MS << (c->failures - 1u);
+        backoff = b < ORND_CONFIG_BACKOFF_MAX_MS ? (uint32_t)b : ORND_CONFIG_BACKOFF_MAX_MS;
+    }
+    uint32_t r = 0;
+    if (c->port->entropy(c->port->ctx, (uint8_t *)&r, sizeof r) != ORND_OK) {
+        r = now; /* jitter only, not a secret: the clock will do */
+    }
+    uint32_t half = backoff / 2u;
+    backoff -= half == 0u ? 0u : r % (half + 1u);
+    if (c->server.has_retry_after) {
+        uint32_t ra = c->server.retry_after_s < ORND_CONFIG_RETRY_AFTER_MAX_S
+                          ? c->server.retry_after_s
+                          : ORND_CONFIG_RETRY_AFTER_MAX_S;
+        backoff = ra * 1000u > backoff ? ra * 1000u : backoff;
+    }
+    c->held = true;
+    c->not_before = now + backoff;
+}
+
 static int fetch(ornd_client_t *c)
 {
+    uint32_t start = c->port->now_ms(c->port->ctx);
+    if (wait_ms(c, start) > 0u) {
+        return ORND_ERR_TOKEN_HELD;
+    }
+    note_request(c, start);
     drop_token(c);
     memset(&c->server, 0, sizeof c->server);
-    uint32_t start = c->port->now_ms(c->port->ctx);
     uint32_t deadline = start + FETCH_STEPS * c->timeout_ms;
     int rc = conn_open(c, deadline);
     if (rc == ORND_OK) {
@@ -256,10 +322,44 @@ static int fetch(ornd_client_t *c)
     conn_close(c);
     if (rc != ORND_OK) {
         drop_token(c);
+        hold_after_failure(c, c->port->now_ms(c->port->ctx));
         return rc;
     }
+    c->failures = 0;
+    c->held = false;
     keep_token(c, start);
     return ORND_OK;
+}
+
+/* The token, fetched if need be, under the port's lock when it has one:
+ * tasks that wait meanwhile find the fresh token and send nothing. */
+static int token_locked(ornd_client_t *c, char *copy, size_t cap, size_t *len,
+                        const char **shared)
+{
+    const ornd_port_t *port = c->port;
+    if (port->lock != NULL) {
+        port->lock(port->ctx);
+    }
+    int rc = token_fresh(c) ? ORND_OK : fetch(c);
+    if (rc == ORND_OK) {
+        if (copy != NULL) {
+            if (c->token.len + 1u > cap) {
+                rc = ORND_ERR_BUF_TOO_SMALL;
+            } else {
+                memcpy(copy, c->token.value, c->token.len + 1u);
+            }
+        }
+        if (shared != NULL) {
+            *shared = c->token.value;
+        }
+        if (len != NULL) {
+            *len = c->token.len;
+        }
+    }
+    if (port->unlock != NULL) {
+        port->unlock(port->ctx);
+    }
+    return rc;
 }
 
 int ornd_token(ornd_client_t *c, const char **token, size_t *len)
@@ -268,39 +368,32 @@ int ornd_token(ornd_client_t *c, const char **token, size_t *len)
         return ready(c) ? ORND_ERR_ARG : ORND_ERR_STATE;
     }
     *token = NULL;
-    if (!token_fresh(c)) {
-        int rc = fetch(c);
-        if (rc != ORND_OK) {
-            return rc;
-        }
-    }
-    *token = c->token.value;
-    if (len != NULL) {
-        *len = c->token.len;
-    }
-    return ORND_OK;
+    return token_locked(c, NULL, 0, len, token);
+}
+
+uint32_t ornd_token_wait_ms(const ornd_client_t *c)
+{
+    return ready(c) ? wait_ms(c, c->port->now_ms(c->port->ctx)) : 0u;
 }
 
 int ornd_auth_header(ornd_client_t *c, char *buf, size_t cap, size_t *len)
 {
     static const char prefix[] = "Authorization: Bearer ";
-    if (buf == NULL) {
-        return ORND_ERR_ARG;
+    const size_t plen = sizeof prefix - 1u;
+    if (!ready(c) || buf == NULL) {
+        return ready(c) ? ORND_ERR_ARG : ORND_ERR_STATE;
     }
-    const char *token;
-    size_t token_len;
-    int rc = ornd_token(c, &token, &token_len);
+    if (cap <= plen) {
+        return ORND_ERR_BUF_TOO_SMALL;
+    }
+    size_t token_len = 0;
+    int rc = token_locked(c, buf + plen, cap - plen, &token_len, NULL);
     if (rc != ORND_OK) {
         return rc;
     }
-    size_t total = sizeof prefix - 1u + token_len;
-    if (total + 1u > cap) {
-        return ORND_ERR_BUF_TOO_SMALL;
-    }
-    memcpy(buf, prefix, sizeof prefix - 1u);
-    memcpy(buf + sizeof prefix - 1u, token, token_len + 1u);
+    memcpy(buf, prefix, plen);
     if (len != NULL) {
-        *len = total;
+        *len = plen + token_len;
     }
     return ORND_OK;
 }
@@ -337,5 +430,6 @@ void ornd_client_release(ornd_client_t *c)
         return;
     }
     ornd_tls_free(&c->tls);
+    ornd_tls_conf_free(&c->tls_conf);
     wipe(c, sizeof *c);
 }

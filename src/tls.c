@@ -100,10 +100,18 @@ static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t 
 {
     ornd_tls_t *t = ctx;
     (void)timeout; /* the step timeout and deadline are ours */
-    uint32_t wait = step_wait(t);
-    int n = wait == 0 ? ORND_ERR_TIMEOUT : t->port->net_recv(t->port->ctx, buf, len, wait);
+    int n;
+    if (t->poll_only) {
+        n = t->port->net_recv(t->port->ctx, buf, len, 0);
+    } else {
+        uint32_t wait = step_wait(t);
+        n = wait == 0 ? ORND_ERR_TIMEOUT : t->port->net_recv(t->port->ctx, buf, len, wait);
+    }
     if (n >= 0) {
         return n; /* 0: the peer closed */
+    }
+    if (t->poll_only && n == ORND_ERR_TIMEOUT) {
+        return MBEDTLS_ERR_SSL_WANT_READ; /* nothing there: mbedTLS's "later" */
     }
     t->net_err = n;
     return n == ORND_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
@@ -149,57 +157,104 @@ static int map_error(ornd_tls_t *t, int mbed)
     return ORND_ERR_TLS;
 }
 
-/* ---- public calls ------------------------------------------------------- */
+/* ---- configuration, shared by connections --------------------------- */
 
-static int configure(ornd_tls_t *t)
+static int configure(ornd_tls_conf_t *cf)
 {
-    int rc = mbedtls_ssl_config_defaults(&t->conf, MBEDTLS_SSL_IS_CLIENT,
+    int rc = mbedtls_ssl_config_defaults(&cf->conf, MBEDTLS_SSL_IS_CLIENT,
                                          MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
     if (rc != 0) {
-        return map_error(t, rc);
+        return is_alloc_error(rc) ? ORND_ERR_NO_MEM : ORND_ERR_TLS;
     }
-    mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-    mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
-    mbedtls_ssl_conf_rng(&t->conf, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
-    mbedtls_ssl_conf_min_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+    mbedtls_ssl_conf_authmode(&cf->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    mbedtls_ssl_conf_ca_chain(&cf->conf, &cf->ca, NULL);
+    mbedtls_ssl_conf_rng(&cf->conf, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+    mbedtls_ssl_conf_min_tls_version(&cf->conf, MBEDTLS_SSL_VERSION_TLS1_2);
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
-    mbedtls_ssl_conf_max_tls_version(&t->conf, MBEDTLS_SSL_VERSION_TLS1_3);
+    mbedtls_ssl_conf_max_tls_version(&cf->conf, MBEDTLS_SSL_VERSION_TLS1_3);
+#endif
+#if defined(MBEDTLS_SSL_SESSION_TICKETS)
+    mbedtls_ssl_conf_session_tickets(&cf->conf, MBEDTLS_SSL_SESSION_TICKETS_ENABLED);
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3)
+    /* TLS 1.3 tickets come after the handshake; keep them (ornd_tls_read). */
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
+        &cf->conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+#endif
 #endif
     return ORND_OK;
 }
 
-int ornd_tls_init(ornd_tls_t *t, const ornd_port_t *port, const uint8_t *ca, size_t ca_len)
+int ornd_tls_conf_init(ornd_tls_conf_t *cf, const ornd_port_t *port, const uint8_t *ca,
+                       size_t ca_len)
 {
-    memset(t, 0, sizeof *t);
+    memset(cf, 0, sizeof *cf);
     if (port == NULL || ca == NULL || ca_len == 0) {
         return ORND_ERR_ARG;
     }
-    t->port = port;
     int rc = global_init(port);
     if (rc != ORND_OK) {
         return rc;
     }
-    mbedtls_x509_crt_init(&t->ca);
-    mbedtls_ssl_config_init(&t->conf);
-    mbedtls_ssl_init(&t->ssl);
-    t->configured = true;
-    int mbed = mbedtls_x509_crt_parse(&t->ca, ca, ca_len);
-    if (mbed < 0 || t->ca.raw.len == 0) {
+    mbedtls_x509_crt_init(&cf->ca);
+    mbedtls_ssl_config_init(&cf->conf);
+    cf->ready = true;
+    int mbed = mbedtls_x509_crt_parse(&cf->ca, ca, ca_len);
+    if (mbed < 0 || cf->ca.raw.len == 0) {
         rc = is_alloc_error(mbed) ? ORND_ERR_NO_MEM : ORND_ERR_CONFIG_CA;
     } else {
-        rc = configure(t);
+        rc = configure(cf);
     }
     if (rc != ORND_OK) {
-        ornd_tls_free(t);
+        ornd_tls_conf_free(cf);
     }
     return rc;
 }
 
+void ornd_tls_conf_free(ornd_tls_conf_t *cf)
+{
+    if (!cf->ready) {
+        return;
+    }
+    mbedtls_ssl_config_free(&cf->conf);
+    mbedtls_x509_crt_free(&cf->ca);
+    cf->ready = false;
+}
+
+/* ---- connections ------------------------------------------------------- */
+
+void ornd_tls_init(ornd_tls_t *t, const ornd_port_t *port, const ornd_tls_conf_t *cf)
+{
+    memset(t, 0, sizeof *t);
+    t->port = port;
+    t->conf = cf;
+    mbedtls_ssl_init(&t->ssl);
+    mbedtls_ssl_session_init(&t->session);
+    t->ready = true;
+}
+
+static void forget_session(ornd_tls_t *t)
+{
+    mbedtls_ssl_session_free(&t->session);
+    mbedtls_ssl_session_init(&t->session);
+    t->has_session = false;
+}
+
+/* Keep the connection's session (with its ticket, if any) for the next
+ * handshake. A session that cannot be exported is simply not kept. */
+static void keep_session(ornd_tls_t *t)
+{
+    forget_session(t);
+    t->has_session = mbedtls_ssl_get_session(&t->ssl, &t->session) == 0;
+}
+
 static int handshake(ornd_tls_t *t, const char *host)
 {
-    int rc = mbedtls_ssl_setup(&t->ssl, &t->conf);
+    int rc = mbedtls_ssl_setup(&t->ssl, &t->conf->conf);
     if (rc == 0) {
         rc = mbedtls_ssl_set_hostname(&t->ssl, host);
+    }
+    if (rc == 0 && t->has_session && mbedtls_ssl_set_session(&t->ssl, &t->session) != 0) {
+        forget_session(t); /* not resumable: a full handshake it is */
     }
     if (rc != 0) {
         return map_error(t, rc);
@@ -208,19 +263,25 @@ static int handshake(ornd_tls_t *t, const char *host)
     do {
         rc = mbedtls_ssl_handshake(&t->ssl);
     } while (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE);
-    return rc == 0 ? ORND_OK : map_error(t, rc);
+    if (rc != 0) {
+        return map_error(t, rc);
+    }
+    t->handshakes++;
+    keep_session(t); /* TLS 1.2: the session ID or ticket is known now */
+    return ORND_OK;
 }
 
 int ornd_tls_connect(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
                      uint32_t deadline)
 {
-    if (!t->configured || host == NULL) {
+    if (!t->ready || t->conf == NULL || !t->conf->ready || host == NULL) {
         return ORND_ERR_STATE;
     }
     ornd_tls_close(t);
     t->step_timeout_ms = timeout_ms;
     t->deadline = deadline;
     t->net_err = 0;
+    t->poll_only = false;
     uint32_t wait = step_wait(t);
     int rc = wait == 0 ? ORND_ERR_TIMEOUT
                        : t->port->net_connect(t->port->ctx, host, port, wait);
@@ -229,6 +290,7 @@ int ornd_tls_connect(ornd_tls_t *t, const char *host, uint16_t port, uint32_t ti
     }
     rc = handshake(t, host);
     if (rc != ORND_OK) {
+        forget_session(t); /* never offer a session twice to a failing peer */
         mbedtls_ssl_free(&t->ssl);
         mbedtls_ssl_init(&t->ssl);
         t->port->net_close(t->port->ctx);
@@ -253,6 +315,10 @@ int ornd_tls_write_all(ornd_tls_t *t, const uint8_t *buf, size_t len)
         if (n == MBEDTLS_ERR_SSL_WANT_READ || n == MBEDTLS_ERR_SSL_WANT_WRITE) {
             continue;
         }
+        if (n == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+            keep_session(t);
+            continue;
+        }
         if (n < 0) {
             return map_error(t, n);
         }
@@ -275,17 +341,39 @@ int ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len)
         if (n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
             return 0;
         }
+        if (n == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+            keep_session(t); /* TLS 1.3: the ticket for the next connection */
+            continue;
+        }
         /* Not data, nothing wrong: go on reading. */
-        if (n != MBEDTLS_ERR_SSL_WANT_READ && n != MBEDTLS_ERR_SSL_WANT_WRITE &&
-            n != MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+        if (n != MBEDTLS_ERR_SSL_WANT_READ && n != MBEDTLS_ERR_SSL_WANT_WRITE) {
             return map_error(t, n);
         }
     }
 }
 
+bool ornd_tls_idle_ok(ornd_tls_t *t)
+{
+    if (!t->connected) {
+        return false;
+    }
+    uint8_t byte;
+    int n;
+    t->poll_only = true;
+    do {
+        n = mbedtls_ssl_read(&t->ssl, &byte, 1);
+        if (n == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+            keep_session(t);
+        }
+    } while (n == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET);
+    t->poll_only = false;
+    /* Only "nothing there" leaves the connection fit for a request. */
+    return n == MBEDTLS_ERR_SSL_WANT_READ;
+}
+
 void ornd_tls_close(ornd_tls_t *t)
 {
-    if (!t->configured) {
+    if (!t->ready) {
         return;
     }
     if (t->connected) {
@@ -300,12 +388,11 @@ void ornd_tls_close(ornd_tls_t *t)
 
 void ornd_tls_free(ornd_tls_t *t)
 {
-    if (!t->configured) {
+    if (!t->ready) {
         return;
     }
     ornd_tls_close(t);
     mbedtls_ssl_free(&t->ssl);
-    mbedtls_ssl_config_free(&t->conf);
-    mbedtls_x509_crt_free(&t->ca);
-    t->configured = false;
+    forget_session(t);
+    t->ready = false;
 }

@@ -207,29 +207,33 @@ static void report_error(int err)
     }
 }
 
-static void sleep_s(unsigned long s)
+static void sleep_ms(uint32_t ms)
 {
-    struct timespec ts = {.tv_sec = (time_t)s, .tv_nsec = 0};
+    struct timespec ts = {.tv_sec = (time_t)(ms / 1000u), .tv_nsec = (long)(ms % 1000u) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
     }
 }
 
-/* Fetch, waiting and retrying on 429/5xx as the server says (bounded). */
+/* Fetch, and on 429/5xx wait as long as the library says (the server's
+ * Retry-After, or its jittered back-off) and try again, a few times. A wait
+ * longer than --max-wait ends the run instead: the server is never asked
+ * earlier than it said. */
 static int fetch_with_retries(const options_t *o, const char **token)
 {
-    unsigned long backoff = 1;
     for (unsigned long attempt = 0;; attempt++) {
         int rc = ornd_token(&client, token, NULL);
         if (rc == ORND_OK || ornd_err_class(rc) != ORND_CLASS_TRY_LATER || attempt >= o->retries) {
             return rc;
         }
-        const ornd_server_error_t *s = ornd_server_error(&client);
-        unsigned long wait = s->has_retry_after ? s->retry_after_s : backoff;
-        wait = wait > o->max_wait_s ? o->max_wait_s : wait;
-        fprintf(stderr, "ornd: %s; retrying in %lu s (%lu of %lu)\n", ornd_strerror(rc), wait,
-                attempt + 1u, o->retries);
-        sleep_s(wait);
-        backoff *= 2u;
+        uint32_t wait = ornd_token_wait_ms(&client);
+        if (wait > o->max_wait_s * 1000u) {
+            fprintf(stderr, "ornd: %s; the next attempt is allowed in %u s, beyond --max-wait %lu\n",
+                    ornd_strerror(rc), (unsigned)((wait + 999u) / 1000u), o->max_wait_s);
+            return rc;
+        }
+        fprintf(stderr, "ornd: %s; retrying in %u.%03u s (%lu of %lu)\n", ornd_strerror(rc),
+                (unsigned)(wait / 1000u), (unsigned)(wait % 1000u), attempt + 1u, o->retries);
+        sleep_ms(wait);
     }
 }
 

@@ -146,4 +146,45 @@
 #define ORND_CONFIG_RECV_CHUNK 256u
 #endif
 
+/* ---- Token request hygiene ---------------------------------------------- */
+
+/* Token requests allowed per minute and client, failed ones included
+ * (OfficeRnD allows 5 per application). A further request within the minute
+ * is held back with ORND_ERR_TOKEN_HELD. */
+#ifndef ORND_CONFIG_TOKEN_REQUESTS_PER_MIN
+#define ORND_CONFIG_TOKEN_REQUESTS_PER_MIN 5u
+#endif
+
+/* Back-off after a failed token request: base << (failures - 1), capped,
+ * then a random half of it taken off ("equal jitter"), so that a fleet that
+ * failed together does not retry together. A server's Retry-After, when
+ * longer, is honoured instead (capped at ORND_CONFIG_RETRY_AFTER_MAX_S). */
+#ifndef ORND_CONFIG_BACKOFF_BASE_MS
+#define ORND_CONFIG_BACKOFF_BASE_MS 1000u
+#endif
+#ifndef ORND_CONFIG_BACKOFF_MAX_MS
+#define ORND_CONFIG_BACKOFF_MAX_MS 300000u
+#endif
+#ifndef ORND_CONFIG_RETRY_AFTER_MAX_S
+#define ORND_CONFIG_RETRY_AFTER_MAX_S 3600u
+#endif
+
+/* ---- API calls ------------------------------------------------------------ */
+
+/* Request head of an API call (request line, Host, Authorization with the
+ * token, Content-Type/Length). The body is sent from the caller's memory. */
+#ifndef ORND_CONFIG_API_HEAD_MAX
+#define ORND_CONFIG_API_HEAD_MAX (ORND_CONFIG_TOKEN_MAX + 1024u)
+#endif
+
+/* Base path of the API (/api/v2/organizations/<org>). */
+#ifndef ORND_CONFIG_API_BASE_MAX
+#define ORND_CONFIG_API_BASE_MAX 160u
+#endif
+
+/* Start of an API error body kept for the caller (bytes). */
+#ifndef ORND_CONFIG_API_ERROR_TEXT_MAX
+#define ORND_CONFIG_API_ERROR_TEXT_MAX 200u
+#endif
+
 #endif /* ORND_CONFIG_H */

@@ -32,6 +32,8 @@ extern "C" {
     X(ORND_ERR_TIMEOUT, -22, NETWORK, "network timeout")                             \
     X(ORND_ERR_NET, -23, NETWORK, "network send or receive failed")                  \
     X(ORND_ERR_CLOSED, -24, NETWORK, "connection closed before the response ended")  \
+    X(ORND_ERR_OUTCOME_UNKNOWN, -25, NETWORK,                                        \
+      "connection lost after the request was sent: it may have been carried out")   \
     /* TLS */                                                                        \
     X(ORND_ERR_TLS, -30, TLS, "TLS handshake or record failure")                     \
     X(ORND_ERR_TLS_CERT, -31, TLS, "server certificate not trusted")                 \
@@ -66,9 +68,14 @@ extern "C" {
     X(ORND_ERR_OAUTH_UNSUPPORTED_GRANT_TYPE, -74, REJECTED, "server: unsupported_grant_type") \
     X(ORND_ERR_OAUTH_INVALID_SCOPE, -75, REJECTED, "server: invalid_scope")          \
     X(ORND_ERR_OAUTH_REJECTED, -76, REJECTED, "server rejected the request (400/401)") \
+    X(ORND_ERR_API_UNAUTHORIZED, -77, REJECTED, "API: token refused (401), also a fresh one") \
+    X(ORND_ERR_API_FORBIDDEN, -78, REJECTED, "API: insufficient scope (403)")       \
+    X(ORND_ERR_API_REJECTED, -79, REJECTED, "API: request refused (4xx)")           \
     /* try later */                                                                  \
     X(ORND_ERR_RATE_LIMITED, -80, TRY_LATER, "rate limited by the server (429)")     \
-    X(ORND_ERR_UNAVAILABLE, -81, TRY_LATER, "server unavailable (5xx)")
+    X(ORND_ERR_UNAVAILABLE, -81, TRY_LATER, "server unavailable (5xx)")              \
+    X(ORND_ERR_TOKEN_HELD, -82, TRY_LATER,                                           \
+      "token request held back (rate guard or back-off after failures); try later")
 
 typedef enum {
     ORND_OK = 0,

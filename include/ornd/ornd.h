@@ -24,8 +24,10 @@
  *   if (rc != ORND_OK) printf("%s\n", ornd_strerror(rc));
  *   ornd_client_release(&client);    // wipes secret and token
  *
- * Threads: a client is not thread-safe; guard it with a mutex when several
- * tasks share it. Calls that may fetch a token block for up to
+ * Threads: ornd_token() and ornd_auth_header() may be called from several
+ * tasks at once when the port provides lock/unlock: one task fetches, the
+ * others wait for it and take the same token. Other calls on a client are
+ * not thread-safe. Calls that may fetch a token block for up to
  * 3 x timeout_ms (see ornd_settings_t).
  */
 #ifndef ORND_ORND_H
@@ -84,6 +86,13 @@ typedef struct {
     size_t client_secret_len;
     char scope[ORND_CONFIG_SCOPE_MAX + 1];
     size_t scope_len;
+    /* token request hygiene: the last requests' times, back-off */
+    uint32_t sent_at[ORND_CONFIG_TOKEN_REQUESTS_PER_MIN]; /* ring of request ticks */
+    uint8_t sent_count;   /* entries of sent_at in use */
+    uint8_t sent_next;    /* where the next one goes */
+    uint8_t failures;     /* failed fetches in a row */
+    bool held;            /* no fetch before not_before */
+    uint32_t not_before;  /* port clock */
     /* token cache */
     bool have_token;
     uint32_t fetched_at;  /* port clock when the request went out */
@@ -98,7 +107,8 @@ typedef struct {
             uint8_t rx[ORND_CONFIG_RECV_CHUNK];
         } answer;
     } scratch;
-    ornd_tls_t tls;
+    ornd_tls_conf_t tls_conf; /* CA and TLS settings, shared with API connections */
+    ornd_tls_t tls;           /* the connection to the token endpoint */
 } ornd_client_t;
 
 /*
@@ -128,6 +138,13 @@ int ornd_auth_header(ornd_client_t *c, char *buf, size_t cap, size_t *len);
 
 /* Forget (and wipe) the cached token, e.g. after the API answered 401. */
 void ornd_token_invalidate(ornd_client_t *c);
+
+/* Milliseconds before a token request may go out (0: now). Token requests
+ * are limited to ORND_CONFIG_TOKEN_REQUESTS_PER_MIN a minute, failed ones
+ * included, and after a failure wait a jittered, growing back-off or the
+ * server's Retry-After; earlier calls that need a fetch fail with
+ * ORND_ERR_TOKEN_HELD. */
+uint32_t ornd_token_wait_ms(const ornd_client_t *c);
 
 /* The cached token's details (granted scope, lifetime), or NULL if none. */
 const ornd_token_t *ornd_token_info(const ornd_client_t *c);

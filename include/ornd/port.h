@@ -46,7 +46,8 @@ typedef struct ornd_port {
     /* Write up to len bytes; may write fewer. */
     int (*net_send)(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms);
 
-    /* Read up to len bytes; returns as soon as some are available. */
+    /* Read up to len bytes; returns as soon as some are available.
+     * timeout_ms 0: do not wait (ORND_ERR_TIMEOUT at once when none are). */
     int (*net_recv)(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms);
 
     /* Close the connection, if any. Must be safe to call when none is open. */

@@ -26,28 +26,54 @@
 extern "C" {
 #endif
 
+/* What every connection of a program to OfficeRnD shares: the CA
+ * certificates and the mbedTLS configuration built on them. */
+typedef struct {
+    bool ready;
+    mbedtls_x509_crt ca;
+    mbedtls_ssl_config conf;
+} ornd_tls_conf_t;
+
+/* One connection (at most one open at a time) and the session kept from it
+ * for resumption. */
 typedef struct {
     const ornd_port_t *port;
+    const ornd_tls_conf_t *conf;
     uint32_t step_timeout_ms; /* longest wait for one network step */
     uint32_t deadline;        /* port clock: the current exchange ends here */
     int net_err;              /* last port error seen by the I/O callbacks */
-    bool configured;
+    bool ready;
     bool connected;
-    mbedtls_x509_crt ca;
-    mbedtls_ssl_config conf;
+    bool poll_only;           /* the next receive must not wait */
+    bool has_session;         /* `session` may resume the next handshake */
+    uint32_t handshakes;      /* full or resumed, since init */
     mbedtls_ssl_context ssl;
+    mbedtls_ssl_session session;
 } ornd_tls_t;
 
 /*
  * Parse the CA certificates (PEM, NUL-terminated, `ca_len` counting the NUL;
- * or DER) and prepare the configuration. Sets up the static pool and PSA
- * crypto on first use. Errors: ORND_ERR_CONFIG_CA, ORND_ERR_NO_MEM,
- * ORND_ERR_ENTROPY, ORND_ERR_TLS.
+ * or DER) and prepare the configuration: TLS 1.2 minimum, 1.3 offered, peer
+ * verification required, session tickets on. Sets up the static pool and PSA
+ * crypto on first use (the first port given supplies the randomness).
+ * Errors: ORND_ERR_ARG, ORND_ERR_CONFIG_CA, ORND_ERR_NO_MEM, ORND_ERR_ENTROPY,
+ * ORND_ERR_TLS.
  */
-int ornd_tls_init(ornd_tls_t *t, const ornd_port_t *port, const uint8_t *ca, size_t ca_len);
+int ornd_tls_conf_init(ornd_tls_conf_t *cf, const ornd_port_t *port, const uint8_t *ca,
+                       size_t ca_len);
+
+/* Free the CA certificates and configuration. Every connection using `cf`
+ * must have been freed first. */
+void ornd_tls_conf_free(ornd_tls_conf_t *cf);
+
+/* Prepare a connection over `port` with configuration `cf` (which must
+ * outlive it). No I/O. */
+void ornd_tls_init(ornd_tls_t *t, const ornd_port_t *port, const ornd_tls_conf_t *cf);
 
 /*
- * Connect to host:port and complete the handshake. `timeout_ms` bounds each
+ * Connect to host:port and complete the handshake, offering the session kept
+ * from the last connection (to the same host: a connection object talks to
+ * one host) so that the server may resume it. `timeout_ms` bounds each
  * network step; the whole connect, and every later exchange, is bounded by
  * ornd_tls_set_deadline(). Blocks. Errors: network class, TLS class,
  * ORND_ERR_NO_MEM.
@@ -63,13 +89,21 @@ void ornd_tls_set_deadline(ornd_tls_t *t, uint32_t deadline);
 int ornd_tls_write_all(ornd_tls_t *t, const uint8_t *buf, size_t len);
 
 /* Read up to `len` bytes: > 0 bytes read, 0 the peer closed the connection,
- * or a negative error. Blocks until something arrives or the step times out. */
+ * or a negative error. Blocks until something arrives or the step times out.
+ * Session tickets the server sends on the way are kept. */
 int ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len);
 
-/* Close the connection (close_notify when connected) and free its buffers. */
+/*
+ * Whether an idle, open connection can carry another request: true when
+ * nothing has arrived on it; false when the peer has closed it (or sent
+ * anything unasked, which makes it unusable). Does not wait.
+ */
+bool ornd_tls_idle_ok(ornd_tls_t *t);
+
+/* Close the connection (close_notify when connected). The session is kept. */
 void ornd_tls_close(ornd_tls_t *t);
 
-/* Close, then free the CA certificates and configuration. */
+/* Close and forget the session. */
 void ornd_tls_free(ornd_tls_t *t);
 
 /* Bytes of the static pool in use now and at most so far (0 when the pool

@@ -43,10 +43,14 @@ static uint32_t sim_now(void *ctx)
     (void)ctx;
     return clock_ms;
 }
+static uint32_t entropy_state = 1;
 static int sim_entropy(void *ctx, uint8_t *b, size_t l)
 {
     (void)ctx;
-    memset(b, 0x5a, l);
+    for (size_t i = 0; i < l; i++) {
+        entropy_state = entropy_state * 1103515245u + 12345u;
+        b[i] = (uint8_t)(entropy_state >> 16);
+    }
     return ORND_OK;
 }
 
@@ -292,7 +296,12 @@ static void failed_fetch_reports_server_and_keeps_nothing(void **state)
     assert_int_equal(s->http_status, 401);
     assert_string_equal(s->error, "invalid_client");
     assert_string_equal(s->text, "Client unknown here");
-    /* every call tries again: nothing cached */
+    /* nothing cached, and no new request before the back-off is over */
+    uint32_t wait = ornd_token_wait_ms(&client);
+    assert_true(wait >= 500 && wait <= 1000);
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TOKEN_HELD);
+    assert_int_equal(script.connects, 1);
+    clock_ms += wait;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_OAUTH_INVALID_CLIENT);
     assert_int_equal(script.connects, 2);
 }
@@ -303,6 +312,7 @@ static void network_failure_and_early_close(void **state)
     const char *tok;
     script.connect_rc = ORND_ERR_TIMEOUT;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TIMEOUT);
+    clock_ms += ornd_token_wait_ms(&client);
     script.connect_rc = ORND_OK;
     script.answer = "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"access_token\":\"x\"";
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_CLOSED);
@@ -388,6 +398,165 @@ static void init_rejects_bad_settings(void **state)
     assert_int_equal(ornd_client_init(NULL, &s), ORND_ERR_ARG);
 }
 
+
+/* ---- token request hygiene ---------------------------------------------- */
+
+#define ANSWER_500 "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n"
+
+static void five_requests_a_minute_failed_ones_included(void **state)
+{
+    (void)state;
+    const char *tok;
+    uint32_t first = clock_ms;
+    /* two failures (waiting out each back-off), then three successes */
+    script.answer = ANSWER_500;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_UNAVAILABLE);
+        clock_ms += ornd_token_wait_ms(&client);
+    }
+    script.answer = ANSWER(3599);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+        ornd_token_invalidate(&client);
+        clock_ms += 100;
+    }
+    assert_int_equal(script.connects, 5);
+    /* the sixth within the minute is held back until the first is a minute old */
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TOKEN_HELD);
+    assert_int_equal(script.connects, 5);
+    assert_int_equal(ornd_token_wait_ms(&client), first + 60000u - clock_ms);
+    clock_ms = first + 60000u - 1u;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TOKEN_HELD);
+    clock_ms += 1u;
+    assert_int_equal(ornd_token_wait_ms(&client), 0);
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(script.connects, 6);
+}
+
+static void backoff_grows_with_jitter_and_resets(void **state)
+{
+    (void)state;
+    const char *tok;
+    script.answer = ANSWER_500;
+    for (uint32_t n = 1; n <= 12; n++) {
+        assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_UNAVAILABLE);
+        uint32_t full = 1000u << (n - 1u);
+        full = full < 300000u ? full : 300000u;
+        uint32_t wait = ornd_token_wait_ms(&client);
+        assert_true(wait >= full / 2u && wait <= full);
+        clock_ms += wait + 60000u; /* also clear the per-minute guard */
+    }
+    script.answer = ANSWER(3599);
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(ornd_token_wait_ms(&client), 0);
+    ornd_token_invalidate(&client);
+    clock_ms += 60000u;
+    script.answer = ANSWER_500;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_UNAVAILABLE);
+    assert_true(ornd_token_wait_ms(&client) <= 1000u); /* back to the first step */
+}
+
+static void jitter_spreads_a_fleet(void **state)
+{
+    (void)state;
+    const char *tok;
+    script.answer = ANSWER_500;
+    uint32_t lo = UINT32_MAX, hi = 0;
+    for (int device = 0; device < 32; device++) {
+        ornd_client_release(&client);
+        ornd_settings_t s = settings();
+        assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
+        assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_UNAVAILABLE);
+        uint32_t wait = ornd_token_wait_ms(&client);
+        lo = wait < lo ? wait : lo;
+        hi = wait > hi ? wait : hi;
+    }
+    assert_true(lo >= 500u && hi <= 1000u);
+    assert_true(hi - lo >= 250u); /* not all at the same moment */
+}
+
+static void retry_after_honoured(void **state)
+{
+    (void)state;
+    const char *tok;
+    script.answer = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 120\r\nContent-Length: 0\r\n\r\n";
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_RATE_LIMITED);
+    assert_int_equal(ornd_token_wait_ms(&client), 120000u);
+    clock_ms += 119999u;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TOKEN_HELD);
+    clock_ms += 1u;
+    script.answer = ANSWER(3599);
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(script.connects, 2);
+}
+
+static void guard_correct_across_clock_wrap(void **state)
+{
+    (void)state;
+    const char *tok;
+    clock_ms = UINT32_MAX - 200u;
+    uint32_t first = clock_ms;
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+        ornd_token_invalidate(&client);
+        clock_ms += 100u; /* wraps on the way */
+    }
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TOKEN_HELD);
+    assert_int_equal(ornd_token_wait_ms(&client), (uint32_t)(first + 60000u - clock_ms));
+    clock_ms = first + 60000u;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+}
+
+/* A port with a lock: held during the whole fetch, released after. */
+static int lock_depth, locks_taken;
+static void t_lock(void *ctx)
+{
+    (void)ctx;
+    assert_int_equal(lock_depth, 0);
+    lock_depth++;
+    locks_taken++;
+}
+static void t_unlock(void *ctx)
+{
+    (void)ctx;
+    assert_int_equal(lock_depth, 1);
+    lock_depth--;
+}
+static int locked_connect(void *ctx, const char *host, uint16_t p)
+{
+    assert_int_equal(lock_depth, 1);
+    return s_connect(ctx, host, p);
+}
+
+static void fetch_runs_under_the_port_lock(void **state)
+{
+    (void)state;
+    ornd_port_t locking = port;
+    locking.lock = t_lock;
+    locking.unlock = t_unlock;
+    ornd_test_io_t io = script_io;
+    io.connect = locked_connect;
+    ornd_test_io = &io;
+    ornd_client_release(&client);
+    ornd_settings_t s = settings();
+    s.port = &locking;
+    assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
+    lock_depth = locks_taken = 0;
+    char hdr[ORND_AUTH_HEADER_MAX];
+    assert_int_equal(ornd_auth_header(&client, hdr, sizeof hdr, NULL), ORND_OK);
+    assert_int_equal(ornd_auth_header(&client, hdr, sizeof hdr, NULL), ORND_OK);
+    assert_int_equal(locks_taken, 2);
+    assert_int_equal(lock_depth, 0);
+    assert_int_equal(script.connects, 1);
+    /* an error inside releases the lock too */
+    assert_int_equal(ornd_auth_header(&client, hdr, 10, NULL), ORND_ERR_BUF_TOO_SMALL);
+    assert_int_equal(lock_depth, 0);
+    ornd_client_release(&client);
+    ornd_test_io = &script_io;
+    s.port = &port;
+    assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +575,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(invalidate_forces_fetch, setup, teardown),
         cmocka_unit_test_setup_teardown(release_wipes_everything, setup, teardown),
         cmocka_unit_test_setup_teardown(init_rejects_bad_settings, setup, teardown),
+        cmocka_unit_test_setup_teardown(five_requests_a_minute_failed_ones_included, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(backoff_grows_with_jitter_and_resets, setup, teardown),
+        cmocka_unit_test_setup_teardown(jitter_spreads_a_fleet, setup, teardown),
+        cmocka_unit_test_setup_teardown(retry_after_honoured, setup, teardown),
+        cmocka_unit_test_setup_teardown(guard_correct_across_clock_wrap, setup, teardown),
+        cmocka_unit_test_setup_teardown(fetch_runs_under_the_port_lock, setup, teardown),
     };
     return cmocka_run_group_tests_name("client", tests, NULL, NULL);
 }
