@@ -75,8 +75,9 @@ $(LIBORND): $(LIB_OBJS)
 
 # ---- host programs ---------------------------------------------------------
 HOST_LIBS := $(LIBORND) $(LIBMBEDTLS)
-$(HOST)/ornd: boards/host/ornd.c $(HOST_LIBS)
-	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $< $(HOST_LIBS) -o $@
+TOOL_SRCS := boards/host/ornd.c boards/host/ornd_api.c
+$(HOST)/ornd: $(TOOL_SRCS) boards/host/tool.h $(HOST_LIBS)
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $(TOOL_SRCS) $(HOST_LIBS) -o $@
 $(HOST)/json-check: boards/host/json_check.c $(LIBORND)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) $< $(LIBORND) -o $@
 
@@ -90,6 +91,13 @@ HOOKED_SRC := src/client.c
 $(HOST)/tests/test_client: tests/unit/test_client.c $(HOOKED_SRC) $(HOST_LIBS) | $(HOST)/tests
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -DORND_TEST_HOOKS -Isrc -Iport/posix $< $(HOOKED_SRC) \
 	    $(HOST_LIBS) -lcmocka -o $@
+
+# test_api links the library with tests/unit/fake_tls.c in place of src/tls.c:
+# a scripted TLS layer, so that connections, answers and breaks are exact.
+FAKE_TLS_SRCS := $(filter-out src/tls.c,$(LIB_SRCS)) tests/unit/fake_tls.c
+$(HOST)/tests/test_api: tests/unit/test_api.c $(FAKE_TLS_SRCS) tests/unit/fake_tls.h $(LIBMBEDTLS) | $(HOST)/tests
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Isrc -Itests/unit $< $(FAKE_TLS_SRCS) \
+	    $(LIBMBEDTLS) -lcmocka -o $@
 
 unit: $(UNIT_BINS)
 
@@ -112,6 +120,10 @@ $(SAN)/tests/test_client: tests/unit/test_client.c $(HOOKED_SRC) $(SAN)/libornd.
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) -DORND_TEST_HOOKS -Isrc -Iport/posix $< \
 	    $(HOOKED_SRC) $(SAN)/libornd.a $(LIBMBEDTLS) -lcmocka -o $@
+$(SAN)/tests/test_api: tests/unit/test_api.c $(FAKE_TLS_SRCS) tests/unit/fake_tls.h $(LIBMBEDTLS)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) -Isrc -Itests/unit $< \
+	    $(FAKE_TLS_SRCS) $(LIBMBEDTLS) -lcmocka -o $@
 $(SAN)/json-check: boards/host/json_check.c $(SAN)/libornd.a
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) $< $(SAN)/libornd.a -o $@
 san: $(SAN_BINS) $(SAN)/json-check

@@ -371,6 +371,14 @@ int ornd_token(ornd_client_t *c, const char **token, size_t *len)
     return token_locked(c, NULL, 0, len, token);
 }
 
+int ornd_token_copy(ornd_client_t *c, char *buf, size_t cap, size_t *len)
+{
+    if (!ready(c) || buf == NULL) {
+        return ready(c) ? ORND_ERR_ARG : ORND_ERR_STATE;
+    }
+    return token_locked(c, buf, cap, len, NULL);
+}
+
 uint32_t ornd_token_wait_ms(const ornd_client_t *c)
 {
     return ready(c) ? wait_ms(c, c->port->now_ms(c->port->ctx)) : 0u;

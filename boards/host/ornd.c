@@ -3,6 +3,8 @@
  *
  *   ornd token [--scope S] [--token-url URL] [--ca-file PEM] [--timeout SECONDS]
  *              [--format json|token|header] [--retries N] [--max-wait SECONDS]
+ *   ornd api METHOD PATH... [--data JSON] [--org SLUG] [--api-url URL]
+ *              [--select PATH]... [--all-pages] and the options of `token`
  *
  * Credentials come only from the environment (ORND_CLIENT_ID,
  * ORND_CLIENT_SECRET), never from argv, and are wiped from the environment
@@ -19,30 +21,16 @@
 
 #include <mbedtls/platform_util.h>
 
+#include "ornd/api.h"
 #include "ornd/ornd.h"
 #include "ornd_posix.h"
+#include "tool.h"
 
-#define DEFAULT_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
 #define CA_FILE_MAX (512u * 1024u) /* the Debian bundle is ~220 KiB */
 
-enum { EXIT_OK = 0, EXIT_USAGE = 2, EXIT_NETWORK = 3, EXIT_REJECTED = 4,
-       EXIT_MALFORMED = 5, EXIT_TRY_LATER = 6 };
-
-typedef enum { FORMAT_JSON, FORMAT_TOKEN, FORMAT_HEADER } format_t;
-
-typedef struct {
-    const char *scope;
-    const char *token_url;
-    const char *ca_file;
-    unsigned long timeout_s;
-    unsigned long retries;
-    unsigned long max_wait_s;
-    format_t format;
-} options_t;
-
-static ornd_posix_t net;
-static ornd_port_t port;
-static ornd_client_t client;
+ornd_posix_t net;
+ornd_port_t port;
+ornd_client_t client;
 static uint8_t ca_buf[CA_FILE_MAX + 1u];
 
 static void usage(FILE *out)
@@ -50,18 +38,26 @@ static void usage(FILE *out)
     fputs("usage: ornd token [--scope S] [--token-url URL] [--ca-file PEM]\n"
           "                  [--timeout SECONDS] [--format json|token|header]\n"
           "                  [--retries N] [--max-wait SECONDS]\n"
+          "       ornd api METHOD PATH... --scope S [--org SLUG] [--api-url URL]\n"
+          "                  [--data JSON] [--select PATH]... [--all-pages] [options of token]\n"
           "\n"
-          "Fetches an OfficeRnD OAuth 2.0 token (client credentials) and prints it.\n"
+          "token: fetches an OfficeRnD OAuth 2.0 token (client credentials) and prints it.\n"
+          "api:   sends each PATH in turn over one connection with the token and prints\n"
+          "       the answers' bodies, or with --select the values at those JSON paths\n"
+          "       (e.g. results[].email), one per line; --all-pages follows cursorNext.\n"
           "Credentials are read from ORND_CLIENT_ID and ORND_CLIENT_SECRET.\n"
           "  --scope S        scopes to request, space-separated (required)\n"
           "  --token-url URL  default " ORND_DEFAULT_TOKEN_URL "\n"
+          "  --api-url URL    default " ORND_DEFAULT_API_URL "\n"
+          "  --org SLUG       organisation, appended to the API URL\n"
+          "  --data JSON      request body (sent as application/json)\n"
           "  --ca-file PEM    trusted CA certificates, default " DEFAULT_CA_FILE "\n"
           "  --timeout S      network timeout per step, seconds (default 10)\n"
-          "  --format F       json (default), token, or header\n"
-          "  --retries N      retries on 429/5xx (default 3)\n"
-          "  --max-wait S     longest wait before a retry, seconds (default 30)\n"
-          "Exit: 0 ok, 2 usage/config, 3 network/TLS, 4 rejected, 5 bad response,\n"
-          "      6 rate-limited/unavailable.\n",
+          "  --format F       token: json (default), token, or header\n"
+          "  --retries N      token: retries on 429/5xx (default 3)\n"
+          "  --max-wait S     token: longest wait before a retry, seconds (default 30)\n"
+          "Exit: 0 ok, 2 usage/config, 3 network/TLS, 4 rejected (also 403),\n"
+          "      5 bad response, 6 rate-limited/unavailable.\n",
           out);
 }
 
@@ -111,9 +107,44 @@ static int parse_option(options_t *o, const char *name, const char *value)
         return parse_number(name, value, 0, 10, &o->retries);
     } else if (strcmp(name, "--max-wait") == 0) {
         return parse_number(name, value, 0, 3600, &o->max_wait_s);
+    } else if (o->api && strcmp(name, "--api-url") == 0) {
+        o->api_url = value;
+    } else if (o->api && strcmp(name, "--org") == 0) {
+        o->org = value;
+    } else if (o->api && strcmp(name, "--data") == 0) {
+        o->data = value;
+    } else if (o->api && strcmp(name, "--select") == 0) {
+        if (o->select_count == TOOL_SELECT_MAX) {
+            fprintf(stderr, "ornd: at most %u --select paths\n", TOOL_SELECT_MAX);
+            return -1;
+        }
+        o->select[o->select_count++] = value;
     } else {
         fprintf(stderr, "ornd: unknown option %s\n", name);
         return -1;
+    }
+    return 0;
+}
+
+static bool is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+/* Positional arguments of `api`: the method, then the paths. */
+static int take_positional(options_t *o, const char *arg)
+{
+    if (!o->api) {
+        fprintf(stderr, "ornd: unexpected argument %s\n", arg);
+        return -1;
+    }
+    if (o->method == NULL) {
+        o->method = arg;
+    } else if (o->path_count == TOOL_PATH_MAX) {
+        fprintf(stderr, "ornd: at most %u paths\n", TOOL_PATH_MAX);
+        return -1;
+    } else {
+        o->paths[o->path_count++] = arg;
     }
     return 0;
 }
@@ -122,29 +153,40 @@ static int parse_args(int argc, char **argv, options_t *o)
 {
     *o = (options_t){.token_url = ORND_DEFAULT_TOKEN_URL, .ca_file = DEFAULT_CA_FILE,
                      .timeout_s = 10, .retries = 3, .max_wait_s = 30, .format = FORMAT_JSON};
-    if (argc < 2 || strcmp(argv[1], "token") != 0) {
-        if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-            usage(stdout);
-            exit(EXIT_OK);
-        }
+    if (argc >= 2 && is_help(argv[1])) {
+        usage(stdout);
+        exit(EXIT_OK);
+    }
+    if (argc < 2 || (strcmp(argv[1], "token") != 0 && strcmp(argv[1], "api") != 0)) {
         usage(stderr);
         return -1;
     }
-    for (int i = 2; i < argc; i += 2) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+    o->api = strcmp(argv[1], "api") == 0;
+    for (int i = 2; i < argc; i++) {
+        const char *arg = argv[i];
+        if (is_help(arg)) {
             usage(stdout);
             exit(EXIT_OK);
         }
-        if (i + 1 >= argc) {
-            fprintf(stderr, "ornd: %s needs a value\n", argv[i]);
+        if (strncmp(arg, "--", 2) != 0) {
+            if (take_positional(o, arg) != 0) {
+                return -1;
+            }
+        } else if (o->api && strcmp(arg, "--all-pages") == 0) {
+            o->all_pages = true;
+        } else if (i + 1 >= argc) {
+            fprintf(stderr, "ornd: %s needs a value\n", arg);
             return -1;
-        }
-        if (parse_option(o, argv[i], argv[i + 1]) != 0) {
+        } else if (parse_option(o, arg, argv[++i]) != 0) {
             return -1;
         }
     }
     if (o->scope == NULL || o->scope[0] == '\0') {
         fprintf(stderr, "ornd: --scope is required (e.g. --scope flex.community.members.read)\n");
+        return -1;
+    }
+    if (o->api && (o->method == NULL || o->path_count == 0)) {
+        fprintf(stderr, "ornd: api needs a METHOD and at least one PATH\n");
         return -1;
     }
     return 0;
@@ -171,7 +213,7 @@ static int read_ca(const char *path, size_t *len)
     return 0;
 }
 
-static int exit_status(int err)
+int exit_status(int err)
 {
     switch (ornd_err_class(err)) {
     case ORND_CLASS_OK:
@@ -190,7 +232,7 @@ static int exit_status(int err)
     }
 }
 
-static void report_error(int err)
+void report_token_error(int err)
 {
     fprintf(stderr, "ornd: token request failed: %s (%s)\n", ornd_strerror(err),
             ornd_errname(err));
@@ -218,7 +260,7 @@ static void sleep_ms(uint32_t ms)
  * Retry-After, or its jittered back-off) and try again, a few times. A wait
  * longer than --max-wait ends the run instead: the server is never asked
  * earlier than it said. */
-static int fetch_with_retries(const options_t *o, const char **token)
+int fetch_with_retries(const options_t *o, const char **token)
 {
     for (unsigned long attempt = 0;; attempt++) {
         int rc = ornd_token(&client, token, NULL);
@@ -293,7 +335,8 @@ static const char *take_env(const char *name, char *dst, size_t cap)
     return dst;
 }
 
-static int run(const options_t *o)
+/* Credentials from the environment, CA file, client. 0 or an exit status. */
+static int start_client(const options_t *o)
 {
     static char id[ORND_CONFIG_CLIENT_ID_MAX + 1u];
     static char secret[ORND_CONFIG_CLIENT_SECRET_MAX + 1u];
@@ -315,15 +358,30 @@ static int run(const options_t *o)
                 ornd_errname(rc));
         return exit_status(rc) == EXIT_OK ? EXIT_USAGE : exit_status(rc);
     }
+    return EXIT_OK;
+}
+
+static int run_token(const options_t *o)
+{
     const char *token = NULL;
-    rc = fetch_with_retries(o, &token);
+    int rc = fetch_with_retries(o, &token);
     if (rc == ORND_OK) {
         print_token(o, token);
     } else {
-        report_error(rc);
+        report_token_error(rc);
     }
-    ornd_client_release(&client);
     return exit_status(rc);
+}
+
+static int run(const options_t *o)
+{
+    int status = start_client(o);
+    if (status != EXIT_OK) {
+        return status;
+    }
+    status = o->api ? run_api(o) : run_token(o);
+    ornd_client_release(&client);
+    return status;
 }
 
 int main(int argc, char **argv)

@@ -172,9 +172,10 @@
 /* ---- API calls ------------------------------------------------------------ */
 
 /* Request head of an API call (request line, Host, Authorization with the
- * token, Content-Type/Length). The body is sent from the caller's memory. */
+ * token, Content-Type/Length), while it is built also holding the request
+ * target. The body is sent from the caller's memory. */
 #ifndef ORND_CONFIG_API_HEAD_MAX
-#define ORND_CONFIG_API_HEAD_MAX (ORND_CONFIG_TOKEN_MAX + 1024u)
+#define ORND_CONFIG_API_HEAD_MAX (ORND_CONFIG_TOKEN_MAX + 1536u)
 #endif
 
 /* Base path of the API (/api/v2/organizations/<org>). */

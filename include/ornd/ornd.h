@@ -129,6 +129,14 @@ int ornd_client_init(ornd_client_t *c, const ornd_settings_t *s);
 int ornd_token(ornd_client_t *c, const char **token, size_t *len);
 
 /*
+ * Copy a valid token (fetched first if needed) into buf, NUL-terminated;
+ * `len` (may be NULL) receives its length. Unlike ornd_token(), the copy is
+ * taken under the port's lock, so it is safe while other tasks use the
+ * client. ORND_ERR_BUF_TOO_SMALL when cap < the token's length + 1.
+ */
+int ornd_token_copy(ornd_client_t *c, char *buf, size_t cap, size_t *len);
+
+/*
  * Write "Authorization: Bearer <token>" (NUL-terminated, no CRLF) into buf,
  * fetching a token first if needed. `len` (may be NULL) receives the length
  * without the NUL. ORND_ERR_BUF_TOO_SMALL when cap is too small; a buffer of

@@ -1,0 +1,92 @@
+/*
+ * `ornd api`: authenticated requests over one kept-alive connection.
+ *
+ * Each PATH is sent in turn with METHOD over the same connection; the bodies
+ * go to stdout as they arrive, each ended by a newline.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ornd/api.h"
+#include "tool.h"
+
+static ornd_posix_t api_net;
+static ornd_port_t api_port;
+static ornd_api_t api;
+
+typedef struct {
+    int last; /* last byte written, -1 if none */
+} print_state_t;
+
+static int print_body(void *user, const uint8_t *data, size_t len)
+{
+    print_state_t *p = user;
+    if (len > 0 && fwrite(data, 1, len, stdout) != len) {
+        return ORND_ERR_ARG;
+    }
+    if (len > 0) {
+        p->last = data[len - 1u];
+    }
+    return ORND_OK;
+}
+
+static void report_api_error(const char *method, const char *path, int rc,
+                             const ornd_api_result_t *res)
+{
+    if (ornd_err_class(rc) == ORND_CLASS_REJECTED && res->status == 0) {
+        report_token_error(rc); /* the token request itself was refused */
+        return;
+    }
+    fprintf(stderr, "ornd: %s %s failed: %s (%s)\n", method, path, ornd_strerror(rc),
+            ornd_errname(rc));
+    if (res->status != 0) {
+        fprintf(stderr, "ornd: server answered %d%s%s%s\n", res->status,
+                res->error_text[0] != '\0' ? ": " : "", res->error_text,
+                res->error_text_truncated ? " [...]" : "");
+    }
+    if (res->has_retry_after) {
+        fprintf(stderr, "ornd: the server asks to wait %lu s\n", (unsigned long)res->retry_after_s);
+    }
+}
+
+static int one_request(const options_t *o, const char *path)
+{
+    print_state_t ps = {.last = -1};
+    ornd_api_handler_t h = {.on_body = print_body, .user = &ps, .body_max = 0};
+    ornd_api_result_t res;
+    const uint8_t *body = (const uint8_t *)o->data;
+    size_t body_len = o->data != NULL ? strlen(o->data) : 0u;
+    int rc = ornd_api_request(&api, o->method, path, body, body_len, &h, &res);
+    if (ps.last >= 0 && ps.last != '\n') {
+        putchar('\n');
+    }
+    if (rc != ORND_OK) {
+        report_api_error(o->method, path, rc, &res);
+    }
+    return rc;
+}
+
+int run_api(const options_t *o)
+{
+    ornd_posix_port(&api_port, &api_net);
+    ornd_api_settings_t as = {.port = &api_port, .client = &client, .api_url = o->api_url,
+                              .org = o->org, .timeout_ms = (uint32_t)(o->timeout_s * 1000u)};
+    int rc = ornd_api_init(&api, &as);
+    if (rc != ORND_OK) {
+        fprintf(stderr, "ornd: API settings rejected: %s (%s)\n", ornd_strerror(rc),
+                ornd_errname(rc));
+        return exit_status(rc) == EXIT_OK ? EXIT_USAGE : exit_status(rc);
+    }
+    if (o->select_count > 0 || o->all_pages) {
+        fprintf(stderr, "ornd: --select and --all-pages are not available in this build\n");
+        ornd_api_release(&api);
+        return EXIT_USAGE;
+    }
+    for (unsigned i = 0; i < o->path_count && rc == ORND_OK; i++) {
+        rc = one_request(o, o->paths[i]);
+    }
+    fprintf(stderr, "ornd: %u request(s), %lu connection(s)\n", o->path_count,
+            (unsigned long)ornd_api_connections(&api));
+    ornd_api_release(&api);
+    return exit_status(rc);
+}

@@ -1,0 +1,431 @@
+/* Authenticated API requests over one kept-alive TLS connection. */
+#include "ornd/api.h"
+
+#include <string.h>
+
+#include "ornd/error.h"
+#include "ornd/url.h"
+
+#define API_MAGIC 0x6f617069u /* "oapi": set while usable */
+#define CONNECT_STEPS 3u      /* connect + handshake may take this many timeouts */
+
+static bool api_ready(const ornd_api_t *a)
+{
+    return a != NULL && a->magic == API_MAGIC;
+}
+
+/* ---- settings ------------------------------------------------------------ */
+
+/* Organisation slug: what may stand in a path segment unencoded. */
+static bool valid_org(const char *org, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char ch = org[i];
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                  (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
+        if (!ok) {
+            return false;
+        }
+    }
+    return n > 0;
+}
+
+static int apply_settings(ornd_api_t *a, const ornd_api_settings_t *s)
+{
+    const char *url = s->api_url != NULL ? s->api_url : ORND_DEFAULT_API_URL;
+    int rc = ornd_url_parse(url, a->host, sizeof a->host, &a->tcp_port, a->base, sizeof a->base);
+    if (rc != ORND_OK) {
+        return rc;
+    }
+    if (strchr(a->base, '?') != NULL) {
+        return ORND_ERR_CONFIG_URL; /* a base path, not a request */
+    }
+    size_t len = strlen(a->base);
+    while (len > 0 && a->base[len - 1u] == '/') {
+        a->base[--len] = '\0'; /* requests bring their own '/' */
+    }
+    if (s->org != NULL && s->org[0] != '\0') {
+        size_t n = strnlen(s->org, sizeof a->base);
+        if (!valid_org(s->org, n) || n >= sizeof a->base) {
+            return n >= sizeof a->base ? ORND_ERR_CONFIG_TOO_LONG : ORND_ERR_ARG;
+        }
+        if (len + 1u + n >= sizeof a->base) {
+            return ORND_ERR_CONFIG_TOO_LONG;
+        }
+        a->base[len] = '/';
+        memcpy(a->base + len + 1u, s->org, n + 1u);
+    }
+    a->timeout_ms = s->timeout_ms != 0 ? s->timeout_ms : s->client->timeout_ms;
+    return ORND_OK;
+}
+
+int ornd_api_init(ornd_api_t *a, const ornd_api_settings_t *s)
+{
+    if (a == NULL || s == NULL || s->port == NULL || s->client == NULL) {
+        return ORND_ERR_ARG;
+    }
+    memset(a, 0, sizeof *a);
+    if (ornd_server_error(s->client) == NULL) {
+        return ORND_ERR_STATE; /* the client is not initialised */
+    }
+    const ornd_port_t *p = s->port;
+    if (p->net_connect == NULL || p->net_send == NULL || p->net_recv == NULL ||
+        p->net_close == NULL || p->now_ms == NULL) {
+        return ORND_ERR_ARG;
+    }
+    int rc = apply_settings(a, s);
+    if (rc != ORND_OK) {
+        memset(a, 0, sizeof *a);
+        return rc;
+    }
+    a->client = s->client;
+    a->port = s->port;
+    ornd_tls_init(&a->tls, a->port, &s->client->tls_conf);
+    a->magic = API_MAGIC;
+    return ORND_OK;
+}
+
+/* ---- answer -------------------------------------------------------------- */
+
+static bool is_2xx(int status)
+{
+    return status >= 200 && status <= 299;
+}
+
+static bool name_is(const char *name, size_t len, const char *want)
+{
+    size_t n = strlen(want);
+    if (len != n) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c >= 'A' && c <= 'Z') {
+            c = (unsigned char)(c + ('a' - 'A'));
+        }
+        if (c != (unsigned char)want[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool contains(const char *s, size_t len, const char *want)
+{
+    size_t n = strlen(want);
+    for (size_t i = 0; i + n <= len; i++) {
+        if (memcmp(s + i, want, n) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int on_header(void *user, const char *name, size_t name_len, const char *value,
+                     size_t value_len)
+{
+    ornd_api_t *a = user;
+    if (name_is(name, name_len, "www-authenticate") &&
+        contains(value, value_len, "invalid_token")) {
+        a->res->invalid_token = true;
+    }
+    return ORND_OK;
+}
+
+/* Keep the start of an error body as text (controls as spaces). */
+static void keep_text(ornd_api_t *a, const uint8_t *data, size_t len)
+{
+    ornd_api_result_t *r = a->res;
+    for (size_t i = 0; i < len; i++) {
+        if (a->text_len + 1u >= sizeof r->error_text) {
+            r->error_text_truncated = true;
+            break;
+        }
+        unsigned char c = data[i];
+        r->error_text[a->text_len++] = (char)((c < 0x20u || c == 0x7fu) ? (unsigned char)' ' : c);
+    }
+    r->error_text[a->text_len] = '\0';
+}
+
+static int on_body(void *user, const uint8_t *data, size_t len)
+{
+    ornd_api_t *a = user;
+    if (!is_2xx(a->http.status)) {
+        keep_text(a, data, len);
+        return ORND_OK;
+    }
+    const ornd_api_handler_t *h = a->handler;
+    if (h == NULL || h->on_body == NULL) {
+        return ORND_OK;
+    }
+    int rc = h->on_body(h->user, data, len);
+    if (rc < 0) {
+        a->handler_err = rc;
+    }
+    return rc < 0 ? rc : ORND_OK;
+}
+
+/* ---- one exchange ------------------------------------------------------ */
+
+static uint32_t now(const ornd_api_t *a)
+{
+    return a->port->now_ms(a->port->ctx);
+}
+
+static int open_connection(ornd_api_t *a)
+{
+    a->connections++;
+    return ornd_tls_connect(&a->tls, a->host, a->tcp_port, a->timeout_ms,
+                            now(a) + CONNECT_STEPS * a->timeout_ms);
+}
+
+static bool idempotent(const char *method)
+{
+    static const char *const safe[] = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"};
+    for (size_t i = 0; i < sizeof safe / sizeof safe[0]; i++) {
+        if (strcmp(method, safe[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Build the head in scratch.head and send it, then the body. The request
+ * target (base + path) is put at the end of the buffer first; the head is
+ * written from the start, its last line being the token, copied from the
+ * client under its lock. The head holds the token: it is wiped once sent.
+ */
+static int send_request(ornd_api_t *a, const char *method, const char *path,
+                        const uint8_t *body, size_t body_len)
+{
+    static const char auth[] = "Authorization: Bearer ";
+    char *const buf = a->scratch.head;
+    const size_t cap = sizeof a->scratch.head;
+    size_t base_len = strlen(a->base);
+    size_t path_len = strlen(path);
+    if (base_len + path_len + 1u > cap / 2u) {
+        return ORND_ERR_CONFIG_TOO_LONG;
+    }
+    char *target = buf + cap - (base_len + path_len + 1u);
+    memcpy(target, a->base, base_len);
+    memcpy(target + base_len, path, path_len + 1u);
+    ornd_buf_t b;
+    ornd_buf_init(&b, buf, (size_t)(target - buf));
+    ornd_http_request_t req = {
+        .method = method,
+        .host = a->host,
+        .port = a->tcp_port,
+        .target = target,
+        .content_type = body_len > 0 ? "application/json" : NULL,
+        .content_length = body_len,
+    };
+    int rc = ornd_http_write_head(&b, &req);
+    if (rc == ORND_OK) {
+        /* the head ends with an empty line: the Authorization line goes before it */
+        b.len -= 2u;
+        ornd_buf_put(&b, auth, sizeof auth - 1u);
+        size_t token_len = 0;
+        size_t room = b.cap > b.len + 4u ? b.cap - b.len - 4u : 0u;
+        rc = b.err != ORND_OK ? b.err
+                              : ornd_token_copy(a->client, buf + b.len, room + 1u, &token_len);
+        if (rc == ORND_OK) {
+            b.len += token_len;
+            ornd_buf_put(&b, "\r\n\r\n", 4u);
+            rc = b.err;
+        }
+    }
+    if (rc == ORND_OK) {
+        ornd_tls_set_deadline(&a->tls, now(a) + a->timeout_ms);
+        rc = ornd_tls_write_all(&a->tls, (const uint8_t *)buf, b.len);
+    }
+    if (rc == ORND_OK && body_len > 0) {
+        rc = ornd_tls_write_all(&a->tls, body, body_len);
+    }
+    memset(buf, 0, cap);
+    return rc;
+}
+
+/* Read one answer. `*started` tells whether any byte of it arrived. */
+static int read_answer(ornd_api_t *a, bool head_request, bool *started)
+{
+    ornd_http_reader_cfg_t cfg = {
+        .on_header = on_header,
+        .on_body = on_body,
+        .user = a,
+        .head_request = head_request,
+        .body_max = a->handler != NULL ? a->handler->body_max : 0u,
+    };
+    ornd_http_reader_init(&a->http, &cfg);
+    a->text_len = 0;
+    a->handler_err = ORND_OK;
+    *started = false;
+    for (;;) {
+        ornd_tls_set_deadline(&a->tls, now(a) + a->timeout_ms);
+        int n = ornd_tls_read(&a->tls, a->scratch.rx, sizeof a->scratch.rx);
+        int rc;
+        size_t used = 0;
+        if (n > 0) {
+            *started = true;
+            rc = ornd_http_reader_feed(&a->http, a->scratch.rx, (size_t)n, &used);
+            if (rc == 1 && used != (size_t)n) {
+                a->http.connection_close = true; /* unasked bytes: not reusable */
+            }
+        } else if (n == 0) {
+            rc = ornd_http_reader_eof(&a->http);
+            a->http.connection_close = true;
+        } else {
+            rc = n;
+        }
+        if (rc != 0) {
+            return rc < 0 ? rc : ORND_OK;
+        }
+    }
+}
+
+static int status_error(const ornd_api_t *a)
+{
+    int status = a->http.status;
+    if (is_2xx(status)) {
+        return ORND_OK;
+    }
+    if (status == 401) {
+        return ORND_ERR_API_UNAUTHORIZED;
+    }
+    if (status == 403) {
+        return ORND_ERR_API_FORBIDDEN;
+    }
+    if (status == 429) {
+        return ORND_ERR_RATE_LIMITED;
+    }
+    if (status >= 500 && status <= 599) {
+        return ORND_ERR_UNAVAILABLE;
+    }
+    if (status >= 400 && status <= 499) {
+        return ORND_ERR_API_REJECTED;
+    }
+    return ORND_ERR_HTTP_STATUS;
+}
+
+/* Outcome of one send-and-read over the current or a new connection. */
+typedef enum {
+    TRY_DONE,  /* an answer was read, or a final error */
+    TRY_STALE, /* a kept-alive connection was found closed before any answer */
+} try_t;
+
+static try_t exchange(ornd_api_t *a, const char *method, const char *path,
+                      const uint8_t *body, size_t body_len, int *rc)
+{
+    bool reused = a->tls.connected && ornd_tls_idle_ok(&a->tls);
+    if (!reused) {
+        ornd_tls_close(&a->tls);
+        *rc = open_connection(a);
+        if (*rc != ORND_OK) {
+            return TRY_DONE; /* nothing was sent */
+        }
+    }
+    if (a->res->sends == 0) {
+        a->res->reused = reused;
+    }
+    a->res->sends++;
+    bool started = false;
+    *rc = send_request(a, method, path, body, body_len);
+    if (*rc == ORND_OK) {
+        *rc = read_answer(a, strcmp(method, "HEAD") == 0, &started);
+    }
+    bool net_class = ornd_err_class(*rc) == ORND_CLASS_NETWORK ||
+                     ornd_err_class(*rc) == ORND_CLASS_TLS;
+    if (*rc != ORND_OK || a->http.connection_close) {
+        ornd_tls_close(&a->tls);
+    }
+    if (*rc != ORND_OK && net_class && !started) {
+        if (reused) {
+            return TRY_STALE; /* the server closed the idle connection */
+        }
+        if (!idempotent(method)) {
+            *rc = ORND_ERR_OUTCOME_UNKNOWN;
+        }
+    } else if (*rc != ORND_OK && net_class && !idempotent(method) && a->handler_err == ORND_OK) {
+        *rc = ORND_ERR_OUTCOME_UNKNOWN; /* cut off in the middle of the answer */
+    }
+    return TRY_DONE;
+}
+
+int ornd_api_request(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
+                     size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res)
+{
+    ornd_api_result_t scratch_res;
+    if (res == NULL) {
+        res = &scratch_res;
+    }
+    memset(res, 0, sizeof *res);
+    if (!api_ready(a)) {
+        return ORND_ERR_STATE;
+    }
+    if (method == NULL || path == NULL || path[0] != '/' || (body == NULL && body_len > 0)) {
+        return ORND_ERR_ARG;
+    }
+    a->res = res;
+    a->handler = h;
+    int rc = ORND_OK;
+    bool stale_retried = false;
+    for (;;) {
+        /* the token first: a fetch is not held up by this connection */
+        const char *token;
+        rc = ornd_token(a->client, &token, NULL);
+        if (rc != ORND_OK) {
+            break;
+        }
+        try_t t = exchange(a, method, path, body, body_len, &rc);
+        if (t == TRY_STALE) {
+            if (!idempotent(method)) {
+                rc = ORND_ERR_OUTCOME_UNKNOWN; /* it may have reached the server */
+                break;
+            }
+            if (stale_retried) {
+                break;
+            }
+            stale_retried = true;
+            continue;
+        }
+        if (rc != ORND_OK) {
+            break;
+        }
+        res->status = a->http.status;
+        res->has_retry_after = a->http.has_retry_after;
+        res->retry_after_s = a->http.retry_after_s;
+        res->body_bytes = a->http.body_received;
+        rc = status_error(a);
+        if (rc == ORND_ERR_API_UNAUTHORIZED && res->token_refreshes == 0) {
+            /* the server refused the token before doing anything: a new
+             * token and one more try are safe for every method */
+            ornd_token_invalidate(a->client);
+            res->token_refreshes++;
+            continue;
+        }
+        break;
+    }
+    a->res = NULL;
+    a->handler = NULL;
+    return rc;
+}
+
+uint32_t ornd_api_connections(const ornd_api_t *a)
+{
+    return api_ready(a) ? a->connections : 0u;
+}
+
+void ornd_api_close(ornd_api_t *a)
+{
+    if (api_ready(a)) {
+        ornd_tls_close(&a->tls);
+    }
+}
+
+void ornd_api_release(ornd_api_t *a)
+{
+    if (api_ready(a)) {
+        ornd_tls_free(&a->tls);
+        memset(a, 0, sizeof *a);
+    }
+}

@@ -1,0 +1,181 @@
+/*
+ * A scripted stand-in for src/tls.c, linked into unit tests instead of it.
+ *
+ * Two hosts: the identity host hands out tokens "tok-1", "tok-2", ... (or a
+ * scripted answer); the API host serves, per connection, a list of answers,
+ * one per request, where "<CLOSE>" is a connection closed before answering
+ * and "<RESET>" a broken one. Everything the client writes is recorded.
+ */
+#include "fake_tls.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ornd/error.h"
+
+fake_world_t fake;
+
+void fake_reset(void)
+{
+    memset(&fake, 0, sizeof fake);
+}
+
+/* ---- the shape of src/tls.c ------------------------------------------------- */
+
+int ornd_tls_conf_init(ornd_tls_conf_t *cf, const ornd_port_t *port, const uint8_t *ca,
+                       size_t ca_len)
+{
+    (void)port, (void)ca, (void)ca_len;
+    memset(cf, 0, sizeof *cf);
+    cf->ready = true;
+    return ORND_OK;
+}
+
+void ornd_tls_conf_free(ornd_tls_conf_t *cf)
+{
+    cf->ready = false;
+}
+
+void ornd_tls_init(ornd_tls_t *t, const ornd_port_t *port, const ornd_tls_conf_t *cf)
+{
+    memset(t, 0, sizeof *t);
+    t->port = port;
+    t->conf = cf;
+    t->ready = true;
+}
+
+static bool is_api(const ornd_tls_t *t)
+{
+    return t->handshakes == 2u; /* marks an API connection, see connect */
+}
+
+int ornd_tls_connect(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
+                     uint32_t deadline)
+{
+    (void)port, (void)timeout_ms, (void)deadline;
+    t->connected = false;
+    if (strcmp(host, FAKE_API_HOST) == 0) {
+        if (fake.api_connect_rc != ORND_OK) {
+            return fake.api_connect_rc;
+        }
+        if (fake.api_conn_count == FAKE_CONNS) {
+            return ORND_ERR_CONNECT;
+        }
+        fake.api_conn_count++;
+        fake_conn_t *c = &fake.api_conns[fake.api_conn_count - 1u];
+        c->next_answer = 0;
+        c->pos = 0;
+        c->pending = false;
+        t->handshakes = 2u;
+    } else {
+        fake.token_requests++;
+        fake.token_pos = 0;
+        snprintf(fake.token_answer, sizeof fake.token_answer,
+                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n"
+                 "{\"access_token\":\"tok-%u\",\"token_type\":\"Bearer\",\"expires_in\":3599}",
+                 fake.token_requests);
+        t->handshakes = 1u;
+    }
+    t->connected = true;
+    return ORND_OK;
+}
+
+void ornd_tls_set_deadline(ornd_tls_t *t, uint32_t deadline)
+{
+    t->deadline = deadline;
+}
+
+int ornd_tls_write_all(ornd_tls_t *t, const uint8_t *buf, size_t len)
+{
+    if (!t->connected) {
+        return ORND_ERR_STATE;
+    }
+    if (!is_api(t)) {
+        return ORND_OK; /* the token request: not recorded */
+    }
+    fake_conn_t *c = &fake.api_conns[fake.api_conn_count - 1u];
+    if (fake.sent_len + len >= sizeof fake.sent) {
+        return ORND_ERR_NET;
+    }
+    memcpy(fake.sent + fake.sent_len, buf, len);
+    fake.sent_len += len;
+    fake.sent[fake.sent_len] = '\0';
+    if (!c->pending) {
+        c->pending = true; /* a request is in: its answer comes next */
+        c->pos = 0;
+        fake.api_requests++;
+    }
+    return ORND_OK;
+}
+
+int ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len)
+{
+    if (!t->connected) {
+        return ORND_ERR_STATE;
+    }
+    const char *answer;
+    size_t *pos;
+    if (!is_api(t)) {
+        answer = fake.token_answer;
+        pos = &fake.token_pos;
+    } else {
+        fake_conn_t *c = &fake.api_conns[fake.api_conn_count - 1u];
+        if (!c->pending || c->next_answer >= FAKE_ANSWERS || c->answers[c->next_answer] == NULL) {
+            return 0;
+        }
+        answer = c->answers[c->next_answer];
+        if (strcmp(answer, "<CLOSE>") == 0) {
+            return 0;
+        }
+        if (strcmp(answer, "<RESET>") == 0) {
+            return ORND_ERR_NET;
+        }
+        pos = &c->pos;
+        if (*pos == strlen(answer)) { /* all served: the next request gets the next one */
+            return 0;
+        }
+    }
+    size_t left = strlen(answer) - *pos;
+    size_t n = left < len ? left : len;
+    n = (fake.read_chunk != 0 && n > fake.read_chunk) ? fake.read_chunk : n;
+    memcpy(buf, answer + *pos, n);
+    *pos += n;
+    if (is_api(t)) {
+        fake_conn_t *c = &fake.api_conns[fake.api_conn_count - 1u];
+        if (c->pos == strlen(answer)) {
+            c->pending = false;
+            c->next_answer++;
+            c->pos = 0;
+        }
+    }
+    return (int)n;
+}
+
+bool ornd_tls_idle_ok(ornd_tls_t *t)
+{
+    if (!t->connected || !is_api(t)) {
+        return false;
+    }
+    const fake_conn_t *c = &fake.api_conns[fake.api_conn_count - 1u];
+    return !c->closed_when_idle;
+}
+
+void ornd_tls_close(ornd_tls_t *t)
+{
+    if (t->connected && is_api(t)) {
+        fake.api_closes++;
+    }
+    t->connected = false;
+}
+
+void ornd_tls_free(ornd_tls_t *t)
+{
+    ornd_tls_close(t);
+    t->ready = false;
+}
+
+void ornd_tls_pool_usage(size_t *now, size_t *peak)
+{
+    *now = 0;
+    *peak = 0;
+}

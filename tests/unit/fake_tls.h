@@ -1,0 +1,42 @@
+/* Scripted stand-in for src/tls.c (see fake_tls.c). */
+#ifndef FAKE_TLS_H
+#define FAKE_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ornd/tls.h"
+
+#define FAKE_API_HOST "api.example"
+#define FAKE_CONNS 8
+#define FAKE_ANSWERS 8
+
+typedef struct {
+    const char *answers[FAKE_ANSWERS]; /* one per request; "<CLOSE>", "<RESET>" */
+    bool closed_when_idle;             /* the server closed it while idle */
+    /* state */
+    unsigned next_answer;
+    size_t pos;
+    bool pending;
+} fake_conn_t;
+
+typedef struct {
+    fake_conn_t api_conns[FAKE_CONNS]; /* scripts of the API connections, in order */
+    int api_connect_rc;
+    unsigned api_conn_count;  /* API connections opened */
+    unsigned api_closes;
+    unsigned api_requests;    /* requests written to the API */
+    unsigned token_requests;  /* token fetches (connections to the identity host) */
+    size_t read_chunk;        /* bytes per read; 0: as many as asked */
+    char sent[16384];         /* everything written to the API */
+    size_t sent_len;
+    /* identity host */
+    char token_answer[512];
+    size_t token_pos;
+} fake_world_t;
+
+extern fake_world_t fake;
+
+void fake_reset(void);
+
+#endif /* FAKE_TLS_H */

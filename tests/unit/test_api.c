@@ -1,0 +1,440 @@
+/*
+ * Unit tests of API requests (src/api.c) over the scripted TLS of
+ * fake_tls.c: keep-alive, 401 refresh, status mapping, stale connections,
+ * and that nothing is sent twice when its outcome is unknown.
+ */
+#define _GNU_SOURCE /* memmem */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fake_tls.h"
+#include "ornd/api.h"
+#include "ornd/ornd.h"
+
+static uint32_t clock_ms;
+
+static int no_connect(void *ctx, const char *h, uint16_t p, uint32_t t)
+{
+    (void)ctx, (void)h, (void)p, (void)t;
+    return ORND_ERR_CONNECT;
+}
+static int no_send(void *ctx, const uint8_t *b, size_t l, uint32_t t)
+{
+    (void)ctx, (void)b, (void)l, (void)t;
+    return ORND_ERR_NET;
+}
+static int no_recv(void *ctx, uint8_t *b, size_t l, uint32_t t)
+{
+    (void)ctx, (void)b, (void)l, (void)t;
+    return ORND_ERR_NET;
+}
+static void no_close(void *ctx)
+{
+    (void)ctx;
+}
+static uint32_t sim_now(void *ctx)
+{
+    (void)ctx;
+    return clock_ms;
+}
+static int sim_entropy(void *ctx, uint8_t *b, size_t l)
+{
+    (void)ctx;
+    memset(b, 0x11, l);
+    return ORND_OK;
+}
+
+static const ornd_port_t port = {.net_connect = no_connect,
+                                 .net_send = no_send,
+                                 .net_recv = no_recv,
+                                 .net_close = no_close,
+                                 .now_ms = sim_now,
+                                 .entropy = sim_entropy};
+
+static ornd_client_t client;
+static ornd_api_t api;
+
+/* What the handler received. */
+typedef struct {
+    char body[8192];
+    size_t len;
+    unsigned calls;
+    int fail_with;
+} sink_t;
+static sink_t sink;
+
+static int to_sink(void *user, const uint8_t *data, size_t len)
+{
+    sink_t *s = user;
+    s->calls++;
+    if (s->fail_with != 0) {
+        return s->fail_with;
+    }
+    assert_true(s->len + len < sizeof s->body);
+    memcpy(s->body + s->len, data, len);
+    s->len += len;
+    s->body[s->len] = '\0';
+    return ORND_OK;
+}
+
+static const ornd_api_handler_t handler = {.on_body = to_sink, .user = &sink, .body_max = 0};
+
+#define OK_ANSWER(body) \
+    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " #body "\r\n\r\n"
+#define ANSWER_200 "HTTP/1.1 200 OK\r\nContent-Length: 15\r\n\r\n{\"results\":[1]}"
+#define ANSWER_201 "HTTP/1.1 201 Created\r\nContent-Length: 11\r\n\r\n{\"_id\":\"c\"}"
+#define ANSWER_401                                                                  \
+    "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer error=\"invalid_token\"\r\n" \
+    "Content-Length: 26\r\n\r\n{\"message\":\"Unauthorized\"}"
+
+static int setup(void **state)
+{
+    (void)state;
+    fake_reset();
+    memset(&sink, 0, sizeof sink);
+    clock_ms = 5000;
+    static const uint8_t ca[] = "not parsed by the fake";
+    ornd_settings_t s = {.port = &port,
+                         .token_url = "https://id.example/oauth/token",
+                         .client_id = "dev",
+                         .client_secret = "secret",
+                         .scope = "flex.community.members.read",
+                         .ca = ca,
+                         .ca_len = sizeof ca};
+    if (ornd_client_init(&client, &s) != ORND_OK) {
+        return -1;
+    }
+    ornd_api_settings_t as = {.port = &port,
+                              .client = &client,
+                              .api_url = "https://" FAKE_API_HOST "/api/v2/organizations/",
+                              .org = "acme"};
+    return ornd_api_init(&api, &as) == ORND_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ornd_api_release(&api);
+    ornd_client_release(&client);
+    return 0;
+}
+
+static unsigned count(const char *hay, const char *needle)
+{
+    unsigned n = 0;
+    for (const char *p = strstr(hay, needle); p != NULL; p = strstr(p + 1, needle)) {
+        n++;
+    }
+    return n;
+}
+
+/* ---- tests ----------------------------------------------------------------- */
+
+static void requests_share_one_connection_and_one_token(void **state)
+{
+    (void)state;
+    fake.api_conns[0] = (fake_conn_t){.answers = {ANSWER_200, ANSWER_200, ANSWER_200}};
+    ornd_api_result_t res;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(ornd_api_request(&api, "GET", "/members?$limit=1", NULL, 0, &handler, &res),
+                         ORND_OK);
+        assert_int_equal(res.status, 200);
+        assert_int_equal(res.sends, 1);
+        assert_int_equal(res.reused, i > 0);
+        assert_int_equal(res.body_bytes, 15);
+    }
+    assert_int_equal(fake.api_conn_count, 1);
+    assert_int_equal(fake.token_requests, 1);
+    assert_string_equal(sink.body, "{\"results\":[1]}{\"results\":[1]}{\"results\":[1]}");
+    assert_int_equal(count(fake.sent, "GET /api/v2/organizations/acme/members?$limit=1 HTTP/1.1\r\n"),
+                     3);
+    assert_int_equal(count(fake.sent, "\r\nHost: api.example\r\n"), 3);
+    assert_int_equal(count(fake.sent, "\r\nAuthorization: Bearer tok-1\r\n\r\n"), 3);
+    assert_int_equal(count(fake.sent, "Content-Length"), 0);
+    assert_int_equal(ornd_api_connections(&api), 1);
+}
+
+static void body_sent_as_json_with_exact_length(void **state)
+{
+    (void)state;
+    fake.api_conns[0] = (fake_conn_t){.answers = {ANSWER_201}};
+    static const char body[] = "{\"member\":\"m1\",\"location\":\"l1\"}";
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "POST", "/checkins", (const uint8_t *)body,
+                                      sizeof body - 1u, &handler, &res),
+                     ORND_OK);
+    assert_int_equal(res.status, 201);
+    assert_string_equal(sink.body, "{\"_id\":\"c\"}");
+    assert_non_null(strstr(fake.sent, "POST /api/v2/organizations/acme/checkins HTTP/1.1\r\n"));
+    assert_non_null(strstr(fake.sent, "\r\nContent-Type: application/json\r\nContent-Length: 31\r\n"));
+    size_t n = strlen(fake.sent);
+    assert_true(n > sizeof body);
+    assert_string_equal(fake.sent + n - (sizeof body - 1u), body);
+    assert_non_null(strstr(fake.sent, "Bearer tok-1\r\n\r\n{\"member\""));
+}
+
+static void unauthorized_refreshes_token_once(void **state)
+{
+    (void)state;
+    fake.api_conns[0] = (fake_conn_t){.answers = {ANSWER_401, ANSWER_200}};
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "POST", "/checkins", (const uint8_t *)"{}", 2, &handler,
+                                      &res),
+                     ORND_OK);
+    assert_int_equal(res.status, 200);
+    assert_int_equal(res.token_refreshes, 1);
+    assert_int_equal(res.sends, 2);
+    assert_true(res.invalid_token);
+    assert_int_equal(fake.token_requests, 2);
+    assert_int_equal(fake.api_conn_count, 1); /* the 401 left the connection usable */
+    assert_string_equal(sink.body, "{\"results\":[1]}"); /* the 401 body is not the caller's */
+    assert_int_equal(count(fake.sent, "Bearer tok-1\r\n"), 1);
+    assert_int_equal(count(fake.sent, "Bearer tok-2\r\n"), 1);
+}
+
+static void second_unauthorized_is_an_error(void **state)
+{
+    (void)state;
+    fake.api_conns[0] = (fake_conn_t){.answers = {ANSWER_401, ANSWER_401, ANSWER_200}};
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", "/members", NULL, 0, &handler, &res),
+                     ORND_ERR_API_UNAUTHORIZED);
+    assert_int_equal(res.status, 401);
+    assert_int_equal(res.sends, 2);
+    assert_int_equal(fake.token_requests, 2);
+    assert_string_equal(res.error_text, "{\"message\":\"Unauthorized\"}");
+    assert_int_equal(sink.calls, 0);
+}
+
+static void statuses_map_to_errors_without_retry(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *answer;
+        int rc;
+        int status;
+    } cases[] = {
+        {"HTTP/1.1 403 Forbidden\r\nContent-Length: 24\r\n\r\n{\"message\":\"Forbidden\"}\n",
+         ORND_ERR_API_FORBIDDEN, 403},
+        {"HTTP/1.1 429 Too Many\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n",
+         ORND_ERR_RATE_LIMITED, 429},
+        {"HTTP/1.1 503 Unavailable\r\nRetry-After: 30\r\nContent-Length: 0\r\n\r\n",
+         ORND_ERR_UNAVAILABLE, 503},
+        {"HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nno\x01such\tx", ORND_ERR_API_REJECTED,
+         404},
+        {"HTTP/1.1 302 Found\r\nContent-Length: 0\r\n\r\n", ORND_ERR_HTTP_STATUS, 302},
+    };
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fake.api_conns[0].answers[i] = cases[i].answer;
+    }
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ornd_api_result_t res;
+        assert_int_equal(ornd_api_request(&api, "GET", "/x", NULL, 0, &handler, &res), cases[i].rc);
+        assert_int_equal(res.status, cases[i].status);
+        assert_int_equal(res.sends, 1);
+        if (cases[i].status == 429) {
+            assert_true(res.has_retry_after);
+            assert_int_equal(res.retry_after_s, 7);
+        }
+        if (cases[i].status == 404) {
+            assert_string_equal(res.error_text, "no such x"); /* controls as spaces */
+        }
+    }
+    assert_int_equal(fake.token_requests, 1);
+    assert_int_equal(fake.api_conn_count, 1);
+    assert_int_equal(sink.calls, 0);
+}
+
+static void idle_connection_closed_by_server_is_reopened(void **state)
+{
+    (void)state;
+    fake.api_conns[0] = (fake_conn_t){.answers = {ANSWER_200}};
+    fake.api_conns[1] = (fake_conn_t){.answers = {ANSWER_201}};
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_OK);
+    fake.api_conns[0].closed_when_idle = true; /* the server's idle timeout */
+    assert_int_equal(ornd_api_request(&api, "POST", "/checkins", (const uint8_t *)"{}", 2,
+                                      &handler, &res),
+                     ORND_OK);
+    assert_int_equal(res.sends, 1); /* found closed before sending: sent once */
+    assert_false(res.reused);
+    assert_int_equal(fake.api_conn_count, 2);
+    assert_int_equal(fake.api_requests, 2);
+}
+
+static void get_resent_when_kept_connection_breaks_before_answer(void **state)
+{
+    (void)state;
+    fake.api_conns[0] = (fake_conn_t){.answers = {ANSWER_200, "<CLOSE>"}};
+    fake.api_conns[1] = (fake_conn_t){.answers = {ANSWER_200}};
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_OK);
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_OK);
+    assert_int_equal(res.sends, 2);
+    assert_true(res.reused);
+    assert_int_equal(fake.api_conn_count, 2);
+    assert_int_equal(fake.api_requests, 3);
+}
+
+static void post_not_resent_when_outcome_unknown(void **state)
+{
+    (void)state;
+    fake.api_conns[0] = (fake_conn_t){.answers = {ANSWER_200, "<CLOSE>"}};
+    fake.api_conns[1] = (fake_conn_t){.answers = {ANSWER_201}};
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_OK);
+    assert_int_equal(ornd_api_request(&api, "POST", "/checkins", (const uint8_t *)"{}", 2,
+                                      &handler, &res),
+                     ORND_ERR_OUTCOME_UNKNOWN);
+    assert_int_equal(res.sends, 1);
+    assert_int_equal(fake.api_requests, 2);
+    assert_int_equal(fake.api_conn_count, 1);
+    /* on a fresh connection too: reset after the request went out */
+    fake.api_conns[1] = (fake_conn_t){.answers = {"<RESET>"}};
+    assert_int_equal(ornd_api_request(&api, "POST", "/checkins", (const uint8_t *)"{}", 2,
+                                      &handler, &res),
+                     ORND_ERR_OUTCOME_UNKNOWN);
+    assert_int_equal(res.sends, 1);
+    assert_int_equal(fake.api_requests, 3);
+    /* a GET on a fresh connection that breaks: the network error, not resent */
+    fake.api_conns[2] = (fake_conn_t){.answers = {"<RESET>"}};
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_ERR_NET);
+    assert_int_equal(res.sends, 1);
+    assert_int_equal(fake.api_requests, 4);
+}
+
+static void failed_connect_sends_nothing(void **state)
+{
+    (void)state;
+    fake.api_connect_rc = ORND_ERR_CONNECT;
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "POST", "/checkins", (const uint8_t *)"{}", 2,
+                                      &handler, &res),
+                     ORND_ERR_CONNECT);
+    assert_int_equal(res.sends, 0);
+    assert_int_equal(fake.api_requests, 0);
+}
+
+static void connection_close_answer_is_not_reused(void **state)
+{
+    (void)state;
+    fake.api_conns[0] = (fake_conn_t){
+        .answers = {"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}"}};
+    fake.api_conns[1] = (fake_conn_t){.answers = {ANSWER_200}};
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_OK);
+    assert_int_equal(ornd_api_request(&api, "GET", "/b", NULL, 0, &handler, &res), ORND_OK);
+    assert_false(res.reused);
+    assert_int_equal(fake.api_conn_count, 2);
+}
+
+static void handler_error_stops_and_closes(void **state)
+{
+    (void)state;
+    fake.api_conns[0] = (fake_conn_t){.answers = {ANSWER_200}};
+    fake.api_conns[1] = (fake_conn_t){.answers = {ANSWER_200}};
+    sink.fail_with = ORND_ERR_BUF_TOO_SMALL;
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res),
+                     ORND_ERR_BUF_TOO_SMALL);
+    assert_int_equal(res.sends, 1);
+    sink.fail_with = 0;
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_OK);
+    assert_int_equal(fake.api_conn_count, 2); /* the half-read answer closed the first */
+}
+
+static void answer_read_one_byte_at_a_time(void **state)
+{
+    (void)state;
+    fake.read_chunk = 1;
+    fake.api_conns[0] = (fake_conn_t){
+        .answers = {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    "5\r\n{\"a\":\r\n3\r\n[1]\r\n1\r\n}\r\n0\r\n\r\n",
+                    ANSWER_200}};
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_OK);
+    assert_string_equal(sink.body, "{\"a\":[1]}");
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_OK);
+    assert_true(res.reused);
+    assert_int_equal(fake.api_conn_count, 1);
+}
+
+static void body_limit_enforced(void **state)
+{
+    (void)state;
+    fake.api_conns[0] = (fake_conn_t){.answers = {ANSWER_200}};
+    ornd_api_handler_t small = handler;
+    small.body_max = 10;
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &small, &res),
+                     ORND_ERR_HTTP_BODY_TOO_LARGE);
+}
+
+static void no_token_left_in_the_struct(void **state)
+{
+    (void)state;
+    fake.api_conns[0] = (fake_conn_t){.answers = {ANSWER_200}};
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, NULL), ORND_OK);
+    assert_null(memmem(&api, sizeof api, "tok-1", 5));
+}
+
+static void bad_arguments_and_settings(void **state)
+{
+    (void)state;
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", "members", NULL, 0, &handler, &res),
+                     ORND_ERR_ARG);
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 3, &handler, &res), ORND_ERR_ARG);
+    assert_int_equal(ornd_api_request(&api, "G T", "/a", NULL, 0, &handler, &res), ORND_ERR_ARG);
+    assert_int_equal(ornd_api_request(&api, "GET", "/a b", NULL, 0, &handler, &res),
+                     ORND_ERR_ARG);
+    assert_int_equal(fake.api_requests, 0);
+
+    ornd_api_t other;
+    ornd_api_settings_t as = {.port = &port, .client = &client, .org = "a/b"};
+    assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_ARG);
+    as.org = "acme";
+    as.api_url = "http://api.example/api";
+    assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_CONFIG_URL);
+    as.api_url = "https://api.example/api?x=1";
+    assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_CONFIG_URL);
+    as.api_url = NULL;
+    assert_int_equal(ornd_api_init(&other, &as), ORND_OK);
+    ornd_api_release(&other);
+    ornd_client_t fresh;
+    memset(&fresh, 0, sizeof fresh);
+    as.client = &fresh;
+    assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_STATE);
+    ornd_api_release(&api);
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_ERR_STATE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(requests_share_one_connection_and_one_token, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(body_sent_as_json_with_exact_length, setup, teardown),
+        cmocka_unit_test_setup_teardown(unauthorized_refreshes_token_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(second_unauthorized_is_an_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(statuses_map_to_errors_without_retry, setup, teardown),
+        cmocka_unit_test_setup_teardown(idle_connection_closed_by_server_is_reopened, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(get_resent_when_kept_connection_breaks_before_answer,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(post_not_resent_when_outcome_unknown, setup, teardown),
+        cmocka_unit_test_setup_teardown(failed_connect_sends_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(connection_close_answer_is_not_reused, setup, teardown),
+        cmocka_unit_test_setup_teardown(handler_error_stops_and_closes, setup, teardown),
+        cmocka_unit_test_setup_teardown(answer_read_one_byte_at_a_time, setup, teardown),
+        cmocka_unit_test_setup_teardown(body_limit_enforced, setup, teardown),
+        cmocka_unit_test_setup_teardown(no_token_left_in_the_struct, setup, teardown),
+        cmocka_unit_test_setup_teardown(bad_arguments_and_settings, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
