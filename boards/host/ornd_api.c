@@ -82,10 +82,12 @@ int run_api(const options_t *o)
         ornd_api_release(&api);
         return EXIT_USAGE;
     }
+    unsigned done = 0;
     for (unsigned i = 0; i < o->path_count && rc == ORND_OK; i++) {
         rc = one_request(o, o->paths[i]);
+        done++;
     }
-    fprintf(stderr, "ornd: %u request(s), %lu connection(s)\n", o->path_count,
+    fprintf(stderr, "ornd: %u request(s), %lu connection(s)\n", done,
             (unsigned long)ornd_api_connections(&api));
     ornd_api_release(&api);
     return exit_status(rc);
