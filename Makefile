@@ -85,17 +85,12 @@ $(HOST)/json-check: boards/host/json_check.c $(LIBORND)
 $(HOST)/tests/%: tests/unit/%.c $(HOST_LIBS) $(wildcard tests/unit/*.h) | $(HOST)/tests
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Isrc -Iport/posix -Itests/unit $< $(HOST_LIBS) -lcmocka -o $@
 
-# test_client drives the client through its test seam (src/test_hooks.h):
-# it compiles its own copy of src/client.c with -DORND_TEST_HOOKS.
-HOOKED_SRC := src/client.c
-$(HOST)/tests/test_client: tests/unit/test_client.c $(HOOKED_SRC) $(HOST_LIBS) | $(HOST)/tests
-	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -DORND_TEST_HOOKS -Isrc -Iport/posix $< $(HOOKED_SRC) \
-	    $(HOST_LIBS) -lcmocka -o $@
-
-# test_api links the library with tests/unit/fake_tls.c in place of src/tls.c:
-# a scripted TLS layer, so that connections, answers and breaks are exact.
+# test_client and test_api link the library with tests/unit/fake_tls.c in
+# place of src/tls.c: a scripted TLS layer, so that connections, answers and
+# breaks are exact. The library itself has no test seam.
+FAKE_TLS_TESTS := test_client test_api
 FAKE_TLS_SRCS := $(filter-out src/tls.c,$(LIB_SRCS)) tests/unit/fake_tls.c
-$(HOST)/tests/test_api: tests/unit/test_api.c $(FAKE_TLS_SRCS) tests/unit/fake_tls.h $(LIBMBEDTLS) | $(HOST)/tests
+$(addprefix $(HOST)/tests/,$(FAKE_TLS_TESTS)): $(HOST)/tests/%: tests/unit/%.c $(FAKE_TLS_SRCS) tests/unit/fake_tls.h $(LIBMBEDTLS) | $(HOST)/tests
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Isrc -Itests/unit $< $(FAKE_TLS_SRCS) \
 	    $(LIBMBEDTLS) -lcmocka -o $@
 
@@ -116,11 +111,7 @@ $(SAN)/tests/%: tests/unit/%.c $(SAN)/libornd.a $(LIBMBEDTLS)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) -Isrc -Iport/posix -Itests/unit $< \
 	    $(SAN)/libornd.a $(LIBMBEDTLS) -lcmocka -o $@
-$(SAN)/tests/test_client: tests/unit/test_client.c $(HOOKED_SRC) $(SAN)/libornd.a $(LIBMBEDTLS)
-	@mkdir -p $(dir $@)
-	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) -DORND_TEST_HOOKS -Isrc -Iport/posix $< \
-	    $(HOOKED_SRC) $(SAN)/libornd.a $(LIBMBEDTLS) -lcmocka -o $@
-$(SAN)/tests/test_api: tests/unit/test_api.c $(FAKE_TLS_SRCS) tests/unit/fake_tls.h $(LIBMBEDTLS)
+$(addprefix $(SAN)/tests/,$(FAKE_TLS_TESTS)): $(SAN)/tests/%: tests/unit/%.c $(FAKE_TLS_SRCS) tests/unit/fake_tls.h $(LIBMBEDTLS)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) -Isrc -Itests/unit $< \
 	    $(FAKE_TLS_SRCS) $(LIBMBEDTLS) -lcmocka -o $@
@@ -132,7 +123,7 @@ san: $(SAN_BINS) $(SAN)/json-check
 FUZZ      := $(BUILD)/fuzz
 FUZZ_CC   ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_CORE := $(filter-out src/tls.c src/client.c,$(LIB_SRCS))
+FUZZ_CORE := $(filter-out src/tls.c src/client.c src/api.c,$(LIB_SRCS))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(FUZZ_SRCS))
 $(FUZZ)/%: tests/fuzz/%.c $(FUZZ_CORE) $(MBEDTLS_STAMP)
 	@mkdir -p $(dir $@)

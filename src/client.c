@@ -6,7 +6,6 @@
 #include <mbedtls/platform_util.h>
 
 #include "ornd/url.h"
-#include "test_hooks.h"
 
 #define CLIENT_MAGIC 0x6f726e64u /* "ornd": set while the client is usable */
 #define FETCH_STEPS 3u           /* a whole fetch may take this many timeouts */
@@ -21,25 +20,10 @@ static void wipe(void *p, size_t n)
     mbedtls_platform_zeroize(p, n);
 }
 
-/* ---- connection: verified TLS (or, in unit tests only, a scripted seam) - */
-
-#ifdef ORND_TEST_HOOKS
-const ornd_test_io_t *ornd_test_io;
-#define TEST_IO(call) \
-    if (ornd_test_io != NULL) { \
-        return ornd_test_io->call; \
-    }
-#else
-#define TEST_IO(call)
-#endif
+/* ---- connection: verified TLS ------------------------------------------ */
 
 static int conn_setup(ornd_client_t *c, const ornd_settings_t *s)
 {
-#ifdef ORND_TEST_HOOKS
-    if (ornd_test_io != NULL) {
-        return ORND_OK;
-    }
-#endif
     int rc = ornd_tls_conf_init(&c->tls_conf, c->port, s->ca, s->ca_len);
     if (rc == ORND_OK) {
         ornd_tls_init(&c->tls, c->port, &c->tls_conf);
@@ -49,30 +33,21 @@ static int conn_setup(ornd_client_t *c, const ornd_settings_t *s)
 
 static int conn_open(ornd_client_t *c, uint32_t deadline)
 {
-    TEST_IO(connect(ornd_test_io->ctx, c->host, c->tcp_port))
     return ornd_tls_connect(&c->tls, c->host, c->tcp_port, c->timeout_ms, deadline);
 }
 
 static int conn_write(ornd_client_t *c, const uint8_t *buf, size_t len)
 {
-    TEST_IO(write(ornd_test_io->ctx, buf, len))
     return ornd_tls_write_all(&c->tls, buf, len);
 }
 
 static int conn_read(ornd_client_t *c, uint8_t *buf, size_t len)
 {
-    TEST_IO(read(ornd_test_io->ctx, buf, len))
     return ornd_tls_read(&c->tls, buf, len);
 }
 
 static void conn_close(ornd_client_t *c)
 {
-#ifdef ORND_TEST_HOOKS
-    if (ornd_test_io != NULL) {
-        ornd_test_io->close(ornd_test_io->ctx);
-        return;
-    }
-#endif
     ornd_tls_close(&c->tls);
 }
 

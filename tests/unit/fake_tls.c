@@ -5,6 +5,7 @@
  * scripted answer); the API host serves, per connection, a list of answers,
  * one per request, where "<CLOSE>" is a connection closed before answering
  * and "<RESET>" a broken one. Everything the client writes is recorded.
+ * A test may script the identity host itself through fake_identity_io.
  */
 #include "fake_tls.h"
 
@@ -14,6 +15,7 @@
 #include "ornd/error.h"
 
 fake_world_t fake;
+const fake_io_t *fake_identity_io;
 
 void fake_reset(void)
 {
@@ -67,6 +69,12 @@ int ornd_tls_connect(ornd_tls_t *t, const char *host, uint16_t port, uint32_t ti
         c->pos = 0;
         c->pending = false;
         t->handshakes = 2u;
+    } else if (fake_identity_io != NULL) {
+        int rc = fake_identity_io->connect(fake_identity_io->ctx, host, port);
+        if (rc != ORND_OK) {
+            return rc;
+        }
+        t->handshakes = 1u;
     } else {
         fake.token_requests++;
         fake.token_pos = 0;
@@ -91,7 +99,9 @@ int ornd_tls_write_all(ornd_tls_t *t, const uint8_t *buf, size_t len)
         return ORND_ERR_STATE;
     }
     if (!is_api(t)) {
-        return ORND_OK; /* the token request: not recorded */
+        return fake_identity_io != NULL
+                   ? fake_identity_io->write(fake_identity_io->ctx, buf, len)
+                   : ORND_OK; /* the token request: not recorded */
     }
     fake_conn_t *c = &fake.api_conns[fake.api_conn_count - 1u];
     if (fake.sent_len + len >= sizeof fake.sent) {
@@ -115,6 +125,9 @@ int ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len)
     }
     const char *answer;
     size_t *pos;
+    if (!is_api(t) && fake_identity_io != NULL) {
+        return fake_identity_io->read(fake_identity_io->ctx, buf, len);
+    }
     if (!is_api(t)) {
         answer = fake.token_answer;
         pos = &fake.token_pos;
@@ -164,6 +177,9 @@ void ornd_tls_close(ornd_tls_t *t)
 {
     if (t->connected && is_api(t)) {
         fake.api_closes++;
+    }
+    if (t->connected && !is_api(t) && fake_identity_io != NULL) {
+        fake_identity_io->close(fake_identity_io->ctx);
     }
     t->connected = false;
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ornd/tls.h"
 
@@ -36,6 +37,18 @@ typedef struct {
 } fake_world_t;
 
 extern fake_world_t fake;
+
+/* A transport for the identity host, when a test scripts it byte by byte
+ * (test_client); NULL: fake_tls.c hands out "tok-<n>" answers itself. */
+typedef struct {
+    void *ctx;
+    int (*connect)(void *ctx, const char *host, uint16_t port);
+    int (*write)(void *ctx, const uint8_t *buf, size_t len);
+    int (*read)(void *ctx, uint8_t *buf, size_t len); /* >0, 0 = closed, <0 */
+    void (*close)(void *ctx);
+} fake_io_t;
+
+extern const fake_io_t *fake_identity_io;
 
 void fake_reset(void);
 

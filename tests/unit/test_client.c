@@ -1,7 +1,8 @@
 /*
  * Unit tests of the client: settings, the token cache on a simulated clock
  * (including the 32-bit wrap), the fetch over a scripted transport, and
- * wiping. Built with -DORND_TEST_HOOKS, which swaps TLS for the script.
+ * wiping. Linked with tests/unit/fake_tls.c in place of src/tls.c, whose
+ * identity connection is the script below.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,8 +13,8 @@
 
 #include <cmocka.h>
 
+#include "fake_tls.h"
 #include "ornd/ornd.h"
-#include "test_hooks.h"
 
 /* ---- simulated platform ------------------------------------------------ */
 
@@ -112,7 +113,7 @@ static void s_close(void *ctx)
     ((script_t *)ctx)->closes++;
 }
 
-static const ornd_test_io_t script_io = {&script, s_connect, s_write, s_read, s_close};
+static const fake_io_t script_io = {&script, s_connect, s_write, s_read, s_close};
 
 static ornd_client_t client;
 
@@ -142,7 +143,7 @@ static int setup(void **state)
     memset(&script, 0, sizeof script);
     script.answer = ANSWER(3599);
     script.read_chunk = 4096;
-    ornd_test_io = &script_io;
+    fake_identity_io = &script_io;
     clock_ms = 1000;
     ornd_settings_t s = settings();
     return ornd_client_init(&client, &s) == ORND_OK ? 0 : -1;
@@ -152,7 +153,7 @@ static int teardown(void **state)
 {
     (void)state;
     ornd_client_release(&client);
-    ornd_test_io = NULL;
+    fake_identity_io = NULL;
     return 0;
 }
 
@@ -534,9 +535,9 @@ static void fetch_runs_under_the_port_lock(void **state)
     ornd_port_t locking = port;
     locking.lock = t_lock;
     locking.unlock = t_unlock;
-    ornd_test_io_t io = script_io;
+    fake_io_t io = script_io;
     io.connect = locked_connect;
-    ornd_test_io = &io;
+    fake_identity_io = &io;
     ornd_client_release(&client);
     ornd_settings_t s = settings();
     s.port = &locking;
@@ -552,7 +553,7 @@ static void fetch_runs_under_the_port_lock(void **state)
     assert_int_equal(ornd_auth_header(&client, hdr, 10, NULL), ORND_ERR_BUF_TOO_SMALL);
     assert_int_equal(lock_depth, 0);
     ornd_client_release(&client);
-    ornd_test_io = &script_io;
+    fake_identity_io = &script_io;
     s.port = &port;
     assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
 }
