@@ -81,6 +81,10 @@ $(HOST)/ornd: $(TOOL_SRCS) boards/host/tool.h $(HOST_LIBS)
 $(HOST)/json-check: boards/host/json_check.c $(LIBORND)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) $< $(LIBORND) -o $@
 
+# Programs the integration tests run beside the tool.
+$(HOST)/tests/token_race: tests/integration/token_race.c $(HOST_LIBS) | $(HOST)/tests
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $< $(HOST_LIBS) -lpthread -o $@
+
 # ---- unit tests (cmocka) ---------------------------------------------------
 $(HOST)/tests/%: tests/unit/%.c $(HOST_LIBS) $(wildcard tests/unit/*.h) | $(HOST)/tests
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Isrc -Iport/posix -Itests/unit $< $(HOST_LIBS) -lcmocka -o $@
@@ -132,7 +136,8 @@ $(FUZZ)/%: tests/fuzz/%.c $(FUZZ_CORE) $(MBEDTLS_STAMP)
 fuzz: $(FUZZ_BINS)
 
 # ---- checks ----------------------------------------------------------------
-test: all unit san fuzz
+ITEST_BINS := $(HOST)/tests/token_race
+test: all unit san fuzz $(ITEST_BINS)
 	@sh tests/run-all.sh
 
 demo: all

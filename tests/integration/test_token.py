@@ -690,6 +690,27 @@ class TestTryLater(OrndTest):
         self.assertEqual(r.stdout.count("\n"), 1)
 
 
+# ---- several tasks, one client --------------------------------------------------
+
+TOKEN_RACE = _repo_path("TOKEN_RACE_BIN", "build/host/tests/token_race")
+
+
+class TestConcurrency(OrndTest):
+    def test_simultaneous_callers_share_one_request(self):
+        """Eight threads ask at once while the server takes 300 ms to answer:
+        the port's lock lets one fetch through, the others wait for it and
+        get the same token; the server sees one request."""
+        if not os.access(TOKEN_RACE, os.X_OK):
+            self.fail("%s not built (make test builds it)" % TOKEN_RACE)
+        s = self.server("delay:300")
+        p = subprocess.run([str(TOKEN_RACE), s.url, str(CA), "8"], env=creds_env(),
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=RUN_LIMIT)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout, b"threads=8 ok=8 distinct=1\n")
+        self.assert_requests(s, 1)
+
+
 # ---- the server's run-time fault switch ----------------------------------------
 
 class TestControl(OrndTest):
