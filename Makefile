@@ -25,7 +25,7 @@ PYTHON  ?= python3
 BUILD   := build
 HOST    := $(BUILD)/host
 
-MBEDTLS_VERSION := 3.6.6
+MBEDTLS_VERSION := 3.6.7
 MBEDTLS_DIR     ?= $(BUILD)/deps/mbedtls-$(MBEDTLS_VERSION)
 MBEDTLS_STAMP   := $(MBEDTLS_DIR)/include/mbedtls/build_info.h
 MBEDTLS_CONFIG  := boards/host/mbedtls_config.h
@@ -47,7 +47,10 @@ FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 
 LIB_OBJS   := $(patsubst %.c,$(HOST)/obj/%.o,$(LIB_SRCS) $(PORT_SRCS))
 LIBORND    := $(HOST)/libornd.a
-LIBMBEDTLS := $(HOST)/mbedtls/libmbedtls.a
+# Objects are kept per source tree, so that a new MBEDTLS_DIR (a new pin, or
+# the caller's copy) is compiled afresh, whatever the timestamps of its files.
+MBEDTLS_OUT := $(HOST)/$(notdir $(MBEDTLS_DIR))
+LIBMBEDTLS := $(MBEDTLS_OUT)/libmbedtls.a
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(HOST)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all demo test unit lint clean distclean mbedtls
@@ -59,7 +62,7 @@ $(MBEDTLS_STAMP):
 
 $(LIBMBEDTLS): $(MBEDTLS_STAMP) $(MBEDTLS_CONFIG) mk/mbedtls.mk
 	$(MAKE) --no-print-directory -f mk/mbedtls.mk MBEDTLS_DIR=$(MBEDTLS_DIR) \
-	    MBEDTLS_CONFIG=$(MBEDTLS_CONFIG) OUT=$(HOST)/mbedtls CC="$(CC)" AR="$(AR)" \
+	    MBEDTLS_CONFIG=$(MBEDTLS_CONFIG) OUT=$(MBEDTLS_OUT) CC="$(CC)" AR="$(AR)" \
 	    CFLAGS="-std=c99 -O2 -g"
 mbedtls: $(LIBMBEDTLS)
 

@@ -1,15 +1,17 @@
 #!/bin/sh
 # Fetch the pinned mbedTLS source into $1 (a directory), verified by SHA-256.
 #
-# Source: Debian's source archive (package mbedtls 3.6.6-0.1~deb13u1 in
-# trixie), whose upstream tarball is byte-identical to the release. The
-# tarball may also be handed in: MBEDTLS_TARBALL=/path/mbedtls_3.6.6.orig.tar.bz2
+# Source: Debian's source archive (package mbedtls 3.6.7-3, in forky and
+# sid), whose upstream tarball is byte-identical to the release. 3.6.7 rather
+# than trixie's 3.6.6: it carries the 3.6 LTS security fixes of July 2026 and
+# the fix for TLS 1.2 servers that sign with RSA-PSS, which 3.6.6 refuses.
+# The tarball may also be handed in: MBEDTLS_TARBALL=/path/mbedtls_3.6.7.orig.tar.bz2
 # Nothing is used unless its checksum matches the pin below.
 set -eu
 
-VERSION=3.6.6
+VERSION=3.6.7
 TARBALL=mbedtls_${VERSION}.orig.tar.bz2
-SHA256=8fb65fae8dcae5840f793c0a334860a411f884cc537ea290ce1c52bb64ca007a
+SHA256=a7e8bcbec0e6f761b4af24f25677626b35f762f68eef79c08677a363212d11f6
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 URL=$MIRROR/pool/main/m/mbedtls/$TARBALL
 

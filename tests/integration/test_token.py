@@ -388,6 +388,15 @@ class TestSuccess(OrndTest):
         self.assert_token_json(r, req)
         self.assertEqual([e["chain"] for e in s.events("connect")], ["server-rsa"])
 
+    def test_rsa_certificate_tls12(self):
+        """TLS 1.2 with an RSA certificate: OpenSSL signs the key exchange
+        with RSA-PSS (rsa_pss_rsae_*), which the client must accept."""
+        s = self.server("cert_rsa", tls="1.2")
+        r = self.run_ornd(self.token_args(s))
+        (req,) = self.assert_requests(s, 1)
+        self.assert_token_json(r, req)
+        self.assertEqual([e["chain"] for e in s.events("connect")], ["server-rsa"])
+
     def test_tls12_only(self):
         s = self.server(tls="1.2")
         r = self.run_ornd(self.token_args(s))
