@@ -69,6 +69,17 @@ API_FAULTS = {
     "truncate": None,      # head + half the body, then close
 }
 
+# Actions done when the Nth API request from now arrives (ARG = N, default 1),
+# before it is answered; so one run of a client can see a token go bad
+# between two of its requests.
+API_TRIGGERS = {
+    "revoke": "all",            # revoke every token issued so far
+    "revoke_one": "presented",  # revoke the token this request carries
+    "expire": "all",            # expire every token issued so far
+    "expire_one": "presented",  # expire the token this request carries
+    "delete_client": "presented",  # delete the application of this request's token
+}
+
 ids.REASONS.update({201: "Created", 403: "Forbidden", 503: "Service Unavailable"})
 
 
@@ -81,8 +92,15 @@ def parse_api_fault(spec):
             raise ValueError("fault %r: @COUNT must be a positive integer" % spec)
         count = int(c)
     name, sep, arg = text.partition(":")
+    if name in API_TRIGGERS:
+        if count is not None:
+            raise ValueError("fault %r: %s happens once, @COUNT does not apply" % (spec, name))
+        if sep and (not arg.isdigit() or int(arg) < 1):
+            raise ValueError("fault %r: argument must be a request number >= 1" % spec)
+        return ids.Fault(name, int(arg) if sep else 1, None)
     if name not in API_FAULTS:
-        raise ValueError("unknown API fault %r (known: %s)" % (spec, ", ".join(API_FAULTS)))
+        raise ValueError("unknown API fault %r (known: %s)"
+                         % (spec, ", ".join(list(API_FAULTS) + list(API_TRIGGERS))))
     kind = API_FAULTS[name]
     if kind is None and sep:
         raise ValueError("fault %r takes no argument" % spec)
@@ -99,8 +117,18 @@ def parse_api_fault(spec):
 
 class ApiFaultSet(ids.FaultSet):
     def take_request(self):
+        """(faults for this request, trigger names firing on it)."""
         with self.lock:
-            return self._take(API_FAULTS)
+            fired, keep = [], []
+            for f in self.faults:
+                if f.name in API_TRIGGERS:
+                    f.arg -= 1
+                    if f.arg == 0:
+                        fired.append(f.name)
+                        continue
+                keep.append(f)
+            self.faults = keep
+            return self._take(API_FAULTS), fired
 
 
 # ---- shared state -----------------------------------------------------------
@@ -286,7 +314,7 @@ class Data:
                         "start": {"dateTime": iso(start), "timezone": "UTC"},
                         "end": {"dateTime": iso(end), "timezone": "UTC"},
                         "summary": "%s booking" % res["name"],
-                        "description": " ".join(rng.choice(WORDS) for _ in range(40)),
+                        "description": " ".join(rng.choice(WORDS) for _ in range(185)),
                         "source": rng.choice(["admin", "members_portal", "mobile_app"]),
                         "canceled": False, "tentative": False, "free": False,
                         "fees": [], "extras": {}, "recurrence": None,
@@ -465,14 +493,35 @@ class ApiServer(ids.IdentityServer):
 
     # -- answering --
 
+    def fire(self, req, names):
+        token = None
+        auth = req.header("authorization")
+        if auth:
+            token = auth[0].partition(" ")[2].strip()
+        for name in names:
+            if API_TRIGGERS[name] == "all":
+                which = "all"
+            else:
+                which = token if token and self.store.lookup(token) else None
+            if which is None:
+                continue
+            if name.startswith("revoke"):
+                self.store.revoke(which)
+            elif name.startswith("expire"):
+                self.store.expire(which)
+            else:
+                self.clients.pop(self.store.lookup(which)["client"], None)
+
     def answer(self, tls, req, conn_id, seq):
-        faults = self.faults.take_request()
+        faults, fired = self.faults.take_request()
+        self.fire(req, fired)
         self.counters.add("requests")
         raw = req.raw_head + req.body
         record = {"conn": conn_id, "seq": seq, "t": time.time(),
-                  "raw_b64": base64.b64encode(raw).decode(), "faults": sorted(faults)}
+                  "raw_b64": base64.b64encode(raw).decode(),
+                  "faults": sorted(faults) + fired}
         self.counters.record({"conn": conn_id, "seq": seq,
-                              "raw_b64": record["raw_b64"], "faults": sorted(faults)})
+                              "raw_b64": record["raw_b64"], "faults": record["faults"]})
         for name in ("stall", "drop", "reset"):
             if name in faults:
                 record["outcome"] = name
@@ -532,8 +581,6 @@ class ApiServer(ids.IdentityServer):
                 body["error"] = e.error
             resp = ids.json_response(e.status, body, outcome=e.error or "error",
                                      headers=e.headers)
-        if req.method == "HEAD":
-            resp.body = b""
         return resp
 
     def authorize(self, req, faults, scope):
@@ -585,9 +632,9 @@ class ApiServer(ids.IdentityServer):
             raise ApiError(404, "Not found")
         parts = path[len(API_PREFIX):].split("/")
         org, rest = parts[0], parts[1:]
-        if req.method not in ("GET", "HEAD", "POST"):
-            raise ApiError(405, "Method not allowed", [("Allow", "GET, HEAD, POST")])
-        is_get = req.method in ("GET", "HEAD")
+        if req.method not in ("GET", "POST"):
+            raise ApiError(405, "Method not allowed", [("Allow", "GET, POST")])
+        is_get = req.method == "GET"
 
         scope = None
         if rest[:1] == ["members"] and is_get:

@@ -383,6 +383,8 @@ class TestPaging(Base):
             self.assertEqual(x["start"]["dateTime"][:10], day)
         r, raw = call(c, "GET", ORG + "/locations", tok)
         self.assertEqual(len(j(raw)["results"]), 3)
+        r, raw = call(c, "GET", ORG + "/bookings", tok)
+        self.assertGreater(len(raw), 75_000)
         c.close()
 
 
@@ -540,10 +542,47 @@ class TestFaults(Base):
         finally:
             s.stop()
 
+    def test_triggers_between_requests(self):
+        """revoke_one:2 / expire:2: the token goes bad between two requests of
+        one connection, without a control call in between."""
+        for spec, word in (("revoke_one:2", "revoked"), ("expire:2", "expired")):
+            tok = self.fresh_token()
+            other = self.fresh_token()
+            self.s.control("/faults", spec)
+            c = self.s.conn()
+            r, _ = call(c, "GET", ORG + "/locations", tok)
+            self.assertEqual(r.status, 200, spec)
+            r, raw = call(c, "GET", ORG + "/locations", tok)
+            self.assertEqual(r.status, 401, spec)
+            self.assertIn(word, j(raw)["message"])
+            self.assertIn('error="invalid_token"', r.getheader("WWW-Authenticate"))
+            r, _ = call(c, "GET", ORG + "/locations", other)
+            self.assertEqual(r.status, 200 if spec.startswith("revoke_one") else 401, spec)
+            r, _ = call(c, "GET", ORG + "/locations", self.fresh_token())
+            self.assertEqual(r.status, 200, spec)
+            self.assertEqual(self.s.control("/faults")["faults"], [])
+            c.close()
+
+    def test_delete_client_trigger(self):
+        s = Server("--fault", "delete_client:2")
+        try:
+            tok = s.token()[0]
+            c = s.conn()
+            r, _ = call(c, "GET", ORG + "/locations", tok)
+            self.assertEqual(r.status, 200)
+            r, raw = call(c, "GET", ORG + "/locations", tok)
+            self.assertEqual(r.status, 401)
+            self.assertIn("deleted", j(raw)["message"])
+            c.close()
+            self.assertEqual(s.token(expect=401)[1]["error"], "invalid_client")
+        finally:
+            s.stop()
+
     def test_bad_fault_rejected(self):
-        with self.assertRaises(urllib.error.HTTPError) as e:
-            self.s.control("/faults", "nosuchfault")
-        self.assertEqual(e.exception.code, 400)
+        for spec in ("nosuchfault", "revoke@2", "slow", "status429:x", "drop:1"):
+            with self.assertRaises(urllib.error.HTTPError) as e:
+                self.s.control("/faults", spec)
+            self.assertEqual(e.exception.code, 400, spec)
 
     def test_checkin(self):
         tok = self.fresh_token()
