@@ -21,7 +21,6 @@ Only the Python standard library is used. See tests/server/README.md.
 import argparse
 import base64
 import copy
-import hmac
 import json
 import os
 import random
@@ -197,7 +196,8 @@ class Counters:
                   "tls_errors": 0, "requests": 0, "requests_per_connection": {},
                   "closed_idle": 0, "closed_by_client": 0, "closed_by_server": 0,
                   "status": {}, "checkins_created": 0,
-                  "identity_connections": 0, "token_requests": 0, "tokens_issued": 0}
+                  "identity_connections": 0, "identity_handshakes_full": 0,
+                  "identity_handshakes_resumed": 0, "token_requests": 0, "tokens_issued": 0}
         self.requests = []
 
     def add(self, name, n=1):
@@ -229,6 +229,17 @@ class TokenIssuer(ids.IdentityServer):
         self.store = store
         self.counters = counters
         self.expires_in = expires_in
+
+        class CountingSocket(ssl.SSLSocket):
+            """Counts the token endpoint's handshakes, full or resumed."""
+
+            def do_handshake(self, *a, **kw):
+                super().do_handshake(*a, **kw)
+                counters.add("identity_handshakes_resumed" if self.session_reused
+                             else "identity_handshakes_full")
+
+        for ctx in self.contexts.values():
+            ctx.sslsocket_class = CountingSocket
 
     def connection(self, raw, addr, conn_id):
         self.counters.add("identity_connections")

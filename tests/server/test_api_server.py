@@ -218,6 +218,26 @@ class TestKeepAlive(Base):
         c.close()
 
 
+class TestIPv6(Base):
+    def test_ipv6_loopback(self):
+        try:
+            raw = socket.create_connection(("::1", self.s.port), timeout=5)
+        except OSError as e:
+            self.skipTest("no IPv6 loopback: %s" % e)
+        tls = self.s.ctx.wrap_socket(raw, server_hostname="::1")  # cert has IP ::1
+        tok = self.fresh_token()
+        tls.sendall(("GET %s/locations HTTP/1.1\r\nHost: [::1]\r\nAuthorization: Bearer %s"
+                     "\r\nConnection: close\r\n\r\n" % (ORG, tok)).encode())
+        got = b""
+        while True:
+            d = tls.recv(65536)
+            if not d:
+                break
+            got += d
+        tls.close()
+        self.assertTrue(got.startswith(b"HTTP/1.1 200 OK\r\n"), got[:100])
+
+
 class TestCloseIdleCommand(Base):
     server_args = ("--idle-timeout", "30")
 
@@ -424,6 +444,7 @@ class TestAuth(Base):
         k = self.s.counters()
         self.assertEqual((k["token_requests"], k["tokens_issued"], k["connections"]),
                          (3, 3, 1), k)
+        self.assertEqual((k["identity_connections"], k["identity_handshakes_full"]), (3, 3), k)
 
     def test_expired_token(self):
         tok = self.fresh_token()
@@ -676,6 +697,23 @@ class TestFaults(Base):
         with self.assertRaises(socket.timeout):
             call(c, "GET", ORG + "/locations", tok)
         c.close()
+
+    def test_identity_resumption_counted(self):
+        c = http.client.HTTPSConnection("localhost", self.s.ports["IDENTITY"],
+                                        context=self.s.ctx, timeout=5)
+        c.request("POST", "/oauth/token", body="grant_type=client_credentials",
+                  headers={"Content-Type": "application/x-www-form-urlencoded"})
+        c.getresponse().read()
+        sess = c.sock.session
+        c.close()
+        raw = socket.create_connection(("localhost", self.s.ports["IDENTITY"]), timeout=5)
+        tls = self.s.ctx.wrap_socket(raw, server_hostname="localhost", session=sess)
+        self.assertTrue(tls.session_reused)
+        tls.close()
+        time.sleep(0.2)
+        k = self.s.counters()
+        self.assertEqual((k["identity_handshakes_full"], k["identity_handshakes_resumed"]),
+                         (1, 1), k)
 
     def test_identity_fault(self):
         self.s.control("/identity/faults", "status429:4@1")
