@@ -655,12 +655,30 @@ class TestFaults(Base):
         c.close()
 
     def test_reset_after_request(self):
+        """`reset` ends the connection with a TCP RST (the kernel says
+        ECONNRESET), `drop` with FIN (a plain end of stream)."""
         tok = self.fresh_token()
-        self.s.control("/faults", "reset@1")
-        c = self.s.conn()
-        with self.assertRaises((http.client.RemoteDisconnected, ConnectionResetError)):
-            call(c, "GET", ORG + "/locations", tok)
-        c.close()
+        for spec, rst in (("reset@1", True), ("drop@1", False)):
+            self.s.control("/faults", spec)
+            raw = socket.create_connection(("localhost", self.s.port), timeout=5)
+            tls = self.s.ctx.wrap_socket(raw, server_hostname="localhost")
+            tls.sendall(("GET %s/locations HTTP/1.1\r\nHost: localhost\r\n"
+                         "Authorization: Bearer %s\r\n\r\n" % (ORG, tok)).encode())
+            time.sleep(0.5)
+            kernel = socket.socket(fileno=os.dup(tls.fileno()))  # below TLS
+            kernel.settimeout(5)
+            try:
+                if rst:
+                    with self.assertRaises(ConnectionResetError):
+                        while kernel.recv(65536):
+                            pass
+                else:
+                    while kernel.recv(65536):
+                        pass  # TLS records (tickets, close_notify), then FIN
+            finally:
+                kernel.close()
+                tls.close()
+        self.assertEqual(self.s.counters()["status"], {})
 
     def test_close_after_answer(self):
         tok = self.fresh_token()
