@@ -73,3 +73,9 @@ $(BENCH_HOST)/bench_net: tests/bench/bench_net.c $(HOST_LIBS)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $< $(HOST_LIBS) -o $@
 
 -include $(CM4_OBJS:.o=.d)
+
+# `make clean` also removes the benchmark builds and results.
+.PHONY: bench-clean
+bench-clean:
+	rm -rf $(BENCH) $(BUILD)/bench.json
+clean: bench-clean

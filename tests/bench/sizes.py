@@ -85,7 +85,10 @@ def main():
         "ornd": {"modules": {m: {"all": ornd_all[m], "token": ornd_tok.get(m, {"text": 0, "data": 0, "bss": 0})}
                              for m in sorted(ornd_all)},
                  "all": total(ornd_all), "token": total(ornd_tok)},
-        "mbedtls": {"all": total(mbed_all), "token": total(mbed_tok),
+        "mbedtls": {"modules": {m: {"all": mbed_all[m],
+                                    "token": mbed_tok.get(m, {"text": 0, "data": 0, "bss": 0})}
+                                for m in sorted(mbed_all)},
+                    "all": total(mbed_all), "token": total(mbed_tok),
                     "top_token": sorted(((m, v["text"]) for m, v in mbed_tok.items()),
                                         key=lambda x: -x[1])[:5]},
         "other_token": total(linked.get("other", {})),

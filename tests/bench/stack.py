@@ -16,7 +16,8 @@ callbacks:
                      cfg.on_header    -> NULL in oauth.c   (nothing called)
   src/tls.c, src/client.c  port->*    -> the port (outside the library: 0 here)
   mbedtls_ssl_{handshake,read,write,close_notify}  -> tls.c bio_send and
-                     bio_recv_timeout (registered with mbedtls_ssl_set_bio)
+                     bio_recv_timeout (registered with mbedtls_ssl_set_bio) and
+                     mbedtls_psa_external_get_random (PSA's RNG, defined in tls.c)
 A user callback given to ornd_json_init / ornd_http_reader_init directly adds
 its own frames on top of the figure printed for those calls.
 mbedTLS's own indirect calls (cipher/md/pk tables, f_send/f_recv) are not
@@ -38,7 +39,8 @@ CALLBACKS = {
     "src/tls.c": [],     # port function pointers
     "src/client.c": [],  # port lock/unlock/now_ms
 }
-BIO = ["src/tls.c:bio_send", "src/tls.c:bio_recv_timeout"]
+BIO = ["src/tls.c:bio_send", "src/tls.c:bio_recv_timeout",
+       "mbedtls_psa_external_get_random"]  # PSA's RNG, called from mbedTLS
 BIO_CALLERS = {"mbedtls_ssl_handshake", "mbedtls_ssl_read", "mbedtls_ssl_write",
                "mbedtls_ssl_close_notify", "mbedtls_ssl_handshake_step"}
 
@@ -84,7 +86,7 @@ def main():
                     public.append(m.group(1))
 
     # mbedTLS: deepest path of direct calls below each function (memoised DFS).
-    mdepth, mflags = {}, {}
+    mdepth, mflags, mnext = {}, {}, {}
 
     def mbed(fn, stack):
         if fn in mdepth:
@@ -93,7 +95,7 @@ def main():
             return 0, {"recursive: " + fn.split(":")[-1]}
         stack.add(fn)
         best, flags = 0, set()
-        for callee in me.get(fn, ()):
+        for callee in sorted(me.get(fn, ())):
             if callee == "?indirect":
                 flags.add("indirect")
                 continue
@@ -101,7 +103,8 @@ def main():
                 continue  # libc / compiler builtins / library callbacks
             d, fl = mbed(callee, stack)
             flags |= fl
-            best = max(best, d)
+            if d > best:
+                best, mnext[fn] = d, callee
         stack.discard(fn)
         if fn in mdyn:
             flags.add("dynamic")
@@ -145,11 +148,19 @@ def main():
         memo[fn] = res
         return res
 
+    def mpath(fn):
+        out = []
+        while fn is not None and fn not in out:
+            out.append(fn)
+            fn = mnext.get(fn)
+        return ["%s %d" % (f.split(":")[-1], mf.get(f, 0)) for f in out]
+
     rows = []
     for fn in public:
         total, path, m, entry, flags = lib(fn, set())
         rows.append({"function": fn, "library_bytes": total, "path": path,
                      "mbedtls_bytes": m, "mbedtls_entry": entry,
+                     "mbedtls_path": mpath(entry) if entry else [],
                      "mbedtls_notes": sorted(flags)})
     with open(out, "w", encoding="utf-8") as f:
         json.dump({"public": rows,
