@@ -17,7 +17,8 @@ CM4_SU     := -fstack-usage -fcallgraph-info=su
 BENCH_MBEDTLS_CONFIG := boards/mps2-an386/mbedtls_config.h
 CM4_DEFS   := -DMBEDTLS_CONFIG_FILE='"$(abspath $(BENCH_MBEDTLS_CONFIG))"'
 CM4_INC    := -Iinclude -isystem $(MBEDTLS_DIR)/include
-CM4_LIBMBEDTLS := $(BENCH_CM4)/mbedtls/libmbedtls.a
+CM4_MBEDTLS_OUT := $(BENCH_CM4)/$(notdir $(MBEDTLS_DIR))
+CM4_LIBMBEDTLS := $(CM4_MBEDTLS_OUT)/libmbedtls.a
 CM4_OBJS   := $(patsubst src/%.c,$(BENCH_CM4)/ornd/%.o,$(LIB_SRCS))
 
 .PHONY: bench
@@ -27,7 +28,7 @@ bench: $(BENCH_CM4)/token.elf $(BENCH_CM4)/sizeof_probe.o $(BENCH_HOST)/sizeof_p
 	@$(PYTHON) tests/bench/sizes.py $(BENCH)/sizes.json $(BENCH_CM4)/token.map $(CM4_OBJS) \
 	    -- $(CM4_LIBMBEDTLS)
 	@$(PYTHON) tests/bench/stack.py $(BENCH)/stack.json --lib $(CM4_OBJS:.o=.ci) \
-	    --mbedtls $(wildcard $(BENCH_CM4)/mbedtls/*.ci) --headers $(wildcard include/ornd/*.h)
+	    --mbedtls $(wildcard $(CM4_MBEDTLS_OUT)/*.ci) --headers $(wildcard include/ornd/*.h)
 	@sh tests/bench/ram.sh $(BENCH_HOST)/sizeof_probe $(BENCH_CM4)/sizeof_probe.o \
 	    $(BENCH_CM4)/ornd/tls.o >$(BENCH)/ram.json
 	@$(PYTHON) tests/bench/gen_inputs.py $(BENCH)/inputs
@@ -41,7 +42,7 @@ bench: $(BENCH_CM4)/token.elf $(BENCH_CM4)/sizeof_probe.o $(BENCH_HOST)/sizeof_p
 # ---- Cortex-M4 -------------------------------------------------------------
 $(CM4_LIBMBEDTLS): $(MBEDTLS_STAMP) $(BENCH_MBEDTLS_CONFIG) mk/mbedtls.mk
 	$(MAKE) --no-print-directory -f mk/mbedtls.mk MBEDTLS_DIR=$(MBEDTLS_DIR) \
-	    MBEDTLS_CONFIG=$(BENCH_MBEDTLS_CONFIG) OUT=$(BENCH_CM4)/mbedtls CC="$(CM4_CC)" \
+	    MBEDTLS_CONFIG=$(BENCH_MBEDTLS_CONFIG) OUT=$(CM4_MBEDTLS_OUT) CC="$(CM4_CC)" \
 	    AR="$(CM4_AR)" CFLAGS="-std=c99 $(CM4_FLAGS) $(CM4_SU)"
 
 $(BENCH_CM4)/ornd/%.o: src/%.c $(MBEDTLS_STAMP) $(BENCH_MBEDTLS_CONFIG)

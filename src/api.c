@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "compiler.h"
 #include "ornd/error.h"
 #include "ornd/url.h"
 
@@ -190,54 +191,58 @@ static bool idempotent(const char *method)
     return false;
 }
 
+/* Where the token is copied before a request: the end of the head buffer. */
+static char *token_slot(ornd_api_t *a)
+{
+    return a->scratch.head + sizeof a->scratch.head - (ORND_CONFIG_TOKEN_MAX + 1u);
+}
+
 /*
- * Build the head in scratch.head and send it, then the body. The request
- * target (base + path) is put at the end of the buffer first; the head is
- * written from the start, its last line being the token, copied from the
- * client under its lock. The head holds the token: it is wiped once sent.
+ * Build the head in scratch.head and send it, then the body. The token
+ * (`token_len` bytes) waits at token_slot(); the request target (base +
+ * path) is put just before it; the head is written from the start, and its
+ * last line is the token, moved into place. The head holds the token: the
+ * buffer is wiped once sent.
  */
-static int send_request(ornd_api_t *a, const char *method, const char *path,
-                        const uint8_t *body, size_t body_len)
+ORND_NOINLINE static int send_request(ornd_api_t *a, const char *method, const char *path,
+                                      size_t token_len, const uint8_t *body, size_t body_len)
 {
     static const char auth[] = "Authorization: Bearer ";
+    const size_t auth_len = sizeof auth - 1u;
     char *const buf = a->scratch.head;
     const size_t cap = sizeof a->scratch.head;
+    char *const token = token_slot(a);
     size_t base_len = strlen(a->base);
     size_t path_len = strlen(path);
-    if (base_len + path_len + 1u > cap / 2u) {
-        return ORND_ERR_CONFIG_TOO_LONG;
-    }
-    char *target = buf + cap - (base_len + path_len + 1u);
-    memcpy(target, a->base, base_len);
-    memcpy(target + base_len, path, path_len + 1u);
-    ornd_buf_t b;
-    ornd_buf_init(&b, buf, (size_t)(target - buf));
-    ornd_http_request_t req = {
-        .method = method,
-        .host = a->host,
-        .port = a->tcp_port,
-        .target = target,
-        .content_type = body_len > 0 ? "application/json" : NULL,
-        .content_length = body_len,
-    };
-    int rc = ornd_http_write_head(&b, &req);
-    if (rc == ORND_OK) {
-        /* the head ends with an empty line: the Authorization line goes before it */
-        b.len -= 2u;
-        ornd_buf_put(&b, auth, sizeof auth - 1u);
-        size_t token_len = 0;
-        size_t room = b.cap > b.len + 4u ? b.cap - b.len - 4u : 0u;
-        rc = b.err != ORND_OK ? b.err
-                              : ornd_token_copy(a->client, buf + b.len, room + 1u, &token_len);
-        if (rc == ORND_OK) {
-            b.len += token_len;
-            ornd_buf_put(&b, "\r\n\r\n", 4u);
-            rc = b.err;
+    int rc = ORND_ERR_CONFIG_TOO_LONG;
+    if (base_len + path_len + 1u <= (size_t)(token - buf) / 2u) {
+        char *target = token - (base_len + path_len + 1u);
+        memcpy(target, a->base, base_len);
+        memcpy(target + base_len, path, path_len + 1u);
+        ornd_buf_t b;
+        ornd_buf_init(&b, buf, (size_t)(target - buf));
+        ornd_http_request_t req = {
+            .method = method,
+            .host = a->host,
+            .port = a->tcp_port,
+            .target = target,
+            .content_type = body_len > 0 ? "application/json" : NULL,
+            .content_length = body_len,
+        };
+        rc = ornd_http_write_head(&b, &req);
+        /* the head ends with an empty line: the Authorization line goes
+         * before it; the target is no longer needed, the token is moved */
+        size_t at = b.len - 2u;
+        if (rc == ORND_OK && at + auth_len + token_len + 4u > cap) {
+            rc = ORND_ERR_BUF_TOO_SMALL;
         }
-    }
-    if (rc == ORND_OK) {
-        ornd_tls_set_deadline(&a->tls, now(a) + a->timeout_ms);
-        rc = ornd_tls_write_all(&a->tls, (const uint8_t *)buf, b.len);
+        if (rc == ORND_OK) {
+            memmove(buf + at + auth_len, token, token_len);
+            memcpy(buf + at, auth, auth_len);
+            memcpy(buf + at + auth_len + token_len, "\r\n\r\n", 4u);
+            ornd_tls_set_deadline(&a->tls, now(a) + a->timeout_ms);
+            rc = ornd_tls_write_all(&a->tls, (const uint8_t *)buf, at + auth_len + token_len + 4u);
+        }
     }
     if (rc == ORND_OK && body_len > 0) {
         rc = ornd_tls_write_all(&a->tls, body, body_len);
@@ -247,7 +252,7 @@ static int send_request(ornd_api_t *a, const char *method, const char *path,
 }
 
 /* Read one answer. `*started` tells whether any byte of it arrived. */
-static int read_answer(ornd_api_t *a, bool head_request, bool *started)
+ORND_NOINLINE static int read_answer(ornd_api_t *a, bool head_request, bool *started)
 {
     ornd_http_reader_cfg_t cfg = {
         .on_header = on_header,
@@ -313,8 +318,9 @@ typedef enum {
     TRY_STALE, /* a kept-alive connection was found closed before any answer */
 } try_t;
 
-static try_t exchange(ornd_api_t *a, const char *method, const char *path,
-                      const uint8_t *body, size_t body_len, int *rc)
+ORND_NOINLINE static try_t exchange(ornd_api_t *a, const char *method, const char *path,
+                                    size_t token_len, const uint8_t *body, size_t body_len,
+                                    int *rc)
 {
     bool reused = a->tls.connected && ornd_tls_idle_ok(&a->tls);
     if (!reused) {
@@ -329,7 +335,7 @@ static try_t exchange(ornd_api_t *a, const char *method, const char *path,
     }
     a->res->sends++;
     bool started = false;
-    *rc = send_request(a, method, path, body, body_len);
+    *rc = send_request(a, method, path, token_len, body, body_len);
     if (*rc == ORND_OK) {
         *rc = read_answer(a, strcmp(method, "HEAD") == 0, &started);
     }
@@ -354,9 +360,8 @@ static try_t exchange(ornd_api_t *a, const char *method, const char *path,
 int ornd_api_request(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
                      size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res)
 {
-    ornd_api_result_t scratch_res;
     if (res == NULL) {
-        res = &scratch_res;
+        return ORND_ERR_ARG;
     }
     memset(res, 0, sizeof *res);
     if (!api_ready(a)) {
@@ -370,13 +375,14 @@ int ornd_api_request(ornd_api_t *a, const char *method, const char *path, const 
     int rc = ORND_OK;
     bool stale_retried = false;
     for (;;) {
-        /* the token first: a fetch is not held up by this connection */
-        const char *token;
-        rc = ornd_token(a->client, &token, NULL);
+        /* the token first (fetched if need be, copied under the client's
+         * lock): a fetch is not held up by this connection */
+        size_t token_len = 0;
+        rc = ornd_token_copy(a->client, token_slot(a), ORND_CONFIG_TOKEN_MAX + 1u, &token_len);
         if (rc != ORND_OK) {
             break;
         }
-        try_t t = exchange(a, method, path, body, body_len, &rc);
+        try_t t = exchange(a, method, path, token_len, body, body_len, &rc);
         if (t == TRY_STALE) {
             if (!idempotent(method)) {
                 rc = ORND_ERR_OUTCOME_UNKNOWN; /* it may have reached the server */

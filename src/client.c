@@ -5,6 +5,7 @@
 
 #include <mbedtls/platform_util.h>
 
+#include "compiler.h"
 #include "ornd/url.h"
 
 #define CLIENT_MAGIC 0x6f726e64u /* "ornd": set while the client is usable */
@@ -176,7 +177,7 @@ static void keep_token(ornd_client_t *c, uint32_t fetched_at)
 
 /* ---- fetch ----------------------------------------------------------- */
 
-static int send_request(ornd_client_t *c)
+ORND_NOINLINE static int send_request(ornd_client_t *c)
 {
     ornd_buf_t b;
     ornd_buf_init(&b, c->scratch.request, sizeof c->scratch.request);
@@ -251,7 +252,7 @@ static void note_request(ornd_client_t *c, uint32_t now)
 
 /* After a failure: base << (failures - 1), capped, less a random part of up
  * to half of it; or the server's Retry-After when that is longer. */
-static void hold_after_failure(ornd_client_t *c, uint32_t now)
+ORND_NOINLINE static void hold_after_failure(ornd_client_t *c, uint32_t now)
 {
     if (c->failures < UINT8_MAX) {
         c->failures++;

@@ -135,7 +135,7 @@ int ornd_api_init(ornd_api_t *a, const ornd_api_settings_t *s);
  * `method` is an HTTP method; `path` starts with '/' and is appended to the
  * organisation's base path (query included, already percent-encoded).
  * `body` (JSON, may be NULL when body_len is 0) is sent with
- * Content-Type: application/json. `res` (may be NULL) receives the details.
+ * Content-Type: application/json. `res` (required) receives the details.
  * Blocks: each network step is bounded by the timeout.
  * Errors: any ornd_err_t; see the top of this header for the API's answers.
  */

@@ -12,8 +12,9 @@ deepest mbedTLS path below the mbedTLS functions a public call reaches.
 Indirect calls are resolved by name, from where the library registers its
 callbacks:
   src/json.c         j->cb            -> oauth.c on_json   (ornd_json_init in oauth.c)
-  src/http_reader.c  cfg.on_body      -> oauth.c on_body   (reader cfg in oauth.c)
-                     cfg.on_header    -> NULL in oauth.c   (nothing called)
+  src/http_reader.c  cfg.on_body      -> oauth.c on_body, api.c on_body
+                     cfg.on_header    -> api.c on_header (NULL in oauth.c)
+  src/api.c          the caller's body handler (user frames: not counted)
   src/tls.c, src/client.c  port->*    -> the port (outside the library: 0 here)
   mbedtls_ssl_{handshake,read,write,close_notify}  -> tls.c bio_send and
                      bio_recv_timeout (registered with mbedtls_ssl_set_bio) and
@@ -32,10 +33,15 @@ NODE = re.compile(r'node: \{ title: "([^"]+)" label: "([^"]*)"')
 EDGE = re.compile(r'edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)"')
 FRAME = re.compile(r'\\n(\d+) bytes \((static|dynamic[^)]*)\)')
 
-# where the library registers callbacks: (file of the indirect call) -> targets
+# where the library registers callbacks: the function (or, failing that, the
+# file) making an indirect call -> what it may call
 CALLBACKS = {
     "src/json.c": ["src/oauth.c:on_json"],
-    "src/http_reader.c": ["src/oauth.c:on_body"],
+    # the header callback: NULL for the token answer, api.c's for API answers
+    "src/http_reader.c:parse_field": ["src/api.c:on_header"],
+    # the body callback: the token answer's or an API answer's
+    "src/http_reader.c": ["src/oauth.c:on_body", "src/api.c:on_body"],
+    "src/api.c": [],     # the caller's body handler and the port's clock
     "src/tls.c": [],     # port function pointers
     "src/client.c": [],  # port lock/unlock/now_ms
 }
@@ -59,7 +65,7 @@ def load(files):
                     dynamic.add(name)
         for src, dst in EDGE.findall(text):
             if dst == "__indirect_call":
-                for t in CALLBACKS.get(title, ["?indirect"]):
+                for t in CALLBACKS.get(src, CALLBACKS.get(title, ["?indirect"])):
                     edges.setdefault(src, set()).add(t)
                 continue
             edges.setdefault(src, set()).add(dst)

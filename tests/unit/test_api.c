@@ -379,8 +379,10 @@ static void no_token_left_in_the_struct(void **state)
 {
     (void)state;
     fake.api_conns[0] = (fake_conn_t){.answers = {ANSWER_200}};
-    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, NULL), ORND_OK);
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_OK);
     assert_null(memmem(&api, sizeof api, "tok-1", 5));
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, NULL), ORND_ERR_ARG);
 }
 
 static void bad_arguments_and_settings(void **state)
