@@ -238,10 +238,16 @@ ORND_NOINLINE static int send_request(ornd_api_t *a, const char *method, const c
         }
         if (rc == ORND_OK) {
             memmove(buf + at + auth_len, token, token_len);
-            memcpy(buf + at, auth, auth_len);
-            memcpy(buf + at + auth_len + token_len, "\r\n\r\n", 4u);
+            b.len = at;
+            b.cap = cap;
+            ornd_buf_put(&b, auth, auth_len);
+            b.len += token_len;
+            ornd_buf_put(&b, "\r\n\r\n", 4u);
+            rc = b.err;
+        }
+        if (rc == ORND_OK) {
             ornd_tls_set_deadline(&a->tls, now(a) + a->timeout_ms);
-            rc = ornd_tls_write_all(&a->tls, (const uint8_t *)buf, at + auth_len + token_len + 4u);
+            rc = ornd_tls_write_all(&a->tls, (const uint8_t *)buf, b.len);
         }
     }
     if (rc == ORND_OK && body_len > 0) {
