@@ -2,7 +2,9 @@
  * `ornd api`: authenticated requests over one kept-alive connection.
  *
  * Each PATH is sent in turn with METHOD over the same connection; the bodies
- * go to stdout as they arrive, each ended by a newline.
+ * go to stdout as they arrive, each ended by a newline. A PATH of "-" reads
+ * paths from stdin, one per line, each sent as soon as its line arrives (a
+ * script can keep one connection across its requests).
  */
 #include <stdio.h>
 #include <string.h>
@@ -66,6 +68,32 @@ static int one_request(const options_t *o, const char *path)
     return rc;
 }
 
+/* Paths from stdin, one per line; empty lines are skipped. */
+static int paths_from_stdin(const options_t *o, unsigned *done)
+{
+    static char line[1024];
+    while (fgets(line, sizeof line, stdin) != NULL) {
+        size_t n = strlen(line);
+        if (n > 0 && line[n - 1u] != '\n' && !feof(stdin)) {
+            fprintf(stderr, "ornd: a path on stdin is longer than %zu bytes\n", sizeof line - 2u);
+            return ORND_ERR_ARG;
+        }
+        while (n > 0 && (line[n - 1u] == '\n' || line[n - 1u] == '\r')) {
+            line[--n] = '\0';
+        }
+        if (n == 0) {
+            continue;
+        }
+        int rc = one_request(o, line);
+        (*done)++;
+        fflush(stdout);
+        if (rc != ORND_OK) {
+            return rc;
+        }
+    }
+    return ORND_OK;
+}
+
 int run_api(const options_t *o)
 {
     ornd_posix_port(&api_port, &api_net);
@@ -84,11 +112,17 @@ int run_api(const options_t *o)
     }
     unsigned done = 0;
     for (unsigned i = 0; i < o->path_count && rc == ORND_OK; i++) {
-        rc = one_request(o, o->paths[i]);
-        done++;
+        if (strcmp(o->paths[i], "-") == 0) {
+            rc = paths_from_stdin(o, &done);
+        } else {
+            rc = one_request(o, o->paths[i]);
+            done++;
+        }
     }
-    fprintf(stderr, "ornd: %u request(s), %lu connection(s)\n", done,
-            (unsigned long)ornd_api_connections(&api));
+    size_t pool_now, pool_peak;
+    ornd_tls_pool_usage(&pool_now, &pool_peak);
+    fprintf(stderr, "ornd: %u request(s), %lu connection(s), TLS pool peak %lu bytes\n", done,
+            (unsigned long)ornd_api_connections(&api), (unsigned long)pool_peak);
     ornd_api_release(&api);
     return exit_status(rc);
 }

@@ -775,6 +775,8 @@ def ensure_certs():
 def main():
     ensure_certs()
     suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+    import test_api  # the API tests share this runner and its count line
+    suite.addTests(unittest.defaultTestLoader.loadTestsFromModule(test_api))
     if len(sys.argv) > 1:  # run only tests whose id contains one of the arguments
         wanted = sys.argv[1:]
 

@@ -1,0 +1,267 @@
+"""Integration tests of `ornd api` against the local API server
+(tests/server/api_server.py: the v2 API and the identity server in one
+process), over real TLS on loopback. Loaded by test_token.py's runner.
+
+What is asserted comes from the server's own counters: TCP connections,
+full and resumed handshakes, requests, token requests, check-ins created.
+"""
+import base64
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "server"))
+
+import test_api_server as srv  # noqa: E402  (the server's own harness)
+from test_token import CA, ORND, RUN_LIMIT, OrndTest, Result, secret_forms  # noqa: E402
+
+ORG = "test-org"
+SCOPES = " ".join([srv.READ, srv.CREATE, srv.LOCATIONS])
+
+
+def api_env(cid=srv.FULL_ID, secret=srv.FULL_SECRET):
+    return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "ORND_CLIENT_ID": cid, "ORND_CLIENT_SECRET": secret}
+
+
+class ApiTest(OrndTest):
+    def api_server(self, *extra):
+        s = srv.Server(*extra)
+        self.addCleanup(s.stop)
+        return s
+
+    def args(self, s, scope=SCOPES):
+        return ["--scope", scope,
+                "--token-url", "https://localhost:%d/oauth/token" % s.ports["IDENTITY"],
+                "--api-url", "https://localhost:%d/api/v2/organizations" % s.port,
+                "--org", ORG, "--ca-file", str(CA), "--timeout", "5"]
+
+    def check_secrets(self, r):
+        for secret in (srv.FULL_SECRET, srv.LIMITED_SECRET):
+            for form in secret_forms(secret):
+                self.assertNotIn(form, r.out, "secret in stdout\n%s" % r)
+                self.assertNotIn(form, r.err, "secret in stderr\n%s" % r)
+
+    def run_api(self, s, method, *paths, extra=(), env=None, scope=SCOPES):
+        cmd = [str(ORND), "api", method] + list(paths) + self.args(s, scope) + list(extra)
+        start = time.monotonic()
+        p = subprocess.run(cmd, env=env or api_env(), stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=RUN_LIMIT)
+        r = Result(p.returncode, p.stdout, p.stderr, time.monotonic() - start, cmd)
+        self.check_secrets(r)
+        return r
+
+    def ids(self, s):
+        """A member id and a location id, asked with Python's own client."""
+        token, _ = s.token()
+        c = s.conn()
+        _, raw = srv.call(c, "GET", srv.ORG + "/members?$limit=1", token)
+        member = json.loads(raw)["results"][0]["_id"]
+        _, raw = srv.call(c, "GET", srv.ORG + "/locations", token)
+        location = json.loads(raw)["results"][0]["_id"]
+        c.close()
+        s.control("/reset", "")
+        return member, location
+
+    def assert_ok(self, r, lines=None):
+        self.assertEqual(r.code, 0, str(r))
+        if lines is not None:
+            self.assertEqual(len(r.stdout.splitlines()), lines, str(r))
+
+
+class TestKeepAlive(ApiTest):
+    def test_twenty_requests_one_connection_one_handshake(self):
+        s = self.api_server()
+        r = self.run_api(s, "GET", *(["/members?$limit=1"] * 20))
+        self.assert_ok(r, lines=20)
+        for line in r.stdout.splitlines():
+            self.assertEqual(len(json.loads(line)["results"]), 1)
+        c = s.counters()
+        self.assertEqual(c["connections"], 1, c)
+        self.assertEqual(c["handshakes_full"], 1, c)
+        self.assertEqual(c["handshakes_resumed"], 0, c)
+        self.assertEqual(c["requests"], 20, c)
+        self.assertEqual(c["token_requests"], 1, c)
+        self.assertIn("20 request(s), 1 connection(s)", r.stderr)
+
+    def idle_close_resumes(self, tls):
+        s = self.api_server("--tls", tls)
+        cmd = [str(ORND), "api", "GET", "-"] + self.args(s)
+        p = subprocess.Popen(cmd, env=api_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        try:
+            p.stdin.write(b"/locations\n")
+            p.stdin.flush()
+            first = p.stdout.readline()
+            s.control("/close-idle", "")
+            deadline = time.monotonic() + 5
+            while s.counters().get("closed_idle", 0) < 1 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            p.stdin.write(b"/locations\n")
+            p.stdin.close()
+            rest, err = p.stdout.read(), p.stderr.read()
+            p.wait(RUN_LIMIT)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        r = Result(p.returncode, first + rest, err, 0, cmd)
+        self.assert_ok(r, lines=2)
+        self.assertEqual(json.loads(first), json.loads(rest))
+        c = s.counters()
+        self.assertEqual(c["connections"], 2, c)
+        self.assertEqual(c["handshakes_full"], 1, c)
+        self.assertEqual(c["handshakes_resumed"], 1, c)
+        self.assertEqual(c["requests"], 2, c)
+        self.assertEqual(c["token_requests"], 1, c)
+
+    def test_idle_close_then_resumed_session_tls12(self):
+        self.idle_close_resumes("1.2")
+
+    def test_idle_close_then_resumed_session_tls13(self):
+        self.idle_close_resumes("1.3")
+
+    def two_requests_second_dropped(self, method, data=None):
+        """Request 1 is answered; then the server is told to read the next
+        request and close without answering."""
+        s = self.api_server()
+        member, location = self.ids(s)
+        extra = ["--data", data % location] if data else []
+        path = ("/checkins/" + member) if method == "POST" else "/locations"
+        cmd = [str(ORND), "api", method, "-"] + self.args(s) + extra
+        p = subprocess.Popen(cmd, env=api_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        try:
+            p.stdin.write(path.encode() + b"\n")
+            p.stdin.flush()
+            first = p.stdout.readline()
+            s.control("/faults", "drop@1")
+            p.stdin.write(path.encode() + b"\n")
+            p.stdin.close()
+            rest, err = p.stdout.read(), p.stderr.read()
+            p.wait(RUN_LIMIT)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        r = Result(p.returncode, first + rest, err, 0, cmd)
+        self.check_secrets(r)
+        return s, r
+
+    def test_get_resent_once_when_kept_connection_drops(self):
+        s, r = self.two_requests_second_dropped("GET")
+        self.assert_ok(r, lines=2)
+        c = s.counters()
+        self.assertEqual(c["requests"], 3, c)  # the dropped one was sent again
+        self.assertEqual(c["connections"], 2, c)
+        reqs = s.control("/requests")["requests"]
+        self.assertEqual([q["faults"] for q in reqs], [[], ["drop"], []])
+
+    def test_post_not_resent_when_kept_connection_drops(self):
+        s, r = self.two_requests_second_dropped(
+            "POST", '{"location":"%s","start":"2026-12-01T09:00:00.000Z"}')
+        self.assertEqual(r.code, 3, str(r))
+        self.assertEqual(len(r.stdout.splitlines()), 1, str(r))
+        self.assertIn("may have been carried out", r.stderr)
+        c = s.counters()
+        self.assertEqual(c["requests"], 2, c)
+        self.assertEqual(c["checkins_created"], 1, c)
+
+
+class TestTokens(ApiTest):
+    def test_token_expiring_mid_run_means_one_new_token(self):
+        s = self.api_server("--fault", "expire:3")
+        r = self.run_api(s, "GET", *(["/locations"] * 5))
+        self.assert_ok(r, lines=5)
+        c = s.counters()
+        self.assertEqual(c["token_requests"], 2, c)
+        self.assertEqual(c["status"].get("401"), 1, c)
+        self.assertEqual(c["requests"], 6, c)
+        self.assertEqual(c["connections"], 1, c)
+
+    def test_revoked_token_one_refresh_then_success(self):
+        s = self.api_server("--fault", "revoke:2")
+        r = self.run_api(s, "GET", "/locations", "/locations", "/locations")
+        self.assert_ok(r, lines=3)
+        c = s.counters()
+        self.assertEqual(c["token_requests"], 2, c)
+        self.assertEqual(c["status"].get("401"), 1, c)
+
+    def test_deleted_application_exit_4(self):
+        s = self.api_server("--fault", "delete_client:2")
+        r = self.run_api(s, "GET", "/locations", "/locations")
+        self.assertEqual(r.code, 4, str(r))
+        self.assertIn("invalid_client", r.stderr)
+        c = s.counters()
+        self.assertEqual(c["token_requests"], 2, c)
+        self.assertEqual(c["requests"], 2, c)
+
+
+class TestAnswers(ApiTest):
+    def test_forbidden_is_exit_4_without_retry(self):
+        s = self.api_server()
+        r = self.run_api(s, "GET", "/locations", env=api_env(srv.LIMITED_ID, srv.LIMITED_SECRET),
+                         scope=srv.READ)
+        self.assertEqual(r.code, 4, str(r))
+        self.assertIn("403", r.stderr)
+        self.assertIn("insufficient scope", r.stderr.lower())
+        c = s.counters()
+        self.assertEqual(c["requests"], 1, c)
+        self.assertEqual(c["token_requests"], 1, c)
+
+    def test_rate_limited_is_exit_6_with_retry_after(self):
+        s = self.api_server("--fault", "status429:7")
+        r = self.run_api(s, "GET", "/locations")
+        self.assertEqual(r.code, 6, str(r))
+        self.assertIn("wait 7 s", r.stderr)
+        self.assertEqual(s.counters()["requests"], 1)
+
+    def test_chunked_and_one_byte_answers(self):
+        s = self.api_server()
+        plain = self.run_api(s, "GET", "/members?$limit=3")
+        s.control("/faults", "chunked")
+        chunked = self.run_api(s, "GET", "/members?$limit=3")
+        s.control("/faults", "onebyte")
+        onebyte = self.run_api(s, "GET", "/members?$limit=3")
+        for r in (plain, chunked, onebyte):
+            self.assert_ok(r, lines=1)
+        self.assertEqual(plain.out, chunked.out)
+        self.assertEqual(plain.out, onebyte.out)
+
+
+class TestCheckins(ApiTest):
+    def test_checkin_created(self):
+        s = self.api_server()
+        member, location = self.ids(s)
+        body = json.dumps({"location": location, "start": "2026-12-01T09:00:00.000Z"})
+        r = self.run_api(s, "POST", "/checkins/" + member, extra=["--data", body])
+        self.assert_ok(r, lines=1)
+        created = json.loads(r.stdout)
+        self.assertEqual(created["member"], member)
+        self.assertEqual(s.counters()["checkins_created"], 1)
+        (req,) = s.control("/requests")["requests"]
+        raw = base64.b64decode(req["raw_b64"])
+        head, _, sent = raw.partition(b"\r\n\r\n")
+        lines = head.decode("ascii").split("\r\n")
+        self.assertEqual(lines[0], "POST /api/v2/organizations/%s/checkins/%s HTTP/1.1"
+                         % (ORG, member))
+        self.assertIn("Content-Type: application/json", lines)
+        self.assertIn("Content-Length: %d" % len(body), lines)
+        self.assertEqual([l for l in lines if l.startswith("Authorization: Bearer ")].__len__(), 1)
+        self.assertEqual(sent, body.encode())
+
+    def test_checkin_whose_connection_drops_is_reported_not_repeated(self):
+        s = self.api_server()
+        member, location = self.ids(s)
+        s.control("/faults", "drop")
+        body = json.dumps({"location": location, "start": "2026-12-01T09:00:00.000Z"})
+        r = self.run_api(s, "POST", "/checkins/" + member, extra=["--data", body])
+        self.assertEqual(r.code, 3, str(r))
+        self.assertIn("may have been carried out", r.stderr)
+        c = s.counters()
+        self.assertEqual(c["requests"], 1, c)
+        self.assertEqual(c["checkins_created"], 0, c)
