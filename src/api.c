@@ -408,6 +408,10 @@ int ornd_api_request(ornd_api_t *a, const char *method, const char *path, const 
         res->retry_after_s = a->http.retry_after_s;
         res->body_bytes = a->http.body_received;
         rc = status_error(a);
+        if (rc == ORND_OK && h != NULL && h->on_end != NULL) {
+            int end = h->on_end(h->user);
+            rc = end < 0 ? end : ORND_OK;
+        }
         if (rc == ORND_ERR_API_UNAUTHORIZED && res->token_refreshes == 0) {
             /* the server refused the token before doing anything: a new
              * token and one more try are safe for every method */

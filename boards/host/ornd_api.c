@@ -5,16 +5,60 @@
  * go to stdout as they arrive, each ended by a newline. A PATH of "-" reads
  * paths from stdin, one per line, each sent as soon as its line arrives (a
  * script can keep one connection across its requests).
+ *
+ * --select PATH (repeatable) prints, instead of the bodies, the values at
+ * those JSON paths one per line as the answer streams (strings decoded,
+ * control characters as spaces; an object or array as {} or []).
+ * --all-pages follows cursorNext through a paged list.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "ornd/api.h"
+#include "ornd/match.h"
+#include "ornd/pages.h"
 #include "tool.h"
 
 static ornd_posix_t api_net;
 static ornd_port_t api_port;
 static ornd_api_t api;
+static ornd_match_t selector;
+static ornd_api_pages_t pager;
+
+/* --select: print each matched value on a line of its own. */
+static int print_value(void *user, const ornd_match_event_t *ev)
+{
+    (void)user;
+    if (ev->kind != ORND_MATCH_VALUE) {
+        return ORND_OK;
+    }
+    if (ev->type == ORND_MATCH_OBJECT || ev->type == ORND_MATCH_ARRAY) {
+        fputs(ev->type == ORND_MATCH_OBJECT ? "{}" : "[]", stdout);
+    }
+    for (size_t i = 0; i < ev->len; i++) {
+        unsigned char c = (unsigned char)ev->data[i];
+        putchar(c < 0x20u || c == 0x7fu ? ' ' : c);
+    }
+    if (ev->last) {
+        putchar('\n');
+    }
+    return ORND_OK;
+}
+
+static int select_body(void *user, const uint8_t *data, size_t len)
+{
+    (void)user;
+    return ornd_match_feed(&selector, data, len);
+}
+
+/* The end of one document (an answer, or one page of a list). */
+static int select_end(void *user)
+{
+    (void)user;
+    int rc = ornd_match_finish(&selector);
+    ornd_match_reset(&selector);
+    return rc;
+}
 
 typedef struct {
     int last; /* last byte written, -1 if none */
@@ -55,15 +99,29 @@ static int one_request(const options_t *o, const char *path)
 {
     print_state_t ps = {.last = -1};
     ornd_api_handler_t h = {.on_body = print_body, .user = &ps, .body_max = 0};
+    if (o->select_count > 0) {
+        ornd_match_reset(&selector);
+        h.on_body = select_body;
+        h.on_end = select_end;
+    }
     ornd_api_result_t res;
     const uint8_t *body = (const uint8_t *)o->data;
     size_t body_len = o->data != NULL ? strlen(o->data) : 0u;
-    int rc = ornd_api_request(&api, o->method, path, body, body_len, &h, &res);
+    int rc;
+    unsigned pages = 0;
+    if (o->all_pages) {
+        /* the selector is reset per page: each page is a document */
+        rc = ornd_api_get_pages(&api, &pager, path, &h, 10000u, &res, &pages);
+    } else {
+        rc = ornd_api_request(&api, o->method, path, body, body_len, &h, &res);
+    }
     if (ps.last >= 0 && ps.last != '\n') {
         putchar('\n');
     }
     if (rc != ORND_OK) {
         report_api_error(o->method, path, rc, &res);
+    } else if (o->all_pages) {
+        fprintf(stderr, "ornd: %s: %u page(s)\n", path, pages);
     }
     return rc;
 }
@@ -105,10 +163,19 @@ int run_api(const options_t *o)
                 ornd_errname(rc));
         return exit_status(rc) == EXIT_OK ? EXIT_USAGE : exit_status(rc);
     }
-    if (o->select_count > 0 || o->all_pages) {
-        fprintf(stderr, "ornd: --select and --all-pages are not available in this build\n");
+    if (o->all_pages && (strcmp(o->method, "GET") != 0 || o->data != NULL)) {
+        fprintf(stderr, "ornd: --all-pages needs GET and no --data\n");
         ornd_api_release(&api);
         return EXIT_USAGE;
+    }
+    if (o->select_count > 0) {
+        rc = ornd_match_init(&selector, o->select, o->select_count, print_value, NULL);
+        if (rc != ORND_OK) {
+            fprintf(stderr, "ornd: --select path rejected: %s (%s)\n", ornd_strerror(rc),
+                    ornd_errname(rc));
+            ornd_api_release(&api);
+            return EXIT_USAGE;
+        }
     }
     unsigned done = 0;
     for (unsigned i = 0; i < o->path_count && rc == ORND_OK; i++) {

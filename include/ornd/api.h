@@ -79,6 +79,9 @@ typedef int (*ornd_api_body_cb_t)(void *user, const uint8_t *data, size_t len);
 
 typedef struct {
     ornd_api_body_cb_t on_body; /* may be NULL: the body is read and dropped */
+    /* Called once the whole body of a 2xx answer has arrived (may be NULL),
+     * e.g. to finish a JSON parser; a negative return fails the request. */
+    int (*on_end)(void *user);
     void *user;
     size_t body_max;            /* most body bytes accepted; 0: no limit */
 } ornd_api_handler_t;

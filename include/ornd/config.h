@@ -183,6 +183,15 @@
 #define ORND_CONFIG_API_BASE_MAX 160u
 #endif
 
+/* Longest path (with query) the paging helper builds, and longest cursor it
+ * takes from a page's cursorNext (ornd/pages.h). */
+#ifndef ORND_CONFIG_API_PATH_MAX
+#define ORND_CONFIG_API_PATH_MAX 512u
+#endif
+#ifndef ORND_CONFIG_API_CURSOR_MAX
+#define ORND_CONFIG_API_CURSOR_MAX 256u
+#endif
+
 /* Start of an API error body kept for the caller (bytes). */
 #ifndef ORND_CONFIG_API_ERROR_TEXT_MAX
 #define ORND_CONFIG_API_ERROR_TEXT_MAX 200u

@@ -1,0 +1,53 @@
+/*
+ * Following a paged list of the OfficeRnD API (cursorNext).
+ *
+ * Lists answer {"results":[...],"cursorNext":"...","cursorPrev":...} with
+ * cursorNext null (or absent) on the last page. ornd_api_get_pages() sends
+ * GET path, then GET path with $cursorNext=<cursor> appended, while a page
+ * names a next cursor, all over the API connection of `a`. Every page's body
+ * streams to the caller's handler as it arrives (feed it to an ornd_match_t
+ * to pick the fields of each record); the helper itself keeps only the
+ * cursor, found by a matcher of its own as the page streams past.
+ */
+#ifndef ORND_PAGES_H
+#define ORND_PAGES_H
+
+#include <stddef.h>
+
+#include "ornd/api.h"
+#include "ornd/config.h"
+#include "ornd/match.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* State of one walk through a list. Fields are private. */
+typedef struct {
+    ornd_match_t match;        /* finds cursorNext in each page */
+    ornd_match_capture_t capture;
+    const ornd_api_handler_t *inner;
+    char cursor[ORND_CONFIG_API_CURSOR_MAX + 1];
+    char path[ORND_CONFIG_API_PATH_MAX + 1];
+} ornd_api_pages_t;
+
+/*
+ * Walk the list at `path` (a GET path as for ornd_api_request(), with or
+ * without a query). `h` receives every page's body; `max_pages` bounds the
+ * walk (0: no bound) against a server that never ends it; `pages` (may be
+ * NULL) receives the number of pages read. `res` tells about the last
+ * request. Stops at the first failing page and returns its error; also
+ * ORND_ERR_JSON_* for a page that is not JSON, ORND_ERR_MATCH_TOO_LONG for a
+ * cursor over ORND_CONFIG_API_CURSOR_MAX bytes, ORND_ERR_CONFIG_TOO_LONG when
+ * path and cursor exceed ORND_CONFIG_API_PATH_MAX, ORND_ERR_HTTP_STATUS when
+ * max_pages is reached with more to come.
+ */
+int ornd_api_get_pages(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
+                       const ornd_api_handler_t *h, unsigned max_pages, ornd_api_result_t *res,
+                       unsigned *pages);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ORND_PAGES_H */

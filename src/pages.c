@@ -1,0 +1,106 @@
+/* Following cursorNext through a paged list. */
+#include "ornd/pages.h"
+
+#include <string.h>
+
+#include "ornd/error.h"
+
+static const char *const cursor_path[] = {"cursorNext"};
+
+static int on_cursor(void *user, const ornd_match_event_t *ev)
+{
+    ornd_api_pages_t *pg = user;
+    return ornd_match_capture(&pg->capture, ev);
+}
+
+/* Each body piece goes past the cursor matcher, then to the caller. */
+static int tee(void *user, const uint8_t *data, size_t len)
+{
+    ornd_api_pages_t *pg = user;
+    int rc = ornd_match_feed(&pg->match, data, len);
+    if (rc == ORND_OK && pg->inner != NULL && pg->inner->on_body != NULL) {
+        rc = pg->inner->on_body(pg->inner->user, data, len);
+    }
+    return rc;
+}
+
+/* A page is complete: its JSON must be, too; then the caller's end. */
+static int tee_end(void *user)
+{
+    ornd_api_pages_t *pg = user;
+    int rc = ornd_match_finish(&pg->match);
+    if (rc == ORND_OK && pg->inner != NULL && pg->inner->on_end != NULL) {
+        rc = pg->inner->on_end(pg->inner->user);
+    }
+    return rc;
+}
+
+static bool unreserved(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+/* path + ('?' or '&') + "$cursorNext=" + the cursor, percent-encoded. */
+static int next_path(ornd_api_pages_t *pg, const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    static const char key[] = "$cursorNext=";
+    ornd_buf_t b;
+    ornd_buf_init(&b, pg->path, sizeof pg->path - 1u);
+    ornd_buf_puts(&b, path);
+    ornd_buf_puts(&b, strchr(path, '?') != NULL ? "&" : "?");
+    ornd_buf_puts(&b, key);
+    for (size_t i = 0; i < pg->capture.len; i++) {
+        unsigned char c = (unsigned char)pg->cursor[i];
+        char esc[3] = {'%', hex[c >> 4], hex[c & 15u]};
+        ornd_buf_put(&b, unreserved(c) ? (const char *)&pg->cursor[i] : esc,
+                     unreserved(c) ? 1u : 3u);
+    }
+    if (b.err != ORND_OK) {
+        return ORND_ERR_CONFIG_TOO_LONG;
+    }
+    pg->path[b.len] = '\0';
+    return ORND_OK;
+}
+
+int ornd_api_get_pages(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
+                       const ornd_api_handler_t *h, unsigned max_pages, ornd_api_result_t *res,
+                       unsigned *pages)
+{
+    if (pages != NULL) {
+        *pages = 0;
+    }
+    if (pg == NULL || path == NULL || res == NULL) {
+        return ORND_ERR_ARG;
+    }
+    size_t n = strlen(path);
+    if (n >= sizeof pg->path) {
+        return ORND_ERR_CONFIG_TOO_LONG;
+    }
+    memcpy(pg->path, path, n + 1u);
+    pg->inner = h;
+    int rc = ornd_match_init(&pg->match, cursor_path, 1, on_cursor, pg);
+    const ornd_api_handler_t tee_handler = {
+        .on_body = tee, .on_end = tee_end, .user = pg, .body_max = h != NULL ? h->body_max : 0u};
+    for (unsigned count = 0; rc == ORND_OK; count++) {
+        if (max_pages != 0 && count == max_pages) {
+            return ORND_ERR_HTTP_STATUS; /* the server did not end the list */
+        }
+        ornd_match_reset(&pg->match);
+        ornd_match_capture_init(&pg->capture, pg->cursor, sizeof pg->cursor);
+        rc = ornd_api_request(a, "GET", pg->path, NULL, 0, &tee_handler, res);
+        if (rc != ORND_OK) {
+            break;
+        }
+        if (pages != NULL) {
+            *pages = count + 1u;
+        }
+        if (!pg->capture.found || pg->capture.type != ORND_MATCH_STRING ||
+            pg->capture.len == 0) {
+            break; /* null or absent: the last page */
+        }
+        rc = next_path(pg, path);
+    }
+    return rc;
+}
