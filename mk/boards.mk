@@ -1,0 +1,102 @@
+# Firmware and cross builds (boards/mps2-an386, boards/rv32-core) and the
+# unit tests cross-built for Cortex-M4 and run under QEMU.
+#
+#   make BOARD=mps2-an386   firmware ELF + size table in build/mps2-an386/
+#   make BOARD=rv32-core    RISC-V (rv32imac) core library + size table
+#   make qemu-tests         unit-test ELFs for Cortex-M4 (part of `make test`;
+#                           run by tests/stages/qemu.sh)
+# Without BOARD the default goal stays the host build.
+
+ARM_PREFIX ?= arm-none-eabi-
+RV_PREFIX  ?= riscv64-unknown-elf-
+
+.PHONY: mps2-an386 mps2-an386-size qemu-tests rv32-core
+
+ifeq ($(BOARD),mps2-an386)
+.DEFAULT_GOAL := mps2-an386
+else ifeq ($(BOARD),rv32-core)
+.DEFAULT_GOAL := rv32-core
+else ifneq ($(BOARD),)
+$(error unknown BOARD=$(BOARD): use mps2-an386 or rv32-core)
+endif
+
+# ---- mps2-an386 (Cortex-M4) ------------------------------------------------
+M4       := $(BUILD)/mps2-an386
+M4_DIR   := boards/mps2-an386
+M4_CC    := $(ARM_PREFIX)gcc
+M4_AR    := $(ARM_PREFIX)ar
+M4_SIZE  := $(ARM_PREFIX)size
+M4_ARCH  := -mcpu=cortex-m4 -mthumb -mfloat-abi=soft
+M4_OPT   := -Os -g -ffunction-sections -fdata-sections
+M4_MBEDTLS_CONFIG := $(M4_DIR)/mbedtls_config.h
+M4_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(M4_ARCH) $(M4_OPT) -Iinclude -isystem $(MBEDTLS_DIR)/include \
+             -DMBEDTLS_CONFIG_FILE='"$(abspath $(M4_MBEDTLS_CONFIG))"'
+M4_LDFLAGS := $(M4_ARCH) -nostartfiles -T$(M4_DIR)/mps2-an386.ld -Wl,--gc-sections
+M4_LIBMBEDTLS := $(M4)/mbedtls/libmbedtls.a
+M4_LIBORND := $(M4)/libornd.a
+M4_LIB_OBJS := $(patsubst src/%.c,$(M4)/obj/src/%.o,$(LIB_SRCS))
+M4_RT_OBJS := $(M4)/obj/board/startup.o $(M4)/obj/board/semihost.o $(M4)/obj/board/syscalls.o
+M4_FW_OBJS := $(M4)/obj/board/main.o $(M4)/obj/board/port_mps2.o $(M4_RT_OBJS)
+M4_PKI   := $(M4)/pki
+
+$(M4_LIBMBEDTLS): $(MBEDTLS_STAMP) $(M4_MBEDTLS_CONFIG) mk/mbedtls.mk
+	$(MAKE) --no-print-directory -f mk/mbedtls.mk MBEDTLS_DIR=$(MBEDTLS_DIR) \
+	    MBEDTLS_CONFIG=$(M4_MBEDTLS_CONFIG) OUT=$(M4)/mbedtls CC="$(M4_CC)" AR="$(M4_AR)" \
+	    CFLAGS="-std=c99 $(M4_ARCH) $(M4_OPT)"
+
+$(M4)/obj/src/%.o: src/%.c $(MBEDTLS_STAMP) $(M4_MBEDTLS_CONFIG)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(M4_CC) $(M4_CFLAGS) $(SRC_WARN) -MMD -MP -c $< -o $@
+$(M4_LIBORND): $(M4_LIB_OBJS)
+	@rm -f $@
+	$(call say,AR,$@)$(M4_AR) rcs $@ $^
+
+# The test PKI of tests/server, embedded as PEM strings for the firmware.
+$(M4)/gen/test_pki.h: tests/server/make-certs.sh
+	@mkdir -p $(dir $@) $(M4_PKI)
+	@sh tests/server/make-certs.sh $(M4_PKI) >/dev/null
+	$(call say,GEN,$@){ echo '/* generated from tests/server/make-certs.sh output */'; \
+	  for n in ca server server-rsa untrusted; do \
+	    printf 'static const char test_%s_pem[] =\n' "$$n" | tr - _; \
+	    sed 's/.*/    "&\\n"/' $(M4_PKI)/$$n.pem; echo '    ;'; \
+	  done; } >$@.tmp && mv $@.tmp $@
+
+$(M4)/obj/board/main.o: $(M4)/gen/test_pki.h
+$(M4)/obj/board/%.o: $(M4_DIR)/%.c $(MBEDTLS_STAMP) $(M4_MBEDTLS_CONFIG)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) -I$(M4_DIR) -I$(M4)/gen -MMD -MP -c $< -o $@
+
+$(M4)/firmware.elf: $(M4_FW_OBJS) $(M4_LIBORND) $(M4_LIBMBEDTLS) $(M4_DIR)/mps2-an386.ld
+	$(call say,LD,$@)$(M4_CC) $(M4_LDFLAGS) --specs=nano.specs -Wl,-Map,$@.map \
+	    $(M4_FW_OBJS) $(M4_LIBORND) $(M4_LIBMBEDTLS) -o $@
+
+mps2-an386: $(M4)/firmware.elf
+	@$(PYTHON) scripts/map-sizes.py $(M4_SIZE) $(M4)/firmware.elf $(M4)/firmware.elf.map
+
+# ---- unit tests on the Cortex-M4, under QEMU --------------------------------
+CMOCKA_VERSION := 1.1.5
+CMOCKA_DIR ?= $(BUILD)/deps/cmocka-$(CMOCKA_VERSION)
+CMOCKA_STAMP := $(CMOCKA_DIR)/src/cmocka.c
+$(CMOCKA_STAMP):
+	sh scripts/fetch-cmocka.sh $(CMOCKA_DIR)
+M4_CMOCKA_INC := -isystem $(CMOCKA_DIR)/include
+$(M4)/obj/cmocka.o: $(CMOCKA_STAMP) $(M4_DIR)/cmocka/config.h
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(M4_CC) -std=gnu99 $(M4_ARCH) $(M4_OPT) -DHAVE_CONFIG_H -I$(M4_DIR)/cmocka \
+	    -I$(CMOCKA_DIR)/include -I$(CMOCKA_DIR)/src -c $(CMOCKA_STAMP) -o $@
+
+M4_TEST_BINS := $(patsubst tests/unit/%.c,$(M4)/tests/%.elf,$(UNIT_SRCS))
+M4_TEST_LIBS := $(M4)/obj/cmocka.o $(M4_RT_OBJS) $(M4_LIBORND) $(M4_LIBMBEDTLS)
+$(M4)/tests/%.elf: tests/unit/%.c $(M4_TEST_LIBS) $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) $(M4_CMOCKA_INC) -Isrc -Itests/unit $< \
+	    $(M4_TEST_LIBS) $(M4_LDFLAGS) -o $@
+$(M4)/tests/test_client.elf: tests/unit/test_client.c $(HOOKED_SRC) $(M4_TEST_LIBS)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) $(M4_CMOCKA_INC) -DORND_TEST_HOOKS -Isrc $< \
+	    $(HOOKED_SRC) $(M4_TEST_LIBS) $(M4_LDFLAGS) -o $@
+
+qemu-tests: $(M4_TEST_BINS)
+test: qemu-tests
+
+-include $(M4_LIB_OBJS:.o=.d) $(M4_FW_OBJS:.o=.d)
