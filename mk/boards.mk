@@ -80,9 +80,9 @@ CMOCKA_STAMP := $(CMOCKA_DIR)/src/cmocka.c
 $(CMOCKA_STAMP):
 	sh scripts/fetch-cmocka.sh $(CMOCKA_DIR)
 M4_CMOCKA_INC := -isystem $(CMOCKA_DIR)/include
-$(M4)/obj/cmocka.o: $(CMOCKA_STAMP) $(M4_DIR)/cmocka/config.h
+$(M4)/obj/cmocka.o: $(CMOCKA_STAMP) $(M4_DIR)/cmocka/config.h mk/boards.mk
 	@mkdir -p $(dir $@)
-	$(call say,CC,$@)$(M4_CC) -std=gnu99 $(M4_ARCH) $(M4_OPT) -DHAVE_CONFIG_H -I$(M4_DIR)/cmocka \
+	$(call say,CC,$@)$(M4_CC) -std=gnu99 $(M4_ARCH) $(M4_OPT) -DHAVE_CONFIG_H -DPRIdS='"u"' -I$(M4_DIR)/cmocka \
 	    -I$(CMOCKA_DIR)/include -I$(CMOCKA_DIR)/src -c $(CMOCKA_STAMP) -o $@
 
 M4_TEST_BINS := $(patsubst tests/unit/%.c,$(M4)/tests/%.elf,$(UNIT_SRCS))
@@ -96,7 +96,7 @@ $(M4)/tests/test_client.elf: tests/unit/test_client.c $(HOOKED_SRC) $(M4_TEST_LI
 	$(call say,LD,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) $(M4_CMOCKA_INC) -DORND_TEST_HOOKS -Isrc $< \
 	    $(HOOKED_SRC) $(M4_TEST_LIBS) $(M4_LDFLAGS) -o $@
 
-qemu-tests: $(M4_TEST_BINS)
+qemu-tests: $(M4_TEST_BINS) $(M4)/firmware.elf
 test: qemu-tests
 
 -include $(M4_LIB_OBJS:.o=.d) $(M4_FW_OBJS:.o=.d)

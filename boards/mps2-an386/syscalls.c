@@ -22,6 +22,9 @@ void *_sbrk(ptrdiff_t incr);
 void _exit(int status);
 int _kill(int pid, int sig);
 int _getpid(void);
+int _open(const char *path, int flags, ...);
+void _init(void);
+void _fini(void);
 
 int _write(int fd, const char *buf, int len)
 {
@@ -96,4 +99,22 @@ int _kill(int pid, int sig)
 int _getpid(void)
 {
     return 1;
+}
+
+int _open(const char *path, int flags, ...)
+{
+    (void)path;
+    (void)flags;
+    errno = ENOSYS; /* no file system */
+    return -1;
+}
+
+/* Called by newlib's exit() and __libc_init_array; the startup code runs the
+ * constructors itself (there is no crti/crtn with -nostartfiles). */
+void _init(void)
+{
+}
+
+void _fini(void)
+{
 }
