@@ -16,7 +16,8 @@ size_tool, elf, mapfile = sys.argv[1:4]
 
 KIND = (
     (".text", "text"), (".rodata", "text"), (".ARM.exidx", "text"), (".ARM.extab", "text"),
-    (".vectors", "text"),
+    (".vectors", "text"), (".srodata", "text"), (".init", "text"),
+    (".sdata", "data"), (".sbss", "bss"),
     (".data", "data"), (".bss", "bss"), ("COMMON", "bss"),
 )
 
@@ -32,7 +33,7 @@ def module_of(path):
     m = re.search(r"([^/]+)\.a\(([^)]+)\.o\)$", path)
     if m:
         lib, obj = m.groups()
-        if lib == "libornd":
+        if lib in ("libornd", "libornd-core"):
             return "ornd", obj
         if lib == "libmbedtls":
             return "mbedtls", obj
