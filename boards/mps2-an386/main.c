@@ -25,6 +25,29 @@
 
 static unsigned passed, failed;
 
+/* Stack high-water mark: main() paints the unused stack below its own frame
+ * and reports how deep the checks went. */
+extern uint32_t __heap_end, __stack_top;
+#define STACK_PAINT 0x5AA5C33Cu
+
+static void stack_paint(void)
+{
+    uintptr_t sp;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    for (volatile uint32_t *p = &__heap_end; (uintptr_t)p < sp - 256u; p++) {
+        *p = STACK_PAINT;
+    }
+}
+
+static unsigned long stack_used(void)
+{
+    const uint32_t *p = &__heap_end;
+    while (p < &__stack_top && *p == STACK_PAINT) {
+        p++;
+    }
+    return (unsigned long)((const char *)&__stack_top - (const char *)p);
+}
+
 static void check(int ok, const char *what)
 {
     sh_puts(ok ? "  ok    " : "  FAIL  ");
@@ -232,11 +255,15 @@ int main(void)
 {
     sh_puts("ornd-lite " ORND_VERSION " on mps2-an386 (Cortex-M4), no network\n");
     sh_puts("WARNING: this board's entropy is a placeholder, NOT a secure source\n");
+    stack_paint();
     mps2_port(&port);
     request();
     token_answer();
     error_answer();
     full_client();
+    sh_puts("  stack used: ");
+    sh_put_u32(stack_used());
+    sh_puts(" bytes (of 64 KiB reserved)\n");
     sh_puts("firmware: ");
     sh_put_u32(passed);
     sh_puts(" passed, ");
