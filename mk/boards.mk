@@ -10,7 +10,7 @@
 ARM_PREFIX ?= arm-none-eabi-
 RV_PREFIX  ?= riscv64-unknown-elf-
 
-.PHONY: mps2-an386 mps2-an386-size qemu-tests rv32-core
+.PHONY: mps2-an386 qemu-tests rv32-core
 
 ifeq ($(BOARD),mps2-an386)
 .DEFAULT_GOAL := mps2-an386
@@ -146,3 +146,9 @@ rv32-core: $(RV)/rv32-core.elf
 	@$(PYTHON) scripts/map-sizes.py $(RV_SIZE) $(RV)/rv32-core.elf $(RV)/rv32-core.elf.map
 
 -include $(RV_CORE_OBJS:.o=.d)
+
+# `make clean` also drops the cross builds (the downloaded sources stay).
+.PHONY: clean-boards
+clean: clean-boards
+clean-boards:
+	rm -rf $(M4) $(RV)
