@@ -5,8 +5,10 @@
 # 1.1.5 and newlib, in build/mps2-an386/tests/) and the mps2-an386 firmware
 # in qemu-system-arm, each as its own machine; output comes back over
 # semihosting. Counts: each cmocka test, and each check of the firmware.
-# A program that crashes, hangs (QEMU_TIMEOUT, default 300 s) or exits
-# non-zero without reporting a failure counts as one failure.
+# A program that crashes, hangs (QEMU_TIMEOUT, default 900 s) or exits
+# non-zero without reporting a failure counts as one failure. test_http alone
+# takes about 2.5 minutes under QEMU (it parses 32 KiB answers split at every
+# byte); the others take seconds.
 set -u
 cd "$(dirname "$0")/../.."
 
@@ -22,10 +24,12 @@ if ! command -v "$QEMU" >/dev/null 2>&1; then
 fi
 "$QEMU" --version | head -n 1
 
-run() { # run ELF: prints its output, sets out and rc
-    out=$(timeout "${QEMU_TIMEOUT:-300}" "$QEMU" -M mps2-an386 -nographic -monitor none \
+run() { # run ELF: prints its output, sets out, rc and secs
+    t0=$(date +%s)
+    out=$(timeout "${QEMU_TIMEOUT:-900}" "$QEMU" -M mps2-an386 -nographic -monitor none \
         -serial null -semihosting-config enable=on,target=native -kernel "$1" 2>&1)
     rc=$?
+    secs=$(($(date +%s) - t0))
     printf '%s\n' "$out"
     [ "$rc" -eq 124 ] && echo "*** $1: timed out"
 }
@@ -35,7 +39,7 @@ count() { # count PASSED FAILED NAME
     f=${2:-0}
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
     if [ "$rc" -eq 0 ] && [ "$f" -eq 0 ] && [ "$p" -eq 0 ]; then f=1; fi # reported nothing
-    echo "-- $3: $p passed, $f failed (exit status $rc)"
+    echo "-- $3: $p passed, $f failed (exit status $rc, ${secs} s)"
     passed=$((passed + p))
     failed=$((failed + f))
 }
