@@ -240,9 +240,9 @@ static void request_sent_is_exact(void **state)
     snprintf(expect, sizeof expect,
              "POST /oauth/token HTTP/1.1\r\nHost: id.example:8443\r\n"
              "User-Agent: ornd-lite/0.1\r\nAccept: application/json\r\n"
-             "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n"
+             "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %lu\r\n"
              "Connection: close\r\n\r\n%s",
-             strlen(body), body);
+             (unsigned long)strlen(body), body);
     assert_int_equal(script.request_len, strlen(expect));
     assert_memory_equal(script.request, expect, script.request_len);
 }

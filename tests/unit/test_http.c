@@ -1463,7 +1463,7 @@ static void big_add(size_t *len, const char *s)
 static void big_add_field(size_t *len, size_t i, size_t line_len, const char *eol)
 {
     char name[32];
-    const int nl = snprintf(name, sizeof name, "X-Pad-%zu: ", i);
+    const int nl = snprintf(name, sizeof name, "X-Pad-%lu: ", (unsigned long)i);
     assert_true(nl > 0 && (size_t)nl <= line_len);
     big_add(len, name);
     for (size_t k = (size_t)nl; k < line_len; k++) {

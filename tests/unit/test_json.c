@@ -200,7 +200,7 @@ static void expect_doc_len(const char *doc, size_t len, int want_rc, const char 
     for (size_t at = 0; at <= len + 1; at++) {
         int rc = at <= len ? run_split(&j, &r, doc, len, at) : run_chunked(&j, &r, doc, len, 1);
         if (rc != want_rc) {
-            print_error("doc '%s' split at %zu: got %s\n", doc, at, ornd_errname(rc));
+            print_error("doc '%s' split at %lu: got %s\n", doc, (unsigned long)at, ornd_errname(rc));
         }
         assert_int_equal(rc, want_rc);
         assert_int_equal(r.flag_errors, 0);

@@ -21,8 +21,8 @@ static char response[64 * 1024];
 static size_t build(int status, const char *headers, const char *body)
 {
     int n = snprintf(response, sizeof response,
-                     "HTTP/1.1 %d Whatever\r\n%sContent-Length: %zu\r\n\r\n%s", status, headers,
-                     strlen(body), body);
+                     "HTTP/1.1 %d Whatever\r\n%sContent-Length: %lu\r\n\r\n%s", status, headers,
+                     (unsigned long)strlen(body), body);
     assert_true(n > 0 && (size_t)n < sizeof response);
     return (size_t)n;
 }
@@ -441,9 +441,9 @@ static void request_bytes_exact(void **state)
     snprintf(expect, sizeof expect,
              "POST /oauth/token HTTP/1.1\r\nHost: identity.officernd.com\r\n"
              "User-Agent: ornd-lite/0.1\r\nAccept: application/json\r\n"
-             "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n"
+             "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %lu\r\n"
              "Connection: close\r\n\r\n%s",
-             strlen(body), body);
+             (unsigned long)strlen(body), body);
     assert_int_equal(b.len, strlen(expect));
     assert_memory_equal(out, expect, b.len);
 

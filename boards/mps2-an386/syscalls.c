@@ -1,0 +1,120 @@
+/*
+ * The few system calls newlib needs, on semihosting: console output,
+ * exit status, and a heap between the end of .bss and the stack (used by
+ * cmocka in the unit tests; the library itself never allocates).
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "semihost.h"
+
+extern char __heap_start, __heap_end;
+
+int _write(int fd, const char *buf, int len);
+int _read(int fd, char *buf, int len);
+int _close(int fd);
+int _fstat(int fd, struct stat *st);
+int _isatty(int fd);
+int _lseek(int fd, int off, int whence);
+void *_sbrk(ptrdiff_t incr);
+void _exit(int status);
+int _kill(int pid, int sig);
+int _getpid(void);
+int _open(const char *path, int flags, ...);
+void _init(void);
+void _fini(void);
+
+int _write(int fd, const char *buf, int len)
+{
+    if (fd != 1 && fd != 2) {
+        errno = EBADF;
+        return -1;
+    }
+    sh_write(fd, buf, (size_t)len);
+    return len;
+}
+
+int _read(int fd, char *buf, int len)
+{
+    (void)fd;
+    (void)buf;
+    (void)len;
+    return 0; /* no console input: end of file */
+}
+
+int _close(int fd)
+{
+    (void)fd;
+    return 0;
+}
+
+int _fstat(int fd, struct stat *st)
+{
+    (void)fd;
+    st->st_mode = S_IFCHR;
+    return 0;
+}
+
+int _isatty(int fd)
+{
+    return fd >= 0 && fd <= 2;
+}
+
+int _lseek(int fd, int off, int whence)
+{
+    (void)fd;
+    (void)off;
+    (void)whence;
+    return 0;
+}
+
+void *_sbrk(ptrdiff_t incr)
+{
+    static char *brk = &__heap_start;
+    if (incr > &__heap_end - brk || incr < &__heap_start - brk) {
+        errno = ENOMEM;
+        return (void *)-1;
+    }
+    char *old = brk;
+    brk += incr;
+    return old;
+}
+
+void _exit(int status)
+{
+    sh_exit(status);
+}
+
+int _kill(int pid, int sig)
+{
+    (void)pid;
+    sh_puts("\n*** abort (signal ");
+    sh_put_u32((unsigned long)sig);
+    sh_puts(")\n");
+    sh_exit(134);
+}
+
+int _getpid(void)
+{
+    return 1;
+}
+
+int _open(const char *path, int flags, ...)
+{
+    (void)path;
+    (void)flags;
+    errno = ENOSYS; /* no file system */
+    return -1;
+}
+
+/* Called by newlib's exit() and __libc_init_array; the startup code runs the
+ * constructors itself (there is no crti/crtn with -nostartfiles). */
+void _init(void)
+{
+}
+
+void _fini(void)
+{
+}
