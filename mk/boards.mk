@@ -30,7 +30,8 @@ M4_MBEDTLS_CONFIG := $(M4_DIR)/mbedtls_config.h
 M4_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(M4_ARCH) $(M4_OPT) -Iinclude -isystem $(MBEDTLS_DIR)/include \
              -DMBEDTLS_CONFIG_FILE='"$(abspath $(M4_MBEDTLS_CONFIG))"'
 M4_LDFLAGS := $(M4_ARCH) -nostartfiles -T$(M4_DIR)/mps2-an386.ld -Wl,--gc-sections
-M4_LIBMBEDTLS := $(M4)/mbedtls/libmbedtls.a
+M4_MBEDTLS_OUT := $(M4)/$(notdir $(MBEDTLS_DIR))
+M4_LIBMBEDTLS := $(M4_MBEDTLS_OUT)/libmbedtls.a
 M4_LIBORND := $(M4)/libornd.a
 M4_LIB_OBJS := $(patsubst src/%.c,$(M4)/obj/src/%.o,$(LIB_SRCS))
 M4_RT_OBJS := $(M4)/obj/board/startup.o $(M4)/obj/board/semihost.o $(M4)/obj/board/syscalls.o
@@ -39,7 +40,7 @@ M4_PKI   := $(M4)/pki
 
 $(M4_LIBMBEDTLS): $(MBEDTLS_STAMP) $(M4_MBEDTLS_CONFIG) mk/mbedtls.mk
 	$(MAKE) --no-print-directory -f mk/mbedtls.mk MBEDTLS_DIR=$(MBEDTLS_DIR) \
-	    MBEDTLS_CONFIG=$(M4_MBEDTLS_CONFIG) OUT=$(M4)/mbedtls CC="$(M4_CC)" AR="$(M4_AR)" \
+	    MBEDTLS_CONFIG=$(M4_MBEDTLS_CONFIG) OUT=$(M4_MBEDTLS_OUT) CC="$(M4_CC)" AR="$(M4_AR)" \
 	    CFLAGS="-std=c99 $(M4_ARCH) $(M4_OPT)"
 
 $(M4)/obj/src/%.o: src/%.c $(MBEDTLS_STAMP) $(M4_MBEDTLS_CONFIG)
@@ -89,10 +90,17 @@ $(M4)/tests/%.elf: tests/unit/%.c $(M4_TEST_LIBS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) $(M4_CMOCKA_INC) -Isrc -Itests/unit $< \
 	    $(M4_TEST_LIBS) $(M4_LDFLAGS) -o $@
-$(M4)/tests/test_client.elf: tests/unit/test_client.c $(HOOKED_SRC) $(M4_TEST_LIBS)
+# As on the host, test_client and test_api run the library over
+# tests/unit/fake_tls.c in place of src/tls.c.
+M4_FAKE_OBJS := $(filter-out $(M4)/obj/src/tls.o,$(M4_LIB_OBJS)) $(M4)/obj/fake_tls.o
+$(M4)/obj/fake_tls.o: tests/unit/fake_tls.c tests/unit/fake_tls.h $(MBEDTLS_STAMP)
 	@mkdir -p $(dir $@)
-	$(call say,LD,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) $(M4_CMOCKA_INC) -DORND_TEST_HOOKS -Isrc $< \
-	    $(HOOKED_SRC) $(M4_TEST_LIBS) $(M4_LDFLAGS) -o $@
+	$(call say,CC,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) -Itests/unit -c $< -o $@
+$(addprefix $(M4)/tests/,$(addsuffix .elf,$(FAKE_TLS_TESTS))): $(M4)/tests/%.elf: \
+    tests/unit/%.c $(M4_FAKE_OBJS) $(M4)/obj/cmocka.o $(M4_RT_OBJS) $(M4_LIBMBEDTLS)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) $(M4_CMOCKA_INC) -Isrc -Itests/unit $< \
+	    $(M4_FAKE_OBJS) $(M4)/obj/cmocka.o $(M4_RT_OBJS) $(M4_LIBMBEDTLS) $(M4_LDFLAGS) -o $@
 
 qemu-tests: $(M4_TEST_BINS) $(M4)/firmware.elf
 test: qemu-tests
