@@ -197,4 +197,24 @@
 #define ORND_CONFIG_API_ERROR_TEXT_MAX 200u
 #endif
 
+/* ---- Field matcher (ornd/match.h) --------------------------------------- */
+
+/* Most paths one matcher looks for at once (at most 32: one bit each in the
+ * matcher's masks). Each path costs about 12 + 4 * STEPS_MAX bytes. */
+#ifndef ORND_CONFIG_MATCH_PATHS_MAX
+#define ORND_CONFIG_MATCH_PATHS_MAX 8u
+#endif
+
+/* Most steps in one path ("results[].email" has three: results, [], email);
+ * at most 32. A path cannot match deeper than ORND_CONFIG_JSON_DEPTH_MAX. */
+#ifndef ORND_CONFIG_MATCH_STEPS_MAX
+#define ORND_CONFIG_MATCH_STEPS_MAX 8u
+#endif
+
+/* Longest member name in a path (bytes, at most 255). Member names in the
+ * document may be of any length; longer ones simply match nothing. */
+#ifndef ORND_CONFIG_MATCH_NAME_MAX
+#define ORND_CONFIG_MATCH_NAME_MAX 64u
+#endif
+
 #endif /* ORND_CONFIG_H */

@@ -26,6 +26,7 @@ extern "C" {
     X(ORND_ERR_STATE, -7, CONFIG, "client not initialised or already released")      \
     X(ORND_ERR_NO_MEM, -8, CONFIG, "TLS memory pool exhausted")                       \
     X(ORND_ERR_ENTROPY, -9, CONFIG, "entropy source failed")                          \
+    X(ORND_ERR_MATCH_PATH, -18, CONFIG, "JSON match path does not follow the grammar") \
     /* network */                                                                    \
     X(ORND_ERR_DNS, -20, NETWORK, "host name could not be resolved")                 \
     X(ORND_ERR_CONNECT, -21, NETWORK, "connection refused or unreachable")           \
@@ -54,6 +55,7 @@ extern "C" {
     X(ORND_ERR_JSON_UTF8, -52, MALFORMED, "invalid UTF-8 or escape in JSON string")  \
     X(ORND_ERR_JSON_INCOMPLETE, -53, MALFORMED, "JSON document ended early")         \
     X(ORND_ERR_JSON_NUMBER, -54, MALFORMED, "JSON number not acceptable here")       \
+    X(ORND_ERR_MATCH_TOO_LONG, -58, MALFORMED, "matched JSON value larger than the capture buffer") \
     X(ORND_ERR_TOKEN_MISSING, -60, MALFORMED, "token answer has no access_token")    \
     X(ORND_ERR_TOKEN_TOO_LARGE, -61, MALFORMED, "access_token larger than the configured limit") \
     X(ORND_ERR_TOKEN_CHARS, -62, MALFORMED, "access_token has characters not allowed in a header") \
