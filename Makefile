@@ -1,6 +1,6 @@
 # ornd-lite — top-level build.
 #
-#   make            library, host tool and json-check in build/host/
+#   make            library, host tool, json-check and the door example in build/host/
 #   make demo       local identity server + `ornd token` + the header it prints
 #   make test       everything that checks the project (README.md, "Tests")
 #   make lint       cppcheck and clang-tidy over src/ and port/
@@ -54,7 +54,7 @@ LIBMBEDTLS := $(MBEDTLS_OUT)/libmbedtls.a
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(HOST)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all demo test unit lint clean distclean mbedtls
-all: $(LIBORND) $(HOST)/ornd $(HOST)/json-check
+all: $(LIBORND) $(HOST)/ornd $(HOST)/json-check $(HOST)/door
 
 # ---- mbedTLS -------------------------------------------------------------
 $(MBEDTLS_STAMP):
@@ -81,6 +81,8 @@ HOST_LIBS := $(LIBORND) $(LIBMBEDTLS)
 TOOL_SRCS := boards/host/ornd.c boards/host/ornd_api.c
 $(HOST)/ornd: $(TOOL_SRCS) boards/host/tool.h $(HOST_LIBS)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $(TOOL_SRCS) $(HOST_LIBS) -o $@
+$(HOST)/door: boards/host/door.c $(HOST_LIBS)
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $< $(HOST_LIBS) -o $@
 $(HOST)/json-check: boards/host/json_check.c $(LIBORND)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) $< $(LIBORND) -o $@
 

@@ -97,10 +97,13 @@ class TestKeepAlive(ApiTest):
             p.stdin.write(b"/locations\n")
             p.stdin.flush()
             first = p.stdout.readline()
-            s.control("/close-idle", "")
+            # the server counts the connection idle once it waits for the
+            # next request: ask until it has closed one
             deadline = time.monotonic() + 5
             while s.counters().get("closed_idle", 0) < 1 and time.monotonic() < deadline:
+                s.control("/close-idle", "")
                 time.sleep(0.05)
+            self.assertEqual(s.counters().get("closed_idle"), 1)
             p.stdin.write(b"/locations\n")
             p.stdin.close()
             rest, err = p.stdout.read(), p.stderr.read()
