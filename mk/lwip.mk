@@ -1,0 +1,44 @@
+# lwIP port (port/lwip) and its host proof: lwIP 2.2.1 (pinned in
+# scripts/fetch-lwip.sh) built with lwIP's unix port, and ornd-lwip-demo,
+# which fetches a token over lwIP's TCP/IP through a TAP interface
+# (tests/stages/lwip.sh runs it in a network namespace).
+#
+#   make lwip       build/host/lwip/ornd-lwip-demo (fetches lwIP on first use)
+#   make lwip-size  code size of port/lwip's object
+
+LWIP_VERSION  := 2.2.1
+LWIP_DIR      ?= $(BUILD)/deps/lwip-$(LWIP_VERSION)
+LWIP_STAMP    := $(LWIP_DIR)/contrib/ports/unix/port/sys_arch.c
+LWIP_OPTS_DIR := port/lwip/host
+LWIP_OUT      := $(HOST)/lwip
+LWIP_LIB      := $(LWIP_OUT)/liblwip.a
+LWIP_INC      := -isystem $(LWIP_DIR)/src/include -isystem $(LWIP_DIR)/contrib/ports/unix/port/include \
+                 -I$(LWIP_OPTS_DIR) -Iport/lwip
+LWIP_PORT_OBJ := $(HOST)/obj/port/lwip/ornd_lwip.o
+LWIP_DEMO     := $(LWIP_OUT)/ornd-lwip-demo
+# The library without the POSIX port.
+LWIP_CORE_OBJS := $(patsubst %.c,$(HOST)/obj/%.o,$(LIB_SRCS))
+
+.PHONY: lwip lwip-size lint-lwip
+lwip: $(LWIP_DEMO)
+test: $(LWIP_DEMO)
+
+$(LWIP_STAMP):
+	sh scripts/fetch-lwip.sh $(LWIP_DIR)
+
+$(LWIP_LIB): $(LWIP_STAMP) $(LWIP_OPTS_DIR)/lwipopts.h tests/lwip/liblwip.mk
+	$(MAKE) --no-print-directory -f tests/lwip/liblwip.mk LWIP_DIR=$(LWIP_DIR) \
+	    OPTS_DIR=$(LWIP_OPTS_DIR) OUT=$(LWIP_OUT) CC="$(CC)" AR="$(AR)" CFLAGS="-std=gnu99 -O2 -g"
+
+$(HOST)/obj/port/lwip/%.o: port/lwip/%.c $(LWIP_STAMP) $(MBEDTLS_STAMP) $(LWIP_OPTS_DIR)/lwipopts.h
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(CC) $(BASE_CFLAGS) $(SRC_WARN) $(LWIP_INC) -MMD -MP -c $< -o $@
+
+$(LWIP_DEMO): tests/lwip/ornd_lwip_demo.c $(LWIP_PORT_OBJ) $(LWIP_CORE_OBJS) $(LIBMBEDTLS) $(LWIP_LIB)
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) $(LWIP_INC) $< $(LWIP_CORE_OBJS) \
+	    $(LWIP_PORT_OBJ) $(LIBMBEDTLS) $(LWIP_LIB) -pthread -o $@
+
+lwip-size: $(LWIP_PORT_OBJ)
+	@size $(LWIP_PORT_OBJ)
+
+-include $(LWIP_PORT_OBJ:.o=.d)
