@@ -35,6 +35,7 @@
 #define LWIP_IGMP 0
 #define LWIP_IPV6_MLD 0
 #define LWIP_IPV6_DHCP6 0
+#define IPV6_FRAG_COPYHEADER 1 /* needed with 64-bit pointers */
 #define LWIP_HAVE_LOOPIF 0
 #define LWIP_NETIF_LOOPBACK 0
 #define LWIP_STATS 0
