@@ -42,3 +42,16 @@ lwip-size: $(LWIP_PORT_OBJ)
 	@size $(LWIP_PORT_OBJ)
 
 -include $(LWIP_PORT_OBJ:.o=.d)
+
+# port/lwip under the same linters as src/ and port/posix, this time with
+# lwIP's headers and the host lwipopts.h (`make lint` runs it first).
+LWIP_LINT_INC := -I$(LWIP_DIR)/src/include -I$(LWIP_DIR)/contrib/ports/unix/port/include \
+                 -I$(LWIP_OPTS_DIR) -Iport/lwip
+lint: lint-lwip
+lint-lwip: $(LWIP_STAMP) $(MBEDTLS_STAMP)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+	    --std=c11 --inline-suppr -Iinclude $(LWIP_LINT_INC) -D__GNUC__ -D__linux__ \
+	    --suppress='*:$(LWIP_DIR)/*' port/lwip/ornd_lwip.c
+	@mkdir -p $(BUILD)
+	clang-tidy --quiet port/lwip/ornd_lwip.c -- $(BASE_CFLAGS) $(LWIP_INC) \
+	    2>$(BUILD)/clang-tidy-lwip.log || { cat $(BUILD)/clang-tidy-lwip.log; exit 1; }

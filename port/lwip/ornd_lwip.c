@@ -8,7 +8,7 @@
 #include "lwip/sockets.h"
 #include "ornd/error.h"
 
-#if !LWIP_DNS
+#if defined(LWIP_DNS) && !LWIP_DNS
 #error "port/lwip needs LWIP_DNS 1 (lwip_getaddrinfo)"
 #endif
 

@@ -33,7 +33,7 @@
 #include "lwip/sys.h"
 #include "ornd/port.h"
 
-#if NO_SYS || !LWIP_SOCKET
+#if defined(LWIP_SOCKET) && (NO_SYS || !LWIP_SOCKET) /* (undefined only to a linter without lwIP) */
 #error "port/lwip/ornd_lwip.c needs NO_SYS 0 and LWIP_SOCKET 1 (see port/README.md for NO_SYS 1)"
 #endif
 
