@@ -1,9 +1,15 @@
 /*
  * ornd-lwip-demo: fetches an OfficeRnD token through port/lwip, over lwIP's
  * own TCP/IP stack (lwIP's unix port: pthreads sys_arch, a TAP interface).
+ * Built twice: with NO_SYS 0 (port/lwip/host/lwipopts.h) it uses the
+ * sockets port, ornd_lwip.c, with lwIP's tcpip thread; with NO_SYS 1
+ * (port/lwip/host-nosys/lwipopts.h, ornd-lwip-raw-demo) it is a super loop
+ * on the raw-API port, ornd_lwip_raw.c, whose poll hook reads the TAP and
+ * runs lwIP's timers.
  *
  *   PRECONFIGURED_TAPIF=tap0 ORND_CLIENT_ID=... ORND_CLIENT_SECRET=... \
  *       ornd-lwip-demo --token-url URL --ca-file PEM --scope S [--count N]
+ *       [--timeout-ms MS]
  *
  * lwIP takes 10.77.0.2/24 on the TAP (gateway 10.77.0.1) and resolves
  * "localhost" to 10.77.0.1 (port/lwip/host/lwipopts.h). The TAP must exist
@@ -20,14 +26,23 @@
 
 #include "lwip/init.h"
 #include "lwip/netif.h"
-#include "lwip/tcpip.h"
 #include "netif/tapif.h"
 #include "ornd/ornd.h"
+#if NO_SYS
+#include "lwip/timeouts.h"
+#include "ornd_lwip_raw.h"
+#else
+#include "lwip/tcpip.h"
 #include "ornd_lwip.h"
+#endif
 
 #define CA_MAX (64u * 1024u)
 
+#if NO_SYS
+static ornd_lwip_raw_t net;
+#else
 static ornd_lwip_t net;
+#endif
 static ornd_port_t port;
 static ornd_client_t client;
 static struct netif tap;
@@ -48,6 +63,36 @@ static int host_entropy(void *ctx, uint8_t *buf, size_t len)
     return 0;
 }
 
+#if NO_SYS
+/* The super loop's poll hook: one received frame (tapif_select() waits for
+ * one until lwIP's next timer is due, at most ~1 s here, so max_wait_ms is
+ * a hint only on this host), then lwIP's timers. */
+static void host_poll(void *ctx, uint32_t max_wait_ms)
+{
+    (void)ctx;
+    (void)max_wait_ms;
+    (void)tapif_select(&tap);
+    sys_check_timeouts();
+}
+
+static void start_lwip(void)
+{
+    lwip_init();
+    ip4_addr_t ip, mask, gw;
+    IP4_ADDR(&ip, 10, 77, 0, 2);
+    IP4_ADDR(&mask, 255, 255, 255, 0);
+    IP4_ADDR(&gw, 10, 77, 0, 1);
+    netif_add(&tap, &ip, &mask, &gw, NULL, tapif_init, netif_input);
+    netif_set_default(&tap);
+    netif_set_up(&tap);
+}
+
+static int start_port(void)
+{
+    ornd_lwip_raw_port(&port, &net, host_entropy, NULL, host_poll, NULL);
+    return ORND_OK;
+}
+#else
 static void tcpip_ready(void *arg)
 {
     sys_sem_signal((sys_sem_t *)arg);
@@ -74,6 +119,19 @@ static void start_lwip(void)
     netif_set_up(&tap);
     UNLOCK_TCPIP_CORE();
 }
+
+static int start_port(void)
+{
+    if (ornd_lwip_port(&port, &net, host_entropy, NULL) != ORND_OK) {
+        return -1;
+    }
+    /* The port's lock is lwIP's sys_mutex; the library may take it around a
+     * fetch, so it is only exercised here, never held across a call. */
+    port.lock(port.ctx);
+    port.unlock(port.ctx);
+    return ORND_OK;
+}
+#endif
 
 static int read_ca(const char *path, size_t *len)
 {
@@ -109,7 +167,7 @@ static int exit_status(int err)
 int main(int argc, char **argv)
 {
     const char *url = NULL, *ca = NULL, *scope = NULL;
-    unsigned long count = 1;
+    unsigned long count = 1, timeout_ms = 5000;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--token-url") == 0) {
             url = argv[i + 1];
@@ -119,30 +177,29 @@ int main(int argc, char **argv)
             scope = argv[i + 1];
         } else if (strcmp(argv[i], "--count") == 0) {
             count = strtoul(argv[i + 1], NULL, 10);
+        } else if (strcmp(argv[i], "--timeout-ms") == 0) {
+            timeout_ms = strtoul(argv[i + 1], NULL, 10);
         }
     }
     const char *id = getenv("ORND_CLIENT_ID");
     const char *secret = getenv("ORND_CLIENT_SECRET");
     size_t ca_len = 0;
     if (url == NULL || ca == NULL || id == NULL || secret == NULL || count == 0 ||
-        count > 10 || read_ca(ca, &ca_len) != 0) {
+        count > 10 || timeout_ms == 0 || timeout_ms > 60000 || read_ca(ca, &ca_len) != 0) {
         fprintf(stderr, "usage: ORND_CLIENT_ID=.. ORND_CLIENT_SECRET=.. ornd-lwip-demo "
-                        "--token-url URL --ca-file PEM [--scope S] [--count N<=10]\n");
+                        "--token-url URL --ca-file PEM [--scope S] [--count N<=10]\n"
+                        "       [--timeout-ms MS<=60000]\n");
         return 2;
     }
 
     start_lwip();
-    if (ornd_lwip_port(&port, &net, host_entropy, NULL) != ORND_OK) {
+    if (start_port() != ORND_OK) {
         fprintf(stderr, "ornd-lwip-demo: port setup failed\n");
         return 5;
     }
-    /* The port's lock is lwIP's sys_mutex; the library may take it around a
-     * fetch, so it is only exercised here, never held across a call. */
-    port.lock(port.ctx);
-    port.unlock(port.ctx);
     ornd_settings_t s = {.port = &port, .token_url = url, .client_id = id,
                          .client_secret = secret, .scope = scope,
-                         .ca = ca_buf, .ca_len = ca_len, .timeout_ms = 5000};
+                         .ca = ca_buf, .ca_len = ca_len, .timeout_ms = (uint32_t)timeout_ms};
     int rc = ornd_client_init(&client, &s);
     for (unsigned long i = 0; rc == ORND_OK && i < count; i++) {
         char hdr[ORND_AUTH_HEADER_MAX];

@@ -1,8 +1,10 @@
 #!/bin/sh
 # title: lwIP port: token fetch over lwIP's own TCP/IP (TAP in a network namespace)
 #
-# Runs build/host/lwip/ornd-lwip-demo (port/lwip over lwIP 2.2.1's unix port)
-# in a network namespace this script creates and removes: lwIP is 10.77.0.2
+# Runs build/host/lwip/ornd-lwip-demo (port/lwip/ornd_lwip.c, sockets API,
+# NO_SYS 0, over lwIP 2.2.1's unix port) and build/host/lwip-nosys/
+# ornd-lwip-raw-demo (port/lwip/ornd_lwip_raw.c, raw API, NO_SYS 1, a super
+# loop) through the same cases, in a network namespace this script creates and removes: lwIP is 10.77.0.2
 # on a TAP device whose kernel side is 10.77.0.1; the local identity server
 # listens on 127.0.0.1 in the namespace, reached on 10.77.0.1 through
 # tests/lwip/relay.py (the server binds loopback only). lwIP resolves
@@ -15,7 +17,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 
-DEMO=build/host/lwip/ornd-lwip-demo
+SOCK_DEMO=build/host/lwip/ornd-lwip-demo
+RAW_DEMO=build/host/lwip-nosys/ornd-lwip-raw-demo
 CERTS=build/test-run/certs
 RUN=build/test-run/lwip
 PY=${PYTHON:-python3}
@@ -37,7 +40,9 @@ skip() {
 ok() { passed=$((passed + 1)); echo "ok   - $*"; }
 nok() { failed=$((failed + 1)); echo "FAIL - $*"; }
 
-[ -x "$DEMO" ] || { echo "FAIL - $DEMO not built (make lwip)"; echo "lwip: 0 passed, 1 failed"; exit 1; }
+for d in "$SOCK_DEMO" "$RAW_DEMO"; do
+    [ -x "$d" ] || { echo "FAIL - $d not built (make lwip)"; echo "lwip: 0 passed, 1 failed"; exit 1; }
+done
 command -v ip >/dev/null 2>&1 || skip "the ip command (iproute2) is not installed"
 [ -c /dev/net/tun ] || skip "no /dev/net/tun (TUN/TAP driver unavailable)"
 rm -rf "$RUN"
@@ -95,9 +100,9 @@ start_server() {
     wait_line "$RUN/$name.relay" '^READY' || { cat "$RUN/$name.relay"; return 1; }
 }
 
-# demo NAME SECRET URL [options]: run ornd-lwip-demo in the namespace; sets RC.
+# demo NAME SECRET URL [options]: run $DEMO in the namespace; sets RC.
 demo() {
-    name=$1 secret=$2 url=$3
+    name=$F-$1 secret=$2 url=$3
     shift 3
     inns env PRECONFIGURED_TAPIF="$TAP" ORND_CLIENT_ID="$ID" ORND_CLIENT_SECRET="$secret" \
         timeout 60 "$DEMO" --token-url "$url" --ca-file "$CERTS/ca.pem" \
@@ -105,7 +110,7 @@ demo() {
     RC=$?
 }
 
-show() { echo "  exit $RC; stdout: $(head -c 300 "$RUN/$1.stdout")"; echo "  stderr: $(head -c 300 "$RUN/$1.stderr")"; }
+show() { echo "  exit $RC; stdout: $(head -c 300 "$RUN/$F-$1.stdout")"; echo "  stderr: $(head -c 300 "$RUN/$F-$1.stderr")"; }
 
 # check_log LOG STDOUT EXPECT: the server log agrees with what the demo printed.
 check_log() {
@@ -146,68 +151,91 @@ print("server log agrees:", expect)
 PYEOF
 }
 
-# 1. a token over lwIP's TCP/IP and TLS, header printed, server agrees
-if start_server main; then
-    URL=https://localhost:$PORT/oauth/token
-    demo ok "$SECRET" "$URL"
-    if [ "$RC" -eq 0 ] && grep -qE '^Authorization: Bearer [A-Za-z0-9_.-]{100,}$' "$RUN/ok.stdout" &&
-        check_log "$RUN/main.jsonl" "$RUN/ok.stdout" ok1; then
-        ok "token fetched over lwIP (TAP, TLS), Authorization header printed, server saw the right form"
+# cases: run every case with $DEMO, labelled $F
+cases() {
+    # 1. a token over lwIP's TCP/IP and TLS, header printed, server agrees
+    if start_server $F-main; then
+        URL=https://localhost:$PORT/oauth/token
+        demo ok "$SECRET" "$URL"
+        if [ "$RC" -eq 0 ] && grep -qE '^Authorization: Bearer [A-Za-z0-9_.-]{100,}$' "$RUN/$F-ok.stdout" &&
+            check_log "$RUN/$F-main.jsonl" "$RUN/$F-ok.stdout" ok1; then
+            ok "$F: token fetched over lwIP (TAP, TLS), Authorization header printed, server saw the right form"
+        else
+            nok "$F: token fetch over lwIP"; show ok
+        fi
+
+        # 2. three fetches, each on a new lwIP connection (close + reconnect)
+        : >"$RUN/$F-main.jsonl"
+        demo three "$SECRET" "$URL" --count 3
+        if [ "$RC" -eq 0 ] && check_log "$RUN/$F-main.jsonl" "$RUN/$F-three.stdout" ok3; then
+            ok "$F: three fetches on three lwIP connections, three distinct tokens"
+        else
+            nok "$F: three fetches over lwIP"; show three
+        fi
+
+        # 3. wrong secret: rejected by the server, exit 4, invalid_client
+        : >"$RUN/$F-main.jsonl"
+        demo bad "wrong-secret" "$URL"
+        if [ "$RC" -eq 4 ] && grep -q 'ORND_ERR_OAUTH_INVALID_CLIENT' "$RUN/$F-bad.stderr" &&
+            grep -q 'server answered 401 invalid_client' "$RUN/$F-bad.stderr" &&
+            check_log "$RUN/$F-main.jsonl" "$RUN/$F-bad.stdout" invalid_client; then
+            ok "$F: wrong secret: exit 4, ORND_ERR_OAUTH_INVALID_CLIENT, server answered 401"
+        else
+            nok "$F: wrong secret"; show bad
+        fi
+
+        # 4. nothing listens on that port: the kernel resets, lwIP's connect fails
+        demo refused "$SECRET" "https://localhost:1/oauth/token"
+        if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_CONNECT' "$RUN/$F-refused.stderr"; then
+            ok "$F: closed port: exit 3, ORND_ERR_CONNECT"
+        else
+            nok "$F: closed port"; show refused
+        fi
+
+        # 5. a name lwIP cannot resolve (no DNS server, not in its host table)
+        demo nodns "$SECRET" "https://no-such-host.invalid:$PORT/oauth/token"
+        if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_DNS' "$RUN/$F-nodns.stderr"; then
+            ok "$F: unknown host name: exit 3, ORND_ERR_DNS"
+        else
+            nok "$F: unknown host name"; show nodns
+        fi
     else
-        nok "token fetch over lwIP"; show ok
+        nok "$F: identity server and relay did not start in the namespace"
     fi
 
-    # 2. three fetches, each on a new lwIP connection (close + reconnect)
-    : >"$RUN/main.jsonl"
-    demo three "$SECRET" "$URL" --count 3
-    if [ "$RC" -eq 0 ] && check_log "$RUN/main.jsonl" "$RUN/three.stdout" ok3; then
-        ok "three fetches on three lwIP connections, three distinct tokens"
+    # 6. certificate signed by another CA: TLS refuses it, no request is sent
+    if start_server $F-untrusted --fault cert_untrusted; then
+        demo untrusted "$SECRET" "https://localhost:$PORT/oauth/token"
+        if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_TLS_CERT' "$RUN/$F-untrusted.stderr" &&
+            check_log "$RUN/$F-untrusted.jsonl" "$RUN/$F-untrusted.stdout" tls_error; then
+            ok "$F: untrusted certificate: exit 3, ORND_ERR_TLS_CERT, no request sent"
+        else
+            nok "$F: untrusted certificate"; show untrusted
+        fi
     else
-        nok "three fetches over lwIP"; show three
+        nok "$F: second identity server did not start"
     fi
 
-    # 3. wrong secret: rejected by the server, exit 4, invalid_client
-    : >"$RUN/main.jsonl"
-    demo bad "wrong-secret" "$URL"
-    if [ "$RC" -eq 4 ] && grep -q 'ORND_ERR_OAUTH_INVALID_CLIENT' "$RUN/bad.stderr" &&
-        grep -q 'server answered 401 invalid_client' "$RUN/bad.stderr" &&
-        check_log "$RUN/main.jsonl" "$RUN/bad.stdout" invalid_client; then
-        ok "wrong secret: exit 4, ORND_ERR_OAUTH_INVALID_CLIENT, server answered 401"
+    # 7. the server reads the request and never answers: the port's receive
+    #    times out (step timeout 1 s), the run ends within the client's bound
+    if start_server $F-stall --fault stall; then
+        t0=$(date +%s)
+        demo stall "$SECRET" "https://localhost:$PORT/oauth/token" --timeout-ms 1000
+        t=$(($(date +%s) - t0))
+        if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_TIMEOUT' "$RUN/$F-stall.stderr" && [ "$t" -le 10 ]; then
+            ok "$F: server stalls: exit 3, ORND_ERR_TIMEOUT after ${t} s (bound 3 x 1 s + slack)"
+        else
+            nok "$F: server stalls (took ${t} s)"; show stall
+        fi
     else
-        nok "wrong secret"; show bad
+        nok "$F: third identity server did not start"
     fi
+}
 
-    # 4. nothing listens on that port: the kernel resets, lwIP's connect fails
-    demo refused "$SECRET" "https://localhost:1/oauth/token"
-    if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_CONNECT' "$RUN/refused.stderr"; then
-        ok "closed port: exit 3, ORND_ERR_CONNECT"
-    else
-        nok "closed port"; show refused
-    fi
-
-    # 5. a name lwIP cannot resolve (no DNS server, not in its host table)
-    demo nodns "$SECRET" "https://no-such-host.invalid:$PORT/oauth/token"
-    if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_DNS' "$RUN/nodns.stderr"; then
-        ok "unknown host name: exit 3, ORND_ERR_DNS"
-    else
-        nok "unknown host name"; show nodns
-    fi
-else
-    nok "identity server and relay did not start in the namespace"
-fi
-
-# 6. certificate signed by another CA: TLS refuses it, no request is sent
-if start_server untrusted --fault cert_untrusted; then
-    demo untrusted "$SECRET" "https://localhost:$PORT/oauth/token"
-    if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_TLS_CERT' "$RUN/untrusted.stderr" &&
-        check_log "$RUN/untrusted.jsonl" "$RUN/untrusted.stdout" tls_error; then
-        ok "untrusted certificate: exit 3, ORND_ERR_TLS_CERT, no request sent"
-    else
-        nok "untrusted certificate"; show untrusted
-    fi
-else
-    nok "second identity server did not start"
-fi
+F=sockets DEMO=$SOCK_DEMO
+cases
+F=raw DEMO=$RAW_DEMO
+cases
 
 echo "lwip: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
