@@ -60,8 +60,22 @@ $(LWIP_DEMO): tests/lwip/ornd_lwip_demo.c $(LWIP_PORT_OBJ) $(LWIP_CORE_OBJS) $(L
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) $(LWIP_INC) $< $(LWIP_CORE_OBJS) \
 	    $(LWIP_PORT_OBJ) $(LIBMBEDTLS) $(LWIP_LIB) -pthread -o $@
 
+# Host objects, and (when arm-none-eabi-gcc is installed) the same sources
+# for Cortex-M4 at -Os against the host lwipopts.h: an indication of the
+# port's code size on a microcontroller, not a board build.
+ARM_CC ?= arm-none-eabi-gcc
 lwip-size: $(LWIP_PORT_OBJ) $(LWIP_RAW_OBJ)
+	@echo "port/lwip, host ($(CC) $(CFLAGS)):"
 	@size $(LWIP_PORT_OBJ) $(LWIP_RAW_OBJ)
+	@if command -v $(ARM_CC) >/dev/null 2>&1; then \
+	    mkdir -p $(HOST)/lwip-arm; \
+	    $(ARM_CC) -std=c11 -mcpu=cortex-m4 -mthumb -Os $(SRC_WARN) -Iinclude $(LWIP_INC) \
+	        -c port/lwip/ornd_lwip.c -o $(HOST)/lwip-arm/ornd_lwip.o && \
+	    $(ARM_CC) -std=c11 -mcpu=cortex-m4 -mthumb -Os $(SRC_WARN) -Iinclude $(LWIP_NOSYS_INC) \
+	        -c port/lwip/ornd_lwip_raw.c -o $(HOST)/lwip-arm/ornd_lwip_raw.o && \
+	    echo "port/lwip, Cortex-M4 ($(ARM_CC) -Os):" && \
+	    $(ARM_CC:gcc=size) $(HOST)/lwip-arm/ornd_lwip.o $(HOST)/lwip-arm/ornd_lwip_raw.o; \
+	else echo "($(ARM_CC) not installed: no Cortex-M4 figure)"; fi
 
 -include $(LWIP_PORT_OBJ:.o=.d) $(LWIP_RAW_OBJ:.o=.d)
 
