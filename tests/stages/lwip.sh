@@ -216,7 +216,17 @@ cases() {
         nok "$F: second identity server did not start"
     fi
 
-    # 7. the server reads the request and never answers: the port's receive
+    # 7. nobody has that address (no ARP answer): connect times out
+    t0=$(date +%s)
+    demo blackhole "$SECRET" "https://10.77.0.99:443/oauth/token" --timeout-ms 1000
+    t=$(($(date +%s) - t0))
+    if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_TIMEOUT' "$RUN/$F-blackhole.stderr" && [ "$t" -le 10 ]; then
+        ok "$F: unanswered address: exit 3, ORND_ERR_TIMEOUT from connect after ${t} s"
+    else
+        nok "$F: unanswered address (took ${t} s)"; show blackhole
+    fi
+
+    # 8. the server reads the request and never answers: the port's receive
     #    times out (step timeout 1 s), the run ends within the client's bound
     if start_server $F-stall --fault stall; then
         t0=$(date +%s)
