@@ -9,14 +9,15 @@
  *
  *   PRECONFIGURED_TAPIF=tap0 ORND_CLIENT_ID=... ORND_CLIENT_SECRET=... \
  *       ornd-lwip-demo --token-url URL --ca-file PEM --scope S [--count N]
- *       [--timeout-ms MS]
+ *       [--timeout-ms MS] [--wrap-in-ms MS]
  *
  * lwIP takes 10.77.0.2/24 on the TAP (gateway 10.77.0.1) and resolves
  * "localhost" to 10.77.0.1 (port/lwip/host/lwipopts.h). The TAP must exist
  * and be up on the kernel side (tests/stages/lwip.sh does that in a network
  * namespace). Prints "Authorization: Bearer ..." once per fetch; with
  * --count N the token is invalidated between fetches, so each one is a new
- * connection. Exit: 0 ok, 2 usage, 3 network/TLS, 4 rejected, 5 other.
+ * connection. --wrap-in-ms puts the port clock's 32-bit wrap that far
+ * ahead. Exit: 0 ok, 2 usage, 3 network/TLS, 4 rejected, 5 other.
  */
 #define _DEFAULT_SOURCE
 #include <stdio.h>
@@ -26,6 +27,7 @@
 
 #include "lwip/init.h"
 #include "lwip/netif.h"
+#include "lwip/sys.h"
 #include "netif/tapif.h"
 #include "ornd/ornd.h"
 #if NO_SYS
@@ -167,7 +169,7 @@ static int exit_status(int err)
 int main(int argc, char **argv)
 {
     const char *url = NULL, *ca = NULL, *scope = NULL;
-    unsigned long count = 1, timeout_ms = 5000;
+    unsigned long count = 1, timeout_ms = 5000, wrap_in_ms = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--token-url") == 0) {
             url = argv[i + 1];
@@ -177,6 +179,8 @@ int main(int argc, char **argv)
             scope = argv[i + 1];
         } else if (strcmp(argv[i], "--count") == 0) {
             count = strtoul(argv[i + 1], NULL, 10);
+        } else if (strcmp(argv[i], "--wrap-in-ms") == 0) {
+            wrap_in_ms = strtoul(argv[i + 1], NULL, 10);
         } else if (strcmp(argv[i], "--timeout-ms") == 0) {
             timeout_ms = strtoul(argv[i + 1], NULL, 10);
         }
@@ -188,7 +192,7 @@ int main(int argc, char **argv)
         count > 10 || timeout_ms == 0 || timeout_ms > 60000 || read_ca(ca, &ca_len) != 0) {
         fprintf(stderr, "usage: ORND_CLIENT_ID=.. ORND_CLIENT_SECRET=.. ornd-lwip-demo "
                         "--token-url URL --ca-file PEM [--scope S] [--count N<=10]\n"
-                        "       [--timeout-ms MS<=60000]\n");
+                        "       [--timeout-ms MS<=60000] [--wrap-in-ms MS]\n");
         return 2;
     }
 
@@ -196,6 +200,11 @@ int main(int argc, char **argv)
     if (start_port() != ORND_OK) {
         fprintf(stderr, "ornd-lwip-demo: port setup failed\n");
         return 5;
+    }
+    if (wrap_in_ms != 0) {
+        /* Put the port clock's 32-bit wrap wrap_in_ms ahead. */
+        net.clock_bias = 0u - (uint32_t)sys_now() - (uint32_t)wrap_in_ms;
+        fprintf(stderr, "ornd-lwip-demo: port clock now %lu\n", (unsigned long)port.now_ms(port.ctx));
     }
     ornd_settings_t s = {.port = &port, .token_url = url, .client_id = id,
                          .client_secret = secret, .scope = scope,
@@ -218,6 +227,10 @@ int main(int argc, char **argv)
             fprintf(stderr, "; server answered %d %s", e->http_status, e->error);
         }
         fputc('\n', stderr);
+    }
+    if (wrap_in_ms != 0) {
+        fprintf(stderr, "ornd-lwip-demo: port clock at the end %lu\n",
+                (unsigned long)port.now_ms(port.ctx));
     }
     ornd_client_release(&client);
     return exit_status(rc);

@@ -173,6 +173,18 @@ cases() {
             nok "$F: three fetches over lwIP"; show three
         fi
 
+        # 2b. the port clock wraps at 2^32 ms during the fetches
+        : >"$RUN/$F-main.jsonl"
+        demo wrap "$SECRET" "$URL" --count 3 --wrap-in-ms 20
+        end=$(sed -n 's/.*port clock at the end \([0-9]*\)/\1/p' "$RUN/$F-wrap.stderr")
+        if [ "$RC" -eq 0 ] && grep -q 'port clock now 42949' "$RUN/$F-wrap.stderr" &&
+            [ -n "$end" ] && [ "$end" -lt 100000 ] &&
+            check_log "$RUN/$F-main.jsonl" "$RUN/$F-wrap.stdout" ok3; then
+            ok "$F: three fetches across the 32-bit wrap of the port clock (clock ${end} ms past the wrap at the end)"
+        else
+            nok "$F: fetches across the clock wrap"; show wrap
+        fi
+
         # 3. wrong secret: rejected by the server, exit 4, invalid_client
         : >"$RUN/$F-main.jsonl"
         demo bad "wrong-secret" "$URL"
