@@ -60,6 +60,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
+# (foreground only: a backgrounded function would leave $! naming a subshell)
 inns() { ip netns exec "$NS" "$@"; }
 
 sh tests/server/make-certs.sh "$CERTS" >/dev/null || { echo "FAIL - test PKI"; echo "lwip: 0 passed, 1 failed"; exit 1; }
@@ -89,13 +90,13 @@ start_server() {
     name=$1
     shift
     LOG=$RUN/$name.jsonl
-    inns env ORND_LWIP_CLIENTS="$ID:$SECRET:$SCOPES" "$PY" tests/server/identity_server.py \
+    ip netns exec "$NS" env ORND_LWIP_CLIENTS="$ID:$SECRET:$SCOPES" "$PY" tests/server/identity_server.py \
         --certs "$CERTS" --clients-env ORND_LWIP_CLIENTS --log "$LOG" --lifetime 90 --no-ipv6 "$@" \
         >"$RUN/$name.out" 2>"$RUN/$name.err" &
     pids="$pids $!"
     wait_line "$RUN/$name.out" '^READY ' || { cat "$RUN/$name.err"; return 1; }
     PORT=$(sed -n 's/^READY \([0-9]*\).*/\1/p' "$RUN/$name.out")
-    inns "$PY" tests/lwip/relay.py 10.77.0.1 "$PORT" 90 >"$RUN/$name.relay" 2>&1 &
+    ip netns exec "$NS" "$PY" tests/lwip/relay.py 10.77.0.1 "$PORT" 90 >"$RUN/$name.relay" 2>&1 &
     pids="$pids $!"
     wait_line "$RUN/$name.relay" '^READY' || { cat "$RUN/$name.relay"; return 1; }
 }
