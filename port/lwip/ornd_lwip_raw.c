@@ -1,0 +1,268 @@
+/* lwIP port, raw API (NO_SYS=1): tcp_* callbacks record events in the
+ * context; each port call polls lwIP through the firmware's hook until its
+ * event arrives or its time is up. */
+#include "ornd_lwip_raw.h"
+
+#include "lwip/dns.h"
+#include "lwip/pbuf.h"
+#include "lwip/sys.h"
+#include "lwip/tcp.h"
+#include "lwip/timeouts.h"
+#include "ornd/error.h"
+
+enum {
+    ST_IDLE = 0,
+    ST_RESOLVING,
+    ST_RESOLVED,
+    ST_CONNECTING,
+    ST_CONNECTED,
+    ST_FAILED /* DNS failure, connection refused, reset or aborted */
+};
+
+static uint32_t raw_now_ms(void *ctx)
+{
+    const ornd_lwip_raw_t *p = ctx;
+    return (uint32_t)sys_now() + p->clock_bias;
+}
+
+static uint32_t ms_left(ornd_lwip_raw_t *p, uint32_t deadline)
+{
+    int32_t left = (int32_t)(deadline - raw_now_ms(p));
+    return left > 0 ? (uint32_t)left : 0u;
+}
+
+/* ---- lwIP callbacks --------------------------------------------------- */
+
+#if LWIP_DNS
+static void on_dns(const char *name, const ip_addr_t *addr, void *arg)
+{
+    ornd_lwip_raw_t *p = arg;
+    (void)name;
+    if (p->state != ST_RESOLVING) {
+        return; /* an answer to a query given up on */
+    }
+    if (addr == NULL) {
+        p->state = ST_FAILED;
+    } else {
+        ip_addr_copy(p->addr, *addr);
+        p->state = ST_RESOLVED;
+    }
+}
+#endif
+
+static void on_err(void *arg, err_t err)
+{
+    ornd_lwip_raw_t *p = arg;
+    (void)err;
+    if (p != NULL) {
+        p->pcb = NULL; /* lwIP has freed it */
+        p->state = ST_FAILED;
+    }
+}
+
+static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    ornd_lwip_raw_t *p = arg;
+    (void)pcb;
+    if (p != NULL) {
+        p->state = err == ERR_OK ? ST_CONNECTED : ST_FAILED;
+    }
+    return ERR_OK;
+}
+
+static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *data, err_t err)
+{
+    ornd_lwip_raw_t *p = arg;
+    (void)pcb;
+    if (p == NULL || err != ERR_OK) {
+        if (data != NULL) {
+            pbuf_free(data);
+        }
+        return ERR_OK;
+    }
+    if (data == NULL) {
+        p->peer_closed = 1;
+    } else if (p->rx == NULL) {
+        p->rx = data;
+    } else {
+        pbuf_cat(p->rx, data);
+    }
+    return ERR_OK;
+}
+
+/* ---- port functions --------------------------------------------------- */
+
+static void raw_close(void *ctx)
+{
+    ornd_lwip_raw_t *p = ctx;
+    if (p->pcb != NULL) {
+        tcp_arg(p->pcb, NULL);
+        tcp_recv(p->pcb, NULL);
+        tcp_err(p->pcb, NULL);
+        if (tcp_close(p->pcb) != ERR_OK) {
+            tcp_abort(p->pcb);
+        }
+        p->pcb = NULL;
+    }
+    if (p->rx != NULL) {
+        pbuf_free(p->rx);
+        p->rx = NULL;
+    }
+    p->peer_closed = 0;
+    p->state = ST_IDLE;
+}
+
+/* Poll lwIP until p->state leaves `from` or the deadline passes. */
+static void wait_state(ornd_lwip_raw_t *p, uint8_t from, uint32_t deadline)
+{
+    uint32_t left;
+    while (p->state == from && (left = ms_left(p, deadline)) > 0) {
+        p->poll(p->poll_ctx, left);
+    }
+}
+
+static int resolve(ornd_lwip_raw_t *p, const char *host, uint32_t deadline)
+{
+#if LWIP_DNS
+    p->state = ST_RESOLVING;
+    err_t e = dns_gethostbyname(host, &p->addr, on_dns, p);
+    if (e == ERR_OK) {
+        p->state = ST_RESOLVED;
+    } else if (e == ERR_INPROGRESS) {
+        wait_state(p, ST_RESOLVING, deadline);
+        if (p->state == ST_RESOLVING) {
+            p->state = ST_IDLE; /* a late answer is ignored */
+            return ORND_ERR_TIMEOUT;
+        }
+    } else {
+        p->state = ST_FAILED;
+    }
+    return p->state == ST_RESOLVED ? ORND_OK : ORND_ERR_DNS;
+#else
+    (void)deadline;
+    return ipaddr_aton(host, &p->addr) ? ORND_OK : ORND_ERR_DNS;
+#endif
+}
+
+static int raw_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
+{
+    ornd_lwip_raw_t *p = ctx;
+    raw_close(p);
+    uint32_t deadline = raw_now_ms(p) + timeout_ms;
+    int rc = resolve(p, host, deadline);
+    if (rc != ORND_OK) {
+        p->state = ST_IDLE;
+        return rc;
+    }
+    p->pcb = tcp_new_ip_type(IP_GET_TYPE(&p->addr));
+    if (p->pcb == NULL) {
+        p->state = ST_IDLE;
+        return ORND_ERR_CONNECT;
+    }
+    tcp_arg(p->pcb, p);
+    tcp_err(p->pcb, on_err);
+    tcp_recv(p->pcb, on_recv);
+    p->state = ST_CONNECTING;
+    if (tcp_connect(p->pcb, &p->addr, port, on_connected) != ERR_OK) {
+        raw_close(p);
+        return ORND_ERR_CONNECT;
+    }
+    wait_state(p, ST_CONNECTING, deadline);
+    if (p->state == ST_CONNECTED) {
+        return ORND_OK;
+    }
+    rc = p->state == ST_CONNECTING ? ORND_ERR_TIMEOUT : ORND_ERR_CONNECT;
+    raw_close(p);
+    return rc;
+}
+
+static int raw_send(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms)
+{
+    ornd_lwip_raw_t *p = ctx;
+    uint32_t deadline = raw_now_ms(p) + timeout_ms;
+    for (;;) {
+        if (p->pcb == NULL || p->state != ST_CONNECTED) {
+            return ORND_ERR_NET;
+        }
+        uint16_t room = (uint16_t)tcp_sndbuf(p->pcb);
+        if (room > 0 && tcp_sndqueuelen(p->pcb) < TCP_SND_QUEUELEN) {
+            uint16_t n = len < room ? (uint16_t)len : room;
+            err_t e = tcp_write(p->pcb, buf, n, TCP_WRITE_FLAG_COPY);
+            if (e == ERR_OK) {
+                (void)tcp_output(p->pcb);
+                return (int)n;
+            }
+            if (e != ERR_MEM) {
+                return ORND_ERR_NET;
+            }
+        }
+        uint32_t left = ms_left(p, deadline);
+        if (left == 0) {
+            return ORND_ERR_TIMEOUT;
+        }
+        p->poll(p->poll_ctx, left);
+    }
+}
+
+static int raw_recv(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms)
+{
+    ornd_lwip_raw_t *p = ctx;
+    uint32_t deadline = raw_now_ms(p) + timeout_ms;
+    for (;;) {
+        if (p->rx != NULL) {
+            uint16_t n = p->rx->tot_len;
+            if (len < n) {
+                n = (uint16_t)len;
+            }
+            n = pbuf_copy_partial(p->rx, buf, n, 0);
+            p->rx = pbuf_free_header(p->rx, n);
+            if (p->pcb != NULL) {
+                tcp_recved(p->pcb, n);
+            }
+            return (int)n;
+        }
+        if (p->peer_closed) {
+            return 0;
+        }
+        if (p->pcb == NULL || p->state != ST_CONNECTED) {
+            return ORND_ERR_NET;
+        }
+        uint32_t left = ms_left(p, deadline);
+        if (left == 0) {
+            return ORND_ERR_TIMEOUT;
+        }
+        p->poll(p->poll_ctx, left);
+    }
+}
+
+static int raw_entropy(void *ctx, uint8_t *buf, size_t len)
+{
+    const ornd_lwip_raw_t *p = ctx;
+    if (p->entropy == NULL || p->entropy(p->entropy_ctx, buf, len) != 0) {
+        return ORND_ERR_ENTROPY;
+    }
+    return ORND_OK;
+}
+
+void ornd_lwip_raw_port(ornd_port_t *port, ornd_lwip_raw_t *ctx, ornd_lwip_raw_entropy_fn entropy,
+                        void *entropy_ctx, ornd_lwip_raw_poll_fn poll, void *poll_ctx)
+{
+    ctx->pcb = NULL;
+    ctx->rx = NULL;
+    ctx->state = ST_IDLE;
+    ctx->peer_closed = 0;
+    ctx->clock_bias = 0;
+    ctx->entropy = entropy;
+    ctx->entropy_ctx = entropy_ctx;
+    ctx->poll = poll;
+    ctx->poll_ctx = poll_ctx;
+    port->ctx = ctx;
+    port->net_connect = raw_connect;
+    port->net_send = raw_send;
+    port->net_recv = raw_recv;
+    port->net_close = raw_close;
+    port->now_ms = raw_now_ms;
+    port->entropy = raw_entropy;
+    port->lock = NULL;
+    port->unlock = NULL;
+}

@@ -1,0 +1,237 @@
+/*
+ * ornd-lwip-demo: fetches an OfficeRnD token through port/lwip, over lwIP's
+ * own TCP/IP stack (lwIP's unix port: pthreads sys_arch, a TAP interface).
+ * Built twice: with NO_SYS 0 (port/lwip/host/lwipopts.h) it uses the
+ * sockets port, ornd_lwip.c, with lwIP's tcpip thread; with NO_SYS 1
+ * (port/lwip/host-nosys/lwipopts.h, ornd-lwip-raw-demo) it is a super loop
+ * on the raw-API port, ornd_lwip_raw.c, whose poll hook reads the TAP and
+ * runs lwIP's timers.
+ *
+ *   PRECONFIGURED_TAPIF=tap0 ORND_CLIENT_ID=... ORND_CLIENT_SECRET=... \
+ *       ornd-lwip-demo --token-url URL --ca-file PEM --scope S [--count N]
+ *       [--timeout-ms MS] [--wrap-in-ms MS]
+ *
+ * lwIP takes 10.77.0.2/24 on the TAP (gateway 10.77.0.1) and resolves
+ * "localhost" to 10.77.0.1 (port/lwip/host/lwipopts.h). The TAP must exist
+ * and be up on the kernel side (tests/stages/lwip.sh does that in a network
+ * namespace). Prints "Authorization: Bearer ..." once per fetch; with
+ * --count N the token is invalidated between fetches, so each one is a new
+ * connection. --wrap-in-ms puts the port clock's 32-bit wrap that far
+ * ahead. Exit: 0 ok, 2 usage, 3 network/TLS, 4 rejected, 5 other.
+ */
+#define _DEFAULT_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "lwip/init.h"
+#include "lwip/netif.h"
+#include "lwip/sys.h"
+#include "netif/tapif.h"
+#include "ornd/ornd.h"
+#if NO_SYS
+#include "lwip/timeouts.h"
+#include "ornd_lwip_raw.h"
+#else
+#include "lwip/tcpip.h"
+#include "ornd_lwip.h"
+#endif
+
+#define CA_MAX (64u * 1024u)
+
+#if NO_SYS
+static ornd_lwip_raw_t net;
+#else
+static ornd_lwip_t net;
+#endif
+static ornd_port_t port;
+static ornd_client_t client;
+static struct netif tap;
+static uint8_t ca_buf[CA_MAX + 1u];
+
+/* The host's CSPRNG stands in for the firmware's TRNG. */
+static int host_entropy(void *ctx, uint8_t *buf, size_t len)
+{
+    (void)ctx;
+    while (len > 0) {
+        ssize_t n = getrandom(buf, len, 0);
+        if (n <= 0) {
+            return -1;
+        }
+        buf += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+#if NO_SYS
+/* The super loop's poll hook: one received frame (tapif_select() waits for
+ * one until lwIP's next timer is due, at most ~1 s here, so max_wait_ms is
+ * a hint only on this host), then lwIP's timers. */
+static void host_poll(void *ctx, uint32_t max_wait_ms)
+{
+    (void)ctx;
+    (void)max_wait_ms;
+    (void)tapif_select(&tap);
+    sys_check_timeouts();
+}
+
+static void start_lwip(void)
+{
+    lwip_init();
+    ip4_addr_t ip, mask, gw;
+    IP4_ADDR(&ip, 10, 77, 0, 2);
+    IP4_ADDR(&mask, 255, 255, 255, 0);
+    IP4_ADDR(&gw, 10, 77, 0, 1);
+    netif_add(&tap, &ip, &mask, &gw, NULL, tapif_init, netif_input);
+    netif_set_default(&tap);
+    netif_set_up(&tap);
+}
+
+static int start_port(void)
+{
+    ornd_lwip_raw_port(&port, &net, host_entropy, NULL, host_poll, NULL);
+    return ORND_OK;
+}
+#else
+static void tcpip_ready(void *arg)
+{
+    sys_sem_signal((sys_sem_t *)arg);
+}
+
+static void start_lwip(void)
+{
+    sys_sem_t ready;
+    if (sys_sem_new(&ready, 0) != ERR_OK) {
+        fprintf(stderr, "ornd-lwip-demo: no semaphore\n");
+        exit(5);
+    }
+    tcpip_init(tcpip_ready, &ready);
+    sys_sem_wait(&ready);
+    sys_sem_free(&ready);
+
+    ip4_addr_t ip, mask, gw;
+    IP4_ADDR(&ip, 10, 77, 0, 2);
+    IP4_ADDR(&mask, 255, 255, 255, 0);
+    IP4_ADDR(&gw, 10, 77, 0, 1);
+    LOCK_TCPIP_CORE();
+    netif_add(&tap, &ip, &mask, &gw, NULL, tapif_init, tcpip_input);
+    netif_set_default(&tap);
+    netif_set_up(&tap);
+    UNLOCK_TCPIP_CORE();
+}
+
+static int start_port(void)
+{
+    if (ornd_lwip_port(&port, &net, host_entropy, NULL) != ORND_OK) {
+        return -1;
+    }
+    /* The port's lock is lwIP's sys_mutex; the library may take it around a
+     * fetch, so it is only exercised here, never held across a call. */
+    port.lock(port.ctx);
+    port.unlock(port.ctx);
+    return ORND_OK;
+}
+#endif
+
+static int read_ca(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return -1;
+    }
+    size_t n = fread(ca_buf, 1, CA_MAX + 1u, f);
+    fclose(f);
+    if (n == 0 || n > CA_MAX) {
+        return -1;
+    }
+    ca_buf[n] = '\0';
+    *len = n + 1u;
+    return 0;
+}
+
+static int exit_status(int err)
+{
+    switch (ornd_err_class(err)) {
+    case ORND_CLASS_OK:
+        return 0;
+    case ORND_CLASS_NETWORK:
+    case ORND_CLASS_TLS:
+        return 3;
+    case ORND_CLASS_REJECTED:
+        return 4;
+    default:
+        return 5;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *url = NULL, *ca = NULL, *scope = NULL;
+    unsigned long count = 1, timeout_ms = 5000, wrap_in_ms = 0;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--token-url") == 0) {
+            url = argv[i + 1];
+        } else if (strcmp(argv[i], "--ca-file") == 0) {
+            ca = argv[i + 1];
+        } else if (strcmp(argv[i], "--scope") == 0) {
+            scope = argv[i + 1];
+        } else if (strcmp(argv[i], "--count") == 0) {
+            count = strtoul(argv[i + 1], NULL, 10);
+        } else if (strcmp(argv[i], "--wrap-in-ms") == 0) {
+            wrap_in_ms = strtoul(argv[i + 1], NULL, 10);
+        } else if (strcmp(argv[i], "--timeout-ms") == 0) {
+            timeout_ms = strtoul(argv[i + 1], NULL, 10);
+        }
+    }
+    const char *id = getenv("ORND_CLIENT_ID");
+    const char *secret = getenv("ORND_CLIENT_SECRET");
+    size_t ca_len = 0;
+    if (url == NULL || ca == NULL || id == NULL || secret == NULL || count == 0 ||
+        count > 10 || timeout_ms == 0 || timeout_ms > 60000 || read_ca(ca, &ca_len) != 0) {
+        fprintf(stderr, "usage: ORND_CLIENT_ID=.. ORND_CLIENT_SECRET=.. ornd-lwip-demo "
+                        "--token-url URL --ca-file PEM [--scope S] [--count N<=10]\n"
+                        "       [--timeout-ms MS<=60000] [--wrap-in-ms MS]\n");
+        return 2;
+    }
+
+    start_lwip();
+    if (start_port() != ORND_OK) {
+        fprintf(stderr, "ornd-lwip-demo: port setup failed\n");
+        return 5;
+    }
+    if (wrap_in_ms != 0) {
+        /* Put the port clock's 32-bit wrap wrap_in_ms ahead. */
+        net.clock_bias = 0u - (uint32_t)sys_now() - (uint32_t)wrap_in_ms;
+        fprintf(stderr, "ornd-lwip-demo: port clock now %lu\n", (unsigned long)port.now_ms(port.ctx));
+    }
+    ornd_settings_t s = {.port = &port, .token_url = url, .client_id = id,
+                         .client_secret = secret, .scope = scope,
+                         .ca = ca_buf, .ca_len = ca_len, .timeout_ms = (uint32_t)timeout_ms};
+    int rc = ornd_client_init(&client, &s);
+    for (unsigned long i = 0; rc == ORND_OK && i < count; i++) {
+        char hdr[ORND_AUTH_HEADER_MAX];
+        rc = ornd_auth_header(&client, hdr, sizeof hdr, NULL);
+        if (rc == ORND_OK) {
+            printf("%s\n", hdr);
+            fflush(stdout);
+            ornd_token_invalidate(&client);
+        }
+    }
+    if (rc != ORND_OK) {
+        const ornd_server_error_t *e = ornd_server_error(&client);
+        fprintf(stderr, "ornd-lwip-demo: token request failed: %s (%s)", ornd_strerror(rc),
+                ornd_errname(rc));
+        if (e != NULL && e->http_status != 0) {
+            fprintf(stderr, "; server answered %d %s", e->http_status, e->error);
+        }
+        fputc('\n', stderr);
+    }
+    if (wrap_in_ms != 0) {
+        fprintf(stderr, "ornd-lwip-demo: port clock at the end %lu\n",
+                (unsigned long)port.now_ms(port.ctx));
+    }
+    ornd_client_release(&client);
+    return exit_status(rc);
+}

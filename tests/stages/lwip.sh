@@ -1,0 +1,264 @@
+#!/bin/sh
+# title: lwIP port: token fetch over lwIP's own TCP/IP (TAP in a network namespace)
+#
+# Runs build/host/lwip/ornd-lwip-demo (port/lwip/ornd_lwip.c, sockets API,
+# NO_SYS 0, over lwIP 2.2.1's unix port) and build/host/lwip-nosys/
+# ornd-lwip-raw-demo (port/lwip/ornd_lwip_raw.c, raw API, NO_SYS 1, a super
+# loop) through the same cases, in a network namespace this script creates and removes: lwIP is 10.77.0.2
+# on a TAP device whose kernel side is 10.77.0.1; the local identity server
+# listens on 127.0.0.1 in the namespace, reached on 10.77.0.1 through
+# tests/lwip/relay.py (the server binds loopback only). lwIP resolves
+# "localhost" to 10.77.0.1 (port/lwip/host/lwipopts.h), so the test PKI's
+# name check holds.
+#
+# Where network namespaces or TUN/TAP are not available (not root, no
+# CAP_NET_ADMIN, no /dev/net/tun) the stage says SKIPPED loudly and counts
+# nothing. Ends with "lwip: N passed, M failed".
+set -u
+cd "$(dirname "$0")/../.."
+
+SOCK_DEMO=build/host/lwip/ornd-lwip-demo
+RAW_DEMO=build/host/lwip-nosys/ornd-lwip-raw-demo
+CERTS=build/test-run/certs
+RUN=build/test-run/lwip
+PY=${PYTHON:-python3}
+NS=ornd-lwip-$$
+TAP=orndtap0
+ID=lwip-device-7
+SECRET='s3cr+t/=&% lwip'
+SCOPES=flex.community.members.read,flex.community.checkins.create
+passed=0
+failed=0
+pids=""
+
+skip() {
+    echo "*** SKIPPED: lwIP-over-TAP integration test NOT RUN: $* ***"
+    echo "lwip: 0 passed, 0 failed (SKIPPED)"
+    exit 0
+}
+
+ok() { passed=$((passed + 1)); echo "ok   - $*"; }
+nok() { failed=$((failed + 1)); echo "FAIL - $*"; }
+
+for d in "$SOCK_DEMO" "$RAW_DEMO"; do
+    [ -x "$d" ] || { echo "FAIL - $d not built (make lwip)"; echo "lwip: 0 passed, 1 failed"; exit 1; }
+done
+command -v ip >/dev/null 2>&1 || skip "the ip command (iproute2) is not installed"
+[ -c /dev/net/tun ] || skip "no /dev/net/tun (TUN/TAP driver unavailable)"
+rm -rf "$RUN"
+mkdir -p "$RUN"
+if ! ip netns add "$NS" 2>"$RUN/netns.err"; then
+    skip "cannot create a network namespace (needs root / CAP_NET_ADMIN): $(cat "$RUN/netns.err")"
+fi
+
+cleanup() {
+    for p in $pids; do kill "$p" 2>/dev/null; done
+    for p in $pids; do wait "$p" 2>/dev/null; done
+    ip netns exec "$NS" ip link del "$TAP" 2>/dev/null
+    ip netns del "$NS" 2>/dev/null
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# (foreground only: a backgrounded function would leave $! naming a subshell)
+inns() { ip netns exec "$NS" "$@"; }
+
+sh tests/server/make-certs.sh "$CERTS" >/dev/null || { echo "FAIL - test PKI"; echo "lwip: 0 passed, 1 failed"; exit 1; }
+
+if ! { inns ip link set lo up &&
+       inns ip tuntap add dev "$TAP" mode tap &&
+       inns ip addr add 10.77.0.1/24 dev "$TAP" &&
+       inns ip link set "$TAP" up; } 2>"$RUN/tap.err"; then
+    skip "cannot create a TAP device in the namespace: $(cat "$RUN/tap.err")"
+fi
+echo "namespace $NS: $TAP 10.77.0.1/24 (kernel) <-> 10.77.0.2 (lwIP)"
+
+# wait_line FILE PATTERN: wait (10 s at most) for a line matching PATTERN.
+wait_line() {
+    i=0
+    while [ $i -lt 100 ]; do
+        grep -q "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+
+# start_server NAME [server options]: identity server + relay in the
+# namespace; sets PORT and LOG.
+start_server() {
+    name=$1
+    shift
+    LOG=$RUN/$name.jsonl
+    ip netns exec "$NS" env ORND_LWIP_CLIENTS="$ID:$SECRET:$SCOPES" "$PY" tests/server/identity_server.py \
+        --certs "$CERTS" --clients-env ORND_LWIP_CLIENTS --log "$LOG" --lifetime 90 --no-ipv6 "$@" \
+        >"$RUN/$name.out" 2>"$RUN/$name.err" &
+    pids="$pids $!"
+    wait_line "$RUN/$name.out" '^READY ' || { cat "$RUN/$name.err"; return 1; }
+    PORT=$(sed -n 's/^READY \([0-9]*\).*/\1/p' "$RUN/$name.out")
+    ip netns exec "$NS" "$PY" tests/lwip/relay.py 10.77.0.1 "$PORT" 90 >"$RUN/$name.relay" 2>&1 &
+    pids="$pids $!"
+    wait_line "$RUN/$name.relay" '^READY' || { cat "$RUN/$name.relay"; return 1; }
+}
+
+# demo NAME SECRET URL [options]: run $DEMO in the namespace; sets RC.
+demo() {
+    name=$F-$1 secret=$2 url=$3
+    shift 3
+    inns env PRECONFIGURED_TAPIF="$TAP" ORND_CLIENT_ID="$ID" ORND_CLIENT_SECRET="$secret" \
+        timeout 60 "$DEMO" --token-url "$url" --ca-file "$CERTS/ca.pem" \
+        --scope flex.community.members.read "$@" >"$RUN/$name.stdout" 2>"$RUN/$name.stderr"
+    RC=$?
+}
+
+show() { echo "  exit $RC; stdout: $(head -c 300 "$RUN/$F-$1.stdout")"; echo "  stderr: $(head -c 300 "$RUN/$F-$1.stderr")"; }
+
+# check_log LOG STDOUT EXPECT: the server log agrees with what the demo printed.
+check_log() {
+    "$PY" - "$1" "$2" "$3" "$ID" "$SECRET" <<'PYEOF'
+import base64, json, sys
+log, out, expect, cid, secret = sys.argv[1:6]
+recs = [json.loads(l) for l in open(log) if l.strip()]
+reqs = [r for r in recs if "seq" in r and "form" in r]
+conns = [r for r in recs if r.get("event") == "connect"]
+if expect.startswith("ok"):
+    n = int(expect[2:])
+    headers = [l.rstrip("\n") for l in open(out)]
+    assert len(headers) == n, ("headers printed", len(headers))
+    assert len(reqs) == n, ("requests received", len(reqs))
+    assert len(conns) == n and len({c["conn"] for c in conns}) == n, ("connections", conns)
+    for c in conns:
+        assert c.get("peer") == "127.0.0.1", c  # through the relay
+        assert c.get("tls", "").startswith("TLSv1."), c
+    for r, h in zip(reqs, headers):
+        f = r["form"]
+        assert f.get("grant_type") == "client_credentials", f
+        assert f.get("client_id") == cid and f.get("client_secret") == secret, f
+        assert f.get("scope") == "flex.community.members.read", f
+        assert r["status"] == 200, r["status"]
+        body = base64.b64decode(r["response_b64"]).split(b"\r\n\r\n", 1)[1]
+        token = json.loads(body)["access_token"]
+        assert h == "Authorization: Bearer " + token, "header differs from the token served"
+    if n > 1:
+        assert len(set(headers)) == n, "each fetch got its own token"
+elif expect == "invalid_client":
+    assert len(reqs) == 1 and reqs[0]["status"] == 401, reqs
+    assert reqs[0]["form"].get("client_secret") != secret
+    assert open(out).read() == "", "nothing printed on failure"
+elif expect == "tls_error":
+    assert not reqs, "no request may be sent over an untrusted connection"
+    assert any(r.get("event") == "tls_error" for r in recs), recs
+print("server log agrees:", expect)
+PYEOF
+}
+
+# cases: run every case with $DEMO, labelled $F
+cases() {
+    # 1. a token over lwIP's TCP/IP and TLS, header printed, server agrees
+    if start_server $F-main; then
+        URL=https://localhost:$PORT/oauth/token
+        demo ok "$SECRET" "$URL"
+        if [ "$RC" -eq 0 ] && grep -qE '^Authorization: Bearer [A-Za-z0-9_.-]{100,}$' "$RUN/$F-ok.stdout" &&
+            check_log "$RUN/$F-main.jsonl" "$RUN/$F-ok.stdout" ok1; then
+            ok "$F: token fetched over lwIP (TAP, TLS), Authorization header printed, server saw the right form"
+        else
+            nok "$F: token fetch over lwIP"; show ok
+        fi
+
+        # 2. three fetches, each on a new lwIP connection (close + reconnect)
+        : >"$RUN/$F-main.jsonl"
+        demo three "$SECRET" "$URL" --count 3
+        if [ "$RC" -eq 0 ] && check_log "$RUN/$F-main.jsonl" "$RUN/$F-three.stdout" ok3; then
+            ok "$F: three fetches on three lwIP connections, three distinct tokens"
+        else
+            nok "$F: three fetches over lwIP"; show three
+        fi
+
+        # 2b. the port clock wraps at 2^32 ms during the fetches
+        : >"$RUN/$F-main.jsonl"
+        demo wrap "$SECRET" "$URL" --count 3 --wrap-in-ms 20
+        end=$(sed -n 's/.*port clock at the end \([0-9]*\)/\1/p' "$RUN/$F-wrap.stderr")
+        if [ "$RC" -eq 0 ] && grep -q 'port clock now 42949' "$RUN/$F-wrap.stderr" &&
+            [ -n "$end" ] && [ "$end" -lt 100000 ] &&
+            check_log "$RUN/$F-main.jsonl" "$RUN/$F-wrap.stdout" ok3; then
+            ok "$F: three fetches across the 32-bit wrap of the port clock (clock ${end} ms past the wrap at the end)"
+        else
+            nok "$F: fetches across the clock wrap"; show wrap
+        fi
+
+        # 3. wrong secret: rejected by the server, exit 4, invalid_client
+        : >"$RUN/$F-main.jsonl"
+        demo bad "wrong-secret" "$URL"
+        if [ "$RC" -eq 4 ] && grep -q 'ORND_ERR_OAUTH_INVALID_CLIENT' "$RUN/$F-bad.stderr" &&
+            grep -q 'server answered 401 invalid_client' "$RUN/$F-bad.stderr" &&
+            check_log "$RUN/$F-main.jsonl" "$RUN/$F-bad.stdout" invalid_client; then
+            ok "$F: wrong secret: exit 4, ORND_ERR_OAUTH_INVALID_CLIENT, server answered 401"
+        else
+            nok "$F: wrong secret"; show bad
+        fi
+
+        # 4. nothing listens on that port: the kernel resets, lwIP's connect fails
+        demo refused "$SECRET" "https://localhost:1/oauth/token"
+        if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_CONNECT' "$RUN/$F-refused.stderr"; then
+            ok "$F: closed port: exit 3, ORND_ERR_CONNECT"
+        else
+            nok "$F: closed port"; show refused
+        fi
+
+        # 5. a name lwIP cannot resolve (no DNS server, not in its host table)
+        demo nodns "$SECRET" "https://no-such-host.invalid:$PORT/oauth/token"
+        if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_DNS' "$RUN/$F-nodns.stderr"; then
+            ok "$F: unknown host name: exit 3, ORND_ERR_DNS"
+        else
+            nok "$F: unknown host name"; show nodns
+        fi
+    else
+        nok "$F: identity server and relay did not start in the namespace"
+    fi
+
+    # 6. certificate signed by another CA: TLS refuses it, no request is sent
+    if start_server $F-untrusted --fault cert_untrusted; then
+        demo untrusted "$SECRET" "https://localhost:$PORT/oauth/token"
+        if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_TLS_CERT' "$RUN/$F-untrusted.stderr" &&
+            check_log "$RUN/$F-untrusted.jsonl" "$RUN/$F-untrusted.stdout" tls_error; then
+            ok "$F: untrusted certificate: exit 3, ORND_ERR_TLS_CERT, no request sent"
+        else
+            nok "$F: untrusted certificate"; show untrusted
+        fi
+    else
+        nok "$F: second identity server did not start"
+    fi
+
+    # 7. nobody has that address (no ARP answer): connect times out
+    t0=$(date +%s)
+    demo blackhole "$SECRET" "https://10.77.0.99:443/oauth/token" --timeout-ms 1000
+    t=$(($(date +%s) - t0))
+    if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_TIMEOUT' "$RUN/$F-blackhole.stderr" && [ "$t" -le 10 ]; then
+        ok "$F: unanswered address: exit 3, ORND_ERR_TIMEOUT from connect after ${t} s"
+    else
+        nok "$F: unanswered address (took ${t} s)"; show blackhole
+    fi
+
+    # 8. the server reads the request and never answers: the port's receive
+    #    times out (step timeout 1 s), the run ends within the client's bound
+    if start_server $F-stall --fault stall; then
+        t0=$(date +%s)
+        demo stall "$SECRET" "https://localhost:$PORT/oauth/token" --timeout-ms 1000
+        t=$(($(date +%s) - t0))
+        if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_TIMEOUT' "$RUN/$F-stall.stderr" && [ "$t" -le 10 ]; then
+            ok "$F: server stalls: exit 3, ORND_ERR_TIMEOUT after ${t} s (bound 3 x 1 s + slack)"
+        else
+            nok "$F: server stalls (took ${t} s)"; show stall
+        fi
+    else
+        nok "$F: third identity server did not start"
+    fi
+}
+
+F=sockets DEMO=$SOCK_DEMO
+cases
+F=raw DEMO=$RAW_DEMO
+cases
+
+echo "lwip: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
