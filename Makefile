@@ -132,7 +132,7 @@ san: $(SAN_BINS) $(SAN)/json-check
 FUZZ      := $(BUILD)/fuzz
 FUZZ_CC   ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_CORE := $(filter-out src/tls.c src/client.c src/api.c,$(LIB_SRCS))
+FUZZ_CORE := $(filter-out src/tls.c src/client.c src/api.c src/pages.c,$(LIB_SRCS))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(FUZZ_SRCS))
 $(FUZZ)/%: tests/fuzz/%.c $(FUZZ_CORE) $(MBEDTLS_STAMP)
 	@mkdir -p $(dir $@)

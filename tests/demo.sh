@@ -1,10 +1,15 @@
 #!/bin/sh
-# `make demo`: fetch a token from a local identity server with the host tool.
+# `make demo`: a token, API calls and a door, against local servers.
 #
-# Makes the test PKI, starts tests/server/identity_server.py on loopback with
-# one demo client, runs `ornd token --format header` against it and prints the
-# Authorization header. The server is stopped on exit; the script exits with
-# ornd's status. The demo secret is never printed.
+# Makes the test PKI, starts tests/server/api_server.py on loopback (the
+# OfficeRnD-like API and its identity server in one process) with one demo
+# application, then:
+#   1. `ornd token --format header` fetches a token and prints the header;
+#   2. `ornd api` looks up three members' emails over one connection;
+#   3. build/host/door, the example device program, handles two badge
+#      events: a member (checked in, door opens) and a stranger.
+# The server is stopped on exit; the script exits non-zero if a step fails.
+# The demo secret is never printed.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -14,8 +19,9 @@ run=build/test-run
 client_id=demo-device
 scope=flex.community.members.read
 
-if [ ! -x "$ornd" ]; then
-    echo "demo: $ornd not found; run make first" >&2
+door=${DOOR_BIN:-build/host/door}
+if [ ! -x "$ornd" ] || [ ! -x "$door" ]; then
+    echo "demo: $ornd or $door not found; run make first" >&2
     exit 2
 fi
 
@@ -38,8 +44,9 @@ trap 'exit 130' INT TERM
 # A fresh random secret each run; it only lives in this shell and the server.
 secret="demo-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 
-ORND_DEMO_CLIENTS="$client_id:$secret:flex.community.members.read,flex.community.checkins.create" \
-    "${PYTHON:-python3}" tests/server/identity_server.py --certs "$certs" --lifetime 30 \
+scopes=flex.community.members.read,flex.community.checkins.create,flex.community.checkins.read,flex.space.locations.read
+ORND_DEMO_CLIENTS="$client_id:$secret:$scopes" \
+    "${PYTHON:-python3}" tests/server/api_server.py --certs "$certs" --lifetime 60 \
     --clients-env ORND_DEMO_CLIENTS >"$out" 2>/dev/null &
 server_pid=$!
 
@@ -52,25 +59,39 @@ while [ $i -lt 100 ]; do
     sleep 0.1
     i=$((i + 1))
 done
-if [ -z "$port" ]; then
-    echo "demo: the identity server did not start" >&2
+id_port=$(sed -n 's/^IDENTITY \([0-9][0-9]*\)$/\1/p' "$out")
+if [ -z "$port" ] || [ -z "$id_port" ]; then
+    echo "demo: the local servers did not start" >&2
     exit 1
 fi
 
-url="https://localhost:$port/oauth/token"
-echo "demo: local identity server listening at $url (pid $server_pid)"
-echo "demo: client $client_id may use flex.community.members.read and flex.community.checkins.create"
-echo "demo: running: $ornd token --format header --scope $scope --token-url $url --ca-file $certs/ca.pem"
+url="https://localhost:$id_port/oauth/token"
+api="https://localhost:$port/api/v2/organizations"
+echo "demo: local identity server at $url, API at $api/test-org (pid $server_pid)"
+echo "demo: application $client_id may use ${scopes}"
 echo "demo:          (ORND_CLIENT_ID=$client_id, ORND_CLIENT_SECRET from the environment, not shown)"
+export ORND_CLIENT_ID="$client_id"
+common="--token-url $url --ca-file $certs/ca.pem"
 
-status=0
-ORND_CLIENT_ID=$client_id ORND_CLIENT_SECRET=$secret \
-    "$ornd" token --format header --scope "$scope" --token-url "$url" \
-    --ca-file "$certs/ca.pem" || status=$?
+echo
+echo "demo: 1. a token: $ornd token --format header --scope $scope $common"
+ORND_CLIENT_SECRET=$secret "$ornd" token --format header --scope "$scope" $common
+echo "demo: ornd got a token; the line above is the header to send with every API call"
 
-if [ "$status" -eq 0 ]; then
-    echo "demo: ornd got a token; the line above is the header to send with every API call"
-else
-    echo "demo: ornd failed with exit status $status" >&2
-fi
-exit "$status"
+echo
+echo "demo: 2. API calls over one connection: $ornd api GET '/members?\$limit=3' /locations --select 'results[].email' --select 'results[]._id' ..."
+ORND_CLIENT_SECRET=$secret "$ornd" api GET '/members?$limit=3' --select 'results[].email' \
+    --scope "$scope" --api-url "$api" --org test-org $common >"$run/demo-emails.txt"
+cat "$run/demo-emails.txt"
+location=$(ORND_CLIENT_SECRET=$secret "$ornd" api GET /locations --select 'results[]._id' \
+    --scope flex.space.locations.read --api-url "$api" --org test-org $common 2>/dev/null | head -n 1)
+member=$(head -n 1 "$run/demo-emails.txt")
+
+echo
+echo "demo: 3. the door at location $location; badges: $member, stranger@example.com"
+printf '%s\nstranger@example.com\n' "$member" |
+    ORND_CLIENT_SECRET=$secret ORND_ORG=test-org ORND_LOCATION=$location \
+    ORND_TOKEN_URL=$url ORND_API_URL=$api ORND_CA_FILE=$certs/ca.pem "$door" | tee "$run/demo-door.txt"
+grep -q "^door: OPEN for " "$run/demo-door.txt" && grep -q "^door: DENIED stranger@example.com" "$run/demo-door.txt"
+echo
+echo "demo: done"
