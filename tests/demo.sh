@@ -79,7 +79,8 @@ ORND_CLIENT_SECRET=$secret "$ornd" token --format header --scope "$scope" $commo
 echo "demo: ornd got a token; the line above is the header to send with every API call"
 
 echo
-echo "demo: 2. API calls over one connection: $ornd api GET '/members?\$limit=3' /locations --select 'results[].email' --select 'results[]._id' ..."
+echo "demo: 2. an API call, the emails picked out as the answer streams:"
+echo "demo:    $ornd api GET '/members?\$limit=3' --select 'results[].email' --org test-org ..."
 ORND_CLIENT_SECRET=$secret "$ornd" api GET '/members?$limit=3' --select 'results[].email' \
     --scope "$scope" --api-url "$api" --org test-org $common >"$run/demo-emails.txt"
 cat "$run/demo-emails.txt"

@@ -8,6 +8,7 @@ full and resumed handshakes, requests, token requests, check-ins created.
 import base64
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -268,3 +269,105 @@ class TestCheckins(ApiTest):
         c = s.counters()
         self.assertEqual(c["requests"], 1, c)
         self.assertEqual(c["checkins_created"], 0, c)
+
+
+class TestSelect(ApiTest):
+    @staticmethod
+    def pool_peak(r):
+        m = re.search(r"TLS pool peak (\d+) bytes", r.stderr)
+        return int(m.group(1)) if m else None
+
+    def test_hundred_kb_page_to_fifty_lines_in_the_same_memory(self):
+        """A ~100 KB page of 50 members reduced to its 50 emails; the TLS
+        pool peaks where it does for a 2 KB answer."""
+        s = self.api_server()
+        small = self.run_api(s, "GET", "/members?$limit=1", extra=["--select", "results[].email"])
+        big = self.run_api(s, "GET", "/members?$limit=50", extra=["--select", "results[].email"])
+        self.assert_ok(small, lines=1)
+        self.assert_ok(big, lines=50)
+        for line in big.stdout.splitlines():
+            self.assertRegex(line, r"^[a-z.0-9]+@[a-z]+\.example$")
+        (_, req) = s.control("/requests")["requests"]
+        self.assertIsNotNone(self.pool_peak(small), small.stderr)
+        self.assertEqual(self.pool_peak(big), self.pool_peak(small))
+        full = self.run_api(s, "GET", "/members?$limit=50")
+        self.assertGreater(len(full.out), 90000)
+        emails = [m["email"] for m in json.loads(full.stdout)["results"]]
+        self.assertEqual(big.stdout.splitlines(), emails)
+
+    def test_all_pages_over_one_connection(self):
+        s = self.api_server()
+        r = self.run_api(s, "GET", "/members?$limit=50",
+                         extra=["--select", "results[]._id", "--all-pages"])
+        self.assert_ok(r, lines=120)
+        self.assertEqual(len(set(r.stdout.splitlines())), 120)
+        self.assertIn("3 page(s)", r.stderr)
+        c = s.counters()
+        self.assertEqual(c["connections"], 1, c)
+        self.assertEqual(c["requests"], 3, c)
+        paths = [base64.b64decode(q["raw_b64"]).split(b" ")[1]
+                 for q in s.control("/requests")["requests"]]
+        self.assertEqual(paths[0], b"/api/v2/organizations/test-org/members?$limit=50")
+        self.assertTrue(all(b"&$cursorNext=" in p for p in paths[1:]), paths)
+
+    def test_bad_select_path_is_a_usage_error(self):
+        s = self.api_server()
+        r = self.run_api(s, "GET", "/members", extra=["--select", "results[.email"])
+        self.assertEqual(r.code, 2, str(r))
+        self.assertEqual(s.counters()["requests"], 0)
+
+
+DOOR = HERE.parents[1] / "build" / "host" / "door"
+
+
+class TestDoor(ApiTest):
+    def door(self, s, badges, fault=None):
+        token_url = "https://localhost:%d/oauth/token" % s.ports["IDENTITY"]
+        api_url = "https://localhost:%d/api/v2/organizations" % s.port
+        member, location = self.ids(s)
+        env = dict(api_env(), ORND_ORG=ORG, ORND_LOCATION=location, ORND_TOKEN_URL=token_url,
+                   ORND_API_URL=api_url, ORND_CA_FILE=str(CA))
+        token, _ = s.token()
+        c = s.conn()
+        _, raw = srv.call(c, "GET", srv.ORG + "/members/" + member, token)
+        c.close()
+        email = json.loads(raw)["email"]
+        s.control("/reset", "")
+        if fault:
+            s.control("/faults", fault)  # counted from now: the lookup is request 1
+        lines = "".join(b.replace("MEMBER", email) + "\n" for b in badges)
+        p = subprocess.run([str(DOOR)], env=env, input=lines.encode(), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=RUN_LIMIT)
+        r = Result(p.returncode, p.stdout, p.stderr, 0, [str(DOOR)])
+        self.check_secrets(r)
+        self.assertEqual(r.code, 0, str(r))
+        return r, json.loads(raw)["name"]
+
+    def test_member_in_stranger_out(self):
+        s = self.api_server()
+        r, name = self.door(s, ["MEMBER", "nobody@example.com"])
+        self.assertIn("door: OPEN for %s (check-in " % name, r.stdout)
+        self.assertIn("door: DENIED nobody@example.com: not a member", r.stdout)
+        c = s.counters()
+        self.assertEqual(c["checkins_created"], 1, c)
+        self.assertEqual(c["connections"], 1, c)
+
+    def test_answer_lost_after_checkin_is_looked_up_not_resent(self):
+        """The check-in is made but its answer is cut: the door asks for the
+        member's check-ins and opens; the POST went out once."""
+        s = self.api_server()
+        r, name = self.door(s, ["MEMBER"], fault="truncate@1+1")
+        self.assertIn("may or may not exist; looking", r.stdout)
+        self.assertIn("door: OPEN for %s" % name, r.stdout)
+        c = s.counters()
+        self.assertEqual(c["checkins_created"], 1, c)
+        posts = [q for q in s.control("/requests")["requests"]
+                 if base64.b64decode(q["raw_b64"]).startswith(b"POST")]
+        self.assertEqual(len(posts), 1)
+
+    def test_dropped_checkin_is_looked_up_and_the_door_stays_shut(self):
+        s = self.api_server()
+        r, name = self.door(s, ["MEMBER"], fault="drop@1+1")
+        self.assertIn("may or may not exist; looking", r.stdout)
+        self.assertIn("door: DENIED %s" % name, r.stdout)
+        self.assertEqual(s.counters()["checkins_created"], 0)

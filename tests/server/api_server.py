@@ -82,7 +82,33 @@ API_TRIGGERS = {
 ids.REASONS.update({201: "Created", 403: "Forbidden", 503: "Service Unavailable"})
 
 
+class ApiFault(ids.Fault):
+    """A fault that may first let SKIP requests pass (NAME[:ARG][@COUNT][+SKIP]),
+    so that one run of a client meets it on, say, its second request."""
+
+    def __init__(self, name, arg, count, skip=0):
+        super().__init__(name, arg, count)
+        self.skip = skip
+
+    def spec(self):
+        return super().spec() + ("+%d" % self.skip if self.skip else "")
+
+
 def parse_api_fault(spec):
+    """NAME[:ARG][@COUNT][+SKIP] -> a fault for the API server."""
+    text, skip = spec, 0
+    if "+" in text:
+        text, _, k = text.rpartition("+")
+        if not k.isdigit():
+            raise ValueError("fault %r: +SKIP must be a number of requests" % spec)
+        skip = int(k)
+    f = parse_api_fault_counted(text)
+    if skip and f.name in API_TRIGGERS:
+        raise ValueError("fault %r: a trigger counts requests itself; +SKIP does not apply" % spec)
+    return ApiFault(f.name, f.arg, f.count, skip)
+
+
+def parse_api_fault_counted(spec):
     """NAME[:ARG][@COUNT] -> ids.Fault for the API server."""
     text, count = spec, None
     if "@" in text:
@@ -118,16 +144,22 @@ class ApiFaultSet(ids.FaultSet):
     def take_request(self):
         """(faults for this request, trigger names firing on it)."""
         with self.lock:
-            fired, keep = [], []
+            fired, keep, waiting = [], [], []
             for f in self.faults:
                 if f.name in API_TRIGGERS:
                     f.arg -= 1
                     if f.arg == 0:
                         fired.append(f.name)
                         continue
+                if getattr(f, "skip", 0) > 0:
+                    f.skip -= 1  # this request passes it by
+                    waiting.append(f)
+                    continue
                 keep.append(f)
             self.faults = keep
-            return self._take(API_FAULTS), fired
+            taken = self._take(API_FAULTS)
+            self.faults = self.faults + waiting
+            return taken, fired
 
 
 # ---- shared state -----------------------------------------------------------
