@@ -641,7 +641,11 @@ class TestFaults(Base):
         with self.assertRaises(http.client.RemoteDisconnected):
             call(c, "POST", ORG + "/checkins", tok, body)
         c.close()
+        deadline = time.monotonic() + 5  # counted just after the close the client saw
         k = self.s.counters()
+        while k["closed_by_server"] < 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+            k = self.s.counters()
         self.assertEqual(k["checkins_created"], 0, k)
         self.assertEqual(k["closed_by_server"], 1, k)
         last = self.s.control("/requests")["requests"][-1]
