@@ -54,8 +54,8 @@ static void usage(FILE *out)
           "  --ca-file PEM    trusted CA certificates, default " DEFAULT_CA_FILE "\n"
           "  --timeout S      network timeout per step, seconds (default 10)\n"
           "  --format F       token: json (default), token, or header\n"
-          "  --retries N      token: retries on 429/5xx (default 3)\n"
-          "  --max-wait S     token: longest wait before a retry, seconds (default 30)\n"
+          "  --retries N      retries on 429/5xx (api: 429/503) (default 3)\n"
+          "  --max-wait S     longest wait before a retry, seconds (default 30)\n"
           "Exit: 0 ok, 2 usage/config, 3 network/TLS, 4 rejected (also 403),\n"
           "      5 bad response, 6 rate-limited/unavailable.\n",
           out);
@@ -249,7 +249,7 @@ void report_token_error(int err)
     }
 }
 
-static void sleep_ms(uint32_t ms)
+void tool_sleep_ms(uint32_t ms)
 {
     struct timespec ts = {.tv_sec = (time_t)(ms / 1000u), .tv_nsec = (long)(ms % 1000u) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
@@ -275,7 +275,7 @@ int fetch_with_retries(const options_t *o, const char **token)
         }
         fprintf(stderr, "ornd: %s; retrying in %u.%03u s (%lu of %lu)\n", ornd_strerror(rc),
                 (unsigned)(wait / 1000u), (unsigned)(wait % 1000u), attempt + 1u, o->retries);
-        sleep_ms(wait);
+        tool_sleep_ms(wait);
     }
 }
 

@@ -10,7 +10,12 @@
  * those JSON paths one per line as the answer streams (strings decoded,
  * control characters as spaces; an object or array as {} or []).
  * --all-pages follows cursorNext through a paged list.
+ *
+ * A 429 or 503 answer (the request was not carried out) is sent again after
+ * its Retry-After, up to --retries times and never after waiting longer than
+ * --max-wait; any other failure ends the run.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -95,6 +100,23 @@ static void report_api_error(const char *method, const char *path, int rc,
     }
 }
 
+#define NO_RETRY UINT32_MAX
+
+/* How long to wait before sending again, or NO_RETRY. Only answers that say
+ * the request was not carried out are retried: 429 and 503 (after their
+ * Retry-After, else 1 s), and a token request held back by the client. */
+static uint32_t retry_wait(int rc, const ornd_api_result_t *res)
+{
+    if (rc == ORND_ERR_TOKEN_HELD) {
+        return ornd_token_wait_ms(&client);
+    }
+    if ((rc == ORND_ERR_RATE_LIMITED || rc == ORND_ERR_UNAVAILABLE) &&
+        (res->status == 429 || res->status == 503)) {
+        return res->has_retry_after ? res->retry_after_s * 1000u : 1000u;
+    }
+    return NO_RETRY;
+}
+
 static int one_request(const options_t *o, const char *path)
 {
     print_state_t ps = {.last = -1};
@@ -109,11 +131,26 @@ static int one_request(const options_t *o, const char *path)
     size_t body_len = o->data != NULL ? strlen(o->data) : 0u;
     int rc;
     unsigned pages = 0;
-    if (o->all_pages) {
-        /* the selector is reset per page: each page is a document */
-        rc = ornd_api_get_pages(&api, &pager, path, &h, 10000u, &res, &pages);
-    } else {
-        rc = ornd_api_request(&api, o->method, path, body, body_len, &h, &res);
+    for (unsigned long attempt = 0;; attempt++) {
+        if (o->all_pages) {
+            /* the selector is reset per page: each page is a document */
+            rc = ornd_api_get_pages(&api, &pager, path, &h, 10000u, &res, &pages);
+        } else {
+            rc = ornd_api_request(&api, o->method, path, body, body_len, &h, &res);
+        }
+        uint32_t wait = retry_wait(rc, &res);
+        if (wait == NO_RETRY || attempt >= o->retries || pages > 0) {
+            break;
+        }
+        if (wait > o->max_wait_s * 1000u) {
+            fprintf(stderr, "ornd: %s %s: the server asks to wait %u s, beyond --max-wait %lu\n",
+                    o->method, path, (unsigned)((wait + 999u) / 1000u), o->max_wait_s);
+            break;
+        }
+        fprintf(stderr, "ornd: %s %s: %s; retrying in %u.%03u s (%lu of %lu)\n", o->method,
+                path, ornd_strerror(rc), (unsigned)(wait / 1000u), (unsigned)(wait % 1000u),
+                attempt + 1u, o->retries);
+        tool_sleep_ms(wait);
     }
     if (ps.last >= 0 && ps.last != '\n') {
         putchar('\n');

@@ -51,6 +51,9 @@ int fetch_with_retries(const options_t *o, const char **token);
 /* Tell on stderr why a token request failed (with the server's words). */
 void report_token_error(int err);
 
+/* Sleep, resuming after signals. */
+void tool_sleep_ms(uint32_t ms);
+
 /* The `api` subcommand (ornd_api.c). Returns the exit status. */
 int run_api(const options_t *o);
 

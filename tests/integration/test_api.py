@@ -219,9 +219,33 @@ class TestAnswers(ApiTest):
 
     def test_rate_limited_is_exit_6_with_retry_after(self):
         s = self.api_server("--fault", "status429:7")
-        r = self.run_api(s, "GET", "/locations")
+        r = self.run_api(s, "GET", "/locations", extra=["--retries", "0"])
         self.assertEqual(r.code, 6, str(r))
         self.assertIn("wait 7 s", r.stderr)
+        self.assertEqual(s.counters()["requests"], 1)
+
+    def test_retry_after_honoured_then_success(self):
+        """429 with Retry-After: 1, then the same POST again (a 429 means it
+        was not carried out): one check-in, made on the second send."""
+        s = self.api_server()
+        member, location = self.ids(s)
+        s.control("/faults", "status429:1@1")
+        body = json.dumps({"location": location, "start": "2026-12-01T09:00:00.000Z"})
+        r = self.run_api(s, "POST", "/checkins/" + member, extra=["--data", body])
+        self.assert_ok(r, lines=1)
+        self.assertIn("retrying in 1.000 s", r.stderr)
+        self.assertGreaterEqual(r.elapsed, 0.9)
+        c = s.counters()
+        self.assertEqual(c["requests"], 2, c)
+        self.assertEqual(c["checkins_created"], 1, c)
+        self.assertEqual(c["status"], {"429": 1, "201": 1}, c)
+
+    def test_retry_after_beyond_max_wait_ends_the_run(self):
+        s = self.api_server("--fault", "status503:60@1")
+        r = self.run_api(s, "GET", "/locations", extra=["--max-wait", "5"])
+        self.assertEqual(r.code, 6, str(r))
+        self.assertIn("beyond --max-wait 5", r.stderr)
+        self.assertLess(r.elapsed, 5)
         self.assertEqual(s.counters()["requests"], 1)
 
     def test_chunked_and_one_byte_answers(self):
