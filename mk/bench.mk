@@ -23,7 +23,7 @@ CM4_OBJS   := $(patsubst src/%.c,$(BENCH_CM4)/ornd/%.o,$(LIB_SRCS))
 
 .PHONY: bench
 bench: $(BENCH_CM4)/token.elf $(BENCH_CM4)/sizeof_probe.o $(BENCH_HOST)/sizeof_probe \
-       $(BENCH_HOST)/bench_parse $(BENCH_HOST)/bench_net
+       $(BENCH_HOST)/bench_parse $(BENCH_HOST)/bench_net $(BENCH_HOST)/bench_api
 	@mkdir -p $(BENCH)/inputs
 	@$(PYTHON) tests/bench/sizes.py $(BENCH)/sizes.json $(BENCH_CM4)/token.map $(CM4_OBJS) \
 	    -- $(CM4_LIBMBEDTLS)
@@ -37,6 +37,7 @@ bench: $(BENCH_CM4)/token.elf $(BENCH_CM4)/sizeof_probe.o $(BENCH_HOST)/sizeof_p
 	@sh tests/bench/make-rsa-chain.sh $(BENCH)/certs-rsa
 	@sh tests/bench/net.sh $(BENCH_HOST)/bench_net $(BENCH)/certs-ec $(BENCH)/certs-rsa \
 	    >$(BENCH)/net.json
+	@sh tests/bench/api.sh $(BENCH_HOST)/bench_api $(BENCH)/certs-ec >$(BENCH)/api.json
 	@$(PYTHON) tests/bench/report.py $(BENCH) $(BUILD)/bench.json
 
 # ---- Cortex-M4 -------------------------------------------------------------
@@ -69,7 +70,8 @@ $(BENCH_HOST)/sizeof_probe: tests/bench/sizeof_probe.c $(MBEDTLS_STAMP) include/
 $(BENCH_HOST)/bench_parse: tests/bench/bench_parse.c $(LIBORND)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) $< $(LIBORND) -o $@
-$(BENCH_HOST)/bench_net: tests/bench/bench_net.c $(HOST_LIBS)
+$(BENCH_HOST)/bench_net $(BENCH_HOST)/bench_api: $(BENCH_HOST)/bench_%: tests/bench/bench_%.c \
+        tests/bench/count_port.h $(HOST_LIBS)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $< $(HOST_LIBS) -o $@
 

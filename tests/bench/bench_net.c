@@ -8,7 +8,16 @@
  * Prints one JSON object: wire bytes, round trips, and the static pool's use
  * (ornd_tls_pool_usage) after init and at the peak of the fetch, with the CA
  * certificates' share measured by parsing the same CA file once more.
+ *
+ * Then the token is dropped (ornd_token_invalidate) and fetched once more on
+ * the same client, whose connection offers the session kept from the first
+ * one: "resumed" holds that second fetch's own bytes, round trips and pool
+ * peak (the peak counter is reset before it), and the pool in use before it
+ * (CA certificates plus the kept session). Whether the server really resumed
+ * is for the caller to check on the server's side (tests/bench/net.sh reads
+ * the identity server's handshake counters).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,64 +28,9 @@
 #include "ornd/ornd.h"
 #include "ornd_posix.h"
 
-typedef struct {
-    const ornd_port_t *inner;
-    unsigned long tx, rx, sends, recvs, round_trips, connects;
-    int last; /* 0 none, 1 send, 2 recv */
-} counter_t;
+#include "count_port.h"
 
 static counter_t cnt;
-
-static int c_connect(void *ctx, const char *host, uint16_t port, uint32_t t)
-{
-    counter_t *c = ctx;
-    c->connects++;
-    c->last = 0;
-    return c->inner->net_connect(c->inner->ctx, host, port, t);
-}
-
-static int c_send(void *ctx, const uint8_t *buf, size_t len, uint32_t t)
-{
-    counter_t *c = ctx;
-    int n = c->inner->net_send(c->inner->ctx, buf, len, t);
-    if (n > 0) {
-        c->tx += (unsigned long)n;
-        c->sends++;
-        c->last = 1;
-    }
-    return n;
-}
-
-static int c_recv(void *ctx, uint8_t *buf, size_t len, uint32_t t)
-{
-    counter_t *c = ctx;
-    if (c->last == 1) {
-        c->round_trips++; /* we sent, now we wait for the peer */
-    }
-    c->last = 2;
-    int n = c->inner->net_recv(c->inner->ctx, buf, len, t);
-    if (n > 0) {
-        c->rx += (unsigned long)n;
-        c->recvs++;
-    }
-    return n;
-}
-
-static void c_close(void *ctx)
-{
-    counter_t *c = ctx;
-    c->inner->net_close(c->inner->ctx);
-}
-static uint32_t c_now(void *ctx)
-{
-    counter_t *c = ctx;
-    return c->inner->now_ms(c->inner->ctx);
-}
-static int c_entropy(void *ctx, uint8_t *buf, size_t len)
-{
-    counter_t *c = ctx;
-    return c->inner->entropy(c->inner->ctx, buf, len);
-}
 
 static uint8_t *slurp(const char *path, size_t *len)
 {
@@ -103,10 +57,7 @@ int main(int argc, char **argv)
     static ornd_port_t posix, port;
     static ornd_client_t client;
     ornd_posix_port(&posix, &net);
-    cnt.inner = &posix;
-    port = (ornd_port_t){.ctx = &cnt, .net_connect = c_connect, .net_send = c_send,
-                         .net_recv = c_recv, .net_close = c_close, .now_ms = c_now,
-                         .entropy = c_entropy};
+    counting_port(&port, &cnt, &posix);
     char url[256];
     snprintf(url, sizeof url, "https://%s:%s/oauth/token", argv[1], argv[2]);
     size_t ca_len;
@@ -124,6 +75,22 @@ int main(int argc, char **argv)
     ornd_tls_pool_usage(&now, &peak);
     size_t peak_bytes;
     mbedtls_memory_buffer_alloc_max_get(&peak_bytes, &blocks);
+    counter_t first = cnt;
+
+    /* the second fetch, resuming the session kept from the first */
+    int rc2 = ORND_ERR_STATE;
+    bool offered = client.tls.has_session;
+    size_t before2 = 0, peak2 = 0, blocks2 = 0, tlen2 = 0, unused;
+    counter_reset(&cnt);
+    ornd_tls_pool_usage(&before2, &unused);
+    mbedtls_memory_buffer_alloc_max_reset();
+    if (rc == ORND_OK) {
+        const char *tok;
+        ornd_token_invalidate(&client);
+        rc2 = ornd_token(&client, &tok, &tlen2);
+    }
+    mbedtls_memory_buffer_alloc_max_get(&peak2, &blocks2);
+    counter_t second = cnt;
     ornd_client_release(&client);
     /* the CA's share: parse the same certificates once more and measure */
     {
@@ -140,8 +107,15 @@ int main(int argc, char **argv)
     printf("{\"rc\": %d, \"error\": \"%s\", \"token_len\": %zu, \"tx\": %lu, \"rx\": %lu, "
            "\"sends\": %lu, \"recvs\": %lu, \"round_trips\": %lu, \"connects\": %lu, "
            "\"pool_after_init\": %zu, \"pool_peak\": %zu, \"pool_peak_blocks\": %zu, "
-           "\"ca_share\": %zu}\n",
-           rc, ornd_errname(rc), tlen, cnt.tx, cnt.rx, cnt.sends, cnt.recvs, cnt.round_trips,
-           cnt.connects, init_now, peak, blocks, ca_share);
-    return rc == ORND_OK ? 0 : 1;
+           "\"ca_share\": %zu, ",
+           rc, ornd_errname(rc), tlen, first.tx, first.rx, first.sends, first.recvs,
+           first.round_trips, first.connects, init_now, peak, blocks, ca_share);
+    printf("\"resumed\": {\"rc\": %d, \"error\": \"%s\", \"session_offered\": %s, "
+           "\"token_len\": %zu, \"tx\": %lu, \"rx\": %lu, \"sends\": %lu, \"recvs\": %lu, "
+           "\"round_trips\": %lu, \"connects\": %lu, \"pool_before\": %zu, "
+           "\"pool_peak\": %zu, \"pool_peak_blocks\": %zu}}\n",
+           rc2, ornd_errname(rc2), offered ? "true" : "false", tlen2, second.tx, second.rx,
+           second.sends, second.recvs, second.round_trips, second.connects, before2, peak2,
+           blocks2);
+    return rc == ORND_OK && rc2 == ORND_OK ? 0 : 1;
 }

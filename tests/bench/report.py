@@ -2,7 +2,7 @@
 """Assemble `make bench`'s measurements into one table and build/bench.json.
 
     report.py DIR OUT.json
-DIR holds sizes.json, stack.json, ram.json, parse.json, net.json.
+DIR holds sizes.json, stack.json, ram.json, parse.json, net.json, api.json.
 Budgets (README.md, "Benchmarks") are checked here and never loosened:
 PASS/FAIL is printed beside each; the exit status stays 0.
 """
@@ -21,8 +21,44 @@ def load(name):
         return json.load(f)
 
 
-sizes, stack, ram, parse, net = (load(n) for n in
-                                 ("sizes.json", "stack.json", "ram.json", "parse.json", "net.json"))
+sizes, stack, ram, parse, net, api = (load(n) for n in ("sizes.json", "stack.json", "ram.json",
+                                                       "parse.json", "net.json", "api.json"))
+CHAINS = ("tls1.2-ecdsa", "tls1.2-rsa2048", "tls1.3-ecdsa", "tls1.3-rsa2048")
+
+
+def host_record_buffers():
+    """The record buffer sizes of the host build's mbedTLS configuration."""
+    import re
+    path = "boards/host/mbedtls_config.h"
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    got = {}
+    for name in ("IN", "OUT"):
+        m = re.search(r"#define\s+MBEDTLS_SSL_%s_CONTENT_LEN\s+(\d+)" % name, text)
+        got[name] = int(m.group(1)) if m else 16384
+    return "%d in + %d out, %s" % (got["IN"], got["OUT"], path)
+
+
+def chain_label(key):
+    return key.replace("-", " ").replace("tls", "TLS ")
+
+
+def resumed_ok(r):
+    """The second fetch worked and the server counted it as resumed."""
+    srv = r.get("server", {})
+    return (r["rc"] == 0 and r["resumed"]["rc"] == 0
+            and srv.get("identity_handshakes_full") == 1
+            and srv.get("identity_handshakes_resumed") == 1)
+
+
+def resumed_failure(r):
+    if r["rc"] != 0:
+        return "first fetch fails: %s" % r["error"]
+    if r["resumed"]["rc"] != 0:
+        return "second fetch fails: %s" % r["resumed"]["error"]
+    srv = r.get("server", {})
+    return "NOT resumed (server: %s full, %s resumed handshakes)" % (
+        srv.get("identity_handshakes_full"), srv.get("identity_handshakes_resumed"))
 rows = []      # (section, figure, value, budget, verdict)
 budgets = []
 notes = []
@@ -97,14 +133,38 @@ row(S, "sizeof(ornd_client_t), default config: x86-64 | Cortex-M4",
 row(S, "  of which ornd_tls_t (mbedTLS contexts): x86-64 | Cortex-M4",
     "%d | %d" % (ram["host"]["tls"], ram["cm4"]["tls"]))
 row(S, "TLS static pool (ORND_CONFIG_TLS_POOL_SIZE, .bss of tls.c)", "%d" % ram["pool_size"])
-for key in ("tls1.2-ecdsa", "tls1.2-rsa2048", "tls1.3-ecdsa", "tls1.3-rsa2048"):
+for key in CHAINS:
     r = net[key]
-    label = "pool peak, full handshake + token, %s (x86-64)" % key.replace("-", " ")
+    fig = "pool peak, full handshake + token, %s (x86-64)" % key.replace("-", " ")
     if r["rc"] != 0:
-        row(S, label, "handshake fails: %s" % r["error"])
+        row(S, fig, "handshake fails: %s" % r["error"])
     else:
-        row(S, label, "%d (CA %d, %d blocks)" % (r["pool_peak"], r["ca_share"], r["pool_peak_blocks"]))
-row(S, "pool peak, resumed handshake", "n/a (needs session resumption)")
+        row(S, fig, "%d (CA %d, %d blocks)" % (r["pool_peak"], r["ca_share"], r["pool_peak_blocks"]))
+for key in CHAINS:
+    r = net[key]
+    q = r["resumed"]
+    fig = "pool peak, resumed handshake + token, %s (x86-64)" % key.replace("-", " ")
+    if not resumed_ok(r):
+        row(S, fig, resumed_failure(r))
+    else:
+        row(S, fig, "%d (in use before: %d, %d blocks)" % (q["pool_peak"], q["pool_before"],
+                                                            q["pool_peak_blocks"]))
+ok = [net[k] for k in CHAINS if resumed_ok(net[k])]
+if ok:
+    saved = [r["pool_peak"] - r["resumed"]["pool_peak"] for r in ok]
+    kept = [r["resumed"]["pool_before"] - r["ca_share"] for r in ok]
+    bufs = host_record_buffers()
+    notes.append("pool: a resumed fetch peaks %d-%d bytes below a full one: the record buffers "
+                 "(%s) dominate both, the handshake state adds the rest; what resumption saves "
+                 "is parsing and verifying the server's chain (and in TLS 1.2 the ECDHE, which "
+                 "TLS 1.3 resumption, psk_dhe_ke, still does). \"in use before\" = CA "
+                 "certificates + the kept session (%d-%d bytes: its ticket and, with "
+                 "MBEDTLS_SSL_KEEP_PEER_CERTIFICATE, the server's certificate)"
+                 % (min(saved), max(saved), bufs, min(kept), max(kept)))
+notes.append("pool: peaks count the bytes mbedTLS asked for (MBEDTLS_MEMORY_DEBUG; rounded to "
+             "the alignment) without the allocator's header per block (blocks: the most at "
+             "once); the resumed figure is the second fetch alone "
+             "(mbedtls_memory_buffer_alloc_max_reset before it)")
 
 # ---- parser cost -------------------------------------------------------------
 S = "Parser cost (callgrind Ir per input byte, x86-64 gcc -O2)"
@@ -125,17 +185,92 @@ for f, label in names.items():
 
 # ---- network -----------------------------------------------------------------
 S = "Network, one token fetch (TCP payload bytes; round trips excl. TCP connect)"
-for key in ("tls1.2-ecdsa", "tls1.2-rsa2048", "tls1.3-ecdsa", "tls1.3-rsa2048"):
+for key in CHAINS:
     r = net[key]
     v = "sent %d, received %d, round trips %d" % (r["tx"], r["rx"], r["round_trips"])
     if r["rc"] != 0:
-        notes.append("%s: the handshake fails (%s): mbedTLS 3.6.6 rejects an rsa_pss_rsae "
-                     "signature in a TLS 1.2 ServerKeyExchange, which OpenSSL servers choose "
-                     "for RSA keys (Mbed-TLS/mbedtls#10668)" % (key, r["error"]))
+        notes.append("%s: the handshake fails (%s)" % (key, r["error"]))
         v = "FAILS (%s) after sent %d, received %d" % (r["error"], r["tx"], r["rx"])
-    row(S, key.replace("-", " ").replace("tls", "TLS "), v)
-row(S, "full vs resumed handshake", "n/a (needs issue 3)")
-row(S, "N API requests: one connection vs one each", "n/a (needs issue 3)")
+    row(S, chain_label(key), v)
+for key in CHAINS:
+    r = net[key]
+    q = r["resumed"]
+    fig = "full vs resumed handshake, %s" % chain_label(key)
+    if not resumed_ok(r):
+        row(S, fig, resumed_failure(r))
+        continue
+    row(S, fig, "sent %d -> %d, received %d -> %d, round trips %d -> %d"
+        % (r["tx"], q["tx"], r["rx"], q["rx"], r["round_trips"], q["round_trips"]))
+if ok:
+    rx_saved = [r["rx"] - r["resumed"]["rx"] for r in ok]
+    t12 = [net[k] for k in CHAINS if k.startswith("tls1.2") and net[k] in ok]
+    t13 = [net[k] for k in CHAINS if k.startswith("tls1.3") and net[k] in ok]
+    parts = ["resumption (confirmed by the identity server's handshake counters) drops the "
+             "server's certificate chain and signature: %d-%d bytes less received"
+             % (min(rx_saved), max(rx_saved))]
+    if t12:
+        parts.append("TLS 1.2 also saves a round trip (%d -> %d)"
+                     % (t12[0]["round_trips"], t12[0]["resumed"]["round_trips"]))
+    if t13:
+        parts.append("TLS 1.3 keeps its %d round trips (no 0-RTT) and sends %d bytes more "
+                     "(the ticket in the ClientHello)"
+                     % (t13[0]["resumed"]["round_trips"],
+                        t13[0]["resumed"]["tx"] - t13[0]["tx"]))
+    notes.append("network: " + "; ".join(parts) + "; what remains is dominated by the token "
+                 "answer (a %d-byte token) and the request with its credentials"
+                 % ok[0]["resumed"]["token_len"])
+
+# ---- API requests ------------------------------------------------------------
+MODES = (("keep", "one kept-alive connection"),
+         ("close", "a connection each, session resumed"),
+         ("fresh", "a connection each, full handshake"))
+n_req = next(iter(api.values()))["n"]
+S = ("Network, N = %d API requests GET /members?$limit=1 (API connection; server's counts)"
+     % n_req)
+api_ok = {}
+for tls in ("1.3", "1.2"):
+    for mode, text in MODES:
+        key = "tls%s-%s" % (tls, mode)
+        if key not in api:
+            continue
+        r = api[key]
+        srv = r["server"]
+        fig = "TLS %s, %s" % (tls, text)
+        if r["rc"] != 0 or r["done"] != r["n"]:
+            row(S, fig, "FAILS (%s, HTTP %d) after %d of %d" % (r["error"], r["status"],
+                                                               r["done"], r["n"]))
+            continue
+        want = {"keep": (1, 1, 0), "close": (r["n"], 1, r["n"] - 1),
+                "fresh": (r["n"], r["n"], 0)}[mode]
+        got = (srv["connections"], srv["handshakes_full"], srv["handshakes_resumed"])
+        api_ok[key] = got == want
+        row(S, fig, "sent %d, received %d, round trips %d, connections %d, handshakes "
+            "%d full + %d resumed, pool peak %d%s"
+            % (r["tx"], r["rx"], r["round_trips"], got[0], got[1], got[2], r["pool_peak"],
+               "" if got == want else " (UNEXPECTED: wanted %d conn., %d full, %d resumed)"
+               % want))
+for tls in ("1.3", "1.2"):
+    keys = ["tls%s-%s" % (tls, m) for m, _ in MODES]
+    if not all(api_ok.get(k) for k in keys):
+        continue
+    k, c, f = (api[x] for x in keys)
+    row(S, "N API requests, TLS %s: one connection vs one each (resumed | full)" % tls,
+        "received %d vs %d | %d, sent %d vs %d | %d, round trips %d vs %d | %d"
+        % (k["rx"], c["rx"], f["rx"], k["tx"], c["tx"], f["tx"], k["round_trips"],
+           c["round_trips"], f["round_trips"]))
+if all(api_ok.get("tls1.3-%s" % m) for m, _ in MODES):
+    k, c, f = (api["tls1.3-%s" % m] for m, _ in MODES)
+    n = k["n"]
+    notes.append("API: over one connection a request costs %d bytes sent (its bearer token, "
+                 "%d bytes, dominates) and %d received (%d of it the member's JSON), one round "
+                 "trip; a new connection per request adds a handshake each time: TLS 1.3 "
+                 "+%d bytes received and +%d round trip per request when resumed, +%d bytes "
+                 "when full; the pool peak (%d, of which %d already in use: the CA certificates and the "
+                 "token connection's kept session) is one connection's, whatever the way"
+                 % (round(k["tx"] / n), k["token_len"], round(k["rx"] / n),
+                    round(k["body_bytes"] / n), round((c["rx"] - k["rx"]) / n),
+                    round((c["round_trips"] - k["round_trips"]) / n),
+                    round((f["rx"] - k["rx"]) / n), k["pool_peak"], k["pool_before"]))
 
 # ---- print ---------------------------------------------------------------------
 w1 = max(len(r[1]) for r in rows)
@@ -159,7 +294,7 @@ for b in budgets:
                                                    b["unit"], b["limit"]))
 with open(out, "w", encoding="utf-8") as f:
     json.dump({"budgets": budgets, "notes": notes, "sizes": sizes, "stack": stack, "ram": ram, "parse": parse,
-               "network_and_pool": net,
+               "network_and_pool": net, "api_requests": api,
                "table": [{"section": s, "figure": a, "value": b, "budget": c, "result": e}
                          for s, a, b, c, e in rows]}, f, indent=1)
 print("written: %s" % out)
