@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "compiler.h"
 #include "ornd/error.h"
 
 static const char *const cursor_path[] = {"cursorNext"};
@@ -42,7 +43,7 @@ static bool unreserved(unsigned char c)
 }
 
 /* path + ('?' or '&') + "$cursorNext=" + the cursor, percent-encoded. */
-static int next_path(ornd_api_pages_t *pg, const char *path)
+ORND_NOINLINE static int next_path(ornd_api_pages_t *pg, const char *path)
 {
     static const char hex[] = "0123456789ABCDEF";
     static const char key[] = "$cursorNext=";
@@ -81,7 +82,8 @@ int ornd_api_get_pages(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
     memcpy(pg->path, path, n + 1u);
     pg->inner = h;
     int rc = ornd_match_init(&pg->match, cursor_path, 1, on_cursor, pg);
-    const ornd_api_handler_t tee_handler = {
+    /* in the state, not on the stack: the request below goes deep */
+    pg->tee = (ornd_api_handler_t){
         .on_body = tee, .on_end = tee_end, .user = pg, .body_max = h != NULL ? h->body_max : 0u};
     for (unsigned count = 0; rc == ORND_OK; count++) {
         if (max_pages != 0 && count == max_pages) {
@@ -89,7 +91,7 @@ int ornd_api_get_pages(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
         }
         ornd_match_reset(&pg->match);
         ornd_match_capture_init(&pg->capture, pg->cursor, sizeof pg->cursor);
-        rc = ornd_api_request(a, "GET", pg->path, NULL, 0, &tee_handler, res);
+        rc = ornd_api_request(a, "GET", pg->path, NULL, 0, &pg->tee, res);
         if (rc != ORND_OK) {
             break;
         }

@@ -27,6 +27,7 @@ typedef struct {
     ornd_match_t match;        /* finds cursorNext in each page */
     ornd_match_capture_t capture;
     const ornd_api_handler_t *inner;
+    ornd_api_handler_t tee;    /* what each page's request is given */
     char cursor[ORND_CONFIG_API_CURSOR_MAX + 1];
     char path[ORND_CONFIG_API_PATH_MAX + 1];
 } ornd_api_pages_t;
