@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -15,6 +16,7 @@
 #include "fake_tls.h"
 #include "ornd/api.h"
 #include "ornd/ornd.h"
+#include "ornd/pages.h"
 
 static uint32_t clock_ms;
 
@@ -416,6 +418,61 @@ static void bad_arguments_and_settings(void **state)
     assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_ERR_STATE);
 }
 
+/* ---- paging (ornd_api_get_pages) ------------------------------------------ */
+
+#define PAGE(body) "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" body "0\r\n\r\n"
+
+static ornd_api_pages_t pager;
+
+static void pages_follow_cursor_next(void **state)
+{
+    (void)state;
+    fake.read_chunk = 7;
+    fake.api_conns[0] = (fake_conn_t){
+        .answers = {PAGE("1c\r\n{\"results\":[1],\"cursorNext\":\r\n9\r\n\"a b/c~\"}\r\n"),
+                    PAGE("23\r\n{\"cursorNext\":null,\"results\":[2,3]}\r\n")}};
+    ornd_api_result_t res;
+    unsigned pages = 0;
+    assert_int_equal(ornd_api_get_pages(&api, &pager, "/members?$limit=1", &handler, 0, &res,
+                                        &pages),
+                     ORND_OK);
+    assert_int_equal(pages, 2);
+    assert_string_equal(sink.body,
+                        "{\"results\":[1],\"cursorNext\":\"a b/c~\"}"
+                        "{\"cursorNext\":null,\"results\":[2,3]}");
+    assert_non_null(strstr(fake.sent, "GET /api/v2/organizations/acme/members?$limit=1 HTTP/1.1\r\n"));
+    assert_non_null(strstr(fake.sent, "GET /api/v2/organizations/acme/members?$limit=1"
+                                      "&$cursorNext=a%20b%2Fc~ HTTP/1.1\r\n"));
+    assert_int_equal(fake.api_conn_count, 1);
+}
+
+static void pages_refuse_what_they_cannot_follow(void **state)
+{
+    (void)state;
+    ornd_api_result_t res;
+    unsigned pages = 0;
+    /* a page that is not JSON */
+    fake.api_conns[0] = (fake_conn_t){.answers = {PAGE("5\r\n<html\r\n")}};
+    assert_int_equal(ornd_api_get_pages(&api, &pager, "/m", &handler, 0, &res, &pages),
+                     ORND_ERR_JSON_SYNTAX);
+    assert_int_equal(pages, 0);
+    /* a list that never ends, bounded by max_pages */
+    fake.api_conns[1] = (fake_conn_t){.answers = {PAGE("12\r\n{\"cursorNext\":\"x\"}\r\n"),
+                                                  PAGE("12\r\n{\"cursorNext\":\"x\"}\r\n")}};
+    assert_int_equal(ornd_api_get_pages(&api, &pager, "/m", &handler, 2, &res, &pages),
+                     ORND_ERR_HTTP_STATUS);
+    assert_int_equal(pages, 2);
+    /* a cursor longer than its buffer: an error, never a cut cursor */
+    static char body[512], answer[640];
+    int n = snprintf(body, sizeof body, "{\"cursorNext\":\"%0*d\"}", (int)ORND_CONFIG_API_CURSOR_MAX + 1,
+                     0);
+    assert_true(n > 0 && (size_t)n < sizeof body);
+    snprintf(answer, sizeof answer, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", n, body);
+    fake.api_conns[1].answers[2] = answer;
+    assert_int_equal(ornd_api_get_pages(&api, &pager, "/m", &handler, 0, &res, &pages),
+                     ORND_ERR_MATCH_TOO_LONG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -437,6 +494,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(body_limit_enforced, setup, teardown),
         cmocka_unit_test_setup_teardown(no_token_left_in_the_struct, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_arguments_and_settings, setup, teardown),
+        cmocka_unit_test_setup_teardown(pages_follow_cursor_next, setup, teardown),
+        cmocka_unit_test_setup_teardown(pages_refuse_what_they_cannot_follow, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
