@@ -32,26 +32,6 @@ static int conn_setup(ornd_client_t *c, const ornd_settings_t *s)
     return rc;
 }
 
-static int conn_open(ornd_client_t *c, uint32_t deadline)
-{
-    return ornd_tls_connect(&c->tls, c->host, c->tcp_port, c->timeout_ms, deadline);
-}
-
-static int conn_write(ornd_client_t *c, const uint8_t *buf, size_t len)
-{
-    return ornd_tls_write_all(&c->tls, buf, len);
-}
-
-static int conn_read(ornd_client_t *c, uint8_t *buf, size_t len)
-{
-    return ornd_tls_read(&c->tls, buf, len);
-}
-
-static void conn_close(ornd_client_t *c)
-{
-    ornd_tls_close(&c->tls);
-}
-
 /* ---- settings ------------------------------------------------------------ */
 
 static bool port_complete(const ornd_port_t *p)
@@ -175,51 +155,6 @@ static void keep_token(ornd_client_t *c, uint32_t fetched_at)
     }
 }
 
-/* ---- fetch ----------------------------------------------------------- */
-
-ORND_NOINLINE static int send_request(ornd_client_t *c)
-{
-    ornd_buf_t b;
-    ornd_buf_init(&b, c->scratch.request, sizeof c->scratch.request);
-    ornd_oauth_request_t req = {
-        .host = c->host,
-        .port = c->tcp_port,
-        .path = c->path,
-        .client_id = c->client_id,
-        .client_id_len = c->client_id_len,
-        .client_secret = c->client_secret,
-        .client_secret_len = c->client_secret_len,
-        .scope = c->scope,
-        .scope_len = c->scope_len,
-    };
-    int rc = ornd_oauth_write_request(&b, &req);
-    if (rc == ORND_OK) {
-        rc = conn_write(c, (const uint8_t *)b.buf, b.len);
-    }
-    wipe(c->scratch.request, sizeof c->scratch.request); /* it held the secret */
-    return rc;
-}
-
-static int read_answer(ornd_client_t *c)
-{
-    ornd_oauth_parser_t *p = &c->scratch.answer.parser;
-    uint8_t *rx = c->scratch.answer.rx;
-    ornd_oauth_parser_init(p, &c->token, &c->server);
-    int rc = 0;
-    while (rc == 0) {
-        int n = conn_read(c, rx, sizeof c->scratch.answer.rx);
-        if (n > 0) {
-            rc = ornd_oauth_feed(p, rx, (size_t)n);
-        } else if (n == 0) {
-            rc = ornd_oauth_eof(p);
-        } else {
-            rc = n;
-        }
-    }
-    wipe(&c->scratch, sizeof c->scratch);
-    return rc < 0 ? rc : ORND_OK;
-}
-
 /* ---- token request hygiene ---------------------------------------------- */
 
 #define MINUTE_MS 60000u
@@ -278,24 +213,101 @@ ORND_NOINLINE static void hold_after_failure(ornd_client_t *c, uint32_t now)
     c->not_before = now + backoff;
 }
 
-static int fetch(ornd_client_t *c)
+/* ---- fetch: a state machine, stepped blocking or polled ------------------
+ *
+ * HANDSHAKE (TCP connect and TLS) -> SEND (the request) -> READ (the answer),
+ * then back to IDLE with a token kept or the failure noted. A blocking step
+ * (ornd_token()) runs each state to its end, waiting in the port; a polled
+ * step (ornd_token_poll()) goes as far as it can without waiting and
+ * returns ORND_IN_PROGRESS. Either may finish a fetch the other began.
+ */
+enum { FETCH_IDLE = 0, FETCH_HANDSHAKE, FETCH_SEND, FETCH_READ };
+
+/* The request, written into scratch (it holds the secret until sent). */
+ORND_NOINLINE static int write_request(ornd_client_t *c)
+{
+    ornd_buf_t b;
+    ornd_buf_init(&b, c->scratch.request, sizeof c->scratch.request);
+    ornd_oauth_request_t req = {
+        .host = c->host,
+        .port = c->tcp_port,
+        .path = c->path,
+        .client_id = c->client_id,
+        .client_id_len = c->client_id_len,
+        .client_secret = c->client_secret,
+        .client_secret_len = c->client_secret_len,
+        .scope = c->scope,
+        .scope_len = c->scope_len,
+    };
+    int rc = ornd_oauth_write_request(&b, &req);
+    c->request_len = b.len;
+    c->request_sent = 0;
+    return rc;
+}
+
+static int send_request(ornd_client_t *c)
+{
+    while (c->request_sent < c->request_len) {
+        int n = ornd_tls_write(&c->tls, (const uint8_t *)c->scratch.request + c->request_sent,
+                               c->request_len - c->request_sent);
+        if (n < 0) {
+            return n;
+        }
+        c->request_sent += (size_t)n;
+    }
+    wipe(c->scratch.request, sizeof c->scratch.request); /* it held the secret */
+    ornd_oauth_parser_init(&c->scratch.answer.parser, &c->token, &c->server);
+    return ORND_OK;
+}
+
+/* ORND_OK when the answer is complete and good. */
+static int read_answer(ornd_client_t *c)
+{
+    ornd_oauth_parser_t *p = &c->scratch.answer.parser;
+    uint8_t *rx = c->scratch.answer.rx;
+    int rc = 0;
+    while (rc == 0) {
+        int n = ornd_tls_read(&c->tls, rx, sizeof c->scratch.answer.rx);
+        if (n == ORND_ERR_WOULD_BLOCK) {
+            return n;
+        }
+        if (n > 0) {
+            rc = ornd_oauth_feed(p, rx, (size_t)n);
+        } else if (n == 0) {
+            rc = ornd_oauth_eof(p);
+        } else {
+            rc = n;
+        }
+    }
+    return rc < 0 ? rc : ORND_OK;
+}
+
+/* Begin a fetch, if the request hygiene allows one now. */
+static int fetch_begin(ornd_client_t *c, bool nonblocking)
 {
     uint32_t start = c->port->now_ms(c->port->ctx);
     if (wait_ms(c, start) > 0u) {
         return ORND_ERR_TOKEN_HELD;
     }
+    if (nonblocking && c->port->net_connect_start == NULL) {
+        return ORND_ERR_PORT;
+    }
     note_request(c, start);
     drop_token(c);
     memset(&c->server, 0, sizeof c->server);
-    uint32_t deadline = start + FETCH_STEPS * c->timeout_ms;
-    int rc = conn_open(c, deadline);
-    if (rc == ORND_OK) {
-        rc = send_request(c);
-    }
-    if (rc == ORND_OK) {
-        rc = read_answer(c);
-    }
-    conn_close(c);
+    c->fetch_started = start;
+    c->fetch_deadline = start + FETCH_STEPS * c->timeout_ms;
+    c->fetch_state = FETCH_HANDSHAKE;
+    return ornd_tls_open(&c->tls, c->host, c->tcp_port, c->timeout_ms, c->fetch_deadline,
+                         nonblocking);
+}
+
+/* End the fetch with `rc`: keep the token or note the failure. */
+static int fetch_end(ornd_client_t *c, int rc)
+{
+    ornd_tls_close(&c->tls);
+    wipe(&c->scratch, sizeof c->scratch);
+    c->fetch_state = FETCH_IDLE;
     if (rc != ORND_OK) {
         drop_token(c);
         hold_after_failure(c, c->port->now_ms(c->port->ctx));
@@ -303,20 +315,67 @@ static int fetch(ornd_client_t *c)
     }
     c->failures = 0;
     c->held = false;
-    keep_token(c, start);
+    keep_token(c, c->fetch_started);
     return ORND_OK;
+}
+
+/* Go on with the fetch under way. */
+static int fetch_step(ornd_client_t *c, bool nonblocking)
+{
+    ornd_tls_set_nonblocking(&c->tls, nonblocking);
+    if (nonblocking &&
+        (int32_t)(c->port->now_ms(c->port->ctx) - c->fetch_deadline) >= 0) {
+        return fetch_end(c, ORND_ERR_TIMEOUT);
+    }
+    int rc = ORND_OK;
+    if (c->fetch_state == FETCH_HANDSHAKE) {
+        rc = ornd_tls_handshake(&c->tls);
+        if (rc == ORND_OK) {
+            rc = write_request(c);
+            c->fetch_state = FETCH_SEND;
+        }
+    }
+    if (rc == ORND_OK && c->fetch_state == FETCH_SEND) {
+        rc = send_request(c);
+        if (rc == ORND_OK) {
+            c->fetch_state = FETCH_READ;
+        }
+    }
+    if (rc == ORND_OK && c->fetch_state == FETCH_READ) {
+        rc = read_answer(c);
+    }
+    return rc == ORND_ERR_WOULD_BLOCK ? ORND_IN_PROGRESS : fetch_end(c, rc);
+}
+
+/* A fresh token, fetched if need be: blocking, or one polled step. */
+static int fetch(ornd_client_t *c, bool nonblocking)
+{
+    if (c->fetch_state == FETCH_IDLE) {
+        int rc = fetch_begin(c, nonblocking);
+        if (rc == ORND_ERR_TOKEN_HELD || rc == ORND_ERR_PORT) {
+            return rc; /* nothing was sent */
+        }
+        if (rc != ORND_OK) {
+            return fetch_end(c, rc);
+        }
+    }
+    int rc;
+    do {
+        rc = fetch_step(c, nonblocking);
+    } while (rc == ORND_IN_PROGRESS && !nonblocking);
+    return rc;
 }
 
 /* The token, fetched if need be, under the port's lock when it has one:
  * tasks that wait meanwhile find the fresh token and send nothing. */
 static int token_locked(ornd_client_t *c, char *copy, size_t cap, size_t *len,
-                        const char **shared)
+                        const char **shared, bool nonblocking)
 {
     const ornd_port_t *port = c->port;
     if (port->lock != NULL) {
         port->lock(port->ctx);
     }
-    int rc = token_fresh(c) ? ORND_OK : fetch(c);
+    int rc = token_fresh(c) ? ORND_OK : fetch(c, nonblocking);
     if (rc == ORND_OK) {
         if (copy != NULL) {
             if (c->token.len + 1u > cap) {
@@ -344,7 +403,7 @@ int ornd_token(ornd_client_t *c, const char **token, size_t *len)
         return ready(c) ? ORND_ERR_ARG : ORND_ERR_STATE;
     }
     *token = NULL;
-    return token_locked(c, NULL, 0, len, token);
+    return token_locked(c, NULL, 0, len, token, false);
 }
 
 int ornd_token_copy(ornd_client_t *c, char *buf, size_t cap, size_t *len)
@@ -352,7 +411,15 @@ int ornd_token_copy(ornd_client_t *c, char *buf, size_t cap, size_t *len)
     if (!ready(c) || buf == NULL) {
         return ready(c) ? ORND_ERR_ARG : ORND_ERR_STATE;
     }
-    return token_locked(c, buf, cap, len, NULL);
+    return token_locked(c, buf, cap, len, NULL, false);
+}
+
+int ornd_token_poll(ornd_client_t *c)
+{
+    if (!ready(c)) {
+        return ORND_ERR_STATE;
+    }
+    return token_locked(c, NULL, 0, NULL, NULL, true);
 }
 
 uint32_t ornd_token_wait_ms(const ornd_client_t *c)
@@ -371,7 +438,7 @@ int ornd_auth_header(ornd_client_t *c, char *buf, size_t cap, size_t *len)
         return ORND_ERR_BUF_TOO_SMALL;
     }
     size_t token_len = 0;
-    int rc = token_locked(c, buf + plen, cap - plen, &token_len, NULL);
+    int rc = token_locked(c, buf + plen, cap - plen, &token_len, NULL, false);
     if (rc != ORND_OK) {
         return rc;
     }
@@ -384,7 +451,9 @@ int ornd_auth_header(ornd_client_t *c, char *buf, size_t cap, size_t *len)
 
 void ornd_token_invalidate(ornd_client_t *c)
 {
-    if (ready(c)) {
+    /* during a fetch there is no cached token, and the answer is being
+     * parsed into c->token */
+    if (ready(c) && c->fetch_state == FETCH_IDLE) {
         drop_token(c);
     }
 }

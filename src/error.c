@@ -28,6 +28,9 @@ static const err_entry_t *err_find(int err)
 
 const char *ornd_strerror(int err)
 {
+    if (err == ORND_IN_PROGRESS) {
+        return "in progress";
+    }
     if (err >= 0) {
         return "success";
     }
@@ -37,6 +40,9 @@ const char *ornd_strerror(int err)
 
 const char *ornd_errname(int err)
 {
+    if (err == ORND_IN_PROGRESS) {
+        return "ORND_IN_PROGRESS";
+    }
     if (err >= 0) {
         return "ORND_OK";
     }

@@ -84,13 +84,25 @@ static uint32_t step_wait(const ornd_tls_t *t)
     return (uint32_t)left < t->step_timeout_ms ? (uint32_t)left : t->step_timeout_ms;
 }
 
+/* Without waiting (a non-blocking connection, or the idle check) the port is
+ * asked with timeout 0, and "nothing now" becomes mbedTLS's WANT_READ /
+ * WANT_WRITE: the step is simply called again later. */
+static bool no_wait(const ornd_tls_t *t)
+{
+    return t->nonblocking || t->poll_only;
+}
+
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
     ornd_tls_t *t = ctx;
-    uint32_t wait = step_wait(t);
-    int n = wait == 0 ? ORND_ERR_TIMEOUT : t->port->net_send(t->port->ctx, buf, len, wait);
+    uint32_t wait = no_wait(t) ? 0u : step_wait(t);
+    int n = wait == 0 && !no_wait(t) ? ORND_ERR_TIMEOUT
+                                     : t->port->net_send(t->port->ctx, buf, len, wait);
     if (n > 0) {
         return n;
+    }
+    if (no_wait(t) && n == ORND_ERR_TIMEOUT) {
+        return MBEDTLS_ERR_SSL_WANT_WRITE;
     }
     t->net_err = n < 0 ? n : ORND_ERR_NET;
     return MBEDTLS_ERR_NET_SEND_FAILED;
@@ -100,21 +112,22 @@ static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t 
 {
     ornd_tls_t *t = ctx;
     (void)timeout; /* the step timeout and deadline are ours */
-    int n;
-    if (t->poll_only) {
-        n = t->port->net_recv(t->port->ctx, buf, len, 0);
-    } else {
-        uint32_t wait = step_wait(t);
-        n = wait == 0 ? ORND_ERR_TIMEOUT : t->port->net_recv(t->port->ctx, buf, len, wait);
-    }
+    uint32_t wait = no_wait(t) ? 0u : step_wait(t);
+    int n = wait == 0 && !no_wait(t) ? ORND_ERR_TIMEOUT
+                                     : t->port->net_recv(t->port->ctx, buf, len, wait);
     if (n >= 0) {
         return n; /* 0: the peer closed */
     }
-    if (t->poll_only && n == ORND_ERR_TIMEOUT) {
+    if (no_wait(t) && n == ORND_ERR_TIMEOUT) {
         return MBEDTLS_ERR_SSL_WANT_READ; /* nothing there: mbedTLS's "later" */
     }
     t->net_err = n;
     return n == ORND_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+static bool want_io(int mbed)
+{
+    return mbed == MBEDTLS_ERR_SSL_WANT_READ || mbed == MBEDTLS_ERR_SSL_WANT_WRITE;
 }
 
 /* ---- error mapping ---------------------------------------------------- */
@@ -247,9 +260,43 @@ static void keep_session(ornd_tls_t *t)
     t->has_session = mbedtls_ssl_get_session(&t->ssl, &t->session) == 0;
 }
 
-static int handshake(ornd_tls_t *t, const char *host)
+/* After a failed open or handshake: nothing of it is kept. */
+static int abandon(ornd_tls_t *t, int rc)
 {
-    int rc = mbedtls_ssl_setup(&t->ssl, &t->conf->conf);
+    forget_session(t); /* never offer a session twice to a failing peer */
+    mbedtls_ssl_free(&t->ssl);
+    mbedtls_ssl_init(&t->ssl);
+    t->port->net_close(t->port->ctx);
+    t->handshaking = false;
+    return rc;
+}
+
+int ornd_tls_open(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
+                  uint32_t deadline, bool nonblocking)
+{
+    if (!t->ready || t->conf == NULL || !t->conf->ready || host == NULL) {
+        return ORND_ERR_STATE;
+    }
+    if (nonblocking && t->port->net_connect_start == NULL) {
+        return ORND_ERR_PORT;
+    }
+    ornd_tls_close(t);
+    t->step_timeout_ms = timeout_ms;
+    t->deadline = deadline;
+    t->net_err = 0;
+    t->poll_only = false;
+    t->nonblocking = nonblocking;
+    int rc;
+    if (nonblocking) {
+        rc = t->port->net_connect_start(t->port->ctx, host, port);
+    } else {
+        uint32_t wait = step_wait(t);
+        rc = wait == 0 ? ORND_ERR_TIMEOUT : t->port->net_connect(t->port->ctx, host, port, wait);
+    }
+    if (rc != ORND_OK) {
+        return rc;
+    }
+    rc = mbedtls_ssl_setup(&t->ssl, &t->conf->conf);
     if (rc == 0) {
         rc = mbedtls_ssl_set_hostname(&t->ssl, host);
     }
@@ -257,15 +304,30 @@ static int handshake(ornd_tls_t *t, const char *host)
         forget_session(t); /* not resumable: a full handshake it is */
     }
     if (rc != 0) {
-        return map_error(t, rc);
+        return abandon(t, map_error(t, rc));
     }
     mbedtls_ssl_set_bio(&t->ssl, t, bio_send, NULL, bio_recv_timeout);
+    t->handshaking = true;
+    return ORND_OK;
+}
+
+int ornd_tls_handshake(ornd_tls_t *t)
+{
+    if (!t->handshaking) {
+        return ORND_ERR_STATE;
+    }
+    int rc;
     do {
         rc = mbedtls_ssl_handshake(&t->ssl);
-    } while (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE);
-    if (rc != 0) {
-        return map_error(t, rc);
+    } while (want_io(rc) && !t->nonblocking);
+    if (want_io(rc)) {
+        return ORND_ERR_WOULD_BLOCK;
     }
+    if (rc != 0) {
+        return abandon(t, map_error(t, rc));
+    }
+    t->handshaking = false;
+    t->connected = true;
     t->handshakes++;
     keep_session(t); /* TLS 1.2: the session ID or ticket is known now */
     return ORND_OK;
@@ -274,30 +336,8 @@ static int handshake(ornd_tls_t *t, const char *host)
 int ornd_tls_connect(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
                      uint32_t deadline)
 {
-    if (!t->ready || t->conf == NULL || !t->conf->ready || host == NULL) {
-        return ORND_ERR_STATE;
-    }
-    ornd_tls_close(t);
-    t->step_timeout_ms = timeout_ms;
-    t->deadline = deadline;
-    t->net_err = 0;
-    t->poll_only = false;
-    uint32_t wait = step_wait(t);
-    int rc = wait == 0 ? ORND_ERR_TIMEOUT
-                       : t->port->net_connect(t->port->ctx, host, port, wait);
-    if (rc != ORND_OK) {
-        return rc;
-    }
-    rc = handshake(t, host);
-    if (rc != ORND_OK) {
-        forget_session(t); /* never offer a session twice to a failing peer */
-        mbedtls_ssl_free(&t->ssl);
-        mbedtls_ssl_init(&t->ssl);
-        t->port->net_close(t->port->ctx);
-        return rc;
-    }
-    t->connected = true;
-    return ORND_OK;
+    int rc = ornd_tls_open(t, host, port, timeout_ms, deadline, false);
+    return rc == ORND_OK ? ornd_tls_handshake(t) : rc;
 }
 
 void ornd_tls_set_deadline(ornd_tls_t *t, uint32_t deadline)
@@ -305,27 +345,44 @@ void ornd_tls_set_deadline(ornd_tls_t *t, uint32_t deadline)
     t->deadline = deadline;
 }
 
-int ornd_tls_write_all(ornd_tls_t *t, const uint8_t *buf, size_t len)
+void ornd_tls_set_nonblocking(ornd_tls_t *t, bool nonblocking)
+{
+    t->nonblocking = nonblocking;
+}
+
+int ornd_tls_write(ornd_tls_t *t, const uint8_t *buf, size_t len)
 {
     if (!t->connected) {
         return ORND_ERR_STATE;
     }
-    while (len > 0) {
+    for (;;) {
         int n = mbedtls_ssl_write(&t->ssl, buf, len);
-        if (n == MBEDTLS_ERR_SSL_WANT_READ || n == MBEDTLS_ERR_SSL_WANT_WRITE) {
-            continue;
+        if (n > 0) {
+            return n;
         }
         if (n == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
             keep_session(t);
-            continue;
+        } else if (want_io(n)) {
+            if (t->nonblocking) {
+                return ORND_ERR_WOULD_BLOCK; /* again later, with the same bytes */
+            }
+        } else {
+            return n < 0 ? map_error(t, n) : ORND_ERR_TLS;
         }
+    }
+}
+
+int ornd_tls_write_all(ornd_tls_t *t, const uint8_t *buf, size_t len)
+{
+    while (len > 0) {
+        int n = ornd_tls_write(t, buf, len);
         if (n < 0) {
-            return map_error(t, n);
+            return n; /* ORND_ERR_WOULD_BLOCK on a non-blocking connection */
         }
         buf += n;
         len -= (size_t)n;
     }
-    return ORND_OK;
+    return t->connected ? ORND_OK : ORND_ERR_STATE;
 }
 
 int ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len)
@@ -335,20 +392,20 @@ int ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len)
     }
     for (;;) {
         int n = mbedtls_ssl_read(&t->ssl, buf, len);
-        if (n >= 0) {
+        if (n > 0) {
             return n;
         }
-        if (n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+        if (n == 0 || n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
             return 0;
         }
         if (n == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
             keep_session(t); /* TLS 1.3: the ticket for the next connection */
-            continue;
-        }
-        /* Not data, nothing wrong: go on reading. */
-        if (n != MBEDTLS_ERR_SSL_WANT_READ && n != MBEDTLS_ERR_SSL_WANT_WRITE) {
+        } else if (!want_io(n)) {
             return map_error(t, n);
+        } else if (t->nonblocking) {
+            return ORND_ERR_WOULD_BLOCK; /* nothing yet */
         }
+        /* else: not data, nothing wrong: go on reading */
     }
 }
 
@@ -377,10 +434,13 @@ void ornd_tls_close(ornd_tls_t *t)
         return;
     }
     if (t->connected) {
-        /* Best effort, bounded by the step timeout: the answer is in. */
+        /* Best effort, never waiting: the answer is in. */
+        t->poll_only = true;
         (void)mbedtls_ssl_close_notify(&t->ssl);
+        t->poll_only = false;
         t->connected = false;
     }
+    t->handshaking = false;
     mbedtls_ssl_free(&t->ssl);
     mbedtls_ssl_init(&t->ssl);
     t->port->net_close(t->port->ctx);

@@ -25,6 +25,7 @@ typedef struct {
     unsigned long retries;
     unsigned long max_wait_s;
     format_t format;
+    bool poll; /* fetch with ornd_token_poll() from a loop */
     /* api */
     const char *method;
     const char *paths[TOOL_PATH_MAX];

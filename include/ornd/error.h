@@ -2,7 +2,8 @@
  * ornd-lite error space.
  *
  * Every call that can fail returns an int: ORND_OK (0) or one negative code
- * below. Codes are grouped in classes (see ornd_err_class()) so that firmware
+ * below; the polled calls (ornd_token_poll()) also return ORND_IN_PROGRESS
+ * (1) while they are not finished. Codes are grouped in classes (see ornd_err_class()) so that firmware
  * can tell "bad configuration" from "network dropped", "server sent garbage",
  * "credentials rejected" and "try later" without listing codes.
  */
@@ -26,6 +27,7 @@ extern "C" {
     X(ORND_ERR_STATE, -7, CONFIG, "client not initialised or already released")      \
     X(ORND_ERR_NO_MEM, -8, CONFIG, "TLS memory pool exhausted")                       \
     X(ORND_ERR_ENTROPY, -9, CONFIG, "entropy source failed")                          \
+    X(ORND_ERR_PORT, -10, CONFIG, "the port cannot do this (no net_connect_start for polling)") \
     X(ORND_ERR_MATCH_PATH, -18, CONFIG, "JSON match path does not follow the grammar") \
     /* network */                                                                    \
     X(ORND_ERR_DNS, -20, NETWORK, "host name could not be resolved")                 \
@@ -35,6 +37,8 @@ extern "C" {
     X(ORND_ERR_CLOSED, -24, NETWORK, "connection closed before the response ended")  \
     X(ORND_ERR_OUTCOME_UNKNOWN, -25, NETWORK,                                        \
       "connection lost after the request was sent: it may have been carried out")   \
+    X(ORND_ERR_WOULD_BLOCK, -26, NETWORK,                                            \
+      "non-blocking step: nothing to do until the network moves (internal)")       \
     /* TLS */                                                                        \
     X(ORND_ERR_TLS, -30, TLS, "TLS handshake or record failure")                     \
     X(ORND_ERR_TLS_CERT, -31, TLS, "server certificate not trusted")                 \
@@ -81,6 +85,7 @@ extern "C" {
 
 typedef enum {
     ORND_OK = 0,
+    ORND_IN_PROGRESS = 1, /* not an error: a polled call is not finished yet */
 #define ORND_X_ENUM(code, value, cls, msg) code = (value),
     ORND_ERROR_LIST(ORND_X_ENUM)
 #undef ORND_X_ENUM

@@ -28,7 +28,8 @@
  * tasks at once when the port provides lock/unlock: one task fetches, the
  * others wait for it and take the same token. Other calls on a client are
  * not thread-safe. Calls that may fetch a token block for up to
- * 3 x timeout_ms (see ornd_settings_t).
+ * 3 x timeout_ms (see ornd_settings_t), except ornd_token_poll(), which
+ * never waits.
  */
 #ifndef ORND_ORND_H
 #define ORND_ORND_H
@@ -99,6 +100,12 @@ typedef struct {
     uint32_t usable_ms;   /* lifetime less the refresh margin */
     ornd_token_t token;
     ornd_server_error_t server;
+    /* the fetch under way (a polled one may span many calls) */
+    uint8_t fetch_state;    /* private: see client.c */
+    uint32_t fetch_started; /* port clock when it began */
+    uint32_t fetch_deadline;
+    size_t request_len;     /* request bytes in scratch.request */
+    size_t request_sent;    /* of which sent */
     /* used during a fetch only: first the request, then the answer */
     union {
         char request[ORND_CONFIG_REQUEST_MAX];
@@ -144,7 +151,24 @@ int ornd_token_copy(ornd_client_t *c, char *buf, size_t cap, size_t *len);
  */
 int ornd_auth_header(ornd_client_t *c, char *buf, size_t cap, size_t *len);
 
-/* Forget (and wipe) the cached token, e.g. after the API answered 401. */
+/*
+ * The never-blocking way to a token, for a super loop (one thread, no RTOS):
+ * call it on every pass of the loop until it returns ORND_OK, then take the
+ * token with ornd_token() / ornd_auth_header(), which do not fetch while it
+ * is fresh. Each call goes as far as the network allows without waiting:
+ *   ORND_OK            a fresh token is cached (no network I/O then);
+ *   ORND_IN_PROGRESS   a fetch is under way: call again on the next pass;
+ *   an error           the fetch failed (what ornd_token() would return);
+ *                      ORND_ERR_TOKEN_HELD until ornd_token_wait_ms() passes.
+ * The whole fetch is bounded by 3 x timeout_ms, checked on each call. Needs a
+ * port with net_connect_start (ORND_ERR_PORT otherwise); the lwIP raw port
+ * (port/lwip/ornd_lwip_raw.h) and the POSIX port have it. A blocking call
+ * made while a polled fetch is under way finishes it, waiting.
+ */
+int ornd_token_poll(ornd_client_t *c);
+
+/* Forget (and wipe) the cached token, e.g. after the API answered 401. No
+ * effect while a fetch is under way (there is no cached token then). */
 void ornd_token_invalidate(ornd_client_t *c);
 
 /* Milliseconds before a token request may go out (0: now). Token requests

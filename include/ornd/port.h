@@ -12,7 +12,8 @@
  *   connect, entropy:  ORND_OK or a negative ornd_err_t
  *                      (ORND_ERR_DNS, ORND_ERR_CONNECT, ORND_ERR_TIMEOUT, ...)
  *   send:              bytes written (> 0), or a negative ornd_err_t
- *                      (ORND_ERR_TIMEOUT when nothing could be written in time)
+ *                      (ORND_ERR_TIMEOUT when nothing could be written in time;
+ *                      timeout_ms 0: do not wait)
  *   recv:              bytes read (> 0), 0 when the peer closed the connection,
  *                      or a negative ornd_err_t (ORND_ERR_TIMEOUT when nothing
  *                      arrived in time)
@@ -66,6 +67,15 @@ typedef struct ornd_port {
      * request goes out and the others find the fresh token. Not recursive. */
     void (*lock)(void *ctx);
     void (*unlock)(void *ctx);
+
+    /* Optional, for ornd_token_poll() (NULL: the port can only block).
+     * Start resolving `host` and connecting to it, and return at once:
+     * ORND_OK when the connection is under way or up, or an error when it
+     * cannot even start. Until it is up, net_send and net_recv with
+     * timeout_ms 0 return ORND_ERR_TIMEOUT ("not yet"); when it fails they
+     * return its error (ORND_ERR_DNS, ORND_ERR_CONNECT, ...). With a
+     * timeout they wait for it, as for data. */
+    int (*net_connect_start)(void *ctx, const char *host, uint16_t port);
 } ornd_port_t;
 
 #ifdef __cplusplus

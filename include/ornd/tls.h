@@ -44,7 +44,9 @@ typedef struct {
     int net_err;              /* last port error seen by the I/O callbacks */
     bool ready;
     bool connected;
-    bool poll_only;           /* the next receive must not wait */
+    bool poll_only;           /* the idle check: receive without waiting */
+    bool nonblocking;         /* steps never wait: ORND_ERR_WOULD_BLOCK instead */
+    bool handshaking;         /* opened, handshake not finished */
     bool has_session;         /* `session` may resume the next handshake */
     uint32_t handshakes;      /* full or resumed, since init */
     mbedtls_ssl_context ssl;
@@ -71,13 +73,27 @@ void ornd_tls_conf_free(ornd_tls_conf_t *cf);
 void ornd_tls_init(ornd_tls_t *t, const ornd_port_t *port, const ornd_tls_conf_t *cf);
 
 /*
- * Connect to host:port and complete the handshake, offering the session kept
- * from the last connection (to the same host: a connection object talks to
- * one host) so that the server may resume it. `timeout_ms` bounds each
- * network step; the whole connect, and every later exchange, is bounded by
- * ornd_tls_set_deadline(). Blocks. Errors: network class, TLS class,
- * ORND_ERR_NO_MEM.
+ * Open a connection to host:port and prepare the handshake, offering the
+ * session kept from the last connection (to the same host: a connection
+ * object talks to one host) so that the server may resume it.
+ * Blocking (nonblocking false): the port's net_connect, bounded by
+ * `timeout_ms` and `deadline`. Non-blocking: the port's net_connect_start
+ * (ORND_ERR_PORT when it has none), which returns at once; the TCP
+ * connection completes during the handshake steps.
+ * `timeout_ms` bounds each network step of a blocking connection; the whole
+ * exchange is bounded by `deadline` (ornd_tls_set_deadline() moves it).
+ * Errors: network class, TLS class, ORND_ERR_NO_MEM, ORND_ERR_PORT.
+ * (ORND_ERR_WOULD_BLOCK, below, is not a failure: "call again later".)
  */
+int ornd_tls_open(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
+                  uint32_t deadline, bool nonblocking);
+
+/* Run the handshake: ORND_OK when done; ORND_ERR_WOULD_BLOCK when a
+ * non-blocking connection must wait for the network (call again later);
+ * else an error, and the connection is closed. */
+int ornd_tls_handshake(ornd_tls_t *t);
+
+/* ornd_tls_open() + ornd_tls_handshake(), blocking. */
 int ornd_tls_connect(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
                      uint32_t deadline);
 
@@ -85,11 +101,20 @@ int ornd_tls_connect(ornd_tls_t *t, const char *host, uint16_t port, uint32_t ti
  * port clock. */
 void ornd_tls_set_deadline(ornd_tls_t *t, uint32_t deadline);
 
-/* Send all `len` bytes. Blocks. */
+/* Switch a connection between waiting (blocking) and non-waiting steps; an
+ * exchange begun one way may be finished the other. */
+void ornd_tls_set_nonblocking(ornd_tls_t *t, bool nonblocking);
+
+/* Write some of `buf`: bytes written (> 0), or on a non-blocking connection
+ * ORND_ERR_WOULD_BLOCK (call again later with the same bytes), or an error. */
+int ornd_tls_write(ornd_tls_t *t, const uint8_t *buf, size_t len);
+
+/* Send all `len` bytes. Blocks (a blocking connection only). */
 int ornd_tls_write_all(ornd_tls_t *t, const uint8_t *buf, size_t len);
 
 /* Read up to `len` bytes: > 0 bytes read, 0 the peer closed the connection,
- * or a negative error. Blocks until something arrives or the step times out.
+ * or a negative error. Blocks until something arrives or the step times out;
+ * a non-blocking connection returns ORND_ERR_WOULD_BLOCK when nothing is there.
  * Session tickets the server sends on the way are kept. */
 int ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len);
 

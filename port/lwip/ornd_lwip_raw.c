@@ -1,7 +1,11 @@
 /* lwIP port, raw API (NO_SYS=1): tcp_* callbacks record events in the
- * context; each port call polls lwIP through the firmware's hook until its
- * event arrives or its time is up. */
+ * context. With a timeout, a port call polls lwIP through the firmware's
+ * hook until its event arrives or its time is up; with timeout 0 (and
+ * net_connect_start) it never calls the hook, and the super loop runs lwIP
+ * between the client's polled steps. */
 #include "ornd_lwip_raw.h"
+
+#include <stdbool.h>
 
 #include "lwip/dns.h"
 #include "lwip/pbuf.h"
@@ -31,6 +35,18 @@ static uint32_t ms_left(ornd_lwip_raw_t *p, uint32_t deadline)
     return left > 0 ? (uint32_t)left : 0u;
 }
 
+/* Let lwIP run (the poll hook) until something may have happened; false
+ * when the time is up or there is no hook to wait with. */
+static bool wait_some(ornd_lwip_raw_t *p, uint32_t deadline)
+{
+    uint32_t left = ms_left(p, deadline);
+    if (left == 0 || p->poll == NULL) {
+        return false;
+    }
+    p->poll(p->poll_ctx, left);
+    return true;
+}
+
 /* ---- lwIP callbacks --------------------------------------------------- */
 
 #if LWIP_DNS
@@ -42,6 +58,7 @@ static void on_dns(const char *name, const ip_addr_t *addr, void *arg)
         return; /* an answer to a query given up on */
     }
     if (addr == NULL) {
+        p->fail_rc = ORND_ERR_DNS;
         p->state = ST_FAILED;
     } else {
         ip_addr_copy(p->addr, *addr);
@@ -56,6 +73,7 @@ static void on_err(void *arg, err_t err)
     (void)err;
     if (p != NULL) {
         p->pcb = NULL; /* lwIP has freed it */
+        p->fail_rc = p->state == ST_CONNECTED ? ORND_ERR_NET : ORND_ERR_CONNECT;
         p->state = ST_FAILED;
     }
 }
@@ -65,6 +83,7 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
     ornd_lwip_raw_t *p = arg;
     (void)pcb;
     if (p != NULL) {
+        p->fail_rc = ORND_ERR_CONNECT;
         p->state = err == ERR_OK ? ST_CONNECTED : ST_FAILED;
     }
     return ERR_OK;
@@ -90,7 +109,7 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *data, err_t er
     return ERR_OK;
 }
 
-/* ---- port functions --------------------------------------------------- */
+/* ---- connecting, in steps ------------------------------------------------- */
 
 static void raw_close(void *ctx)
 {
@@ -112,95 +131,132 @@ static void raw_close(void *ctx)
     p->state = ST_IDLE;
 }
 
-/* Poll lwIP until p->state leaves `from` or the deadline passes. */
-static void wait_state(ornd_lwip_raw_t *p, uint8_t from, uint32_t deadline)
+static void fail(ornd_lwip_raw_t *p, int rc)
 {
-    uint32_t left;
-    while (p->state == from && (left = ms_left(p, deadline)) > 0) {
-        p->poll(p->poll_ctx, left);
-    }
+    p->fail_rc = rc;
+    p->state = ST_FAILED;
 }
 
-static int resolve(ornd_lwip_raw_t *p, const char *host, uint32_t deadline)
+/* The name is resolved: open the TCP connection (its outcome comes to
+ * on_connected or on_err). */
+static void start_tcp(ornd_lwip_raw_t *p)
 {
-#if LWIP_DNS
-    p->state = ST_RESOLVING;
-    err_t e = dns_gethostbyname(host, &p->addr, on_dns, p);
-    if (e == ERR_OK) {
-        p->state = ST_RESOLVED;
-    } else if (e == ERR_INPROGRESS) {
-        wait_state(p, ST_RESOLVING, deadline);
-        if (p->state == ST_RESOLVING) {
-            p->state = ST_IDLE; /* a late answer is ignored */
-            return ORND_ERR_TIMEOUT;
-        }
-    } else {
-        p->state = ST_FAILED;
-    }
-    return p->state == ST_RESOLVED ? ORND_OK : ORND_ERR_DNS;
-#else
-    (void)deadline;
-    return ipaddr_aton(host, &p->addr) ? ORND_OK : ORND_ERR_DNS;
-#endif
-}
-
-static int raw_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
-{
-    ornd_lwip_raw_t *p = ctx;
-    raw_close(p);
-    uint32_t deadline = raw_now_ms(p) + timeout_ms;
-    int rc = resolve(p, host, deadline);
-    if (rc != ORND_OK) {
-        p->state = ST_IDLE;
-        return rc;
-    }
     p->pcb = tcp_new_ip_type(IP_GET_TYPE(&p->addr));
     if (p->pcb == NULL) {
-        p->state = ST_IDLE;
-        return ORND_ERR_CONNECT;
+        fail(p, ORND_ERR_CONNECT);
+        return;
     }
     tcp_arg(p->pcb, p);
     tcp_err(p->pcb, on_err);
     tcp_recv(p->pcb, on_recv);
     p->state = ST_CONNECTING;
-    if (tcp_connect(p->pcb, &p->addr, port, on_connected) != ERR_OK) {
-        raw_close(p);
-        return ORND_ERR_CONNECT;
+    if (tcp_connect(p->pcb, &p->addr, p->remote_port, on_connected) != ERR_OK) {
+        tcp_arg(p->pcb, NULL);
+        tcp_abort(p->pcb);
+        p->pcb = NULL;
+        fail(p, ORND_ERR_CONNECT);
     }
-    wait_state(p, ST_CONNECTING, deadline);
-    if (p->state == ST_CONNECTED) {
-        return ORND_OK;
+}
+
+/* Move the connection on as far as it goes without waiting. */
+static void advance(ornd_lwip_raw_t *p)
+{
+    if (p->state == ST_RESOLVED) {
+        start_tcp(p);
     }
-    rc = p->state == ST_CONNECTING ? ORND_ERR_TIMEOUT : ORND_ERR_CONNECT;
+}
+
+static bool under_way(const ornd_lwip_raw_t *p)
+{
+    return p->state == ST_RESOLVING || p->state == ST_RESOLVED || p->state == ST_CONNECTING;
+}
+
+/* Why the connection is unusable (not under way, not connected). */
+static int unusable(const ornd_lwip_raw_t *p)
+{
+    return p->state == ST_FAILED ? p->fail_rc : ORND_ERR_NET;
+}
+
+/* Resolve and connect, without waiting: the callbacks and advance() do the
+ * rest. ORND_OK once under way. */
+static int raw_connect_start(void *ctx, const char *host, uint16_t port)
+{
+    ornd_lwip_raw_t *p = ctx;
     raw_close(p);
+    p->remote_port = port;
+#if LWIP_DNS
+    p->state = ST_RESOLVING;
+    err_t e = dns_gethostbyname(host, &p->addr, on_dns, p);
+    if (e == ERR_OK) {
+        p->state = ST_RESOLVED;
+    } else if (e != ERR_INPROGRESS) {
+        p->state = ST_IDLE;
+        return ORND_ERR_DNS;
+    }
+#else
+    if (!ipaddr_aton(host, &p->addr)) {
+        return ORND_ERR_DNS;
+    }
+    p->state = ST_RESOLVED;
+#endif
+    advance(p);
+    if (p->state == ST_FAILED) {
+        int rc = p->fail_rc;
+        raw_close(p);
+        return rc;
+    }
+    return ORND_OK;
+}
+
+/* Blocking connect: start, then poll lwIP until it is up or time is up. */
+static int raw_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
+{
+    ornd_lwip_raw_t *p = ctx;
+    uint32_t deadline = raw_now_ms(p) + timeout_ms;
+    int rc = raw_connect_start(p, host, port);
+    while (rc == ORND_OK) {
+        advance(p);
+        if (p->state == ST_CONNECTED) {
+            return ORND_OK;
+        }
+        if (!under_way(p) || !wait_some(p, deadline)) {
+            rc = under_way(p) ? ORND_ERR_TIMEOUT : unusable(p);
+            raw_close(p); /* a late DNS answer is ignored */
+            return rc;
+        }
+    }
     return rc;
 }
 
+/* ---- data ------------------------------------------------------------ */
+
+/* A connection still being set up counts as "nothing yet" for send and
+ * recv: with a timeout they wait for it as they wait for data. */
 static int raw_send(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms)
 {
     ornd_lwip_raw_t *p = ctx;
     uint32_t deadline = raw_now_ms(p) + timeout_ms;
     for (;;) {
-        if (p->pcb == NULL || p->state != ST_CONNECTED) {
-            return ORND_ERR_NET;
-        }
-        uint16_t room = (uint16_t)tcp_sndbuf(p->pcb);
-        if (room > 0 && tcp_sndqueuelen(p->pcb) < TCP_SND_QUEUELEN) {
-            uint16_t n = len < room ? (uint16_t)len : room;
-            err_t e = tcp_write(p->pcb, buf, n, TCP_WRITE_FLAG_COPY);
-            if (e == ERR_OK) {
-                (void)tcp_output(p->pcb);
-                return (int)n;
+        advance(p);
+        if (p->state == ST_CONNECTED && p->pcb != NULL) {
+            uint16_t room = (uint16_t)tcp_sndbuf(p->pcb);
+            if (room > 0 && tcp_sndqueuelen(p->pcb) < TCP_SND_QUEUELEN) {
+                uint16_t n = len < room ? (uint16_t)len : room;
+                err_t e = tcp_write(p->pcb, buf, n, TCP_WRITE_FLAG_COPY);
+                if (e == ERR_OK) {
+                    (void)tcp_output(p->pcb);
+                    return (int)n;
+                }
+                if (e != ERR_MEM) {
+                    return ORND_ERR_NET;
+                }
             }
-            if (e != ERR_MEM) {
-                return ORND_ERR_NET;
-            }
+        } else if (!under_way(p)) {
+            return unusable(p);
         }
-        uint32_t left = ms_left(p, deadline);
-        if (left == 0) {
+        if (!wait_some(p, deadline)) {
             return ORND_ERR_TIMEOUT;
         }
-        p->poll(p->poll_ctx, left);
     }
 }
 
@@ -224,14 +280,13 @@ static int raw_recv(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms)
         if (p->peer_closed) {
             return 0;
         }
-        if (p->pcb == NULL || p->state != ST_CONNECTED) {
-            return ORND_ERR_NET;
+        advance(p);
+        if (p->state != ST_CONNECTED && !under_way(p)) {
+            return unusable(p);
         }
-        uint32_t left = ms_left(p, deadline);
-        if (left == 0) {
+        if (!wait_some(p, deadline)) {
             return ORND_ERR_TIMEOUT;
         }
-        p->poll(p->poll_ctx, left);
     }
 }
 
@@ -252,6 +307,8 @@ void ornd_lwip_raw_port(ornd_port_t *port, ornd_lwip_raw_t *ctx, ornd_lwip_raw_e
     ctx->state = ST_IDLE;
     ctx->peer_closed = 0;
     ctx->clock_bias = 0;
+    ctx->fail_rc = 0;
+    ctx->remote_port = 0;
     ctx->entropy = entropy;
     ctx->entropy_ctx = entropy_ctx;
     ctx->poll = poll;
@@ -265,4 +322,5 @@ void ornd_lwip_raw_port(ornd_port_t *port, ornd_lwip_raw_t *ctx, ornd_lwip_raw_e
     port->entropy = raw_entropy;
     port->lock = NULL;
     port->unlock = NULL;
+    port->net_connect_start = raw_connect_start;
 }

@@ -2,20 +2,28 @@
  * lwIP port of ornd-lite, raw API flavour (NO_SYS=1): for bare-metal
  * super-loop firmware without an RTOS.
  *
- * What it is: a port whose calls wait for lwIP's callbacks (DNS answer,
- * connected, data received, send buffer free) by calling the firmware's
- * poll hook in a loop, so lwIP keeps receiving frames and running its
- * timers while ornd_token() runs. What it is not: non-blocking. ornd-lite's
- * client drives a whole token exchange through the port's blocking
- * send/recv, so a fetch holds the super loop for up to 3 x timeout_ms (the
- * client's bound); the rest of the firmware's loop does not run meanwhile.
- * A callback-driven client that returns to the loop between steps does not
- * exist yet; port/README.md describes how it would be built.
+ * Two ways to use it:
+ *  - never blocking (the way a super loop wants): the firmware's loop runs
+ *    lwIP (driver input, sys_check_timeouts()) and calls ornd_token_poll()
+ *    once a pass; the port then never waits and never calls the poll hook
+ *    (net_connect_start, and send/recv with timeout 0, return at once):
+ *
+ *      for (;;) {
+ *          ethernetif_poll(&netif); sys_check_timeouts();
+ *          if (ornd_token_poll(&client) == ORND_OK) { ... ornd_auth_header() ... }
+ *          other_work();
+ *      }
+ *
+ *  - blocking (ornd_token(), ornd_auth_header() when a fetch is needed, the
+ *    API calls): each port call waits for its event by calling the poll
+ *    hook in a loop, so lwIP keeps working, but the rest of the super loop
+ *    does not run until the call returns (up to 3 x timeout_ms for a token).
  *
  *   lwIP options needed: NO_SYS 1, LWIP_TCP 1, LWIP_CALLBACK_API 1 (the
  *   default); LWIP_DNS 1 for host names (IP literals work without it).
  *
- * The poll hook must feed received frames to lwIP (the Ethernet driver's
+ * The poll hook (blocking use only; may be NULL when only ornd_token_poll()
+ * fetches) must feed received frames to lwIP (the Ethernet driver's
  * input function) and call sys_check_timeouts(), waiting at most
  * max_wait_ms for something to happen (it may return sooner; a busy poll
  * that never waits is also correct). It must not call into ornd-lite.
@@ -63,6 +71,8 @@ typedef struct {
     ip_addr_t addr;           /* resolved server address */
     uint8_t state;            /* private: see ornd_lwip_raw.c */
     uint8_t peer_closed;      /* FIN received */
+    uint16_t remote_port;     /* port being connected to */
+    int fail_rc;              /* why the connection failed (ST_FAILED) */
     uint32_t clock_bias;      /* added to sys_now() (tests) */
     ornd_lwip_raw_entropy_fn entropy;
     void *entropy_ctx;

@@ -56,42 +56,75 @@ static int set_nonblocking(int fd)
     return flags < 0 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
-/* One connection attempt to one address; ORND_OK leaves p->fd open. */
-static int connect_one(ornd_posix_t *p, const struct addrinfo *ai, uint32_t deadline)
+static void drop_fd(ornd_posix_t *p)
+{
+    if (p->fd >= 0) {
+        close(p->fd);
+        p->fd = -1;
+    }
+}
+
+/* Start connecting to one address: ORND_OK connected, ORND_IN_PROGRESS under
+ * way (p->fd open in both), else ORND_ERR_CONNECT. */
+static int connect_begin(ornd_posix_t *p, const struct addrinfo *ai)
 {
     p->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
     if (p->fd < 0) {
         return ORND_ERR_CONNECT;
     }
-    int rc = ORND_ERR_CONNECT;
     if (set_nonblocking(p->fd) == 0) {
         if (connect(p->fd, ai->ai_addr, ai->ai_addrlen) == 0) {
             return ORND_OK;
         }
         if (errno == EINPROGRESS) {
-            int w = wait_fd(p, POLLOUT, (uint32_t)ms_left(p, deadline));
-            int soerr = 0;
-            socklen_t len = sizeof soerr;
-            if (w == 0) {
-                rc = ORND_ERR_TIMEOUT;
-            } else if (w > 0 && getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 &&
-                       soerr == 0) {
-                return ORND_OK;
-            }
+            return ORND_IN_PROGRESS;
         }
     }
-    close(p->fd);
-    p->fd = -1;
+    drop_fd(p);
+    return ORND_ERR_CONNECT;
+}
+
+/* A connection under way: wait up to timeout_ms for it; ORND_OK when up,
+ * ORND_ERR_TIMEOUT when still under way, else ORND_ERR_CONNECT (fd closed). */
+static int connect_wait(ornd_posix_t *p, uint32_t timeout_ms)
+{
+    int w = wait_fd(p, POLLOUT, timeout_ms);
+    if (w == 0) {
+        return ORND_ERR_TIMEOUT;
+    }
+    int soerr = 0;
+    socklen_t len = sizeof soerr;
+    if (w > 0 && getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr == 0) {
+        return ORND_OK;
+    }
+    drop_fd(p);
+    return ORND_ERR_CONNECT;
+}
+
+/* One connection attempt to one address; ORND_OK leaves p->fd open. */
+static int connect_one(ornd_posix_t *p, const struct addrinfo *ai, uint32_t deadline)
+{
+    int rc = connect_begin(p, ai);
+    if (rc == ORND_IN_PROGRESS) {
+        rc = connect_wait(p, (uint32_t)ms_left(p, deadline));
+        if (rc == ORND_ERR_TIMEOUT) {
+            drop_fd(p);
+        }
+    }
     return rc;
 }
 
-static int posix_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
+static void forget_addrs(ornd_posix_t *p)
 {
-    ornd_posix_t *p = ctx;
-    if (p->fd >= 0) {
-        close(p->fd);
-        p->fd = -1;
+    if (p->addrs != NULL) {
+        freeaddrinfo(p->addrs);
+        p->addrs = NULL;
     }
+    p->trying = NULL;
+}
+
+static int resolve(const char *host, uint16_t port, struct addrinfo **list)
+{
     char service[6];
     (void)snprintf(service, sizeof service, "%u", (unsigned)port);
     struct addrinfo hints;
@@ -99,8 +132,18 @@ static int posix_connect(void *ctx, const char *host, uint16_t port, uint32_t ti
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
-    struct addrinfo *list = NULL;
-    if (getaddrinfo(host, service, &hints, &list) != 0 || list == NULL) {
+    *list = NULL;
+    return getaddrinfo(host, service, &hints, list) == 0 && *list != NULL ? ORND_OK
+                                                                          : ORND_ERR_DNS;
+}
+
+static int posix_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
+{
+    ornd_posix_t *p = ctx;
+    drop_fd(p);
+    forget_addrs(p);
+    struct addrinfo *list;
+    if (resolve(host, port, &list) != ORND_OK) {
         return ORND_ERR_DNS;
     }
     uint32_t deadline = posix_now_ms(p) + timeout_ms;
@@ -115,9 +158,60 @@ static int posix_connect(void *ctx, const char *host, uint16_t port, uint32_t ti
     return rc;
 }
 
+/* A polled connect: start on the next address that lets us. */
+static int start_from(ornd_posix_t *p, const struct addrinfo *ai)
+{
+    for (; ai != NULL; ai = ai->ai_next) {
+        int rc = connect_begin(p, ai);
+        if (rc != ORND_ERR_CONNECT) {
+            p->trying = rc == ORND_IN_PROGRESS ? ai : NULL;
+            return ORND_OK;
+        }
+    }
+    forget_addrs(p);
+    return ORND_ERR_CONNECT;
+}
+
+static int posix_connect_start(void *ctx, const char *host, uint16_t port)
+{
+    ornd_posix_t *p = ctx;
+    drop_fd(p);
+    forget_addrs(p);
+    if (resolve(host, port, &p->addrs) != ORND_OK) {
+        return ORND_ERR_DNS;
+    }
+    return start_from(p, p->addrs);
+}
+
+/* Before send/recv: finish a polled connect (waiting up to timeout_ms).
+ * ORND_OK: connected; ORND_ERR_TIMEOUT: not yet; else the connect failed. */
+static int connect_settle(ornd_posix_t *p, uint32_t timeout_ms)
+{
+    while (p->trying != NULL) {
+        int rc = connect_wait(p, timeout_ms);
+        if (rc == ORND_ERR_TIMEOUT) {
+            return rc;
+        }
+        if (rc == ORND_OK) {
+            forget_addrs(p);
+            return ORND_OK;
+        }
+        rc = start_from(p, p->trying->ai_next); /* this one failed: the next */
+        if (rc != ORND_OK) {
+            return rc;
+        }
+    }
+    forget_addrs(p);
+    return ORND_OK;
+}
+
 static int posix_send(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms)
 {
     ornd_posix_t *p = ctx;
+    int rc = connect_settle(p, timeout_ms);
+    if (rc != ORND_OK) {
+        return rc;
+    }
     if (p->fd < 0) {
         return ORND_ERR_NET;
     }
@@ -136,6 +230,10 @@ static int posix_send(void *ctx, const uint8_t *buf, size_t len, uint32_t timeou
 static int posix_recv(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms)
 {
     ornd_posix_t *p = ctx;
+    int rc = connect_settle(p, timeout_ms);
+    if (rc != ORND_OK) {
+        return rc;
+    }
     if (p->fd < 0) {
         return ORND_ERR_NET;
     }
@@ -157,10 +255,8 @@ static int posix_recv(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms)
 static void posix_close(void *ctx)
 {
     ornd_posix_t *p = ctx;
-    if (p->fd >= 0) {
-        close(p->fd);
-        p->fd = -1;
-    }
+    drop_fd(p);
+    forget_addrs(p);
 }
 
 static int posix_entropy(void *ctx, uint8_t *buf, size_t len)
@@ -195,6 +291,8 @@ static void posix_unlock(void *ctx)
 void ornd_posix_port(ornd_port_t *port, ornd_posix_t *ctx)
 {
     ctx->fd = -1;
+    ctx->addrs = NULL;
+    ctx->trying = NULL;
     (void)pthread_mutex_init(&ctx->lock, NULL);
     port->lock = posix_lock;
     port->unlock = posix_unlock;
@@ -205,4 +303,5 @@ void ornd_posix_port(ornd_port_t *port, ornd_posix_t *ctx)
     port->net_close = posix_close;
     port->now_ms = posix_now_ms;
     port->entropy = posix_entropy;
+    port->net_connect_start = posix_connect_start;
 }

@@ -10,10 +10,15 @@
  *
  * Note: getaddrinfo() is the one call that may use the C library's heap
  * internally; nothing in this port calls malloc itself.
+ *
+ * Polling (ornd_token_poll()): net_connect_start resolves the name (blocking:
+ * instant for literals and /etc/hosts names, a DNS query otherwise), then
+ * connects without waiting, trying the addresses in turn as each fails.
  */
 #ifndef ORND_POSIX_H
 #define ORND_POSIX_H
 
+#include <netdb.h>
 #include <pthread.h>
 #include <stdint.h>
 
@@ -25,6 +30,8 @@ extern "C" {
 
 typedef struct {
     int fd;              /* open connection, or -1 */
+    struct addrinfo *addrs;        /* a polled connect: the resolved list */
+    const struct addrinfo *trying; /* its address being connected to */
     uint32_t clock_bias; /* added to the millisecond clock (tests use it to
                             put the 32-bit wrap near) */
     pthread_mutex_t lock; /* the port's lock/unlock: one token fetch at a time */

@@ -764,6 +764,93 @@ class TestValgrind(OrndTest):
         self.assertNotEqual(r.code, 99, "valgrind found errors\n%s" % r)
         self.assert_failed(r, 4, "invalid_client")
 
+    def test_valgrind_polled(self):
+        """The never-blocking fetch, one byte a record: no error, no leak."""
+        s = self.server("onebyte")
+        r = self.run_ornd(self.token_args(s, timeout="20", fmt="token", extra=["--poll"]),
+                          valgrind=True, limit=120)
+        self.assertNotEqual(r.code, 99, "valgrind found errors\n%s" % r)
+        self.assertEqual(r.code, 0, str(r))
+        (req,) = self.assert_requests(s, 1)
+        self.assertEqual(r.stdout, answer_sent(req)[2]["access_token"] + "\n")
+
+
+# ---- the never-blocking fetch (ornd_token_poll from a loop) ------------------
+
+POLL_RE = re.compile(r"ornd: ornd_token_poll: (\w+) after (\d+) loop passes\n")
+
+
+class TestPolled(OrndTest):
+    """`ornd token --poll` fetches with ornd_token_poll(), one call per pass
+    of a loop that sleeps 1 ms a pass: the same request and answer as the
+    blocking fetch, with the loop running all through it."""
+
+    def polled(self, s, env=None, **kw):
+        r = self.run_ornd(self.token_args(s, extra=["--poll"], **kw), env=env)
+        m = POLL_RE.match(r.stderr)
+        self.assertIsNotNone(m, str(r))
+        return r, m.group(1), int(m.group(2))
+
+    def assert_polled_token(self, s, r, outcome, passes, min_passes):
+        self.assertEqual((r.code, outcome), (0, "ORND_OK"), str(r))
+        (req,) = self.assert_requests(s, 1)
+        self.assertEqual(req["outcome"], "granted")
+        self.assertEqual(r.stdout, answer_sent(req)[2]["access_token"] + "\n")
+        self.assertEqual(POLL_RE.sub("", r.stderr), "", str(r))
+        # the call returned to the loop while the network was busy
+        self.assertGreaterEqual(passes, min_passes, str(r))
+
+    def test_poll_token_tls13(self):
+        s = self.server(tls="1.3")
+        r, outcome, passes = self.polled(s, fmt="token")
+        self.assert_polled_token(s, r, outcome, passes, 3)
+
+    def test_poll_token_tls12_rsa(self):
+        s = self.server("cert_rsa", tls="1.2")
+        r, outcome, passes = self.polled(s, fmt="token")
+        self.assert_polled_token(s, r, outcome, passes, 3)
+
+    def test_poll_answer_one_byte_at_a_time_after_a_delay(self):
+        """A 500 ms wait for the answer, then one byte per record: the loop
+        goes round hundreds of times meanwhile."""
+        s = self.server("delay:500", "onebyte", "chunked")
+        r, outcome, passes = self.polled(s, fmt="token")
+        self.assert_polled_token(s, r, outcome, passes, 100)
+        self.assertGreaterEqual(r.elapsed, 0.5)
+
+    def test_poll_wrong_secret(self):
+        s = self.server()
+        wrong = "wrong-" + SECRET
+        r, outcome, _ = self.polled(s, env=creds_env(CLIENT_ID, wrong))
+        self.assertEqual((r.code, outcome), (4, "ORND_ERR_OAUTH_INVALID_CLIENT"), str(r))
+        self.assertIn("Client authentication failed", r.stderr)
+        (req,) = self.assert_requests(s, 1, secret=wrong)
+
+    def test_poll_stall_ends_at_the_fetch_deadline(self):
+        """The server never answers: ORND_ERR_TIMEOUT once 3 x --timeout has
+        passed, the loop running until then."""
+        s = self.server("stall")
+        r, outcome, passes = self.polled(s, timeout="1")
+        self.assertEqual((r.code, outcome), (3, "ORND_ERR_TIMEOUT"), str(r))
+        self.assertGreaterEqual(r.elapsed, 2.9)
+        self.assertLess(r.elapsed, 8)
+        self.assertGreater(passes, 500, str(r))
+
+    def test_poll_connection_refused(self):
+        s = self.server()
+        url = s.url
+        s.stop()
+        r = self.run_ornd(["--scope", READ, "--token-url", url, "--ca-file", str(CA),
+                           "--timeout", TIMEOUT, "--retries", "0", "--poll"])
+        self.assertEqual(r.code, 3, str(r))
+        self.assertIn("ornd_token_poll: ORND_ERR_CONNECT", r.stderr)
+
+    def test_poll_untrusted_certificate_sends_nothing(self):
+        s = self.server("cert_untrusted")
+        r, outcome, _ = self.polled(s)
+        self.assertEqual((r.code, outcome), (3, "ORND_ERR_TLS_CERT"), str(r))
+        self.assertEqual(s.requests(), [])
+
 
 # ---- main ----------------------------------------------------------------------
 

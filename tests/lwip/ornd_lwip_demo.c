@@ -9,7 +9,7 @@
  *
  *   PRECONFIGURED_TAPIF=tap0 ORND_CLIENT_ID=... ORND_CLIENT_SECRET=... \
  *       ornd-lwip-demo --token-url URL --ca-file PEM --scope S [--count N]
- *       [--timeout-ms MS] [--wrap-in-ms MS]
+ *       [--timeout-ms MS] [--wrap-in-ms MS] [--poll 1]
  *
  * lwIP takes 10.77.0.2/24 on the TAP (gateway 10.77.0.1) and resolves
  * "localhost" to 10.77.0.1 (port/lwip/host/lwipopts.h). The TAP must exist
@@ -17,7 +17,11 @@
  * namespace). Prints "Authorization: Bearer ..." once per fetch; with
  * --count N the token is invalidated between fetches, so each one is a new
  * connection. --wrap-in-ms puts the port clock's 32-bit wrap that far
- * ahead. Exit: 0 ok, 2 usage, 3 network/TLS, 4 rejected, 5 other.
+ * ahead. --poll 1 (raw demo only) fetches never blocking: a super loop
+ * that runs lwIP and calls ornd_token_poll() once a pass, and tells on
+ * stderr how many passes the fetch spanned and how many of them found a
+ * frame to feed to lwIP, proof that the loop kept going.
+ * Exit: 0 ok, 2 usage, 3 network/TLS, 4 rejected, 5 other.
  */
 #define _DEFAULT_SOURCE
 #include <stdio.h>
@@ -75,6 +79,26 @@ static void host_poll(void *ctx, uint32_t max_wait_ms)
     (void)max_wait_ms;
     (void)tapif_select(&tap);
     sys_check_timeouts();
+}
+
+/* The super loop of a firmware that never blocks: lwIP, then one step of
+ * the token fetch, then (here) nothing else; tapif_select() stands for the
+ * idle wait (WFI) until a frame or lwIP's next timer. */
+static int poll_loop(void)
+{
+    unsigned long passes = 0, frames = 0;
+    int rc;
+    do {
+        passes++;
+        rc = ornd_token_poll(&client);
+        if (rc == ORND_IN_PROGRESS) {
+            frames += tapif_select(&tap) > 0 ? 1u : 0u;
+            sys_check_timeouts();
+        }
+    } while (rc == ORND_IN_PROGRESS);
+    fprintf(stderr, "ornd-lwip-demo: ornd_token_poll: %s after %lu loop passes, %lu with a frame\n",
+            ornd_errname(rc), passes, frames);
+    return rc;
 }
 
 static void start_lwip(void)
@@ -169,7 +193,7 @@ static int exit_status(int err)
 int main(int argc, char **argv)
 {
     const char *url = NULL, *ca = NULL, *scope = NULL;
-    unsigned long count = 1, timeout_ms = 5000, wrap_in_ms = 0;
+    unsigned long count = 1, timeout_ms = 5000, wrap_in_ms = 0, poll = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--token-url") == 0) {
             url = argv[i + 1];
@@ -181,6 +205,8 @@ int main(int argc, char **argv)
             count = strtoul(argv[i + 1], NULL, 10);
         } else if (strcmp(argv[i], "--wrap-in-ms") == 0) {
             wrap_in_ms = strtoul(argv[i + 1], NULL, 10);
+        } else if (strcmp(argv[i], "--poll") == 0) {
+            poll = strtoul(argv[i + 1], NULL, 10);
         } else if (strcmp(argv[i], "--timeout-ms") == 0) {
             timeout_ms = strtoul(argv[i + 1], NULL, 10);
         }
@@ -189,10 +215,11 @@ int main(int argc, char **argv)
     const char *secret = getenv("ORND_CLIENT_SECRET");
     size_t ca_len = 0;
     if (url == NULL || ca == NULL || id == NULL || secret == NULL || count == 0 ||
-        count > 10 || timeout_ms == 0 || timeout_ms > 60000 || read_ca(ca, &ca_len) != 0) {
+        count > 10 || timeout_ms == 0 || timeout_ms > 60000 || (poll != 0 && !NO_SYS) ||
+        read_ca(ca, &ca_len) != 0) {
         fprintf(stderr, "usage: ORND_CLIENT_ID=.. ORND_CLIENT_SECRET=.. ornd-lwip-demo "
                         "--token-url URL --ca-file PEM [--scope S] [--count N<=10]\n"
-                        "       [--timeout-ms MS<=60000] [--wrap-in-ms MS]\n");
+                        "       [--timeout-ms MS<=60000] [--wrap-in-ms MS] [--poll 1 (raw only)]\n");
         return 2;
     }
 
@@ -212,7 +239,14 @@ int main(int argc, char **argv)
     int rc = ornd_client_init(&client, &s);
     for (unsigned long i = 0; rc == ORND_OK && i < count; i++) {
         char hdr[ORND_AUTH_HEADER_MAX];
-        rc = ornd_auth_header(&client, hdr, sizeof hdr, NULL);
+#if NO_SYS
+        if (poll != 0) {
+            rc = poll_loop(); /* then ornd_auth_header() finds a fresh token */
+        }
+#endif
+        if (rc == ORND_OK) {
+            rc = ornd_auth_header(&client, hdr, sizeof hdr, NULL);
+        }
         if (rc == ORND_OK) {
             printf("%s\n", hdr);
             fflush(stdout);

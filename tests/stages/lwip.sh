@@ -4,7 +4,8 @@
 # Runs build/host/lwip/ornd-lwip-demo (port/lwip/ornd_lwip.c, sockets API,
 # NO_SYS 0, over lwIP 2.2.1's unix port) and build/host/lwip-nosys/
 # ornd-lwip-raw-demo (port/lwip/ornd_lwip_raw.c, raw API, NO_SYS 1, a super
-# loop) through the same cases, in a network namespace this script creates and removes: lwIP is 10.77.0.2
+# loop; blocking, then never blocking with ornd_token_poll()) through the
+# same cases, in a network namespace this script creates and removes: lwIP is 10.77.0.2
 # on a TAP device whose kernel side is 10.77.0.1; the local identity server
 # listens on 127.0.0.1 in the namespace, reached on 10.77.0.1 through
 # tests/lwip/relay.py (the server binds loopback only). lwIP resolves
@@ -107,7 +108,7 @@ demo() {
     shift 3
     inns env PRECONFIGURED_TAPIF="$TAP" ORND_CLIENT_ID="$ID" ORND_CLIENT_SECRET="$secret" \
         timeout 60 "$DEMO" --token-url "$url" --ca-file "$CERTS/ca.pem" \
-        --scope flex.community.members.read "$@" >"$RUN/$name.stdout" 2>"$RUN/$name.stderr"
+        --scope flex.community.members.read "$@" $EXTRA >"$RUN/$name.stdout" 2>"$RUN/$name.stderr"
     RC=$?
 }
 
@@ -255,10 +256,22 @@ cases() {
     fi
 }
 
-F=sockets DEMO=$SOCK_DEMO
+F=sockets DEMO=$SOCK_DEMO EXTRA=
 cases
-F=raw DEMO=$RAW_DEMO
+F=raw DEMO=$RAW_DEMO EXTRA=
 cases
+# The raw port never blocking: the same cases with the demo's super loop
+# calling ornd_token_poll() once a pass (lwIP runs between the passes).
+F=raw-poll DEMO=$RAW_DEMO EXTRA="--poll 1"
+cases
+# ... and the loop went round while the fetch was under way, feeding lwIP
+# the frames it waited for (handshake, answer) between the polled steps.
+frames=$(sed -n 's/.*ORND_OK after \([0-9]*\) loop passes, \([0-9]*\) with a frame/\2/p' "$RUN/raw-poll-ok.stderr")
+if [ -n "$frames" ] && [ "$frames" -ge 3 ]; then
+    ok "raw-poll: the fetch spanned many loop passes, $frames of them feeding lwIP a frame"
+else
+    nok "raw-poll: loop passes during the fetch"; echo "  $(cat "$RUN/raw-poll-ok.stderr")"
+fi
 
 echo "lwip: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

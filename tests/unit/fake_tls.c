@@ -51,11 +51,34 @@ static bool is_api(const ornd_tls_t *t)
     return t->handshakes == 2u; /* marks an API connection, see connect */
 }
 
-int ornd_tls_connect(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
-                     uint32_t deadline)
+
+/* A non-blocking identity connection: "not yet" fake.would_block_each
+ * times before each step goes through. */
+static bool not_yet(ornd_tls_t *t)
+{
+    if (!t->nonblocking || is_api(t)) {
+        return false;
+    }
+    if (fake.blocked_in_step < fake.would_block_each) {
+        fake.blocked_in_step++;
+        fake.would_blocks++;
+        return true;
+    }
+    fake.blocked_in_step = 0;
+    return false;
+}
+
+int ornd_tls_open(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
+                  uint32_t deadline, bool nonblocking)
 {
     (void)port, (void)timeout_ms, (void)deadline;
     t->connected = false;
+    t->handshaking = false;
+    t->nonblocking = nonblocking;
+    if (nonblocking && t->port->net_connect_start == NULL) {
+        return ORND_ERR_PORT;
+    }
+    fake.blocked_in_step = 0;
     if (strcmp(host, FAKE_API_HOST) == 0) {
         if (fake.api_connect_rc != ORND_OK) {
             return fake.api_connect_rc;
@@ -84,8 +107,28 @@ int ornd_tls_connect(ornd_tls_t *t, const char *host, uint16_t port, uint32_t ti
                  fake.token_requests);
         t->handshakes = 1u;
     }
+    t->handshaking = true;
+    return ORND_OK;
+}
+
+int ornd_tls_handshake(ornd_tls_t *t)
+{
+    if (!t->handshaking) {
+        return ORND_ERR_STATE;
+    }
+    if (not_yet(t)) {
+        return ORND_ERR_WOULD_BLOCK;
+    }
+    t->handshaking = false;
     t->connected = true;
     return ORND_OK;
+}
+
+int ornd_tls_connect(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
+                     uint32_t deadline)
+{
+    int rc = ornd_tls_open(t, host, port, timeout_ms, deadline, false);
+    return rc == ORND_OK ? ornd_tls_handshake(t) : rc;
 }
 
 void ornd_tls_set_deadline(ornd_tls_t *t, uint32_t deadline)
@@ -93,15 +136,26 @@ void ornd_tls_set_deadline(ornd_tls_t *t, uint32_t deadline)
     t->deadline = deadline;
 }
 
-int ornd_tls_write_all(ornd_tls_t *t, const uint8_t *buf, size_t len)
+void ornd_tls_set_nonblocking(ornd_tls_t *t, bool nonblocking)
+{
+    t->nonblocking = nonblocking;
+}
+
+/* Writes go through whole (the client copes with partial writes of the real
+ * layer the same way: it loops). */
+int ornd_tls_write(ornd_tls_t *t, const uint8_t *buf, size_t len)
 {
     if (!t->connected) {
         return ORND_ERR_STATE;
     }
+    if (not_yet(t)) {
+        return ORND_ERR_WOULD_BLOCK;
+    }
     if (!is_api(t)) {
-        return fake_identity_io != NULL
-                   ? fake_identity_io->write(fake_identity_io->ctx, buf, len)
-                   : ORND_OK; /* the token request: not recorded */
+        int rc = fake_identity_io != NULL
+                     ? fake_identity_io->write(fake_identity_io->ctx, buf, len)
+                     : ORND_OK; /* the token request: not recorded */
+        return rc < 0 ? rc : (int)len;
     }
     fake_conn_t *c = &fake.api_conns[fake.api_conn_count - 1u];
     if (fake.sent_len + len >= sizeof fake.sent) {
@@ -115,7 +169,13 @@ int ornd_tls_write_all(ornd_tls_t *t, const uint8_t *buf, size_t len)
         c->pos = 0;
         fake.api_requests++;
     }
-    return ORND_OK;
+    return (int)len;
+}
+
+int ornd_tls_write_all(ornd_tls_t *t, const uint8_t *buf, size_t len)
+{
+    int n = ornd_tls_write(t, buf, len);
+    return n < 0 ? n : ORND_OK;
 }
 
 int ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len)
@@ -125,6 +185,9 @@ int ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len)
     }
     const char *answer;
     size_t *pos;
+    if (not_yet(t)) {
+        return ORND_ERR_WOULD_BLOCK;
+    }
     if (!is_api(t) && fake_identity_io != NULL) {
         return fake_identity_io->read(fake_identity_io->ctx, buf, len);
     }
@@ -178,10 +241,11 @@ void ornd_tls_close(ornd_tls_t *t)
     if (t->connected && is_api(t)) {
         fake.api_closes++;
     }
-    if (t->connected && !is_api(t) && fake_identity_io != NULL) {
+    if ((t->connected || t->handshaking) && !is_api(t) && fake_identity_io != NULL) {
         fake_identity_io->close(fake_identity_io->ctx);
     }
     t->connected = false;
+    t->handshaking = false;
 }
 
 void ornd_tls_free(ornd_tls_t *t)

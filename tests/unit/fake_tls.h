@@ -29,6 +29,10 @@ typedef struct {
     unsigned api_requests;    /* requests written to the API */
     unsigned token_requests;  /* token fetches (connections to the identity host) */
     size_t read_chunk;        /* bytes per read; 0: as many as asked */
+    unsigned would_block_each; /* non-blocking identity connection: "not yet"
+                                  this many times before each step */
+    unsigned blocked_in_step;
+    unsigned would_blocks;    /* "not yet" answers given */
     char sent[16384];         /* everything written to the API */
     size_t sent_len;
     /* identity host */

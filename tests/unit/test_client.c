@@ -141,6 +141,7 @@ static int setup(void **state)
 {
     (void)state;
     memset(&script, 0, sizeof script);
+    fake_reset();
     script.answer = ANSWER(3599);
     script.read_chunk = 4096;
     fake_identity_io = &script_io;
@@ -508,6 +509,136 @@ static void guard_correct_across_clock_wrap(void **state)
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
 }
 
+
+/* ---- the polled fetch (ornd_token_poll) ---------------------------------- */
+
+static int start_ok(void *ctx, const char *host, uint16_t p)
+{
+    (void)ctx, (void)host, (void)p;
+    return ORND_OK;
+}
+
+/* Re-initialise the client over a port that can start a connection
+ * without waiting. */
+static void use_polling_port(ornd_port_t *polling)
+{
+    *polling = port;
+    polling->net_connect_start = start_ok;
+    ornd_client_release(&client);
+    ornd_settings_t s = settings();
+    s.port = polling;
+    assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
+}
+
+/* Poll until the fetch ends, the clock moving `step_ms` a pass; returns the
+ * outcome, *passes the calls that said ORND_IN_PROGRESS. */
+static int poll_until_done(uint32_t step_ms, unsigned *passes)
+{
+    int rc;
+    *passes = 0;
+    while ((rc = ornd_token_poll(&client)) == ORND_IN_PROGRESS) {
+        (*passes)++;
+        clock_ms += step_ms;
+        assert_true(*passes < 100000u);
+    }
+    return rc;
+}
+
+static void poll_needs_a_port_that_can_start(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 10; i++) { /* not counted as requests: never held */
+        assert_int_equal(ornd_token_poll(&client), ORND_ERR_PORT);
+    }
+    assert_int_equal(script.connects, 0);
+    assert_int_equal(ornd_token_wait_ms(&client), 0u);
+    const char *tok;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK); /* blocking still works */
+}
+
+static void polled_fetch_returns_at_every_wait(void **state)
+{
+    (void)state;
+    ornd_port_t polling;
+    use_polling_port(&polling);
+    fake.would_block_each = 3;
+    unsigned passes;
+    assert_int_equal(poll_until_done(1, &passes), ORND_OK);
+    /* one ORND_IN_PROGRESS for every "not yet" of the network, no more */
+    assert_int_equal(passes, fake.would_blocks);
+    /* handshake, request, answer data, end of answer: 3 waits each */
+    assert_int_equal(passes, 12u);
+    const char *tok;
+    size_t len;
+    assert_int_equal(ornd_token(&client, &tok, &len), ORND_OK);
+    assert_string_equal(tok, "tok-3599");
+    assert_int_equal(script.connects, 1);
+    assert_int_equal(script.closes, 1);
+    assert_non_null(strstr(script.request, "grant_type=client_credentials"));
+    /* fresh now: no network */
+    assert_int_equal(ornd_token_poll(&client), ORND_OK);
+    assert_int_equal(script.connects, 1);
+    assert_int_equal(fake.would_blocks, 12u);
+}
+
+static void polled_fetch_one_byte_reads_and_error_answer(void **state)
+{
+    (void)state;
+    ornd_port_t polling;
+    use_polling_port(&polling);
+    fake.would_block_each = 1;
+    script.read_chunk = 1;
+    unsigned passes;
+    assert_int_equal(poll_until_done(1, &passes), ORND_OK);
+    assert_int_equal(passes, fake.would_blocks);
+    assert_true(passes > strlen(ANSWER(3599)));
+    assert_string_equal(ornd_token_info(&client)->value, "tok-3599");
+    ornd_token_invalidate(&client);
+    clock_ms += 1000u;
+    script.answer = "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+                    "Content-Length: 26\r\n\r\n{\"error\":\"invalid_client\"}";
+    assert_int_equal(poll_until_done(1, &passes), ORND_ERR_OAUTH_INVALID_CLIENT);
+    assert_int_equal(ornd_server_error(&client)->http_status, 401);
+    assert_null(ornd_token_info(&client));
+    /* the failure holds the next request back, polled or not */
+    assert_int_equal(ornd_token_poll(&client), ORND_ERR_TOKEN_HELD);
+    assert_int_equal(script.connects, 2);
+}
+
+static void polled_fetch_ends_at_its_deadline(void **state)
+{
+    (void)state;
+    ornd_port_t polling;
+    use_polling_port(&polling);
+    fake.would_block_each = UINT32_MAX; /* the server never answers */
+    uint32_t start = clock_ms;
+    unsigned passes;
+    assert_int_equal(poll_until_done(10, &passes), ORND_ERR_TIMEOUT);
+    /* 3 x timeout_ms (1000) after the start, not one pass more */
+    assert_int_equal(clock_ms - start, 3000u);
+    assert_int_equal(passes, 300u);
+    assert_int_equal(script.closes, 1);
+    assert_int_equal(ornd_token_poll(&client), ORND_ERR_TOKEN_HELD);
+    assert_true(ornd_token_wait_ms(&client) > 0u);
+}
+
+static void blocking_call_finishes_a_polled_fetch(void **state)
+{
+    (void)state;
+    ornd_port_t polling;
+    use_polling_port(&polling);
+    fake.would_block_each = 2;
+    assert_int_equal(ornd_token_poll(&client), ORND_IN_PROGRESS);
+    assert_int_equal(ornd_token_poll(&client), ORND_IN_PROGRESS);
+    ornd_token_invalidate(&client); /* no effect during a fetch */
+    const char *tok;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_string_equal(tok, "tok-3599");
+    assert_int_equal(script.connects, 1);
+    assert_int_equal(fake.would_blocks, 2u); /* the blocking steps waited instead */
+    assert_int_equal(ornd_token_poll(&client), ORND_OK);
+}
+
 /* A port with a lock: held during the whole fetch, released after. */
 static int lock_depth, locks_taken;
 static void t_lock(void *ctx)
@@ -583,6 +714,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(retry_after_honoured, setup, teardown),
         cmocka_unit_test_setup_teardown(guard_correct_across_clock_wrap, setup, teardown),
         cmocka_unit_test_setup_teardown(fetch_runs_under_the_port_lock, setup, teardown),
+        cmocka_unit_test_setup_teardown(poll_needs_a_port_that_can_start, setup, teardown),
+        cmocka_unit_test_setup_teardown(polled_fetch_returns_at_every_wait, setup, teardown),
+        cmocka_unit_test_setup_teardown(polled_fetch_one_byte_reads_and_error_answer, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(polled_fetch_ends_at_its_deadline, setup, teardown),
+        cmocka_unit_test_setup_teardown(blocking_call_finishes_a_polled_fetch, setup, teardown),
     };
     return cmocka_run_group_tests_name("client", tests, NULL, NULL);
 }
