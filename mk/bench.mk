@@ -58,13 +58,13 @@ $(BENCH_CM4)/token.elf: tests/bench/token_entry.c $(CM4_OBJS) $(CM4_LIBMBEDTLS)
 	    $(CM4_OBJS) $(CM4_LIBMBEDTLS) --specs=nano.specs --specs=nosys.specs \
 	    -Wl,--gc-sections -Wl,-Map=$(BENCH_CM4)/token.map -o $@
 
-$(BENCH_CM4)/sizeof_probe.o: tests/bench/sizeof_probe.c $(MBEDTLS_STAMP) include/ornd/config.h
+$(BENCH_CM4)/sizeof_probe.o: tests/bench/sizeof_probe.c $(MBEDTLS_STAMP) $(wildcard include/ornd/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CM4_CC) -std=c11 -DBENCH_NO_MAIN $(CM4_FLAGS) $(WARN) $(CM4_INC) \
 	    $(CM4_DEFS) -c $< -o $@
 
 # ---- host ------------------------------------------------------------------
-$(BENCH_HOST)/sizeof_probe: tests/bench/sizeof_probe.c $(MBEDTLS_STAMP) include/ornd/config.h
+$(BENCH_HOST)/sizeof_probe: tests/bench/sizeof_probe.c $(MBEDTLS_STAMP) $(wildcard include/ornd/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) $< -o $@
 $(BENCH_HOST)/bench_parse: tests/bench/bench_parse.c $(LIBORND)
