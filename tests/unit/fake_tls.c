@@ -22,6 +22,55 @@ void fake_reset(void)
     memset(&fake, 0, sizeof fake);
 }
 
+/* ---- the simulated platform ------------------------------------------------ */
+
+uint32_t fake_clock_ms;
+
+static int no_connect(void *ctx, const char *h, uint16_t p, uint32_t t)
+{
+    (void)ctx, (void)h, (void)p, (void)t;
+    return ORND_ERR_CONNECT;
+}
+static int no_send(void *ctx, const uint8_t *b, size_t l, uint32_t t)
+{
+    (void)ctx, (void)b, (void)l, (void)t;
+    return ORND_ERR_NET;
+}
+static int no_recv(void *ctx, uint8_t *b, size_t l, uint32_t t)
+{
+    (void)ctx, (void)b, (void)l, (void)t;
+    return ORND_ERR_NET;
+}
+static void no_close(void *ctx)
+{
+    (void)ctx;
+}
+static uint32_t sim_now(void *ctx)
+{
+    (void)ctx;
+    return fake_clock_ms;
+}
+static uint32_t entropy_state = 1;
+static int sim_entropy(void *ctx, uint8_t *b, size_t l)
+{
+    (void)ctx;
+    for (size_t i = 0; i < l; i++) {
+        entropy_state = entropy_state * 1103515245u + 12345u;
+        b[i] = (uint8_t)(entropy_state >> 16);
+    }
+    return ORND_OK;
+}
+
+const ornd_port_t fake_port = {.ctx = NULL,
+                               .net_connect = no_connect,
+                               .net_send = no_send,
+                               .net_recv = no_recv,
+                               .net_close = no_close,
+                               .now_ms = sim_now,
+                               .entropy = sim_entropy,
+                               .lock = NULL,
+                               .unlock = NULL};
+
 /* ---- the shape of src/tls.c ------------------------------------------------- */
 
 int ornd_tls_conf_init(ornd_tls_conf_t *cf, const ornd_port_t *port, const uint8_t *ca,

@@ -1,4 +1,4 @@
-/* Scripted stand-in for src/tls.c (see fake_tls.c). */
+/* Scripted stand-in for src/tls.c and a simulated port (see fake_tls.c). */
 #ifndef FAKE_TLS_H
 #define FAKE_TLS_H
 
@@ -55,5 +55,11 @@ typedef struct {
 extern const fake_io_t *fake_identity_io;
 
 void fake_reset(void);
+
+/* The simulated platform: a port whose clock is fake_clock_ms, whose
+ * entropy is a fixed pseudo-random sequence, and whose network calls fail
+ * (the connections are fake_tls.c's). */
+extern uint32_t fake_clock_ms;
+extern const ornd_port_t fake_port;
 
 #endif /* FAKE_TLS_H */

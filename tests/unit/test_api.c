@@ -18,46 +18,6 @@
 #include "ornd/ornd.h"
 #include "ornd/pages.h"
 
-static uint32_t clock_ms;
-
-static int no_connect(void *ctx, const char *h, uint16_t p, uint32_t t)
-{
-    (void)ctx, (void)h, (void)p, (void)t;
-    return ORND_ERR_CONNECT;
-}
-static int no_send(void *ctx, const uint8_t *b, size_t l, uint32_t t)
-{
-    (void)ctx, (void)b, (void)l, (void)t;
-    return ORND_ERR_NET;
-}
-static int no_recv(void *ctx, uint8_t *b, size_t l, uint32_t t)
-{
-    (void)ctx, (void)b, (void)l, (void)t;
-    return ORND_ERR_NET;
-}
-static void no_close(void *ctx)
-{
-    (void)ctx;
-}
-static uint32_t sim_now(void *ctx)
-{
-    (void)ctx;
-    return clock_ms;
-}
-static int sim_entropy(void *ctx, uint8_t *b, size_t l)
-{
-    (void)ctx;
-    memset(b, 0x11, l);
-    return ORND_OK;
-}
-
-static const ornd_port_t port = {.net_connect = no_connect,
-                                 .net_send = no_send,
-                                 .net_recv = no_recv,
-                                 .net_close = no_close,
-                                 .now_ms = sim_now,
-                                 .entropy = sim_entropy};
-
 static ornd_client_t client;
 static ornd_api_t api;
 
@@ -99,9 +59,9 @@ static int setup(void **state)
     (void)state;
     fake_reset();
     memset(&sink, 0, sizeof sink);
-    clock_ms = 5000;
+    fake_clock_ms = 5000;
     static const uint8_t ca[] = "not parsed by the fake";
-    ornd_settings_t s = {.port = &port,
+    ornd_settings_t s = {.port = &fake_port,
                          .token_url = "https://id.example/oauth/token",
                          .client_id = "dev",
                          .client_secret = "secret",
@@ -111,7 +71,7 @@ static int setup(void **state)
     if (ornd_client_init(&client, &s) != ORND_OK) {
         return -1;
     }
-    ornd_api_settings_t as = {.port = &port,
+    ornd_api_settings_t as = {.port = &fake_port,
                               .client = &client,
                               .api_url = "https://" FAKE_API_HOST "/api/v2/organizations/",
                               .org = "acme"};
@@ -400,7 +360,7 @@ static void bad_arguments_and_settings(void **state)
     assert_int_equal(fake.api_requests, 0);
 
     ornd_api_t other;
-    ornd_api_settings_t as = {.port = &port, .client = &client, .org = "a/b"};
+    ornd_api_settings_t as = {.port = &fake_port, .client = &client, .org = "a/b"};
     assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_ARG);
     as.org = "acme";
     as.api_url = "http://api.example/api";

@@ -16,54 +16,7 @@
 #include "fake_tls.h"
 #include "ornd/ornd.h"
 
-/* ---- simulated platform ------------------------------------------------ */
-
-static uint32_t clock_ms;
-
-static int no_connect(void *ctx, const char *h, uint16_t p, uint32_t t)
-{
-    (void)ctx, (void)h, (void)p, (void)t;
-    return ORND_ERR_CONNECT;
-}
-static int no_send(void *ctx, const uint8_t *b, size_t l, uint32_t t)
-{
-    (void)ctx, (void)b, (void)l, (void)t;
-    return ORND_ERR_NET;
-}
-static int no_recv(void *ctx, uint8_t *b, size_t l, uint32_t t)
-{
-    (void)ctx, (void)b, (void)l, (void)t;
-    return ORND_ERR_NET;
-}
-static void no_close(void *ctx)
-{
-    (void)ctx;
-}
-static uint32_t sim_now(void *ctx)
-{
-    (void)ctx;
-    return clock_ms;
-}
-static uint32_t entropy_state = 1;
-static int sim_entropy(void *ctx, uint8_t *b, size_t l)
-{
-    (void)ctx;
-    for (size_t i = 0; i < l; i++) {
-        entropy_state = entropy_state * 1103515245u + 12345u;
-        b[i] = (uint8_t)(entropy_state >> 16);
-    }
-    return ORND_OK;
-}
-
-static const ornd_port_t port = {.ctx = NULL,
-                                 .net_connect = no_connect,
-                                 .net_send = no_send,
-                                 .net_recv = no_recv,
-                                 .net_close = no_close,
-                                 .now_ms = sim_now,
-                                 .entropy = sim_entropy,
-                                 .lock = NULL,
-                                 .unlock = NULL};
+/* The simulated platform (clock, entropy) is fake_tls.c's fake_port. */
 
 /* ---- scripted transport ------------------------------------------------ */
 
@@ -127,7 +80,7 @@ static const char *secret = "p+/=&% \"'\xc3\xa9!";
 static ornd_settings_t settings(void)
 {
     ornd_settings_t s = {
-        .port = &port,
+        .port = &fake_port,
         .token_url = "https://id.example:8443/oauth/token",
         .client_id = "device-7",
         .client_secret = secret,
@@ -145,7 +98,7 @@ static int setup(void **state)
     script.answer = ANSWER(3599);
     script.read_chunk = 4096;
     fake_identity_io = &script_io;
-    clock_ms = 1000;
+    fake_clock_ms = 1000;
     ornd_settings_t s = settings();
     return ornd_client_init(&client, &s) == ORND_OK ? 0 : -1;
 }
@@ -171,7 +124,7 @@ static void fetches_once_then_serves_cache(void **state)
     assert_int_equal(script.connects, 1);
     assert_int_equal(script.closes, 1);
     for (int i = 0; i < 5; i++) {
-        clock_ms += 1000;
+        fake_clock_ms += 1000;
         assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     }
     assert_int_equal(script.connects, 1);
@@ -181,14 +134,14 @@ static void refreshes_at_margin(void **state)
 {
     (void)state;
     const char *tok;
-    uint32_t start = clock_ms;
+    uint32_t start = fake_clock_ms;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     uint32_t usable = (3599u - ORND_CONFIG_REFRESH_MARGIN_S) * 1000u;
-    clock_ms = start + usable - 1u;
+    fake_clock_ms = start + usable - 1u;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     assert_int_equal(script.connects, 1);
     assert_int_equal(ornd_token_remaining_s(&client), 0);
-    clock_ms = start + usable;
+    fake_clock_ms = start + usable;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     assert_int_equal(script.connects, 2);
     assert_int_equal(ornd_token_remaining_s(&client), usable / 1000u);
@@ -198,19 +151,19 @@ static void correct_across_clock_wrap(void **state)
 {
     (void)state;
     const char *tok;
-    clock_ms = UINT32_MAX - 5000u; /* 5 s before the 32-bit tick wraps */
-    uint32_t start = clock_ms;
+    fake_clock_ms = UINT32_MAX - 5000u; /* 5 s before the 32-bit tick wraps */
+    uint32_t start = fake_clock_ms;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     assert_int_equal(script.connects, 1);
-    clock_ms = start + 10000u; /* wrapped: now a small number */
-    assert_true(clock_ms < start);
+    fake_clock_ms = start + 10000u; /* wrapped: now a small number */
+    assert_true(fake_clock_ms < start);
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     assert_int_equal(script.connects, 1);
     uint32_t usable = (3599u - ORND_CONFIG_REFRESH_MARGIN_S) * 1000u;
-    clock_ms = start + usable - 1u;
+    fake_clock_ms = start + usable - 1u;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     assert_int_equal(script.connects, 1);
-    clock_ms = start + usable + 1u;
+    fake_clock_ms = start + usable + 1u;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     assert_int_equal(script.connects, 2);
 }
@@ -220,12 +173,12 @@ static void short_lifetime_uses_half_as_margin(void **state)
     (void)state;
     const char *tok;
     script.answer = ANSWER(100);
-    uint32_t start = clock_ms;
+    uint32_t start = fake_clock_ms;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
-    clock_ms = start + 49999u;
+    fake_clock_ms = start + 49999u;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     assert_int_equal(script.connects, 1);
-    clock_ms = start + 50000u;
+    fake_clock_ms = start + 50000u;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     assert_int_equal(script.connects, 2);
 }
@@ -303,7 +256,7 @@ static void failed_fetch_reports_server_and_keeps_nothing(void **state)
     assert_true(wait >= 500 && wait <= 1000);
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TOKEN_HELD);
     assert_int_equal(script.connects, 1);
-    clock_ms += wait;
+    fake_clock_ms += wait;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_OAUTH_INVALID_CLIENT);
     assert_int_equal(script.connects, 2);
 }
@@ -314,7 +267,7 @@ static void network_failure_and_early_close(void **state)
     const char *tok;
     script.connect_rc = ORND_ERR_TIMEOUT;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TIMEOUT);
-    clock_ms += ornd_token_wait_ms(&client);
+    fake_clock_ms += ornd_token_wait_ms(&client);
     script.connect_rc = ORND_OK;
     script.answer = "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"access_token\":\"x\"";
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_CLOSED);
@@ -409,27 +362,27 @@ static void five_requests_a_minute_failed_ones_included(void **state)
 {
     (void)state;
     const char *tok;
-    uint32_t first = clock_ms;
+    uint32_t first = fake_clock_ms;
     /* two failures (waiting out each back-off), then three successes */
     script.answer = ANSWER_500;
     for (int i = 0; i < 2; i++) {
         assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_UNAVAILABLE);
-        clock_ms += ornd_token_wait_ms(&client);
+        fake_clock_ms += ornd_token_wait_ms(&client);
     }
     script.answer = ANSWER(3599);
     for (int i = 0; i < 3; i++) {
         assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
         ornd_token_invalidate(&client);
-        clock_ms += 100;
+        fake_clock_ms += 100;
     }
     assert_int_equal(script.connects, 5);
     /* the sixth within the minute is held back until the first is a minute old */
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TOKEN_HELD);
     assert_int_equal(script.connects, 5);
-    assert_int_equal(ornd_token_wait_ms(&client), first + 60000u - clock_ms);
-    clock_ms = first + 60000u - 1u;
+    assert_int_equal(ornd_token_wait_ms(&client), first + 60000u - fake_clock_ms);
+    fake_clock_ms = first + 60000u - 1u;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TOKEN_HELD);
-    clock_ms += 1u;
+    fake_clock_ms += 1u;
     assert_int_equal(ornd_token_wait_ms(&client), 0);
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     assert_int_equal(script.connects, 6);
@@ -446,13 +399,13 @@ static void backoff_grows_with_jitter_and_resets(void **state)
         full = full < 300000u ? full : 300000u;
         uint32_t wait = ornd_token_wait_ms(&client);
         assert_true(wait >= full / 2u && wait <= full);
-        clock_ms += wait + 60000u; /* also clear the per-minute guard */
+        fake_clock_ms += wait + 60000u; /* also clear the per-minute guard */
     }
     script.answer = ANSWER(3599);
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     assert_int_equal(ornd_token_wait_ms(&client), 0);
     ornd_token_invalidate(&client);
-    clock_ms += 60000u;
+    fake_clock_ms += 60000u;
     script.answer = ANSWER_500;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_UNAVAILABLE);
     assert_true(ornd_token_wait_ms(&client) <= 1000u); /* back to the first step */
@@ -484,9 +437,9 @@ static void retry_after_honoured(void **state)
     script.answer = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 120\r\nContent-Length: 0\r\n\r\n";
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_RATE_LIMITED);
     assert_int_equal(ornd_token_wait_ms(&client), 120000u);
-    clock_ms += 119999u;
+    fake_clock_ms += 119999u;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TOKEN_HELD);
-    clock_ms += 1u;
+    fake_clock_ms += 1u;
     script.answer = ANSWER(3599);
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     assert_int_equal(script.connects, 2);
@@ -496,16 +449,16 @@ static void guard_correct_across_clock_wrap(void **state)
 {
     (void)state;
     const char *tok;
-    clock_ms = UINT32_MAX - 200u;
-    uint32_t first = clock_ms;
+    fake_clock_ms = UINT32_MAX - 200u;
+    uint32_t first = fake_clock_ms;
     for (int i = 0; i < 5; i++) {
         assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
         ornd_token_invalidate(&client);
-        clock_ms += 100u; /* wraps on the way */
+        fake_clock_ms += 100u; /* wraps on the way */
     }
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TOKEN_HELD);
-    assert_int_equal(ornd_token_wait_ms(&client), (uint32_t)(first + 60000u - clock_ms));
-    clock_ms = first + 60000u;
+    assert_int_equal(ornd_token_wait_ms(&client), (uint32_t)(first + 60000u - fake_clock_ms));
+    fake_clock_ms = first + 60000u;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
 }
 
@@ -522,7 +475,7 @@ static int start_ok(void *ctx, const char *host, uint16_t p)
  * without waiting. */
 static void use_polling_port(ornd_port_t *polling)
 {
-    *polling = port;
+    *polling = fake_port;
     polling->net_connect_start = start_ok;
     ornd_client_release(&client);
     ornd_settings_t s = settings();
@@ -538,7 +491,7 @@ static int poll_until_done(uint32_t step_ms, unsigned *passes)
     *passes = 0;
     while ((rc = ornd_token_poll(&client)) == ORND_IN_PROGRESS) {
         (*passes)++;
-        clock_ms += step_ms;
+        fake_clock_ms += step_ms;
         assert_true(*passes < 100000u);
     }
     return rc;
@@ -594,7 +547,7 @@ static void polled_fetch_one_byte_reads_and_error_answer(void **state)
     assert_true(passes > strlen(ANSWER(3599)));
     assert_string_equal(ornd_token_info(&client)->value, "tok-3599");
     ornd_token_invalidate(&client);
-    clock_ms += 1000u;
+    fake_clock_ms += 1000u;
     script.answer = "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
                     "Content-Length: 26\r\n\r\n{\"error\":\"invalid_client\"}";
     assert_int_equal(poll_until_done(1, &passes), ORND_ERR_OAUTH_INVALID_CLIENT);
@@ -611,11 +564,11 @@ static void polled_fetch_ends_at_its_deadline(void **state)
     ornd_port_t polling;
     use_polling_port(&polling);
     fake.would_block_each = UINT32_MAX; /* the server never answers */
-    uint32_t start = clock_ms;
+    uint32_t start = fake_clock_ms;
     unsigned passes;
     assert_int_equal(poll_until_done(10, &passes), ORND_ERR_TIMEOUT);
     /* 3 x timeout_ms (1000) after the start, not one pass more */
-    assert_int_equal(clock_ms - start, 3000u);
+    assert_int_equal(fake_clock_ms - start, 3000u);
     assert_int_equal(passes, 300u);
     assert_int_equal(script.closes, 1);
     assert_int_equal(ornd_token_poll(&client), ORND_ERR_TOKEN_HELD);
@@ -663,7 +616,7 @@ static int locked_connect(void *ctx, const char *host, uint16_t p)
 static void fetch_runs_under_the_port_lock(void **state)
 {
     (void)state;
-    ornd_port_t locking = port;
+    ornd_port_t locking = fake_port;
     locking.lock = t_lock;
     locking.unlock = t_unlock;
     fake_io_t io = script_io;
@@ -685,7 +638,7 @@ static void fetch_runs_under_the_port_lock(void **state)
     assert_int_equal(lock_depth, 0);
     ornd_client_release(&client);
     fake_identity_io = &script_io;
-    s.port = &port;
+    s.port = &fake_port;
     assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
 }
 
