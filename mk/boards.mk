@@ -102,7 +102,7 @@ $(addprefix $(M4)/tests/,$(addsuffix .elf,$(FAKE_TLS_TESTS))): $(M4)/tests/%.elf
 	$(call say,LD,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) $(M4_CMOCKA_INC) -Isrc -Itests/unit $< \
 	    $(M4_FAKE_OBJS) $(M4)/obj/cmocka.o $(M4_RT_OBJS) $(M4_LIBMBEDTLS) $(M4_LDFLAGS) -o $@
 
-qemu-tests: $(M4_TEST_BINS) $(M4)/firmware.elf
+qemu-tests: $(M4_TEST_BINS) $(M4)/firmware.elf $(RV)/rv32-core.elf
 test: qemu-tests
 
 -include $(M4_LIB_OBJS:.o=.d) $(M4_FW_OBJS:.o=.d)
@@ -123,12 +123,15 @@ RV_CFLAGS := -std=c11 $(RV_ARCH) -Os -g -ffreestanding -ffunction-sections -fdat
 RV_CORE_SRCS := src/json.c src/match.c src/http_reader.c src/http_writer.c src/oauth.c src/url.c \
                 src/error.c
 RV_CORE_OBJS := $(patsubst src/%.c,$(RV)/obj/src/%.o,$(RV_CORE_SRCS))
-RV_BOARD_OBJS := $(RV)/obj/start.o $(RV)/obj/main.o $(RV)/obj/mem.o
+RV_BOARD_OBJS := $(RV)/obj/start.o $(RV)/obj/main.o $(RV)/obj/mem.o $(RV)/obj/semihost.o
 
 $(RV)/obj/src/%.o: src/%.c $(RV_DIR)/include/string.h
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(RV_CC) $(RV_CFLAGS) $(SRC_WARN) -MMD -MP -c $< -o $@
-$(RV)/obj/main.o: $(RV_DIR)/main.c
+$(RV)/obj/main.o: $(RV_DIR)/main.c $(RV_DIR)/semihost.h
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(RV_CC) $(RV_CFLAGS) $(SRC_WARN) -c $< -o $@
+$(RV)/obj/semihost.o: $(RV_DIR)/semihost.c $(RV_DIR)/semihost.h
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(RV_CC) $(RV_CFLAGS) $(SRC_WARN) -c $< -o $@
 $(RV)/obj/mem.o: $(RV_DIR)/mem.c
