@@ -21,7 +21,6 @@ import os
 import re
 import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,9 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests" / "server"))
+
+import testlib  # noqa: E402  (shared with tests/server/test_api_server.py)
 
 
 def _repo_path(env, default):
@@ -156,7 +158,7 @@ class Result:
                 % (self.code, self.elapsed, self.stdout, self.stderr))
 
 
-class Server:
+class Server(testlib.ServerProcess):
     """One identity server process on loopback, stopped by stop()."""
 
     def __init__(self, faults=(), tls="any", control=False):
@@ -220,18 +222,6 @@ class Server:
                                      data=" ".join(specs).encode(), method="POST")
         with urllib.request.urlopen(req, timeout=5) as resp:
             return json.load(resp)["faults"]
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self.proc.stdout.close()
-        self.stderr_file.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def creds_env(client_id=CLIENT_ID, secret=SECRET):
@@ -864,24 +854,7 @@ def main():
     suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
     import test_api  # the API tests share this runner and its count line
     suite.addTests(unittest.defaultTestLoader.loadTestsFromModule(test_api))
-    if len(sys.argv) > 1:  # run only tests whose id contains one of the arguments
-        wanted = sys.argv[1:]
-
-        def flatten(s):
-            for t in s:
-                if isinstance(t, unittest.TestSuite):
-                    yield from flatten(t)
-                else:
-                    yield t
-        suite = unittest.TestSuite(t for t in flatten(suite)
-                                   if any(w in t.id() for w in wanted))
-    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
-    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
-    passed = result.testsRun - failed - len(result.skipped) - len(result.expectedFailures)
-    for test, reason in result.skipped:
-        print("skipped %s: %s" % (test.id().split(".", 1)[-1], reason))
-    print("integration: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return testlib.run("integration", suite, list_skipped=True)
 
 
 if __name__ == "__main__":

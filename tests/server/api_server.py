@@ -25,17 +25,16 @@ import json
 import os
 import random
 import re
-import signal
 import socket
 import ssl
 import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import identity_server as ids  # noqa: E402  (same directory)
+import common  # noqa: E402  (same directory)
+import identity_server as ids  # noqa: E402
 
 API_PREFIX = "/api/v2/organizations/"
 PAGE_MAX = 50                 # `$limit` default and maximum (OFFICERND-API.md)
@@ -82,7 +81,7 @@ API_TRIGGERS = {
 ids.REASONS.update({201: "Created", 403: "Forbidden", 503: "Service Unavailable"})
 
 
-class ApiFault(ids.Fault):
+class ApiFault(common.Fault):
     """A fault that may first let SKIP requests pass (NAME[:ARG][@COUNT][+SKIP]),
     so that one run of a client meets it on, say, its second request."""
 
@@ -109,38 +108,28 @@ def parse_api_fault(spec):
 
 
 def parse_api_fault_counted(spec):
-    """NAME[:ARG][@COUNT] -> ids.Fault for the API server."""
-    text, count = spec, None
-    if "@" in text:
-        text, _, c = text.partition("@")
-        if not c.isdigit() or int(c) < 1:
-            raise ValueError("fault %r: @COUNT must be a positive integer" % spec)
-        count = int(c)
-    name, sep, arg = text.partition(":")
+    """NAME[:ARG][@COUNT] -> common.Fault for the API server."""
+    name, sep, arg, count = common.split_fault(spec)
     if name in API_TRIGGERS:
         if count is not None:
             raise ValueError("fault %r: %s happens once, @COUNT does not apply" % (spec, name))
         if sep and (not arg.isdigit() or int(arg) < 1):
             raise ValueError("fault %r: argument must be a request number >= 1" % spec)
-        return ids.Fault(name, int(arg) if sep else 1, None)
+        return common.Fault(name, int(arg) if sep else 1, None)
     if name not in API_FAULTS:
         raise ValueError("unknown API fault %r (known: %s)"
                          % (spec, ", ".join(list(API_FAULTS) + list(API_TRIGGERS))))
-    kind = API_FAULTS[name]
-    if kind is None and sep:
-        raise ValueError("fault %r takes no argument" % spec)
-    if kind == "int" and not sep:
-        raise ValueError("fault %r needs an argument, e.g. %s:100" % (spec, name))
+    common.check_fault_arg(spec, name, API_FAULTS[name], sep, 100)
     value = None
     if sep:
         if not arg.isdigit() or int(arg) > ids.DELAY_MAX_MS:
             raise ValueError("fault %r: argument must be an integer 0..%d"
                              % (spec, ids.DELAY_MAX_MS))
         value = int(arg)
-    return ids.Fault(name, value, count)
+    return common.Fault(name, value, count)
 
 
-class ApiFaultSet(ids.FaultSet):
+class ApiFaultSet(common.FaultSet):
     def take_request(self):
         """(faults for this request, trigger names firing on it)."""
         with self.lock:
@@ -823,22 +812,7 @@ def select_fields(item, sel):
 # ---- control socket ---------------------------------------------------------
 
 def make_control(api, issuer):
-    class Control(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *a):
-            pass
-
-        def reply(self, status, obj):
-            body = (json.dumps(obj) + "\n").encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.wfile.write(body)
-            self.close_connection = True
-
+    class Control(common.ControlHandler):
         def do_GET(self):
             if self.path == "/faults":
                 self.reply(200, {"faults": api.faults.specs()})
@@ -857,18 +831,11 @@ def make_control(api, issuer):
                 self.reply(404, {"error": "unknown path %s" % self.path})
 
         def do_POST(self):
-            n = int(self.headers.get("Content-Length") or 0)
-            text = self.rfile.read(min(n, 65536)).decode("utf-8", "replace").strip()
+            text = self.body_text(65536).strip()
             if self.path in ("/faults", "/identity/faults"):
                 target = api if self.path == "/faults" else issuer
                 parse = parse_api_fault if target is api else ids.parse_fault
-                try:
-                    faults = [parse(s) for s in text.split()]
-                except ValueError as e:
-                    self.reply(400, {"error": str(e)})
-                    return
-                target.faults.replace(faults)
-                self.reply(200, {"faults": target.faults.specs()})
+                self.set_faults(target.faults, parse, text)
             elif self.path == "/revoke":
                 self.reply(200, {"revoked": api.store.revoke(text or "all")})
             elif self.path == "/expire":
@@ -886,9 +853,7 @@ def make_control(api, issuer):
             else:
                 self.reply(404, {"error": "unknown path %s" % self.path})
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Control)
-    httpd.daemon_threads = True
-    return httpd
+    return common.control_server(Control)
 
 
 # ---- main -------------------------------------------------------------------
@@ -896,22 +861,13 @@ def make_control(api, issuer):
 def main(argv=None):
     p = argparse.ArgumentParser(
         description="Local OfficeRnD-like Flex v2 API + identity server (loopback, TLS).")
-    p.add_argument("--certs", required=True, help="directory made by make-certs.sh")
-    p.add_argument("--client", "--clients", dest="clients", action="append", default=[],
-                   metavar="ID:SECRET:SCOPES", help="as identity_server.py; repeatable")
-    p.add_argument("--clients-env", metavar="VAR", help="as identity_server.py")
-    p.add_argument("--fault", action="append", default=[], metavar="NAME[:ARG][@COUNT]",
-                   help="an API fault (repeatable)")
+    common.add_server_options(p, fault_help="an API fault (repeatable)",
+                              log_help="JSON-lines log of the API server",
+                              port_help="API port (default: kernel picks)")
     p.add_argument("--identity-fault", action="append", default=[],
                    metavar="NAME[:ARG][@COUNT]", help="an identity server fault (repeatable)")
-    p.add_argument("--log", help="JSON-lines log of the API server")
     p.add_argument("--identity-log", help="JSON-lines log of the identity server")
-    p.add_argument("--lifetime", type=float, default=120.0, help="exit after S seconds")
-    p.add_argument("--port", type=int, default=0, help="API port (default: kernel picks)")
     p.add_argument("--identity-port", type=int, default=0, help="token endpoint port")
-    p.add_argument("--tls", choices=["any", "1.2", "1.3"], default="any")
-    p.add_argument("--control", action="store_true", help="serve the control socket")
-    p.add_argument("--no-ipv6", action="store_true")
     p.add_argument("--org", default=DEFAULT_ORG, help="organization slug (default test-org)")
     p.add_argument("--members", type=int, default=DEFAULT_MEMBERS,
                    help="number of members (default %d)" % DEFAULT_MEMBERS)
@@ -924,20 +880,13 @@ def main(argv=None):
     p.add_argument("--expires-in", type=int, default=None,
                    help="expires_in of issued tokens (default: the identity server's 3599)")
     args = p.parse_args(argv)
-    if args.lifetime <= 0 or args.lifetime > 3600:
-        p.error("--lifetime must be in (0, 3600]")
+    common.check_lifetime(p, args)
     if args.idle_timeout <= 0:
         p.error("--idle-timeout must be positive")
     try:
         api_faults = [parse_api_fault(s) for s in args.fault]
         id_faults = [ids.parse_fault(s) for s in args.identity_fault]
-        clients = {}
-        specs = list(args.clients)
-        if args.clients_env:
-            specs += [l for l in os.environ.get(args.clients_env, "").splitlines() if l.strip()]
-        for text in specs:
-            cid, secret, scopes = ids.parse_client(text)
-            clients[cid] = (secret, scopes)
+        clients = common.read_clients(args)
         time.strptime(args.base_date, "%Y-%m-%d")
     except ValueError as e:
         p.error(str(e))
@@ -955,33 +904,18 @@ def main(argv=None):
                     Data(args.seed, args.members, args.base_date))
     issuer.stop = api.stop  # one shutdown for both
     issuer.deadline = api.deadline
-
-    def on_signal(signum, frame):
-        api.stop.set()
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
+    common.stop_on_signals(api.stop)
 
     id_port, id_listeners = issuer.bind()
     port, listeners = api.bind()
     threading.Thread(target=issuer.serve, args=(id_listeners,), daemon=True).start()
-    control = None
     print("IDENTITY %d" % id_port, flush=True)
-    if args.control:
-        control = make_control(api, issuer)
-        threading.Thread(target=control.serve_forever, kwargs={"poll_interval": 0.2},
-                         daemon=True).start()
-        print("CONTROL %d" % control.server_address[1], flush=True)
-    print("api_server: https://localhost:%d%s%s/ ; tokens at https://localhost:%d%s ; "
-          "lifetime %gs" % (port, API_PREFIX, args.org, id_port, ids.TOKEN_PATH,
-                            args.lifetime), file=sys.stderr, flush=True)
-    print("READY %d" % port, flush=True)
-    api.serve(listeners)
-    if control is not None:
-        control.shutdown()
-        control.server_close()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
+    control = common.start_control(make_control(api, issuer)) if args.control else None
+    common.serve_then_exit(api, listeners, port, control,
+                           "api_server: https://localhost:%d%s%s/ ; tokens at "
+                           "https://localhost:%d%s ; lifetime %gs"
+                           % (port, API_PREFIX, args.org, id_port, ids.TOKEN_PATH,
+                              args.lifetime))
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ import json
 import os
 import secrets
 import selectors
-import signal
 import socket
 import ssl
 import sys
@@ -33,7 +32,9 @@ import threading
 import time
 import urllib.parse
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import common
+from common import Fault, Log
 
 TOKEN_PATH = "/oauth/token"
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -104,44 +105,16 @@ class Stop(Exception):
 
 # ---- faults -----------------------------------------------------------------
 
-class Fault:
-    """One switched-on fault: NAME[:ARG][@COUNT]. count None = every time."""
-
-    def __init__(self, name, arg, count):
-        self.name = name
-        self.arg = arg
-        self.count = count
-
-    def spec(self):
-        s = self.name
-        if self.arg is not None:
-            s += ":%d" % self.arg
-        if self.count is not None:
-            s += "@%d" % self.count
-        return s
-
-
 def parse_fault(spec):
     """Parse NAME[:ARG][@COUNT] into a Fault; raise ValueError if invalid."""
-    text, count = spec, None
-    if "@" in text:
-        text, _, c = text.partition("@")
-        if not c.isdigit() or int(c) < 1:
-            raise ValueError("fault %r: @COUNT must be a positive integer" % spec)
-        count = int(c)
-    name, sep, arg = text.partition(":")
+    name, sep, arg, count = common.split_fault(spec)
     if name in CERT_FAULTS:
-        if sep:
-            raise ValueError("fault %r takes no argument" % spec)
+        common.check_fault_arg(spec, name, None, sep, None)
         return Fault(name, None, count)
     if name not in REQUEST_FAULTS:
         raise ValueError("unknown fault %r (known: %s)"
                          % (name, ", ".join(list(REQUEST_FAULTS) + list(CERT_FAULTS))))
-    kind = REQUEST_FAULTS[name]
-    if kind is None and sep:
-        raise ValueError("fault %r takes no argument" % spec)
-    if kind == "int" and not sep:
-        raise ValueError("fault %r needs an argument, e.g. %s:500" % (spec, name))
+    common.check_fault_arg(spec, name, REQUEST_FAULTS[name], sep, 500)
     value = None
     if sep:
         if not arg.isdigit():
@@ -152,35 +125,9 @@ def parse_fault(spec):
     return Fault(name, value, count)
 
 
-class FaultSet:
+class FaultSet(common.FaultSet):
     """The faults in force; request faults are used up per request, cert
     faults per connection (when they have a count)."""
-
-    def __init__(self, faults):
-        self.lock = threading.Lock()
-        self.faults = list(faults)
-
-    def replace(self, faults):
-        with self.lock:
-            self.faults = list(faults)
-
-    def specs(self):
-        with self.lock:
-            return [f.spec() for f in self.faults]
-
-    def _take(self, names):
-        taken = {}
-        keep = []
-        for f in self.faults:
-            if f.name in names and f.name not in taken:
-                taken[f.name] = f.arg
-                if f.count is not None:
-                    f.count -= 1
-                    if f.count == 0:
-                        continue
-            keep.append(f)
-        self.faults = keep
-        return taken
 
     def take_request(self):
         with self.lock:
@@ -194,25 +141,6 @@ class FaultSet:
             if name in taken:
                 return CERT_FAULTS[name], name
         return "server", None
-
-
-# ---- log --------------------------------------------------------------------
-
-class Log:
-    """Append-only JSON-lines log; each record is written with one write()."""
-
-    def __init__(self, path):
-        self.lock = threading.Lock()
-        self.fd = None
-        if path:
-            self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-
-    def write(self, record):
-        if self.fd is None:
-            return
-        line = (json.dumps(record, ensure_ascii=True, sort_keys=True) + "\n").encode()
-        with self.lock:
-            os.write(self.fd, line)
 
 
 # ---- HTTP helpers -----------------------------------------------------------
@@ -742,22 +670,7 @@ def chunk_body(body):
 # ---- control socket (plain HTTP on loopback) --------------------------------
 
 def make_control(server):
-    class Control(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *a):
-            pass
-
-        def reply(self, status, obj):
-            body = (json.dumps(obj) + "\n").encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.wfile.write(body)
-            self.close_connection = True
-
+    class Control(common.ControlHandler):
         def do_GET(self):
             if self.path == "/faults":
                 self.reply(200, {"faults": server.faults.specs()})
@@ -768,70 +681,27 @@ def make_control(server):
             if self.path != "/faults":
                 self.reply(404, {"error": "POST /faults"})
                 return
-            n = int(self.headers.get("Content-Length") or 0)
-            text = self.rfile.read(min(n, 4096)).decode("utf-8", "replace")
-            try:
-                faults = [parse_fault(s) for s in text.split()]
-            except ValueError as e:
-                self.reply(400, {"error": str(e)})
-                return
-            server.faults.replace(faults)
-            self.reply(200, {"faults": server.faults.specs()})
+            self.set_faults(server.faults, parse_fault, self.body_text(4096))
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Control)
-    httpd.daemon_threads = True
-    return httpd
+    return common.control_server(Control)
 
 
 # ---- main -------------------------------------------------------------------
 
-def parse_client(text):
-    """ID:SECRET:SCOPES -> (id, secret, [scopes]); the secret may contain ':';
-    scopes are separated by commas or spaces."""
-    cid, sep1, rest = text.partition(":")
-    secret, sep2, scopes = rest.rpartition(":")
-    if not (sep1 and sep2 and cid):
-        raise ValueError("client %r: expected ID:SECRET:SCOPE[,SCOPE...]" % text)
-    return cid, secret, [s for s in scopes.replace(",", " ").split(" ") if s]
-
-
 def main(argv=None):
     p = argparse.ArgumentParser(
         description="Local OfficeRnD-like identity server (loopback, TLS).")
-    p.add_argument("--certs", required=True,
-                   help="directory made by tests/server/make-certs.sh")
-    p.add_argument("--client", "--clients", dest="clients", action="append", default=[],
-                   metavar="ID:SECRET:SCOPES",
-                   help="a client and its allowed scopes (comma-separated); repeatable")
-    p.add_argument("--clients-env", metavar="VAR",
-                   help="also read clients (ID:SECRET:SCOPES, one per line) from environment "
-                        "variable VAR, which keeps secrets off the command line")
-    p.add_argument("--fault", action="append", default=[], metavar="NAME[:ARG][@COUNT]",
-                   help="switch a fault on (repeatable); @COUNT = only the first COUNT "
-                        "requests (connections for cert_* faults)")
-    p.add_argument("--log", help="append one JSON line per request/connection event")
-    p.add_argument("--lifetime", type=float, default=120.0,
-                   help="exit after this many seconds (default 120)")
-    p.add_argument("--port", type=int, default=0, help="port (default 0: kernel picks)")
-    p.add_argument("--tls", choices=["any", "1.2", "1.3"], default="any",
-                   help="TLS versions offered (default: 1.2 and 1.3)")
-    p.add_argument("--control", action="store_true",
-                   help="also serve a plain-HTTP control socket on 127.0.0.1; its port is "
-                        "printed as `CONTROL <port>`")
-    p.add_argument("--no-ipv6", action="store_true", help="listen on 127.0.0.1 only")
+    common.add_server_options(
+        p, fault_help="switch a fault on (repeatable); @COUNT = only the first COUNT "
+                      "requests (connections for cert_* faults)",
+        log_help="append one JSON line per request/connection event",
+        port_help="port (default 0: kernel picks)")
     args = p.parse_args(argv)
 
-    if args.lifetime <= 0 or args.lifetime > 3600:
-        p.error("--lifetime must be in (0, 3600]")
+    common.check_lifetime(p, args)
     try:
         faults = [parse_fault(s) for s in args.fault]
-        clients = {}
-        specs = list(args.clients)
-        if args.clients_env:
-            specs += [l for l in os.environ.get(args.clients_env, "").splitlines() if l.strip()]
-        for text in specs:
-            cid, secret, scopes = parse_client(text)
-            clients[cid] = (secret, scopes)
+        clients = common.read_clients(args)
     except ValueError as e:
         p.error(str(e))
     if not clients:
@@ -840,34 +710,14 @@ def main(argv=None):
         print("identity_server: no --client given; using demo-id:demo-secret", file=sys.stderr)
 
     server = IdentityServer(args, clients, FaultSet(faults))
-
-    def on_signal(signum, frame):
-        server.stop.set()
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-
+    common.stop_on_signals(server.stop)
     port, listeners = server.bind()
-    control = None
-    if args.control:
-        control = make_control(server)
-        threading.Thread(target=control.serve_forever, kwargs={"poll_interval": 0.2},
-                         daemon=True).start()
-        print("CONTROL %d" % control.server_address[1], flush=True)
+    control = common.start_control(make_control(server)) if args.control else None
     addrs = ", ".join("[%s]" % s.getsockname()[0] if s.family == socket.AF_INET6
                       else s.getsockname()[0] for s in listeners)
-    print("identity_server: https://localhost:%d%s on %s, lifetime %gs"
-          % (port, TOKEN_PATH, addrs, args.lifetime), file=sys.stderr, flush=True)
-    print("READY %d" % port, flush=True)
-
-    server.serve(listeners)
-    if control is not None:
-        control.shutdown()
-        control.server_close()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # Connection threads are daemons blocked at most a few seconds; do not
-    # wait for them.
-    os._exit(0)
+    common.serve_then_exit(server, listeners, port, control,
+                           "identity_server: https://localhost:%d%s on %s, lifetime %gs"
+                           % (port, TOKEN_PATH, addrs, args.lifetime))
 
 
 if __name__ == "__main__":

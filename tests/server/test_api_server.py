@@ -16,8 +16,6 @@ import http.client
 import json
 import os
 import select
-import shutil
-import signal
 import socket
 import ssl
 import subprocess
@@ -29,6 +27,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import testlib
 
 REPO = Path(__file__).resolve().parents[2]
 CERTS = Path(os.environ.get("ORND_TEST_CERTS") or "build/test-run/certs")
@@ -46,7 +46,7 @@ LIMITED_ID, LIMITED_SECRET = "reader-app", "reader-secret"
 ORG = "/api/v2/organizations/test-org"
 
 
-class Server:
+class Server(testlib.ServerProcess):
     """One api_server.py process (API + identity + control) on loopback."""
 
     def __init__(self, *extra):
@@ -111,18 +111,6 @@ class Server:
     def conn(self, **kw):
         return http.client.HTTPSConnection("localhost", self.port, context=self.ctx,
                                            timeout=10, **kw)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self.proc.stdout.close()
-        self.stderr_file.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 
@@ -778,22 +766,7 @@ def main():
         subprocess.run(["sh", str(REPO / "tests/server/make-certs.sh"), str(CERTS)],
                        check=True)
     suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    if len(sys.argv) > 1:
-        wanted = sys.argv[1:]
-
-        def flatten(s):
-            for t in s:
-                if isinstance(t, unittest.TestSuite):
-                    yield from flatten(t)
-                else:
-                    yield t
-        suite = unittest.TestSuite(t for t in flatten(suite)
-                                   if any(w in t.id() for w in wanted))
-    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
-    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
-    passed = result.testsRun - failed - len(result.skipped) - len(result.expectedFailures)
-    print("api-server: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return testlib.run("api-server", suite)
 
 
 if __name__ == "__main__":
