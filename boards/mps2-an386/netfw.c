@@ -52,7 +52,7 @@
 
 #define EXIT_CONFIG 2
 #define CONF_MAX 2048u
-#define CA_MAX (16u * 1024u)
+#define CA_MAX (8u * 1024u) /* PEM of the roots the token host needs */
 #define HOSTS_MAX 2
 #define COUNT_MAX 5u /* the client's own limit is 5 token requests a minute */
 

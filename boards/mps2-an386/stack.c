@@ -1,4 +1,5 @@
-/* Stack high-water mark: see stack.h. */
+/* Stack high-water mark: see stack.h. The linker script's symbols are
+ * addresses, not objects, so they are compared as integers. */
 #include "stack.h"
 
 #include <stdint.h>
@@ -10,16 +11,16 @@ void stack_paint(void)
 {
     uintptr_t sp;
     __asm__ volatile("mov %0, sp" : "=r"(sp));
-    for (volatile uint32_t *p = &__heap_end; (uintptr_t)p < sp - 256u; p++) {
-        *p = STACK_PAINT;
+    for (uintptr_t a = (uintptr_t)&__heap_end; a < sp - 256u; a += 4u) {
+        *(volatile uint32_t *)a = STACK_PAINT;
     }
 }
 
 unsigned long stack_used(void)
 {
-    const uint32_t *p = &__heap_end;
-    while (p < &__stack_top && *p == STACK_PAINT) {
-        p++;
+    uintptr_t a = (uintptr_t)&__heap_end, top = (uintptr_t)&__stack_top;
+    while (a < top && *(const volatile uint32_t *)a == STACK_PAINT) {
+        a += 4u;
     }
-    return (unsigned long)((const char *)&__stack_top - (const char *)p);
+    return (unsigned long)(top - a);
 }
