@@ -30,13 +30,13 @@
 
 #define BYTE_TEST_VALUE 0x87654321u
 #define HW_CFG_SRST (1u << 0)
-#define HW_CFG_MBO (1u << 20)             /* must be written as one */
+#define HW_CFG_MBO (1u << 20) /* must be written as one */
 #define HW_CFG_TX_FIF_SZ (0xFu << 16)
 #define PMT_CTRL_READY (1u << 0)
 #define TX_CFG_TX_ON (1u << 1)
-#define TX_CFG_TXSAO (1u << 2)            /* TX status FIFO may overrun */
+#define TX_CFG_TXSAO (1u << 2) /* TX status FIFO may overrun */
 #define RX_FIFO_INF_RXSUSED(v) (((v) >> 16) & 0xFFu)
-#define TX_FIFO_INF_TDFREE(v) ((v) & 0xFFFFu)
+#define TX_FIFO_INF_TDFREE(v) ((v)&0xFFFFu)
 #define TX_FIFO_INF_TXSUSED(v) (((v) >> 16) & 0xFFu)
 
 /* TX command words (datasheet 3.13.2) */

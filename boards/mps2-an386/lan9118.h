@@ -25,11 +25,11 @@
 #define LAN9118_FRAME_MAX 1514u
 
 typedef struct {
-    uint32_t id_rev;      /* ID_REV register: 0x0118xxxx for a LAN9118 */
-    uint32_t tx_frames;   /* frames handed to the transmitter */
-    uint32_t tx_errors;   /* TX status words with the error bit */
-    uint32_t rx_frames;   /* frames returned by lan9118_recv() */
-    uint32_t rx_dropped;  /* bad status, runt, too long or no room */
+    uint32_t id_rev;     /* ID_REV register: 0x0118xxxx for a LAN9118 */
+    uint32_t tx_frames;  /* frames handed to the transmitter */
+    uint32_t tx_errors;  /* TX status words with the error bit */
+    uint32_t rx_frames;  /* frames returned by lan9118_recv() */
+    uint32_t rx_dropped; /* bad status, runt, too long or no room */
 } lan9118_stats_t;
 
 /* Reset and start the controller. `mac` is the address to use; NULL keeps

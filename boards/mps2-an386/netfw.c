@@ -57,7 +57,8 @@
 #define COUNT_MAX 5u /* the client's own limit is 5 token requests a minute */
 
 typedef struct {
-    const char *url, *client_id, *client_secret, *scope, *ca_file, *entropy_file;
+    const char *url, *client_id, *scope, *ca_file, *entropy_file;
+    char *client_secret; /* in conf_text, wiped once the client has its copy */
     ip4_addr_t ip, netmask, gateway, dns;
     bool have_ip, have_dns;
     const char *host_name[HOSTS_MAX];
@@ -171,7 +172,8 @@ static int parse_line(char *line)
         return -1;
     }
     *eq = '\0';
-    const char *key = line, *val = eq + 1;
+    const char *key = line;
+    char *val = eq + 1;
     unsigned long n = 0;
     if (strcmp(key, "url") == 0) {
         conf.url = val;
@@ -230,8 +232,7 @@ static int load_config(void)
         path++;
     }
     if (path == NULL || *path == '\0') {
-        err_line("usage: -semihosting-config enable=on,target=native,arg=netfw,arg=CONFIG",
-                 "");
+        err_line("usage: -semihosting-config enable=on,target=native,arg=netfw,arg=CONFIG", "");
         return -1;
     }
     char *end = strchr(path, ' ');
@@ -313,7 +314,8 @@ static int start_network(void)
     if (netif_add(&nif, &conf.ip, &conf.netmask, &conf.gateway, NULL, lan9118_netif_init,
                   netif_input) == NULL) {
         err_line("no LAN9118 Ethernet controller answers at 0x40200000 "
-                 "(QEMU: -nic ...,model=lan9118)", "");
+                 "(QEMU: -nic ...,model=lan9118)",
+                 "");
         return -1;
     }
     netif_set_default(&nif);
@@ -384,6 +386,9 @@ static int fetch_tokens(void)
         .timeout_ms = conf.timeout_ms,
     };
     int rc = ornd_client_init(&client, &s);
+    for (volatile char *p = conf.client_secret; *p != '\0'; p++) {
+        *p = '\0'; /* the client holds its own copy now */
+    }
     for (unsigned long i = 0; rc == ORND_OK && i < conf.count; i++) {
         char hdr[ORND_AUTH_HEADER_MAX];
         size_t len = 0;

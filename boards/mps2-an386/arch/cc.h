@@ -16,9 +16,7 @@ uint32_t mps2_lwip_rand(void);
 __attribute__((noreturn)) void mps2_lwip_assert(const char *msg, const char *file, int line);
 
 #define LWIP_RAND() mps2_lwip_rand()
-#define LWIP_PLATFORM_DIAG(x) \
-    do {                      \
-    } while (0)
+#define LWIP_PLATFORM_DIAG(x) ((void)0)
 #define LWIP_PLATFORM_ASSERT(x) mps2_lwip_assert((x), __FILE__, __LINE__)
 
 #endif /* MPS2_LWIP_ARCH_CC_H */
