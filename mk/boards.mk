@@ -1,7 +1,9 @@
 # Firmware and cross builds (boards/mps2-an386, boards/rv32-core) and the
 # unit tests cross-built for Cortex-M4 and run under QEMU.
 #
-#   make BOARD=mps2-an386   firmware ELF + size table in build/mps2-an386/
+#   make BOARD=mps2-an386   firmware ELFs + size tables in build/mps2-an386/:
+#                           firmware.elf (offline self-checks) and netfw.elf
+#                           (token over Ethernet, rules in mk/mps2-net.mk)
 #   make BOARD=rv32-core    RISC-V (rv32imac) core library + size table
 #   make qemu-tests         unit-test ELFs for Cortex-M4 (part of `make test`;
 #                           run by tests/stages/qemu.sh)
@@ -35,7 +37,8 @@ M4_LIBMBEDTLS := $(M4_MBEDTLS_OUT)/libmbedtls.a
 M4_LIBORND := $(M4)/libornd.a
 M4_LIB_OBJS := $(patsubst src/%.c,$(M4)/obj/src/%.o,$(LIB_SRCS))
 M4_RT_OBJS := $(M4)/obj/board/startup.o $(M4)/obj/board/semihost.o $(M4)/obj/board/syscalls.o
-M4_FW_OBJS := $(M4)/obj/board/main.o $(M4)/obj/board/port_mps2.o $(M4_RT_OBJS)
+M4_FW_OBJS := $(M4)/obj/board/main.o $(M4)/obj/board/port_mps2.o $(M4)/obj/board/stack.o \
+              $(M4_RT_OBJS)
 M4_PKI   := $(M4)/pki
 
 $(M4_LIBMBEDTLS): $(MBEDTLS_STAMP) $(M4_MBEDTLS_CONFIG) mk/mbedtls.mk
@@ -61,16 +64,20 @@ $(M4)/gen/test_pki.h: tests/server/make-certs.sh
 	  done; } >$@.tmp && mv $@.tmp $@
 
 $(M4)/obj/board/main.o: $(M4)/gen/test_pki.h
+# M4_BOARD_INC: further include options of some board files (mk/mps2-net.mk).
 $(M4)/obj/board/%.o: $(M4_DIR)/%.c $(MBEDTLS_STAMP) $(M4_MBEDTLS_CONFIG)
 	@mkdir -p $(dir $@)
-	$(call say,CC,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) -I$(M4_DIR) -I$(M4)/gen -MMD -MP -c $< -o $@
+	$(call say,CC,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) -I$(M4_DIR) -I$(M4)/gen $(M4_BOARD_INC) -MMD -MP -c $< -o $@
 
 $(M4)/firmware.elf: $(M4_FW_OBJS) $(M4_LIBORND) $(M4_LIBMBEDTLS) $(M4_DIR)/mps2-an386.ld
 	$(call say,LD,$@)$(M4_CC) $(M4_LDFLAGS) --specs=nano.specs -Wl,-Map,$@.map \
 	    $(M4_FW_OBJS) $(M4_LIBORND) $(M4_LIBMBEDTLS) -o $@
 
+# netfw.elf is a prerequisite too (mk/mps2-net.mk).
 mps2-an386: $(M4)/firmware.elf
 	@$(PYTHON) scripts/map-sizes.py $(M4_SIZE) $(M4)/firmware.elf $(M4)/firmware.elf.map
+	@echo
+	@$(PYTHON) scripts/map-sizes.py $(M4_SIZE) $(M4)/netfw.elf $(M4)/netfw.elf.map
 
 # ---- unit tests on the Cortex-M4, under QEMU --------------------------------
 CMOCKA_VERSION := 1.1.5

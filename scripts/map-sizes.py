@@ -4,9 +4,10 @@
     map-sizes.py SIZE-TOOL ELF MAP
 
 Sums the input sections the linker kept (after --gc-sections) by the object
-they came from: each ornd-lite module, each board file, mbedTLS (total and its
-largest objects) and the C runtime (libc, libgcc). Then prints the tool's
-own text/data/bss line for the ELF.
+they came from: each ornd-lite module, each object of port/ linked into the
+firmware, each board file, lwIP (total and its largest objects, when linked),
+mbedTLS (total and its largest objects) and the C runtime (libc, libgcc). Then
+prints the tool's own text/data/bss line for the ELF.
 """
 import re
 import subprocess
@@ -37,7 +38,12 @@ def module_of(path):
             return "ornd", obj
         if lib == "libmbedtls":
             return "mbedtls", obj
+        if lib == "liblwip":
+            return "lwip", obj
         return "runtime", lib
+    m = re.search(r"/obj/port/[^/]+/([^/]+)\.o$", path)
+    if m:
+        return "port", m.group(1)
     m = re.search(r"([^/]+)\.o$", path)
     if m:
         return "board", m.group(1)
@@ -85,20 +91,21 @@ def total(keys):
 
 print(f"linked size per module of {elf} (bytes, after --gc-sections):")
 print(f"  {'module':<28} {'text':>8} {'data':>7} {'bss':>8} {'total':>8}")
-for group in ("ornd", "board"):
+for group in ("ornd", "port", "board"):
     keys = sorted(k for k in sizes if k[0] == group)
     for k in keys:
         show(f"{group}/{k[1]}", sizes[k])
     if keys:
         show(f"= {group} total", total(keys))
-mb = sorted((k for k in sizes if k[0] == "mbedtls"),
-            key=lambda k: -(sizes[k]["text"] + sizes[k]["data"] + sizes[k]["bss"]))
-for k in mb[:8]:
-    show(f"mbedtls/{k[1]}", sizes[k])
-if len(mb) > 8:
-    show(f"mbedtls/({len(mb) - 8} others)", total(mb[8:]))
-if mb:
-    show("= mbedtls total", total(mb))
+for group in ("lwip", "mbedtls"):
+    big = sorted((k for k in sizes if k[0] == group),
+                 key=lambda k: -(sizes[k]["text"] + sizes[k]["data"] + sizes[k]["bss"]))
+    for k in big[:8]:
+        show(f"{group}/{k[1]}", sizes[k])
+    if len(big) > 8:
+        show(f"{group}/({len(big) - 8} others)", total(big[8:]))
+    if big:
+        show(f"= {group} total", total(big))
 rt = sorted(k for k in sizes if k[0] == "runtime")
 for k in rt:
     show(f"runtime/{k[1]}", sizes[k])

@@ -21,32 +21,10 @@
 #include "ornd/ornd.h"
 #include "port_mps2.h"
 #include "semihost.h"
+#include "stack.h"
 #include "test_pki.h" /* generated: the test PKI of tests/server, as PEM */
 
 static unsigned passed, failed;
-
-/* Stack high-water mark: main() paints the unused stack below its own frame
- * and reports how deep the checks went. */
-extern uint32_t __heap_end, __stack_top;
-#define STACK_PAINT 0x5AA5C33Cu
-
-static void stack_paint(void)
-{
-    uintptr_t sp;
-    __asm__ volatile("mov %0, sp" : "=r"(sp));
-    for (volatile uint32_t *p = &__heap_end; (uintptr_t)p < sp - 256u; p++) {
-        *p = STACK_PAINT;
-    }
-}
-
-static unsigned long stack_used(void)
-{
-    const uint32_t *p = &__heap_end;
-    while (p < &__stack_top && *p == STACK_PAINT) {
-        p++;
-    }
-    return (unsigned long)((const char *)&__stack_top - (const char *)p);
-}
 
 static void check(int ok, const char *what)
 {

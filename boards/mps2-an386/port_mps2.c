@@ -76,11 +76,16 @@ static int insecure_entropy(void *ctx, uint8_t *buf, size_t len)
     return ORND_OK;
 }
 
-void mps2_port(ornd_port_t *port)
+void mps2_clock_start(void)
 {
     SYST_RVR = CPU_HZ / 1000u - 1u;
     SYST_CVR = 0;
     SYST_CSR = 7u; /* processor clock, interrupt, enable */
+}
+
+void mps2_port(ornd_port_t *port)
+{
+    mps2_clock_start();
     *port = (ornd_port_t){
         .ctx = NULL,
         .net_connect = net_connect,

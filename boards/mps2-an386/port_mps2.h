@@ -17,7 +17,11 @@
 /* Start SysTick (1 ms) and fill `port` with this board's functions. */
 void mps2_port(ornd_port_t *port);
 
-/* Milliseconds since mps2_port() started the clock. */
+/* Start SysTick (1 ms interrupts) alone, for firmware with its own port
+ * (the network firmware uses port/lwip's raw-API port). */
+void mps2_clock_start(void);
+
+/* Milliseconds since the clock was started. */
 uint32_t mps2_now_ms(void);
 
 #endif

@@ -6,11 +6,16 @@
 
 enum {
     SYS_OPEN = 0x01,
+    SYS_CLOSE = 0x02,
     SYS_WRITEC = 0x03,
     SYS_WRITE = 0x05,
+    SYS_READ = 0x06,
+    SYS_FLEN = 0x0C,
+    SYS_GET_CMDLINE = 0x15,
     SYS_EXIT = 0x18,
     SYS_EXIT_EXTENDED = 0x20,
 };
+#define MODE_RB 1u /* SYS_OPEN mode 1: "rb" */
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026ul
 
 static uintptr_t sh_call(uintptr_t op, const void *arg)
@@ -19,6 +24,15 @@ static uintptr_t sh_call(uintptr_t op, const void *arg)
     register const void *r1 __asm__("r1") = arg;
     __asm__ volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
     return r0;
+}
+
+static size_t str_len(const char *s)
+{
+    size_t n = 0;
+    while (s[n] != '\0') {
+        n++;
+    }
+    return n;
 }
 
 /* Host handles for stdout and stderr: ":tt" opened for writing ("w") and
@@ -62,11 +76,7 @@ void sh_write(int fd, const char *buf, size_t len)
  * own log), so that all output keeps its order. */
 void sh_puts(const char *s)
 {
-    size_t n = 0;
-    while (s[n] != '\0') {
-        n++;
-    }
-    sh_write(1, s, n);
+    sh_write(1, s, str_len(s));
 }
 
 void sh_put_u32(unsigned long v)
@@ -89,6 +99,58 @@ void sh_put_hex(unsigned long v)
     }
     d[10] = '\0';
     sh_puts(d);
+}
+
+long sh_open_read(const char *path)
+{
+    uintptr_t args[3] = {(uintptr_t)path, MODE_RB, str_len(path)};
+    intptr_t h = (intptr_t)sh_call(SYS_OPEN, args);
+    return h < 0 ? -1 : (long)h;
+}
+
+long sh_read(long handle, void *buf, size_t len)
+{
+    if (handle < 0) {
+        return -1;
+    }
+    uintptr_t args[3] = {(uintptr_t)handle, (uintptr_t)buf, len};
+    size_t left = sh_call(SYS_READ, args); /* bytes NOT read */
+    if (left > len) {
+        return -1;
+    }
+    return (long)(len - left);
+}
+
+long sh_flen(long handle)
+{
+    if (handle < 0) {
+        return -1;
+    }
+    uintptr_t args[1] = {(uintptr_t)handle};
+    intptr_t n = (intptr_t)sh_call(SYS_FLEN, args);
+    return n < 0 ? -1 : (long)n;
+}
+
+void sh_close(long handle)
+{
+    if (handle >= 0) {
+        uintptr_t args[1] = {(uintptr_t)handle};
+        (void)sh_call(SYS_CLOSE, args);
+    }
+}
+
+int sh_cmdline(char *buf, size_t cap)
+{
+    if (cap < 2) {
+        return -1;
+    }
+    uintptr_t args[2] = {(uintptr_t)buf, cap};
+    if (sh_call(SYS_GET_CMDLINE, args) != 0 || args[1] >= cap) {
+        buf[0] = '\0';
+        return -1;
+    }
+    buf[args[1]] = '\0';
+    return 0;
 }
 
 void sh_exit(int status)

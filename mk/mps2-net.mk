@@ -1,0 +1,41 @@
+# The mps2-an386 network firmware: lwIP 2.2.1 cross-built for the Cortex-M4,
+# the board's LAN9118 driver as an lwIP netif, port/lwip's raw-API port, and
+# build/mps2-an386/netfw.elf, which fetches a token over QEMU's emulated
+# Ethernet (tests/stages/qemu_net.sh runs it on a TAP in a network namespace).
+# This file comes after mk/boards.mk (M4_*) and mk/lwip.mk (LWIP_DIR,
+# LWIP_STAMP, the pinned lwIP), whose variables it uses.
+#
+#   make BOARD=mps2-an386   builds netfw.elf too and prints its size table
+#   make qemu-tests         (part of make test) builds it as well
+
+M4_LWIP_OUT := $(M4)/lwip-$(LWIP_VERSION)
+M4_LIBLWIP  := $(M4_LWIP_OUT)/liblwip.a
+M4_LWIP_INC := -isystem $(LWIP_DIR)/src/include -Iport/lwip
+M4_RAW_OBJ  := $(M4)/obj/port/lwip/ornd_lwip_raw.o
+M4_NET_BOARD_OBJS := $(M4)/obj/board/netfw.o $(M4)/obj/board/lan9118.o \
+                     $(M4)/obj/board/netif_lan9118.o $(M4)/obj/board/lwip_arch.o
+M4_NET_OBJS := $(M4_NET_BOARD_OBJS) $(M4)/obj/board/port_mps2.o $(M4)/obj/board/stack.o \
+               $(M4_RT_OBJS) $(M4_RAW_OBJ)
+
+$(M4_LIBLWIP): $(LWIP_STAMP) $(M4_DIR)/lwipopts.h $(M4_DIR)/arch/cc.h $(M4_DIR)/liblwip.mk
+	$(MAKE) --no-print-directory -f $(M4_DIR)/liblwip.mk LWIP_DIR=$(LWIP_DIR) BOARD_DIR=$(M4_DIR) \
+	    OUT=$(M4_LWIP_OUT) CC="$(M4_CC)" AR="$(M4_AR)" CFLAGS="-std=gnu99 $(M4_ARCH) $(M4_OPT)"
+
+# Board files that use lwIP: its headers (as system headers) and port/lwip.
+$(M4_NET_BOARD_OBJS): M4_BOARD_INC := $(M4_LWIP_INC)
+$(M4_NET_BOARD_OBJS): $(LWIP_STAMP) $(M4_DIR)/lwipopts.h $(M4_DIR)/arch/cc.h
+
+# port/lwip's raw-API port, built as the library is (SRC_WARN) against this
+# board's lwipopts.h.
+$(M4_RAW_OBJ): port/lwip/ornd_lwip_raw.c $(LWIP_STAMP) $(MBEDTLS_STAMP) $(M4_DIR)/lwipopts.h
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(M4_CC) $(M4_CFLAGS) $(SRC_WARN) -I$(M4_DIR) $(M4_LWIP_INC) -MMD -MP -c $< -o $@
+
+$(M4)/netfw.elf: $(M4_NET_OBJS) $(M4_LIBORND) $(M4_LIBMBEDTLS) $(M4_LIBLWIP) $(M4_DIR)/mps2-an386.ld
+	$(call say,LD,$@)$(M4_CC) $(M4_LDFLAGS) --specs=nano.specs -Wl,-Map,$@.map \
+	    $(M4_NET_OBJS) $(M4_LIBORND) $(M4_LIBMBEDTLS) $(M4_LIBLWIP) -o $@
+
+mps2-an386: $(M4)/netfw.elf
+qemu-tests: $(M4)/netfw.elf
+
+-include $(M4_NET_BOARD_OBJS:.o=.d) $(M4_RAW_OBJ:.o=.d)

@@ -1,0 +1,272 @@
+#!/bin/sh
+# title: network firmware on a Cortex-M4: token over QEMU's LAN9118, lwIP and TLS (TAP in a network namespace)
+#
+# Runs build/mps2-an386/netfw.elf (boards/mps2-an386/netfw.c: the board's
+# LAN9118 driver, lwIP 2.2.1 NO_SYS 1, port/lwip/ornd_lwip_raw.c, mbedTLS)
+# in qemu-system-arm -M mps2-an386 with its Ethernet on a TAP device, in a
+# network namespace this script creates and removes: the firmware is
+# 10.77.0.2 on the TAP, whose kernel side is 10.77.0.1; the local identity
+# server listens on 127.0.0.1 in the namespace and is reached on 10.77.0.1
+# through tests/lwip/relay.py (the server binds loopback only). The
+# firmware's configuration maps "localhost" to 10.77.0.1 (host=...), so the
+# test PKI's name check holds. It reads its configuration, the CA and its
+# entropy (the host's /dev/urandom) over semihosting.
+#
+# Where network namespaces or TUN/TAP are not available (not root, no
+# CAP_NET_ADMIN, no /dev/net/tun) the stage says SKIPPED loudly and counts
+# nothing. Ends with "qemu-net: N passed, M failed".
+set -u
+cd "$(dirname "$0")/../.."
+
+FW=build/mps2-an386/netfw.elf
+QEMU=${QEMU_ARM:-qemu-system-arm}
+CERTS=build/test-run/certs
+RUN=build/test-run/qemu-net
+PY=${PYTHON:-python3}
+NS=ornd-qnet-$$
+TAP=orndqtap0
+ID=qemu-device-3
+SECRET='s3cr+t/=&% qemu'
+SCOPES=flex.community.members.read,flex.community.checkins.create
+passed=0
+failed=0
+pids=""
+
+skip() {
+    echo "*** SKIPPED: network firmware under QEMU (LAN9118 on a TAP) NOT RUN: $* ***"
+    echo "qemu-net: 0 passed, 0 failed (SKIPPED)"
+    exit 0
+}
+
+ok() { passed=$((passed + 1)); echo "ok   - $*"; }
+nok() { failed=$((failed + 1)); echo "FAIL - $*"; }
+
+[ -f "$FW" ] || { echo "FAIL - $FW not built (make BOARD=mps2-an386)"; echo "qemu-net: 0 passed, 1 failed"; exit 1; }
+if ! command -v "$QEMU" >/dev/null 2>&1; then
+    echo "FAIL - $QEMU not found (Debian package qemu-system-arm)"
+    echo "qemu-net: 0 passed, 1 failed"
+    exit 1
+fi
+command -v ip >/dev/null 2>&1 || skip "the ip command (iproute2) is not installed"
+[ -c /dev/net/tun ] || skip "no /dev/net/tun (TUN/TAP driver unavailable)"
+rm -rf "$RUN"
+mkdir -p "$RUN"
+if ! ip netns add "$NS" 2>"$RUN/netns.err"; then
+    skip "cannot create a network namespace (needs root / CAP_NET_ADMIN): $(cat "$RUN/netns.err")"
+fi
+
+cleanup() {
+    for p in $pids; do kill "$p" 2>/dev/null; done
+    for p in $pids; do wait "$p" 2>/dev/null; done
+    ip netns exec "$NS" ip link del "$TAP" 2>/dev/null
+    ip netns del "$NS" 2>/dev/null
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# (foreground only: a backgrounded function would leave $! naming a subshell)
+inns() { ip netns exec "$NS" "$@"; }
+
+sh tests/server/make-certs.sh "$CERTS" >/dev/null || { echo "FAIL - test PKI"; echo "qemu-net: 0 passed, 1 failed"; exit 1; }
+
+if ! { inns ip link set lo up &&
+       inns ip tuntap add dev "$TAP" mode tap &&
+       inns ip addr add 10.77.0.1/24 dev "$TAP" &&
+       inns ip link set "$TAP" up; } 2>"$RUN/tap.err"; then
+    skip "cannot create a TAP device in the namespace: $(cat "$RUN/tap.err")"
+fi
+"$QEMU" --version | head -n 1
+echo "namespace $NS: $TAP 10.77.0.1/24 (kernel) <-> 10.77.0.2 (firmware in QEMU, LAN9118)"
+
+# wait_line FILE PATTERN: wait (10 s at most) for a line matching PATTERN.
+wait_line() {
+    i=0
+    while [ $i -lt 100 ]; do
+        grep -q "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+
+# start_server NAME [server options]: identity server + relay in the
+# namespace; sets PORT and LOG.
+start_server() {
+    name=$1
+    shift
+    LOG=$RUN/$name.jsonl
+    ip netns exec "$NS" env ORND_QEMU_CLIENTS="$ID:$SECRET:$SCOPES" "$PY" tests/server/identity_server.py \
+        --certs "$CERTS" --clients-env ORND_QEMU_CLIENTS --log "$LOG" --lifetime 120 --no-ipv6 "$@" \
+        >"$RUN/$name.out" 2>"$RUN/$name.err" &
+    pids="$pids $!"
+    wait_line "$RUN/$name.out" '^READY ' || { cat "$RUN/$name.err"; return 1; }
+    PORT=$(sed -n 's/^READY \([0-9]*\).*/\1/p' "$RUN/$name.out")
+    ip netns exec "$NS" "$PY" tests/lwip/relay.py 10.77.0.1 "$PORT" 120 >"$RUN/$name.relay" 2>&1 &
+    pids="$pids $!"
+    wait_line "$RUN/$name.relay" '^READY' || { cat "$RUN/$name.relay"; return 1; }
+}
+
+# fw NAME SECRET URL [key=value ...]: write the firmware's configuration and
+# run it in QEMU in the namespace (60 s at most); sets RC and SECS.
+fw() {
+    name=$1 secret=$2 url=$3
+    shift 3
+    cfg=$RUN/$name.conf
+    {
+        echo "# netfw configuration written by tests/stages/qemu_net.sh"
+        echo "url=$url"
+        echo "client_id=$ID"
+        echo "client_secret=$secret"
+        echo "scope=flex.community.members.read"
+        echo "ca_file=$CERTS/ca.pem"
+        echo "ip=10.77.0.2"
+        echo "netmask=255.255.255.0"
+        echo "gateway=10.77.0.1"
+        echo "host=localhost=10.77.0.1"
+        for kv in "$@"; do echo "$kv"; done
+    } >"$cfg"
+    t0=$(date +%s)
+    inns timeout 60 "$QEMU" -M mps2-an386 -nographic -monitor none -serial null \
+        -semihosting-config enable=on,target=native,arg=netfw,arg="$cfg" \
+        -nic tap,ifname="$TAP",script=no,downscript=no,model=lan9118 \
+        -kernel "$FW" >"$RUN/$name.stdout" 2>"$RUN/$name.stderr"
+    RC=$?
+    SECS=$(($(date +%s) - t0))
+}
+
+show() { echo "  exit $RC after ${SECS} s; stdout: $(head -c 300 "$RUN/$1.stdout")"; sed 's/^/  stderr: /' "$RUN/$1.stderr" | head -n 20; }
+
+# check_log LOG STDOUT EXPECT: the server log agrees with what the firmware printed.
+check_log() {
+    "$PY" - "$1" "$2" "$3" "$ID" "$SECRET" <<'PYEOF'
+import base64, json, sys
+log, out, expect, cid, secret = sys.argv[1:6]
+recs = [json.loads(l) for l in open(log) if l.strip()]
+reqs = [r for r in recs if "seq" in r and "form" in r]
+conns = [r for r in recs if r.get("event") == "connect"]
+if expect.startswith("ok"):
+    n = int(expect[2:])
+    headers = [l.rstrip("\n") for l in open(out)]
+    assert len(headers) == n, ("headers printed", len(headers))
+    assert len(reqs) == n, ("requests received", len(reqs))
+    assert len(conns) == n and len({c["conn"] for c in conns}) == n, ("connections", conns)
+    for c in conns:
+        assert c.get("peer") == "127.0.0.1", c  # through the relay
+        assert c.get("tls", "").startswith("TLSv1."), c
+    for r, h in zip(reqs, headers):
+        f = r["form"]
+        assert f.get("grant_type") == "client_credentials", f
+        assert f.get("client_id") == cid and f.get("client_secret") == secret, f
+        assert f.get("scope") == "flex.community.members.read", f
+        assert r["status"] == 200, r["status"]
+        body = base64.b64decode(r["response_b64"]).split(b"\r\n\r\n", 1)[1]
+        token = json.loads(body)["access_token"]
+        assert h == "Authorization: Bearer " + token, "header differs from the token served"
+    if n > 1:
+        assert len(set(headers)) == n, "each fetch got its own token"
+    expect += " (%s, %s, %s chain)" % (conns[0]["tls"], conns[0].get("cipher"), conns[0].get("chain"))
+elif expect == "invalid_client":
+    assert len(reqs) == 1 and reqs[0]["status"] == 401, reqs
+    assert reqs[0]["form"].get("client_secret") != secret
+    assert open(out).read() == "", "nothing printed on failure"
+elif expect == "tls_error":
+    assert not reqs, "no request may be sent over an untrusted connection"
+    assert any(r.get("event") == "tls_error" for r in recs), recs
+print("server log agrees:", expect)
+PYEOF
+}
+
+# 1. a token over the emulated Ethernet, lwIP's TCP/IP and TLS
+if start_server main; then
+    URL=https://localhost:$PORT/oauth/token
+    fw ok "$SECRET" "$URL"
+    if [ "$RC" -eq 0 ] && grep -qE '^Authorization: Bearer [A-Za-z0-9_.-]{100,}$' "$RUN/ok.stdout" &&
+        grep -q 'entropy: the host.s /dev/urandom' "$RUN/ok.stderr" &&
+        check_log "$RUN/main.jsonl" "$RUN/ok.stdout" ok1; then
+        ok "token fetched by the firmware over LAN9118 + lwIP + TLS, header printed matches the token the server logged (${SECS} s)"
+    else
+        nok "token fetch by the firmware"; show ok
+    fi
+    sed -n 's/^netfw: /  /p' "$RUN/ok.stderr"
+
+    # 2. three fetches, each on a new connection (close + reconnect)
+    : >"$RUN/main.jsonl"
+    fw three "$SECRET" "$URL" count=3
+    if [ "$RC" -eq 0 ] && check_log "$RUN/main.jsonl" "$RUN/three.stdout" ok3; then
+        ok "three fetches on three connections, three distinct tokens (${SECS} s)"
+    else
+        nok "three fetches"; show three
+    fi
+
+    # 2b. a TLS 1.2 server with an RSA-2048 certificate
+    if start_server tls12 --tls 1.2 --fault cert_rsa@1; then
+        fw tls12 "$SECRET" "https://localhost:$PORT/oauth/token"
+        if [ "$RC" -eq 0 ] && check_log "$RUN/tls12.jsonl" "$RUN/tls12.stdout" ok1 &&
+            grep -q '"tls": "TLSv1.2"' "$RUN/tls12.jsonl" && grep -q '"chain": "server-rsa"' "$RUN/tls12.jsonl"; then
+            ok "TLS 1.2 server with an RSA-2048 certificate: token fetched (${SECS} s)"
+        else
+            nok "TLS 1.2 and RSA"; show tls12
+        fi
+    else
+        nok "TLS 1.2 identity server did not start"
+    fi
+
+    # 3. wrong secret: the server answers 401 invalid_client, exit 4
+    : >"$RUN/main.jsonl"
+    fw bad "wrong-secret" "$URL"
+    if [ "$RC" -eq 4 ] && grep -q 'ORND_ERR_OAUTH_INVALID_CLIENT' "$RUN/bad.stderr" &&
+        grep -q 'server answered 401 invalid_client' "$RUN/bad.stderr" &&
+        check_log "$RUN/main.jsonl" "$RUN/bad.stdout" invalid_client; then
+        ok "wrong secret: exit 4, ORND_ERR_OAUTH_INVALID_CLIENT, server answered 401"
+    else
+        nok "wrong secret"; show bad
+    fi
+
+    # 4. server down: nothing listens on that port, the kernel resets
+    fw down "$SECRET" "https://localhost:1/oauth/token" timeout_ms=2000
+    if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_CONNECT' "$RUN/down.stderr" && [ "$SECS" -le 10 ]; then
+        ok "server down (port closed): exit 3, ORND_ERR_CONNECT after ${SECS} s"
+    else
+        nok "server down (took ${SECS} s)"; show down
+    fi
+else
+    nok "identity server and relay did not start in the namespace"
+fi
+
+# 5. server unreachable: nobody has that address (no ARP answer), connect
+#    times out within the step timeout
+fw unreachable "$SECRET" "https://10.77.0.99:443/oauth/token" timeout_ms=1000
+if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_TIMEOUT' "$RUN/unreachable.stderr" && [ "$SECS" -le 10 ]; then
+    ok "server unreachable: exit 3, ORND_ERR_TIMEOUT from connect after ${SECS} s (step timeout 1 s)"
+else
+    nok "server unreachable (took ${SECS} s)"; show unreachable
+fi
+
+# 6. a certificate of another CA: refused on the target, no request sent
+if start_server untrusted --fault cert_untrusted; then
+    fw untrusted "$SECRET" "https://localhost:$PORT/oauth/token"
+    if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_TLS_CERT' "$RUN/untrusted.stderr" &&
+        check_log "$RUN/untrusted.jsonl" "$RUN/untrusted.stdout" tls_error; then
+        ok "untrusted certificate: exit 3, ORND_ERR_TLS_CERT, no request sent"
+    else
+        nok "untrusted certificate"; show untrusted
+    fi
+else
+    nok "second identity server did not start"
+fi
+
+# 7. the server accepts and never answers: the receive times out, bounded
+#    by the client's 3 x step timeout
+if start_server stall --fault stall; then
+    fw stall "$SECRET" "https://localhost:$PORT/oauth/token" timeout_ms=1000
+    if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_TIMEOUT' "$RUN/stall.stderr" && [ "$SECS" -le 10 ]; then
+        ok "server stalls: exit 3, ORND_ERR_TIMEOUT after ${SECS} s (bound 3 x 1 s + slack)"
+    else
+        nok "server stalls (took ${SECS} s)"; show stall
+    fi
+else
+    nok "third identity server did not start"
+fi
+
+echo "qemu-net: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
