@@ -3,8 +3,11 @@
  *
  * A bare-metal super loop: the LAN9118 driver (lan9118.c) as an lwIP netif
  * (netif_lan9118.c), lwIP 2.2.1 with NO_SYS 1 and a static IPv4 address,
- * and ornd-lite on port/lwip's raw-API port, whose poll hook feeds received
- * frames to lwIP and runs its timers. It reads its configuration, the CA
+ * and ornd-lite on port/lwip's raw-API port. By default (mode=poll) the
+ * loop feeds received frames to lwIP, runs its timers and calls
+ * ornd_token_poll() once a pass, which never waits; with mode=block the
+ * fetch is one ornd_auth_header() call, during which the port's poll hook
+ * does the feeding and the timers. It reads its configuration, the CA
  * certificates and its entropy from host files over semihosting (QEMU's
  * -semihosting-config target=native), fetches a token, prints the
  * "Authorization: Bearer ..." header on stdout and exits:
@@ -27,6 +30,7 @@
  *   entropy_file=/dev/urandom                 (the default)
  *   timeout_ms=5000                           each network step
  *   count=1                                   fetches, each on a new connection
+ *   mode=poll                                 poll (never blocking) or block
  *
  * Entropy: every random byte of TLS comes from the host's /dev/urandom,
  * read over semihosting as needed. That is the host's CSPRNG, good for
@@ -66,6 +70,7 @@ typedef struct {
     int hosts;
     uint32_t timeout_ms;
     unsigned long count;
+    bool block; /* mode=block: fetch with the blocking call */
 } netfw_conf_t;
 
 static char cmdline[256];
@@ -211,6 +216,12 @@ static int parse_line(char *line)
             return -1;
         }
         conf.timeout_ms = (uint32_t)n;
+    } else if (strcmp(key, "mode") == 0) {
+        if (strcmp(val, "poll") != 0 && strcmp(val, "block") != 0) {
+            err_line("mode must be poll or block, not ", val);
+            return -1;
+        }
+        conf.block = strcmp(val, "block") == 0;
     } else if (strcmp(key, "count") == 0) {
         return parse_number(key, val, COUNT_MAX, &conf.count);
     } else {
@@ -298,6 +309,39 @@ static void poll_net(void *ctx, uint32_t max_wait_ms)
         __asm__ volatile("wfi");
     }
     sys_check_timeouts();
+}
+
+/* The super loop of a firmware that never blocks, until the token is there
+ * or the fetch has failed: one ornd_token_poll() a pass (it does what the
+ * network allows and returns), then lwIP's input and timers, then the rest
+ * of the firmware's work (here: sleep until the next interrupt when no
+ * frame came). Tells how many passes the fetch took and how many of them
+ * fed lwIP a frame. */
+static int poll_for_token(void)
+{
+    unsigned long passes = 0, frames = 0;
+    int rc;
+    for (;;) {
+        passes++;
+        rc = ornd_token_poll(&client);
+        if (rc != ORND_IN_PROGRESS) {
+            break;
+        }
+        int n = lan9118_netif_poll(&nif);
+        frames += n > 0 ? 1u : 0u;
+        sys_check_timeouts();
+        if (n == 0) {
+            __asm__ volatile("wfi"); /* other work would go here */
+        }
+    }
+    err_puts("netfw: ornd_token_poll: ");
+    err_puts(ornd_errname(rc));
+    err_puts(" after ");
+    err_u32(passes);
+    err_puts(" loop passes, ");
+    err_u32(frames);
+    err_puts(" with a frame\n");
+    return rc;
 }
 
 /* ---- bring-up --------------------------------------------------------------- */
@@ -393,7 +437,10 @@ static int fetch_tokens(void)
         char hdr[ORND_AUTH_HEADER_MAX];
         size_t len = 0;
         uint32_t t0 = mps2_now_ms();
-        rc = ornd_auth_header(&client, hdr, sizeof hdr, &len);
+        rc = conf.block ? ORND_OK : poll_for_token(); /* then no fetch below */
+        if (rc == ORND_OK) {
+            rc = ornd_auth_header(&client, hdr, sizeof hdr, &len);
+        }
         uint32_t t1 = mps2_now_ms();
         if (rc == ORND_OK) {
             sh_write(1, hdr, len);

@@ -188,6 +188,24 @@ if start_server main; then
         nok "token fetch by the firmware"; show ok
     fi
     sed -n 's/^netfw: /  /p' "$RUN/ok.stderr"
+    # 1b. that fetch never blocked the firmware's super loop: many passes,
+    #     lwIP fed the frames it waited for between the polled steps
+    frames=$(sed -n 's/^netfw: ornd_token_poll: ORND_OK after [0-9]* loop passes, \([0-9]*\) with a frame$/\1/p' "$RUN/ok.stderr")
+    if [ -n "$frames" ] && [ "$frames" -ge 3 ]; then
+        ok "the fetch ran from the super loop with ornd_token_poll(), $frames passes feeding lwIP a frame"
+    else
+        nok "super loop passes during the fetch"; show ok
+    fi
+
+    # 1c. the same with the blocking call (the port's poll hook runs lwIP)
+    : >"$RUN/main.jsonl"
+    fw block "$SECRET" "$URL" mode=block
+    if [ "$RC" -eq 0 ] && ! grep -q 'ornd_token_poll' "$RUN/block.stderr" &&
+        check_log "$RUN/main.jsonl" "$RUN/block.stdout" ok1; then
+        ok "token fetched with the blocking ornd_auth_header() on the target (${SECS} s)"
+    else
+        nok "blocking fetch on the target"; show block
+    fi
 
     # 2. three fetches, each on a new connection (close + reconnect)
     : >"$RUN/main.jsonl"
@@ -237,7 +255,7 @@ fi
 #    times out within the step timeout
 fw unreachable "$SECRET" "https://10.77.0.99:443/oauth/token" timeout_ms=1000
 if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_TIMEOUT' "$RUN/unreachable.stderr" && [ "$SECS" -le 10 ]; then
-    ok "server unreachable: exit 3, ORND_ERR_TIMEOUT from connect after ${SECS} s (step timeout 1 s)"
+    ok "server unreachable: exit 3, ORND_ERR_TIMEOUT after ${SECS} s (fetch bound 3 x 1 s)"
 else
     nok "server unreachable (took ${SECS} s)"; show unreachable
 fi
