@@ -14,6 +14,14 @@
 #include "lwip/timeouts.h"
 #include "ornd/error.h"
 
+/* Received data waits in one pbuf chain until the library reads it and is
+ * acknowledged (tcp_recved) only then, so the chain never outgrows the
+ * receive window; its length is a 16-bit field, which a window of 64 KiB
+ * or more (window scaling) could overflow. */
+#if LWIP_WND_SCALE
+#error "port/lwip/ornd_lwip_raw.c keeps unread data in one pbuf chain (16-bit length): build without LWIP_WND_SCALE"
+#endif
+
 enum {
     ST_IDLE = 0,
     ST_RESOLVING,
