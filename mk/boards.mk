@@ -109,7 +109,7 @@ $(addprefix $(M4)/tests/,$(addsuffix .elf,$(FAKE_TLS_TESTS))): $(M4)/tests/%.elf
 	$(call say,LD,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) $(M4_CMOCKA_INC) -Isrc -Itests/unit $< \
 	    $(M4_FAKE_OBJS) $(M4)/obj/cmocka.o $(M4_RT_OBJS) $(M4_LIBMBEDTLS) $(M4_LDFLAGS) -o $@
 
-qemu-tests: $(M4_TEST_BINS) $(M4)/firmware.elf $(RV)/rv32-core.elf
+qemu-tests: $(M4_TEST_BINS) $(M4)/firmware.elf
 test: qemu-tests
 
 -include $(M4_LIB_OBJS:.o=.d) $(M4_FW_OBJS:.o=.d)
@@ -155,6 +155,7 @@ $(RV)/rv32-core.elf: $(RV_BOARD_OBJS) $(RV)/libornd-core.a $(RV_DIR)/rv32-core.l
 	    -Wl,--gc-sections -Wl,-Map,$@.map $(RV_BOARD_OBJS) $(RV)/libornd-core.a -lgcc -o $@
 
 rv32-core: $(RV)/rv32-core.elf
+qemu-tests: $(RV)/rv32-core.elf # run by tests/stages/rv32.sh
 	@echo "object sizes (rv32imac -Os, before --gc-sections):"
 	@$(RV_SIZE) $(RV_CORE_OBJS) | sed 's|$(RV)/obj/||; s/^/  /'
 	@echo "external symbols the core needs (nm -u over its objects, less its own):"
