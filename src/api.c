@@ -166,18 +166,28 @@ static int on_body(void *user, const uint8_t *data, size_t len)
     return rc < 0 ? rc : ORND_OK;
 }
 
-/* ---- one exchange ------------------------------------------------------ */
+/* ---- one request: a state machine, stepped blocking or polled ------------
+ *
+ * TOKEN (a token copied into the head buffer) -> CONNECT (reuse the kept
+ * connection, or open one) -> HANDSHAKE -> HEAD -> BODY (sent) -> READ (the
+ * answer streamed to the handler), then what the answer means: done, or
+ * once more from TOKEN after a 401 or a kept connection found closed.
+ * ornd_api_request() runs it to the end, waiting in the port;
+ * ornd_api_poll() goes as far as the network allows and returns
+ * ORND_IN_PROGRESS.
+ */
+enum { REQ_IDLE = 0, REQ_TOKEN, REQ_CONNECT, REQ_HANDSHAKE, REQ_HEAD, REQ_BODY, REQ_READ };
 
 static uint32_t now(const ornd_api_t *a)
 {
     return a->port->now_ms(a->port->ctx);
 }
 
-static int open_connection(ornd_api_t *a)
+/* The next network step may take `steps` timeouts from now. */
+static void arm(ornd_api_t *a, uint32_t steps)
 {
-    a->connections++;
-    return ornd_tls_connect(&a->tls, a->host, a->tcp_port, a->timeout_ms,
-                            now(a) + CONNECT_STEPS * a->timeout_ms);
+    a->deadline = now(a) + steps * a->timeout_ms;
+    ornd_tls_set_deadline(&a->tls, a->deadline);
 }
 
 static bool idempotent(const char *method)
@@ -197,15 +207,27 @@ static char *token_slot(ornd_api_t *a)
     return a->scratch.head + sizeof a->scratch.head - (ORND_CONFIG_TOKEN_MAX + 1u);
 }
 
+/* The token first (fetched if need be, copied under the client's lock): a
+ * fetch is not held up by this connection. Polled: the client's own polled
+ * fetch, then the copy of the fresh token. */
+static int take_token(ornd_api_t *a)
+{
+    if (a->nonblocking) {
+        int rc = ornd_token_poll(a->client);
+        if (rc != ORND_OK) {
+            return rc;
+        }
+    }
+    return ornd_token_copy(a->client, token_slot(a), ORND_CONFIG_TOKEN_MAX + 1u, &a->token_len);
+}
+
 /*
- * Build the head in scratch.head and send it, then the body. The token
- * (`token_len` bytes) waits at token_slot(); the request target (base +
- * path) is put just before it; the head is written from the start, and its
- * last line is the token, moved into place. The head holds the token: the
- * buffer is wiped once sent.
+ * Build the head in scratch.head. The token (`token_len` bytes) waits at
+ * token_slot(); the request target (base + path) is put just before it; the
+ * head is written from the start, and its last line is the token, moved into
+ * place. The head holds the token: the buffer is wiped once sent.
  */
-ORND_NOINLINE static int send_request(ornd_api_t *a, const char *method, const char *path,
-                                      size_t token_len, const uint8_t *body, size_t body_len)
+ORND_NOINLINE static int build_head(ornd_api_t *a)
 {
     static const char auth[] = "Authorization: Bearer ";
     const size_t auth_len = sizeof auth - 1u;
@@ -213,71 +235,84 @@ ORND_NOINLINE static int send_request(ornd_api_t *a, const char *method, const c
     const size_t cap = sizeof a->scratch.head;
     char *const token = token_slot(a);
     size_t base_len = strlen(a->base);
-    size_t path_len = strlen(path);
-    int rc = ORND_ERR_CONFIG_TOO_LONG;
-    if (base_len + path_len + 1u <= (size_t)(token - buf) / 2u) {
-        char *target = token - (base_len + path_len + 1u);
-        memcpy(target, a->base, base_len);
-        memcpy(target + base_len, path, path_len + 1u);
-        ornd_buf_t b;
-        ornd_buf_init(&b, buf, (size_t)(target - buf));
-        ornd_http_request_t req = {
-            .method = method,
-            .host = a->host,
-            .port = a->tcp_port,
-            .target = target,
-            .content_type = body_len > 0 ? "application/json" : NULL,
-            .content_length = body_len,
-        };
-        rc = ornd_http_write_head(&b, &req);
-        /* the head ends with an empty line: the Authorization line goes
-         * before it; the target is no longer needed, the token is moved */
-        size_t at = b.len - 2u;
-        if (rc == ORND_OK && at + auth_len + token_len + 4u > cap) {
-            rc = ORND_ERR_BUF_TOO_SMALL;
-        }
-        if (rc == ORND_OK) {
-            memmove(buf + at + auth_len, token, token_len);
-            b.len = at;
-            b.cap = cap;
-            ornd_buf_put(&b, auth, auth_len);
-            b.len += token_len;
-            ornd_buf_put(&b, "\r\n\r\n", 4u);
-            rc = b.err;
-        }
-        if (rc == ORND_OK) {
-            ornd_tls_set_deadline(&a->tls, now(a) + a->timeout_ms);
-            rc = ornd_tls_write_all(&a->tls, (const uint8_t *)buf, b.len);
-        }
+    size_t path_len = strlen(a->path);
+    if (base_len + path_len + 1u > (size_t)(token - buf) / 2u) {
+        return ORND_ERR_CONFIG_TOO_LONG;
     }
-    if (rc == ORND_OK && body_len > 0) {
-        rc = ornd_tls_write_all(&a->tls, body, body_len);
+    char *target = token - (base_len + path_len + 1u);
+    memcpy(target, a->base, base_len);
+    memcpy(target + base_len, a->path, path_len + 1u);
+    ornd_buf_t b;
+    ornd_buf_init(&b, buf, (size_t)(target - buf));
+    ornd_http_request_t req = {
+        .method = a->method,
+        .host = a->host,
+        .port = a->tcp_port,
+        .target = target,
+        .content_type = a->body_len > 0 ? "application/json" : NULL,
+        .content_length = a->body_len,
+    };
+    int rc = ornd_http_write_head(&b, &req);
+    /* the head ends with an empty line: the Authorization line goes before
+     * it; the target is no longer needed, the token is moved */
+    size_t at = b.len - 2u;
+    if (rc == ORND_OK && at + auth_len + a->token_len + 4u > cap) {
+        rc = ORND_ERR_BUF_TOO_SMALL;
     }
-    memset(buf, 0, cap);
+    if (rc == ORND_OK) {
+        memmove(buf + at + auth_len, token, a->token_len);
+        b.len = at;
+        b.cap = cap;
+        ornd_buf_put(&b, auth, auth_len);
+        b.len += a->token_len;
+        ornd_buf_put(&b, "\r\n\r\n", 4u);
+        rc = b.err;
+    }
+    a->out_len = b.len;
+    a->out_sent = 0;
     return rc;
 }
 
-/* Read one answer. `*started` tells whether any byte of it arrived. */
-ORND_NOINLINE static int read_answer(ornd_api_t *a, bool head_request, bool *started)
+/* Send data[out_sent..len): ORND_OK when all is out. */
+static int send_out(ornd_api_t *a, const uint8_t *data, size_t len)
+{
+    while (a->out_sent < len) {
+        int n = ornd_tls_write(&a->tls, data + a->out_sent, len - a->out_sent);
+        if (n < 0) {
+            return n;
+        }
+        a->out_sent += (size_t)n;
+        arm(a, 1u);
+    }
+    a->out_sent = 0;
+    return ORND_OK;
+}
+
+static void start_answer(ornd_api_t *a)
 {
     ornd_http_reader_cfg_t cfg = {
         .on_header = on_header,
         .on_body = on_body,
         .user = a,
-        .head_request = head_request,
+        .head_request = strcmp(a->method, "HEAD") == 0,
         .body_max = a->handler != NULL ? a->handler->body_max : 0u,
     };
     ornd_http_reader_init(&a->http, &cfg);
     a->text_len = 0;
     a->handler_err = ORND_OK;
-    *started = false;
+    a->started = false;
+}
+
+/* Read what there is of the answer: ORND_OK once it is complete. */
+ORND_NOINLINE static int read_answer(ornd_api_t *a)
+{
     for (;;) {
-        ornd_tls_set_deadline(&a->tls, now(a) + a->timeout_ms);
         int n = ornd_tls_read(&a->tls, a->scratch.rx, sizeof a->scratch.rx);
         int rc;
         size_t used = 0;
         if (n > 0) {
-            *started = true;
+            a->started = true;
+            arm(a, 1u);
             rc = ornd_http_reader_feed(&a->http, a->scratch.rx, (size_t)n, &used);
             if (rc == 1 && used != (size_t)n) {
                 a->http.connection_close = true; /* unasked bytes: not reusable */
@@ -318,112 +353,230 @@ static int status_error(const ornd_api_t *a)
     return ORND_ERR_HTTP_STATUS;
 }
 
-/* Outcome of one send-and-read over the current or a new connection. */
-typedef enum {
-    TRY_DONE,  /* an answer was read, or a final error */
-    TRY_STALE, /* a kept-alive connection was found closed before any answer */
-} try_t;
-
-ORND_NOINLINE static try_t exchange(ornd_api_t *a, const char *method, const char *path,
-                                    size_t token_len, const uint8_t *body, size_t body_len,
-                                    int *rc)
+static int finish(ornd_api_t *a, int rc)
 {
-    bool reused = a->tls.connected && ornd_tls_idle_ok(&a->tls);
-    if (!reused) {
-        ornd_tls_close(&a->tls);
-        *rc = open_connection(a);
-        if (*rc != ORND_OK) {
-            return TRY_DONE; /* nothing was sent */
-        }
-    }
-    if (a->res->sends == 0) {
-        a->res->reused = reused;
-    }
-    a->res->sends++;
-    bool started = false;
-    *rc = send_request(a, method, path, token_len, body, body_len);
-    if (*rc == ORND_OK) {
-        *rc = read_answer(a, strcmp(method, "HEAD") == 0, &started);
-    }
-    bool net_class = ornd_err_class(*rc) == ORND_CLASS_NETWORK ||
-                     ornd_err_class(*rc) == ORND_CLASS_TLS;
-    if (*rc != ORND_OK || a->http.connection_close) {
-        ornd_tls_close(&a->tls);
-    }
-    if (*rc != ORND_OK && net_class && !started) {
-        if (reused) {
-            return TRY_STALE; /* the server closed the idle connection */
-        }
-        if (!idempotent(method)) {
-            *rc = ORND_ERR_OUTCOME_UNKNOWN;
-        }
-    } else if (*rc != ORND_OK && net_class && !idempotent(method) && a->handler_err == ORND_OK) {
-        *rc = ORND_ERR_OUTCOME_UNKNOWN; /* cut off in the middle of the answer */
-    }
-    return TRY_DONE;
+    memset(a->scratch.head, 0, sizeof a->scratch.head); /* no token left behind */
+    a->state = REQ_IDLE;
+    a->res = NULL;
+    a->handler = NULL;
+    return rc;
 }
 
-int ornd_api_request(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
-                     size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res)
+/* Open a new connection, or go on with the kept one when the server has
+ * not closed it while it was idle. */
+ORND_NOINLINE static int connect_or_reuse(ornd_api_t *a)
+{
+    a->reused = a->tls.connected && ornd_tls_idle_ok(&a->tls);
+    if (a->reused) {
+        a->state = REQ_HEAD;
+        return ORND_OK;
+    }
+    ornd_tls_close(&a->tls);
+    a->connections++;
+    arm(a, CONNECT_STEPS);
+    a->state = REQ_HANDSHAKE;
+    return ornd_tls_open(&a->tls, a->host, a->tcp_port, a->timeout_ms, a->deadline,
+                         a->nonblocking);
+}
+
+/* The request was sent (or not all of it) and its answer read (or not):
+ * ORND_IN_PROGRESS when it must go out once more, else the outcome. */
+ORND_NOINLINE static int after_exchange(ornd_api_t *a, int rc)
+{
+    bool net_class = ornd_err_class(rc) == ORND_CLASS_NETWORK ||
+                     ornd_err_class(rc) == ORND_CLASS_TLS;
+    bool safe = idempotent(a->method);
+    if (rc != ORND_OK || a->http.connection_close) {
+        ornd_tls_close(&a->tls);
+    }
+    if (rc != ORND_OK && net_class && !a->started && a->reused) {
+        /* the server closed the idle connection: it may have seen the
+         * request, unless nothing of it can do harm twice */
+        if (!safe) {
+            return ORND_ERR_OUTCOME_UNKNOWN;
+        }
+        if (a->stale_retried) {
+            return rc;
+        }
+        a->stale_retried = true;
+        return ORND_IN_PROGRESS;
+    }
+    if (rc != ORND_OK && net_class && !safe && (!a->started || a->handler_err == ORND_OK)) {
+        return ORND_ERR_OUTCOME_UNKNOWN; /* cut off after the request went out */
+    }
+    if (rc != ORND_OK) {
+        return rc;
+    }
+    ornd_api_result_t *res = a->res;
+    res->status = a->http.status;
+    res->has_retry_after = a->http.has_retry_after;
+    res->retry_after_s = a->http.retry_after_s;
+    res->body_bytes = a->http.body_received;
+    rc = status_error(a);
+    const ornd_api_handler_t *h = a->handler;
+    if (rc == ORND_OK && h != NULL && h->on_end != NULL) {
+        int end = h->on_end(h->user);
+        rc = end < 0 ? end : ORND_OK;
+    }
+    if (rc == ORND_ERR_API_UNAUTHORIZED && res->token_refreshes == 0) {
+        /* the server refused the token before doing anything: a new token
+         * and one more try are safe for every method */
+        ornd_token_invalidate(a->client);
+        res->token_refreshes++;
+        return ORND_IN_PROGRESS;
+    }
+    return rc;
+}
+
+/* The head: built once (the token in it), sent over as many polls as it
+ * takes, wiped once out. */
+ORND_NOINLINE static int send_head(ornd_api_t *a)
+{
+    int rc = ORND_OK;
+    if (a->out_len == 0) {
+        if (a->res->sends == 0) {
+            a->res->reused = a->reused;
+        }
+        a->res->sends++;
+        start_answer(a);
+        arm(a, 1u);
+        rc = build_head(a);
+    }
+    if (rc == ORND_OK) {
+        rc = send_out(a, (const uint8_t *)a->scratch.head, a->out_len);
+    }
+    if (rc != ORND_ERR_WOULD_BLOCK) {
+        memset(a->scratch.head, 0, sizeof a->scratch.head); /* it held the token */
+    }
+    return rc;
+}
+
+/* One network operation said "not yet": wait for the next poll, unless
+ * this step has had its time. */
+static int not_yet(ornd_api_t *a)
+{
+    return (int32_t)(now(a) - a->deadline) >= 0 ? ORND_ERR_TIMEOUT : ORND_ERR_WOULD_BLOCK;
+}
+
+/* Run the request as far as it goes: to its end when blocking. */
+ORND_NOINLINE static int step(ornd_api_t *a)
+{
+    ornd_tls_set_nonblocking(&a->tls, a->nonblocking);
+    for (;;) {
+        int rc = ORND_OK;
+        switch (a->state) {
+        case REQ_TOKEN:
+            rc = take_token(a);
+            if (rc != ORND_OK) {
+                return rc == ORND_IN_PROGRESS ? rc : finish(a, rc);
+            }
+            a->state = REQ_CONNECT;
+            continue;
+        case REQ_CONNECT:
+            rc = connect_or_reuse(a);
+            if (rc != ORND_OK) {
+                return finish(a, rc); /* nothing was sent */
+            }
+            continue;
+        case REQ_HANDSHAKE:
+            rc = ornd_tls_handshake(&a->tls);
+            if (rc == ORND_ERR_WOULD_BLOCK) {
+                rc = not_yet(a);
+                if (rc == ORND_ERR_WOULD_BLOCK) {
+                    return ORND_IN_PROGRESS;
+                }
+                ornd_tls_close(&a->tls);
+            }
+            if (rc != ORND_OK) {
+                return finish(a, rc); /* nothing was sent */
+            }
+            a->state = REQ_HEAD;
+            continue;
+        case REQ_HEAD:
+            rc = send_head(a);
+            if (rc == ORND_OK) {
+                a->state = REQ_BODY;
+                continue;
+            }
+            break;
+        case REQ_BODY:
+            rc = send_out(a, a->body, a->body_len);
+            if (rc == ORND_OK) {
+                a->state = REQ_READ;
+                continue;
+            }
+            break;
+        case REQ_READ:
+            rc = read_answer(a); /* ORND_OK: the whole answer is in */
+            break;
+        default:
+            return finish(a, ORND_ERR_STATE);
+        }
+        if (rc == ORND_ERR_WOULD_BLOCK) {
+            rc = not_yet(a);
+            if (rc == ORND_ERR_WOULD_BLOCK) {
+                return ORND_IN_PROGRESS;
+            }
+        }
+        rc = after_exchange(a, rc);
+        if (rc != ORND_IN_PROGRESS) {
+            return finish(a, rc);
+        }
+        a->state = REQ_TOKEN; /* once more */
+        a->out_len = 0;
+    }
+}
+
+static int begin(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
+                 size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res,
+                 bool nonblocking)
 {
     if (res == NULL) {
         return ORND_ERR_ARG;
     }
     memset(res, 0, sizeof *res);
-    if (!api_ready(a)) {
+    if (!api_ready(a) || a->state != REQ_IDLE) {
         return ORND_ERR_STATE;
     }
     if (method == NULL || path == NULL || path[0] != '/' || (body == NULL && body_len > 0)) {
         return ORND_ERR_ARG;
     }
+    if (nonblocking && a->port->net_connect_start == NULL) {
+        return ORND_ERR_PORT;
+    }
     a->res = res;
     a->handler = h;
-    int rc = ORND_OK;
-    bool stale_retried = false;
-    for (;;) {
-        /* the token first (fetched if need be, copied under the client's
-         * lock): a fetch is not held up by this connection */
-        size_t token_len = 0;
-        rc = ornd_token_copy(a->client, token_slot(a), ORND_CONFIG_TOKEN_MAX + 1u, &token_len);
-        if (rc != ORND_OK) {
-            break;
-        }
-        try_t t = exchange(a, method, path, token_len, body, body_len, &rc);
-        if (t == TRY_STALE) {
-            if (!idempotent(method)) {
-                rc = ORND_ERR_OUTCOME_UNKNOWN; /* it may have reached the server */
-                break;
-            }
-            if (stale_retried) {
-                break;
-            }
-            stale_retried = true;
-            continue;
-        }
-        if (rc != ORND_OK) {
-            break;
-        }
-        res->status = a->http.status;
-        res->has_retry_after = a->http.has_retry_after;
-        res->retry_after_s = a->http.retry_after_s;
-        res->body_bytes = a->http.body_received;
-        rc = status_error(a);
-        if (rc == ORND_OK && h != NULL && h->on_end != NULL) {
-            int end = h->on_end(h->user);
-            rc = end < 0 ? end : ORND_OK;
-        }
-        if (rc == ORND_ERR_API_UNAUTHORIZED && res->token_refreshes == 0) {
-            /* the server refused the token before doing anything: a new
-             * token and one more try are safe for every method */
-            ornd_token_invalidate(a->client);
-            res->token_refreshes++;
-            continue;
-        }
-        break;
+    a->method = method;
+    a->path = path;
+    a->body = body;
+    a->body_len = body_len;
+    a->nonblocking = nonblocking;
+    a->stale_retried = false;
+    a->out_len = 0;
+    a->out_sent = 0;
+    a->state = REQ_TOKEN;
+    return ORND_OK;
+}
+
+int ornd_api_request(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
+                     size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res)
+{
+    int rc = begin(a, method, path, body, body_len, h, res, false);
+    return rc == ORND_OK ? step(a) : rc;
+}
+
+int ornd_api_start(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
+                   size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res)
+{
+    return begin(a, method, path, body, body_len, h, res, true);
+}
+
+int ornd_api_poll(ornd_api_t *a)
+{
+    if (!api_ready(a) || a->state == REQ_IDLE) {
+        return ORND_ERR_STATE;
     }
-    a->res = NULL;
-    a->handler = NULL;
-    return rc;
+    return step(a);
 }
 
 uint32_t ornd_api_connections(const ornd_api_t *a)
@@ -435,6 +588,9 @@ void ornd_api_close(ornd_api_t *a)
 {
     if (api_ready(a)) {
         ornd_tls_close(&a->tls);
+        if (a->state != REQ_IDLE) {
+            (void)finish(a, ORND_OK); /* a polled request is given up */
+        }
     }
 }
 

@@ -57,8 +57,9 @@ static void usage(FILE *out)
           "  --format F       token: json (default), token, or header\n"
           "  --retries N      retries on 429/5xx (api: 429/503) (default 3)\n"
           "  --max-wait S     longest wait before a retry, seconds (default 30)\n"
-          "  --poll           fetch the token never blocking, with ornd_token_poll()\n"
-          "                   from a loop (1 ms a pass); tells the passes on stderr\n"
+          "  --poll           never blocking: the token with ornd_token_poll() and API\n"
+          "                   requests with ornd_api_start()/ornd_api_poll(), from a\n"
+          "                   loop (1 ms a pass); tells the passes on stderr\n"
           "Exit: 0 ok, 2 usage/config, 3 network/TLS, 4 rejected (also 403),\n"
           "      5 bad response, 6 rate-limited/unavailable.\n",
           out);

@@ -117,6 +117,27 @@ static uint32_t retry_wait(int rc, const ornd_api_result_t *res)
     return NO_RETRY;
 }
 
+/* One request the blocking way, or as a super loop would send it: one
+ * ornd_api_poll() per pass (1 ms a pass), the passes told on stderr. */
+static int send_one(const options_t *o, const char *path, const uint8_t *body, size_t body_len,
+                    const ornd_api_handler_t *h, ornd_api_result_t *res)
+{
+    if (!o->poll) {
+        return ornd_api_request(&api, o->method, path, body, body_len, h, res);
+    }
+    int rc = ornd_api_start(&api, o->method, path, body, body_len, h, res);
+    if (rc != ORND_OK) {
+        return rc;
+    }
+    unsigned long passes = 1;
+    while ((rc = ornd_api_poll(&api)) == ORND_IN_PROGRESS) {
+        tool_sleep_ms(1); /* the loop's other work */
+        passes++;
+    }
+    fprintf(stderr, "ornd: ornd_api_poll: %s after %lu loop passes\n", ornd_errname(rc), passes);
+    return rc;
+}
+
 static int one_request(const options_t *o, const char *path)
 {
     print_state_t ps = {.last = -1};
@@ -136,7 +157,7 @@ static int one_request(const options_t *o, const char *path)
             /* the selector is reset per page: each page is a document */
             rc = ornd_api_get_pages(&api, &pager, path, &h, 10000u, &res, &pages);
         } else {
-            rc = ornd_api_request(&api, o->method, path, body, body_len, &h, &res);
+            rc = send_one(o, path, body, body_len, &h, &res);
         }
         uint32_t wait = retry_wait(rc, &res);
         if (wait == NO_RETRY || attempt >= o->retries || pages > 0) {
@@ -200,8 +221,8 @@ int run_api(const options_t *o)
                 ornd_errname(rc));
         return exit_status(rc) == EXIT_OK ? EXIT_USAGE : exit_status(rc);
     }
-    if (o->all_pages && (strcmp(o->method, "GET") != 0 || o->data != NULL)) {
-        fprintf(stderr, "ornd: --all-pages needs GET and no --data\n");
+    if (o->all_pages && (strcmp(o->method, "GET") != 0 || o->data != NULL || o->poll)) {
+        fprintf(stderr, "ornd: --all-pages needs GET, no --data and no --poll\n");
         ornd_api_release(&api);
         return EXIT_USAGE;
     }

@@ -115,6 +115,19 @@ typedef struct {
     /* per request */
     ornd_api_result_t *res;
     const ornd_api_handler_t *handler;
+    const char *method;
+    const char *path;
+    const uint8_t *body;
+    size_t body_len;
+    uint8_t state;              /* private: see api.c */
+    bool nonblocking;           /* started by ornd_api_start() */
+    bool stale_retried;
+    bool reused;                /* this send: over the kept connection */
+    bool started;               /* bytes of the answer arrived */
+    size_t token_len;
+    size_t out_len;             /* head bytes built */
+    size_t out_sent;            /* of the head or body, sent */
+    uint32_t deadline;          /* port clock: the current step ends here */
     size_t text_len;
     int handler_err;
     ornd_http_reader_t http;
@@ -144,6 +157,22 @@ int ornd_api_init(ornd_api_t *a, const ornd_api_settings_t *s);
  */
 int ornd_api_request(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
                      size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res);
+
+/*
+ * The same request, never blocking, for a super loop: ornd_api_start()
+ * checks the arguments and returns (no I/O); then call ornd_api_poll() on
+ * every pass until it returns something other than ORND_IN_PROGRESS: the
+ * outcome ornd_api_request() would have returned. Each poll does what the
+ * network allows without waiting (a token fetch included, through
+ * ornd_token_poll()); each network step is bounded by the timeout, checked
+ * on each poll. `method`, `path`, `body`, `h` and `res` must stay valid
+ * until the end. Needs a port with net_connect_start (ORND_ERR_PORT);
+ * ORND_ERR_STATE when a request is already under way. ornd_api_close()
+ * gives an unfinished request up.
+ */
+int ornd_api_start(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
+                   size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res);
+int ornd_api_poll(ornd_api_t *a);
 
 /* TCP connections opened so far (for tests and statistics). */
 uint32_t ornd_api_connections(const ornd_api_t *a);

@@ -344,6 +344,83 @@ class TestSelect(ApiTest):
 DOOR = HERE.parents[1] / "build" / "host" / "door"
 
 
+class TestPolled(ApiTest):
+    """`ornd api --poll`: the token and every request stepped from a loop
+    with ornd_token_poll() / ornd_api_start() + ornd_api_poll(); what the
+    server sees and what is printed are those of the blocking calls."""
+
+    POLL_RE = re.compile(r"^ornd: ornd_api_poll: (\w+) after (\d+) loop passes$", re.M)
+
+    def polls(self, r):
+        return [(m.group(1), int(m.group(2))) for m in self.POLL_RE.finditer(r.stderr)]
+
+    def test_polled_requests_over_one_connection_as_blocking_ones(self):
+        s = self.api_server()
+        blocking = self.run_api(s, "GET", "/members?$limit=2", "/locations")
+        s.control("/reset", "")
+        r = self.run_api(s, "GET", "/members?$limit=2", "/locations", extra=["--poll"])
+        self.assert_ok(r, lines=2)
+        self.assertEqual(r.out, blocking.out)
+        polls = self.polls(r)
+        self.assertEqual([p[0] for p in polls], ["ORND_OK", "ORND_OK"], r.stderr)
+        # the first request waited for a token and a handshake: many passes
+        self.assertGreaterEqual(polls[0][1], 3, r.stderr)
+        c = s.counters()
+        self.assertEqual(c["connections"], 1, c)
+        self.assertEqual(c["requests"], 2, c)
+        self.assertEqual(c["token_requests"], 1, c)
+
+    def test_polled_answer_one_byte_at_a_time_with_select(self):
+        s = self.api_server()
+        s.control("/faults", "onebyte")
+        r = self.run_api(s, "GET", "/members?$limit=3", extra=["--poll", "--select",
+                                                              "results[].email"])
+        self.assert_ok(r, lines=3)
+        for line in r.stdout.splitlines():
+            self.assertIn("@", line)
+        (poll,) = self.polls(r)
+        self.assertEqual(poll[0], "ORND_OK")
+        self.assertGreater(poll[1], 50, r.stderr)  # an answer of many records
+
+    def test_polled_checkin_sent_once_with_its_body(self):
+        s = self.api_server()
+        member, location = self.ids(s)
+        body = json.dumps({"location": location, "start": "2026-12-01T09:00:00.000Z"})
+        r = self.run_api(s, "POST", "/checkins/" + member, extra=["--data", body, "--poll"])
+        self.assert_ok(r, lines=1)
+        self.assertEqual(json.loads(r.stdout)["member"], member)
+        (req,) = s.control("/requests")["requests"]
+        self.assertEqual(base64.b64decode(req["raw_b64"]).partition(b"\r\n\r\n")[2],
+                         body.encode())
+        self.assertEqual(s.counters()["checkins_created"], 1)
+
+    def test_polled_revoked_token_refreshed_once(self):
+        s = self.api_server("--fault", "revoke:2")
+        r = self.run_api(s, "GET", "/locations", "/locations", "/locations", extra=["--poll"])
+        self.assert_ok(r, lines=3)
+        c = s.counters()
+        self.assertEqual(c["token_requests"], 2, c)
+        self.assertEqual(c["status"].get("401"), 1, c)
+
+    def test_polled_checkin_whose_connection_drops_is_not_repeated(self):
+        s = self.api_server()
+        member, location = self.ids(s)
+        s.control("/faults", "drop")
+        body = json.dumps({"location": location, "start": "2026-12-01T09:00:00.000Z"})
+        r = self.run_api(s, "POST", "/checkins/" + member, extra=["--data", body, "--poll"])
+        self.assertEqual(r.code, 3, str(r))
+        self.assertIn("ORND_ERR_OUTCOME_UNKNOWN", r.stderr)
+        c = s.counters()
+        self.assertEqual(c["requests"], 1, c)
+        self.assertEqual(c["checkins_created"], 0, c)
+
+    def test_poll_with_all_pages_is_a_usage_error(self):
+        s = self.api_server()
+        r = self.run_api(s, "GET", "/members", extra=["--poll", "--all-pages"])
+        self.assertEqual(r.code, 2, str(r))
+        self.assertIn("no --poll", r.stderr)
+
+
 class TestDoor(ApiTest):
     def door(self, s, badges, fault=None):
         token_url = "https://localhost:%d/oauth/token" % s.ports["IDENTITY"]

@@ -105,7 +105,7 @@ static bool is_api(const ornd_tls_t *t)
  * times before each step goes through. */
 static bool not_yet(ornd_tls_t *t)
 {
-    if (!t->nonblocking || is_api(t)) {
+    if (!t->nonblocking) {
         return false;
     }
     if (fake.blocked_in_step < fake.would_block_each) {

@@ -433,6 +433,149 @@ static void pages_refuse_what_they_cannot_follow(void **state)
                      ORND_ERR_MATCH_TOO_LONG);
 }
 
+
+/* ---- polled requests (ornd_api_start / ornd_api_poll) ----------------------- */
+
+static int start_ok(void *ctx, const char *host, uint16_t p)
+{
+    (void)ctx, (void)host, (void)p;
+    return ORND_OK;
+}
+
+static ornd_port_t polling_port;
+
+/* Client and API over a port that can connect without waiting. */
+static void use_polling_port(void)
+{
+    ornd_api_release(&api);
+    ornd_client_release(&client);
+    polling_port = fake_port;
+    polling_port.net_connect_start = start_ok;
+    static const uint8_t ca[] = "not parsed by the fake";
+    ornd_settings_t s = {.port = &polling_port,
+                         .token_url = "https://id.example/oauth/token",
+                         .client_id = "dev",
+                         .client_secret = "secret",
+                         .scope = "flex.community.members.read",
+                         .ca = ca,
+                         .ca_len = sizeof ca,
+                         .timeout_ms = 1000};
+    assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
+    ornd_api_settings_t as = {.port = &polling_port,
+                              .client = &client,
+                              .api_url = "https://" FAKE_API_HOST "/api/v2/organizations/",
+                              .org = "acme"};
+    assert_int_equal(ornd_api_init(&api, &as), ORND_OK);
+}
+
+/* Poll to the end, the clock moving `step_ms` a pass; *passes counts the
+ * ORND_IN_PROGRESS answers. */
+static int poll_request(uint32_t step_ms, unsigned *passes)
+{
+    int rc;
+    *passes = 0;
+    while ((rc = ornd_api_poll(&api)) == ORND_IN_PROGRESS) {
+        (*passes)++;
+        fake_clock_ms += step_ms;
+        assert_true(*passes < 100000u);
+    }
+    return rc;
+}
+
+static void polled_requests_send_what_blocking_ones_send(void **state)
+{
+    (void)state;
+    use_polling_port();
+    fake.would_block_each = 2;
+    fake.read_chunk = 4;
+    fake.api_conns[0] = (fake_conn_t){.answers = {ANSWER_200, ANSWER_200, ANSWER_201}};
+    ornd_api_result_t res;
+    unsigned passes, total = 0;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(ornd_api_start(&api, "GET", "/members?$limit=1", NULL, 0, &handler, &res),
+                         ORND_OK);
+        assert_int_equal(poll_request(1, &passes), ORND_OK);
+        total += passes;
+        assert_int_equal(res.status, 200);
+        assert_int_equal(res.sends, 1);
+        assert_int_equal(res.reused, i > 0);
+        assert_true(passes > 0u);
+    }
+    static const char body[] = "{\"member\":\"m1\"}";
+    assert_int_equal(ornd_api_start(&api, "POST", "/checkins", (const uint8_t *)body,
+                                    sizeof body - 1u, &handler, &res),
+                     ORND_OK);
+    assert_int_equal(poll_request(1, &passes), ORND_OK);
+    total += passes;
+    assert_int_equal(res.status, 201);
+    /* one ORND_IN_PROGRESS for each "not yet" of the network (token fetch
+     * included), no more */
+    assert_int_equal(total, fake.would_blocks);
+    assert_int_equal(fake.api_conn_count, 1);
+    assert_int_equal(fake.token_requests, 1);
+    assert_string_equal(sink.body, "{\"results\":[1]}{\"results\":[1]}{\"_id\":\"c\"}");
+    assert_int_equal(count(fake.sent, "GET /api/v2/organizations/acme/members?$limit=1 HTTP/1.1\r\n"),
+                     2);
+    assert_int_equal(count(fake.sent, "\r\nAuthorization: Bearer tok-1\r\n\r\n"), 3);
+    assert_non_null(strstr(fake.sent, "Content-Length: 15\r\n"));
+    assert_non_null(strstr(fake.sent, "Bearer tok-1\r\n\r\n{\"member\":\"m1\"}"));
+}
+
+static void polled_request_refreshes_a_refused_token(void **state)
+{
+    (void)state;
+    use_polling_port();
+    fake.would_block_each = 1;
+    fake.api_conns[0] = (fake_conn_t){.answers = {ANSWER_401, ANSWER_200}};
+    ornd_api_result_t res;
+    unsigned passes;
+    assert_int_equal(ornd_api_start(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_OK);
+    assert_int_equal(poll_request(1, &passes), ORND_OK);
+    assert_int_equal(res.token_refreshes, 1);
+    assert_int_equal(res.sends, 2);
+    assert_int_equal(fake.token_requests, 2);
+    assert_int_equal(count(fake.sent, "Bearer tok-2\r\n"), 1);
+    assert_int_equal(passes, fake.would_blocks);
+}
+
+static void polled_request_step_times_out(void **state)
+{
+    (void)state;
+    use_polling_port();
+    const char *tok;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK); /* token first */
+    fake.would_block_each = UINT32_MAX; /* the API server never answers */
+    fake.api_conns[0] = (fake_conn_t){.answers = {ANSWER_200}};
+    ornd_api_result_t res;
+    unsigned passes;
+    uint32_t t0 = fake_clock_ms;
+    assert_int_equal(ornd_api_start(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_OK);
+    assert_int_equal(poll_request(10, &passes), ORND_ERR_TIMEOUT);
+    /* connect + handshake may take 3 timeouts of 1000 ms, not a pass more */
+    assert_int_equal(fake_clock_ms - t0, 3000u);
+    assert_int_equal(fake.api_requests, 0);
+    assert_int_equal(ornd_api_poll(&api), ORND_ERR_STATE); /* it is over */
+}
+
+static void polled_request_misuse(void **state)
+{
+    (void)state;
+    ornd_api_result_t res;
+    /* the plain test port cannot connect without waiting */
+    assert_int_equal(ornd_api_start(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_ERR_PORT);
+    assert_int_equal(ornd_api_poll(&api), ORND_ERR_STATE);
+    use_polling_port();
+    fake.would_block_each = 1;
+    fake.api_conns[0] = (fake_conn_t){.answers = {ANSWER_200}};
+    assert_int_equal(ornd_api_start(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_OK);
+    assert_int_equal(ornd_api_start(&api, "GET", "/b", NULL, 0, &handler, &res), ORND_ERR_STATE);
+    assert_int_equal(ornd_api_request(&api, "GET", "/b", NULL, 0, &handler, &res), ORND_ERR_STATE);
+    assert_int_equal(ornd_api_poll(&api), ORND_IN_PROGRESS);
+    ornd_api_close(&api); /* gives it up */
+    assert_int_equal(ornd_api_poll(&api), ORND_ERR_STATE);
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -456,6 +599,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(bad_arguments_and_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(pages_follow_cursor_next, setup, teardown),
         cmocka_unit_test_setup_teardown(pages_refuse_what_they_cannot_follow, setup, teardown),
+        cmocka_unit_test_setup_teardown(polled_requests_send_what_blocking_ones_send, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(polled_request_refreshes_a_refused_token, setup, teardown),
+        cmocka_unit_test_setup_teardown(polled_request_step_times_out, setup, teardown),
+        cmocka_unit_test_setup_teardown(polled_request_misuse, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
