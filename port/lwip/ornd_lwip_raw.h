@@ -14,8 +14,10 @@
  *          other_work();
  *      }
  *
- *  - blocking (ornd_token(), ornd_auth_header() when a fetch is needed, the
- *    API calls): each port call waits for its event by calling the poll
+ *    API requests the same way: ornd_api_start(), then ornd_api_poll() once
+ *    a pass (the API connection has its own ornd_lwip_raw_t and port).
+ *  - blocking (ornd_token(), ornd_auth_header() when a fetch is needed,
+ *    ornd_api_request()): each port call waits for its event by calling the poll
  *    hook in a loop, so lwIP keeps working, but the rest of the super loop
  *    does not run until the call returns (up to 3 x timeout_ms for a token).
  *
