@@ -3,7 +3,7 @@
 #   make            library, host tool, json-check and the door example in build/host/
 #   make demo       local identity server + `ornd token` + the header it prints
 #   make test       everything that checks the project (README.md, "Tests")
-#   make lint       cppcheck and clang-tidy over src/ and port/
+#   make lint       cppcheck and clang-tidy over src/, port/ and boards/host/
 #   make clean      remove build outputs, keep the mbedTLS download
 #   make distclean  remove build/ entirely
 #   make V=1 ...    show each compiler command in full
@@ -157,6 +157,10 @@ lint: $(MBEDTLS_STAMP)
 	@mkdir -p $(BUILD)
 	clang-tidy --quiet $(LIB_SRCS) $(PORT_SRCS) -- $(BASE_CFLAGS) -Iport/posix \
 	    2>$(BUILD)/clang-tidy.log || { cat $(BUILD)/clang-tidy.log; exit 1; }
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+	    --std=c11 --inline-suppr -Iinclude -Iport/posix -D__GNUC__ $(HOST_DEFS) boards/host
+	clang-tidy --quiet $(wildcard boards/host/*.c) -- $(BASE_CFLAGS) -Iport/posix \
+	    2>$(BUILD)/clang-tidy-host.log || { cat $(BUILD)/clang-tidy-host.log; exit 1; }
 
 clean:
 	rm -rf $(HOST) $(SAN) $(FUZZ) $(BUILD)/test-run

@@ -93,7 +93,7 @@ static int pick_start(const char *const fields[2], const char *want)
 }
 
 static const ornd_api_handler_t picker = {
-    .on_body = pick_body, .on_end = pick_end, .user = &pick, .body_max = 256u * 1024u};
+    .on_body = pick_body, .on_end = pick_end, .user = &pick, .body_max = (size_t)256u * 1024u};
 
 /* ---- the door's steps ------------------------------------------------------ */
 
@@ -166,6 +166,7 @@ static bool plain_id(const char *s)
 static void badge(const char *email, const char *location)
 {
     ornd_api_result_t res;
+    memset(&res, 0, sizeof res); /* a badge refused before any request says so plainly */
     int rc = find_member(email, &res);
     if (rc != ORND_OK) {
         say_denied(email, rc, &res);
@@ -264,7 +265,17 @@ int main(void)
     fflush(stdout);
     char line[256];
     while (fgets(line, sizeof line, stdin) != NULL) { /* one badge event per line */
-        line[strcspn(line, "\r\n")] = '\0';
+        size_t n = strcspn(line, "\r\n");
+        if (line[n] == '\0' && !feof(stdin)) {
+            /* longer than any badge: refused whole, never cut into two */
+            int c;
+            while ((c = getchar()) != EOF && c != '\n') {
+            }
+            printf("door: DENIED a badge longer than %zu bytes\n", sizeof line - 2u);
+            fflush(stdout);
+            continue;
+        }
+        line[n] = '\0';
         if (line[0] != '\0') {
             badge(line, location);
             fflush(stdout);

@@ -27,7 +27,7 @@
 #include "ornd_posix.h"
 #include "tool.h"
 
-#define CA_FILE_MAX (512u * 1024u) /* the Debian bundle is ~220 KiB */
+#define CA_FILE_MAX ((size_t)512u * 1024u) /* the Debian bundle is ~220 KiB */
 
 ornd_posix_t net;
 ornd_port_t port;

@@ -453,6 +453,21 @@ class TestDoor(ApiTest):
         self.assertEqual(c["checkins_created"], 1, c)
         self.assertEqual(c["connections"], 1, c)
 
+    def test_badge_too_long_to_look_up_is_refused_plainly(self):
+        """A badge whose lookup path cannot be built is refused before any
+        request, with the reason and nothing made up (no Retry-After); a
+        line longer than any badge is refused whole, not cut into two."""
+        s = self.api_server()
+        long_badge = "x" * 200 + "@example.com"
+        huge_badge = "y" * 300 + "@example.com"
+        r, _ = self.door(s, [long_badge, huge_badge, "MEMBER"])
+        self.assertIn("door: DENIED %s: invalid argument\n" % long_badge, r.stdout)
+        self.assertIn("door: DENIED a badge longer than 254 bytes\n", r.stdout)
+        self.assertNotIn("yyy", r.stdout)
+        self.assertNotIn("try again", r.stdout)
+        self.assertIn("door: OPEN for ", r.stdout)  # the next badge goes on
+        self.assertEqual(s.counters()["requests"], 2)  # the member's lookup + check-in
+
     def test_answer_lost_after_checkin_is_looked_up_not_resent(self):
         """The check-in is made but its answer is cut: the door asks for the
         member's check-ins and opens; the POST went out once."""
