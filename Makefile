@@ -3,7 +3,7 @@
 #   make            library, host tool, json-check and the door example in build/host/
 #   make demo       local identity server + `ornd token` + the header it prints
 #   make test       everything that checks the project (README.md, "Tests")
-#   make lint       cppcheck and clang-tidy over src/, port/ and boards/host/
+#   make lint       cppcheck and clang-tidy over src/, port/, boards/host/; cppcheck over the firmware boards
 #   make clean      remove build outputs, keep the mbedTLS download
 #   make distclean  remove build/ entirely
 #   make V=1 ...    show each compiler command in full

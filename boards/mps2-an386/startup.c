@@ -9,7 +9,9 @@
 
 #include "semihost.h"
 
-extern uint32_t __data_start, __data_end, __data_load, __bss_start, __bss_end, __stack_top;
+/* Linker-script symbols: only their addresses mean anything. */
+extern uint32_t __data_start[], __data_end[], __data_load[], __bss_start[], __bss_end[];
+extern uint32_t __stack_top;
 extern void (*__init_array_start[])(void);
 extern void (*__init_array_end[])(void);
 
@@ -28,14 +30,21 @@ void SysTick_Handler(void) __attribute__((weak, alias("Default_Handler")));
 #define SCB_BFAR (*(volatile uint32_t *)0xE000ED38u)
 #define SCB_SHCSR (*(volatile uint32_t *)0xE000ED24u)
 
+/* Words between two linker-script symbols: their addresses are what the
+ * linker says, not pointers into one C object, so they are compared as
+ * numbers. */
+static uint32_t words_between(const uint32_t *start, const uint32_t *end)
+{
+    return (uint32_t)(((uintptr_t)end - (uintptr_t)start) / sizeof(uint32_t));
+}
+
 void Reset_Handler(void)
 {
-    const uint32_t *src = &__data_load;
-    for (uint32_t *dst = &__data_start; dst < &__data_end;) {
-        *dst++ = *src++;
+    for (uint32_t i = 0, n = words_between(__data_start, __data_end); i < n; i++) {
+        __data_start[i] = __data_load[i];
     }
-    for (uint32_t *dst = &__bss_start; dst < &__bss_end;) {
-        *dst++ = 0;
+    for (uint32_t i = 0, n = words_between(__bss_start, __bss_end); i < n; i++) {
+        __bss_start[i] = 0;
     }
 #if defined(__ARM_FP)
     SCB_CPACR |= 0xFu << 20; /* CP10, CP11 full access: the FPU */
@@ -44,8 +53,10 @@ void Reset_Handler(void)
     /* MemManage, BusFault and UsageFault get their own report instead of
      * escalating to HardFault. */
     SCB_SHCSR |= (1u << 16) | (1u << 17) | (1u << 18);
-    for (void (**f)(void) = __init_array_start; f < __init_array_end; f++) {
-        (*f)();
+    size_t ctors = (size_t)((uintptr_t)__init_array_end - (uintptr_t)__init_array_start) /
+                   sizeof(__init_array_start[0]);
+    for (size_t i = 0; i < ctors; i++) {
+        __init_array_start[i]();
     }
     exit(main());
 }

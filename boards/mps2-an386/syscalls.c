@@ -70,15 +70,19 @@ int _lseek(int fd, int off, int whence)
     return 0;
 }
 
+/* The heap lies between two linker-script symbols; `used` bytes of it are
+ * handed out (newlib's allocator, used by the unit tests' cmocka). */
 void *_sbrk(ptrdiff_t incr)
 {
-    static char *brk = &__heap_start;
-    if (incr > &__heap_end - brk || incr < &__heap_start - brk) {
+    static uintptr_t used;
+    uintptr_t size = (uintptr_t)&__heap_end - (uintptr_t)&__heap_start;
+    if ((incr > 0 && (uintptr_t)incr > size - used) ||
+        (incr < 0 && (uintptr_t)(-incr) > used)) {
         errno = ENOMEM;
         return (void *)-1;
     }
-    char *old = brk;
-    brk += incr;
+    void *old = (void *)((uintptr_t)&__heap_start + used);
+    used = incr >= 0 ? used + (uintptr_t)incr : used - (uintptr_t)(-incr);
     return old;
 }
 
