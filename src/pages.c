@@ -65,13 +65,10 @@ ORND_NOINLINE static int next_path(ornd_api_pages_t *pg, const char *path)
     return ORND_OK;
 }
 
-int ornd_api_get_pages(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
-                       const ornd_api_handler_t *h, unsigned max_pages, ornd_api_result_t *res,
-                       unsigned *pages)
+/* Check the arguments and set the walk up. */
+static int walk_begin(ornd_api_pages_t *pg, const char *path, const ornd_api_handler_t *h,
+                      unsigned max_pages, ornd_api_result_t *res)
 {
-    if (pages != NULL) {
-        *pages = 0;
-    }
     if (pg == NULL || path == NULL || res == NULL) {
         return ORND_ERR_ARG;
     }
@@ -80,29 +77,92 @@ int ornd_api_get_pages(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
         return ORND_ERR_CONFIG_TOO_LONG;
     }
     memcpy(pg->path, path, n + 1u);
+    pg->base = path;
     pg->inner = h;
-    int rc = ornd_match_init(&pg->match, cursor_path, 1, on_cursor, pg);
+    pg->res = res;
+    pg->max_pages = max_pages;
+    pg->count = 0;
     /* in the state, not on the stack: the request below goes deep */
     pg->tee = (ornd_api_handler_t){
         .on_body = tee, .on_end = tee_end, .user = pg, .body_max = h != NULL ? h->body_max : 0u};
-    for (unsigned count = 0; rc == ORND_OK; count++) {
-        if (max_pages != 0 && count == max_pages) {
-            return ORND_ERR_HTTP_STATUS; /* the server did not end the list */
-        }
-        ornd_match_reset(&pg->match);
-        ornd_match_capture_init(&pg->capture, pg->cursor, sizeof pg->cursor);
+    return ornd_match_init(&pg->match, cursor_path, 1, on_cursor, pg);
+}
+
+/* Before each page's request. */
+static int page_begin(ornd_api_pages_t *pg)
+{
+    if (pg->max_pages != 0 && pg->count == pg->max_pages) {
+        return ORND_ERR_HTTP_STATUS; /* the server did not end the list */
+    }
+    ornd_match_reset(&pg->match);
+    ornd_match_capture_init(&pg->capture, pg->cursor, sizeof pg->cursor);
+    return ORND_OK;
+}
+
+/* A page was read: ORND_IN_PROGRESS when it names a next one (its path is
+ * ready), ORND_OK at the end of the list, or an error. */
+static int page_end(ornd_api_pages_t *pg)
+{
+    pg->count++;
+    if (!pg->capture.found || pg->capture.type != ORND_MATCH_STRING || pg->capture.len == 0) {
+        return ORND_OK; /* null or absent: the last page */
+    }
+    int rc = next_path(pg, pg->base);
+    if (rc == ORND_OK) {
+        rc = page_begin(pg);
+    }
+    return rc == ORND_OK ? ORND_IN_PROGRESS : rc;
+}
+
+int ornd_api_get_pages(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
+                       const ornd_api_handler_t *h, unsigned max_pages, ornd_api_result_t *res,
+                       unsigned *pages)
+{
+    int rc = walk_begin(pg, path, h, max_pages, res);
+    if (rc == ORND_OK) {
+        rc = page_begin(pg);
+    }
+    while (rc == ORND_OK) {
         rc = ornd_api_request(a, "GET", pg->path, NULL, 0, &pg->tee, res);
-        if (rc != ORND_OK) {
-            break;
+        if (rc == ORND_OK) {
+            rc = page_end(pg);
+            rc = rc == ORND_IN_PROGRESS ? ORND_OK : rc == ORND_OK ? 1 : rc;
         }
-        if (pages != NULL) {
-            *pages = count + 1u;
+    }
+    if (pages != NULL) {
+        *pages = pg != NULL && path != NULL && res != NULL ? pg->count : 0u;
+    }
+    return rc == 1 ? ORND_OK : rc;
+}
+
+int ornd_api_pages_start(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
+                         const ornd_api_handler_t *h, unsigned max_pages, ornd_api_result_t *res)
+{
+    int rc = walk_begin(pg, path, h, max_pages, res);
+    if (rc == ORND_OK) {
+        rc = page_begin(pg);
+    }
+    return rc == ORND_OK ? ornd_api_start(a, "GET", pg->path, NULL, 0, &pg->tee, res) : rc;
+}
+
+int ornd_api_pages_poll(ornd_api_t *a, ornd_api_pages_t *pg, unsigned *pages)
+{
+    if (pg == NULL || pg->res == NULL) {
+        return ORND_ERR_STATE;
+    }
+    int rc = ornd_api_poll(a);
+    if (rc == ORND_OK) {
+        rc = page_end(pg);
+        if (rc == ORND_IN_PROGRESS) {
+            rc = ornd_api_start(a, "GET", pg->path, NULL, 0, &pg->tee, pg->res);
+            rc = rc == ORND_OK ? ORND_IN_PROGRESS : rc;
         }
-        if (!pg->capture.found || pg->capture.type != ORND_MATCH_STRING ||
-            pg->capture.len == 0) {
-            break; /* null or absent: the last page */
-        }
-        rc = next_path(pg, path);
+    }
+    if (pages != NULL) {
+        *pages = pg->count;
+    }
+    if (rc != ORND_IN_PROGRESS) {
+        pg->res = NULL; /* the walk is over */
     }
     return rc;
 }

@@ -138,6 +138,22 @@ static int send_one(const options_t *o, const char *path, const uint8_t *body, s
     return rc;
 }
 
+/* A whole list the never-blocking way: ornd_api_pages_poll() per pass. */
+static int walk_polled(const char *path, const ornd_api_handler_t *h, ornd_api_result_t *res,
+                       unsigned *pages)
+{
+    int rc = ornd_api_pages_start(&api, &pager, path, h, 10000u, res);
+    unsigned long passes = 1;
+    while (rc == ORND_OK && (rc = ornd_api_pages_poll(&api, &pager, pages)) == ORND_IN_PROGRESS) {
+        tool_sleep_ms(1); /* the loop's other work */
+        passes++;
+        rc = ORND_OK;
+    }
+    fprintf(stderr, "ornd: ornd_api_pages_poll: %s after %lu loop passes\n", ornd_errname(rc),
+            passes);
+    return rc;
+}
+
 static int one_request(const options_t *o, const char *path)
 {
     print_state_t ps = {.last = -1};
@@ -153,7 +169,9 @@ static int one_request(const options_t *o, const char *path)
     int rc;
     unsigned pages = 0;
     for (unsigned long attempt = 0;; attempt++) {
-        if (o->all_pages) {
+        if (o->all_pages && o->poll) {
+            rc = walk_polled(path, &h, &res, &pages);
+        } else if (o->all_pages) {
             /* the selector is reset per page: each page is a document */
             rc = ornd_api_get_pages(&api, &pager, path, &h, 10000u, &res, &pages);
         } else {
@@ -221,8 +239,8 @@ int run_api(const options_t *o)
                 ornd_errname(rc));
         return exit_status(rc) == EXIT_OK ? EXIT_USAGE : exit_status(rc);
     }
-    if (o->all_pages && (strcmp(o->method, "GET") != 0 || o->data != NULL || o->poll)) {
-        fprintf(stderr, "ornd: --all-pages needs GET, no --data and no --poll\n");
+    if (o->all_pages && (strcmp(o->method, "GET") != 0 || o->data != NULL)) {
+        fprintf(stderr, "ornd: --all-pages needs GET and no --data\n");
         ornd_api_release(&api);
         return EXIT_USAGE;
     }

@@ -30,6 +30,10 @@ typedef struct {
     ornd_api_handler_t tee;    /* what each page's request is given */
     char cursor[ORND_CONFIG_API_CURSOR_MAX + 1];
     char path[ORND_CONFIG_API_PATH_MAX + 1];
+    const char *base;          /* the caller's path */
+    ornd_api_result_t *res;    /* NULL once a polled walk is over */
+    unsigned max_pages;
+    unsigned count;            /* pages read */
 } ornd_api_pages_t;
 
 /*
@@ -46,6 +50,19 @@ typedef struct {
 int ornd_api_get_pages(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
                        const ornd_api_handler_t *h, unsigned max_pages, ornd_api_result_t *res,
                        unsigned *pages);
+
+/*
+ * The same walk, never blocking: ornd_api_pages_start() checks the arguments
+ * and starts the first page's request (ornd_api_start()); then call
+ * ornd_api_pages_poll() once a pass until it returns something other than
+ * ORND_IN_PROGRESS: what ornd_api_get_pages() would have returned. `pages`
+ * (may be NULL) receives the pages read so far. `path`, `h` and `res` must
+ * stay valid until the end; the API connection takes no other request
+ * meanwhile. Needs a port with net_connect_start, as ornd_api_start().
+ */
+int ornd_api_pages_start(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
+                         const ornd_api_handler_t *h, unsigned max_pages, ornd_api_result_t *res);
+int ornd_api_pages_poll(ornd_api_t *a, ornd_api_pages_t *pg, unsigned *pages);
 
 #ifdef __cplusplus
 }

@@ -414,11 +414,22 @@ class TestPolled(ApiTest):
         self.assertEqual(c["requests"], 1, c)
         self.assertEqual(c["checkins_created"], 0, c)
 
-    def test_poll_with_all_pages_is_a_usage_error(self):
+    def test_polled_walk_through_all_pages(self):
         s = self.api_server()
-        r = self.run_api(s, "GET", "/members", extra=["--poll", "--all-pages"])
-        self.assertEqual(r.code, 2, str(r))
-        self.assertIn("no --poll", r.stderr)
+        blocking = self.run_api(s, "GET", "/members?$limit=50",
+                                extra=["--select", "results[]._id", "--all-pages"])
+        s.control("/reset", "")
+        r = self.run_api(s, "GET", "/members?$limit=50",
+                         extra=["--select", "results[]._id", "--all-pages", "--poll"])
+        self.assert_ok(r, lines=120)
+        self.assertEqual(r.out, blocking.out)
+        self.assertIn("3 page(s)", r.stderr)
+        m = re.search(r"ornd_api_pages_poll: ORND_OK after (\d+) loop passes", r.stderr)
+        self.assertIsNotNone(m, r.stderr)
+        self.assertGreater(int(m.group(1)), 3, r.stderr)
+        c = s.counters()
+        self.assertEqual(c["connections"], 1, c)
+        self.assertEqual(c["requests"], 3, c)
 
 
 class TestDoor(ApiTest):

@@ -576,6 +576,48 @@ static void polled_request_misuse(void **state)
     assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_OK);
 }
 
+
+static void polled_pages_walk_as_the_blocking_walk(void **state)
+{
+    (void)state;
+    use_polling_port();
+    fake.would_block_each = 1;
+    fake.read_chunk = 7;
+    fake.api_conns[0] = (fake_conn_t){
+        .answers = {PAGE("1c\r\n{\"results\":[1],\"cursorNext\":\r\n9\r\n\"a b/c~\"}\r\n"),
+                    PAGE("23\r\n{\"cursorNext\":null,\"results\":[2,3]}\r\n")}};
+    ornd_api_result_t res;
+    unsigned pages = 99, passes = 0;
+    assert_int_equal(ornd_api_pages_start(&api, &pager, "/members?$limit=1", &handler, 0, &res),
+                     ORND_OK);
+    int rc;
+    while ((rc = ornd_api_pages_poll(&api, &pager, &pages)) == ORND_IN_PROGRESS) {
+        passes++;
+        fake_clock_ms++;
+        assert_true(passes < 10000u);
+    }
+    assert_int_equal(rc, ORND_OK);
+    assert_int_equal(pages, 2);
+    /* every pass was a "not yet" of the network, or the turn to a next page */
+    assert_int_equal(passes, fake.would_blocks + 1u);
+    assert_string_equal(sink.body,
+                        "{\"results\":[1],\"cursorNext\":\"a b/c~\"}"
+                        "{\"cursorNext\":null,\"results\":[2,3]}");
+    assert_non_null(strstr(fake.sent, "GET /api/v2/organizations/acme/members?$limit=1"
+                                      "&$cursorNext=a%20b%2Fc~ HTTP/1.1\r\n"));
+    assert_int_equal(fake.api_conn_count, 1);
+    assert_int_equal(ornd_api_pages_poll(&api, &pager, &pages), ORND_ERR_STATE); /* over */
+    /* a list that never ends, bounded as the blocking walk is */
+    fake.api_conns[1] = (fake_conn_t){.answers = {PAGE("12\r\n{\"cursorNext\":\"x\"}\r\n"),
+                                                  PAGE("12\r\n{\"cursorNext\":\"x\"}\r\n")}};
+    ornd_api_close(&api); /* the next walk on a connection of its own */
+    assert_int_equal(ornd_api_pages_start(&api, &pager, "/m", &handler, 2, &res), ORND_OK);
+    while ((rc = ornd_api_pages_poll(&api, &pager, &pages)) == ORND_IN_PROGRESS) {
+    }
+    assert_int_equal(rc, ORND_ERR_HTTP_STATUS);
+    assert_int_equal(pages, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -604,6 +646,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(polled_request_refreshes_a_refused_token, setup, teardown),
         cmocka_unit_test_setup_teardown(polled_request_step_times_out, setup, teardown),
         cmocka_unit_test_setup_teardown(polled_request_misuse, setup, teardown),
+        cmocka_unit_test_setup_teardown(polled_pages_walk_as_the_blocking_walk, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
