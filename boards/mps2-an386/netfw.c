@@ -31,6 +31,10 @@
  *   timeout_ms=5000                           each network step
  *   count=1                                   fetches, each on a new connection
  *   mode=poll                                 poll (never blocking) or block
+ *   api_url=https://localhost:8444/api/v2/organizations   then, with a token,
+ *   org=test-org                              one API request: GET api_get,
+ *   api_get=/members?$limit=3                 printing "email: ..." for each
+ *                                             results[].email of the answer
  *
  * Entropy: every random byte of TLS comes from the host's /dev/urandom,
  * read over semihosting as needed. That is the host's CSPRNG, good for
@@ -48,6 +52,8 @@
 #include "lwip/timeouts.h"
 #include "lwip_arch.h"
 #include "netif_lan9118.h"
+#include "ornd/api.h"
+#include "ornd/match.h"
 #include "ornd/ornd.h"
 #include "ornd_lwip_raw.h"
 #include "port_mps2.h"
@@ -71,6 +77,7 @@ typedef struct {
     uint32_t timeout_ms;
     unsigned long count;
     bool block; /* mode=block: fetch with the blocking call */
+    const char *api_url, *org, *api_get; /* the optional API request */
 } netfw_conf_t;
 
 static char cmdline[256];
@@ -216,6 +223,16 @@ static int parse_line(char *line)
             return -1;
         }
         conf.timeout_ms = (uint32_t)n;
+    } else if (strcmp(key, "api_url") == 0) {
+        conf.api_url = val;
+    } else if (strcmp(key, "org") == 0) {
+        conf.org = val;
+    } else if (strcmp(key, "api_get") == 0) {
+        if (val[0] != '/') {
+            err_line("api_get must be a path starting with '/': ", val);
+            return -1;
+        }
+        conf.api_get = val;
     } else if (strcmp(key, "mode") == 0) {
         if (strcmp(val, "poll") != 0 && strcmp(val, "block") != 0) {
             err_line("mode must be poll or block, not ", val);
@@ -311,19 +328,19 @@ static void poll_net(void *ctx, uint32_t max_wait_ms)
     sys_check_timeouts();
 }
 
-/* The super loop of a firmware that never blocks, until the token is there
- * or the fetch has failed: one ornd_token_poll() a pass (it does what the
- * network allows and returns), then lwIP's input and timers, then the rest
- * of the firmware's work (here: sleep until the next interrupt when no
- * frame came). Tells how many passes the fetch took and how many of them
- * fed lwIP a frame. */
-static int poll_for_token(void)
+/* The super loop of a firmware that never blocks, until `step` (one
+ * ornd_token_poll() or ornd_api_poll()) has finished: one step a pass (it
+ * does what the network allows and returns), then lwIP's input and timers,
+ * then the rest of the firmware's work (here: sleep until the next
+ * interrupt when no frame came). Tells how many passes it took and how many
+ * of them fed lwIP a frame. */
+static int super_loop(int (*step)(void), const char *what)
 {
     unsigned long passes = 0, frames = 0;
     int rc;
     for (;;) {
         passes++;
-        rc = ornd_token_poll(&client);
+        rc = step();
         if (rc != ORND_IN_PROGRESS) {
             break;
         }
@@ -334,7 +351,9 @@ static int poll_for_token(void)
             __asm__ volatile("wfi"); /* other work would go here */
         }
     }
-    err_puts("netfw: ornd_token_poll: ");
+    err_puts("netfw: ");
+    err_puts(what);
+    err_puts(": ");
     err_puts(ornd_errname(rc));
     err_puts(" after ");
     err_u32(passes);
@@ -342,6 +361,16 @@ static int poll_for_token(void)
     err_u32(frames);
     err_puts(" with a frame\n");
     return rc;
+}
+
+static int token_step(void)
+{
+    return ornd_token_poll(&client);
+}
+
+static int poll_for_token(void)
+{
+    return super_loop(token_step, "ornd_token_poll");
 }
 
 /* ---- bring-up --------------------------------------------------------------- */
@@ -416,6 +445,82 @@ static int exit_status(int err)
     }
 }
 
+/* ---- one API request ----------------------------------------------------- */
+
+static ornd_lwip_raw_t api_net;
+static ornd_port_t api_port;
+static ornd_api_t api;
+static ornd_match_t emails;
+
+/* Each results[].email of the answer, as it streams: "email: <value>". */
+static int print_email(void *user, const ornd_match_event_t *ev)
+{
+    (void)user;
+    if (ev->kind == ORND_MATCH_VALUE) {
+        if (ev->first) {
+            sh_write(1, "email: ", 7);
+        }
+        sh_write(1, ev->data, ev->len);
+        if (ev->last) {
+            sh_write(1, "\n", 1);
+        }
+    }
+    return ORND_OK;
+}
+
+static int emails_body(void *user, const uint8_t *data, size_t len)
+{
+    (void)user;
+    return ornd_match_feed(&emails, data, len);
+}
+
+static int emails_end(void *user)
+{
+    (void)user;
+    return ornd_match_finish(&emails);
+}
+
+static int api_step(void)
+{
+    return ornd_api_poll(&api);
+}
+
+/* GET conf.api_get over its own connection (its own port context), the
+ * token from the client (fetched again if need be). */
+static int api_request(void)
+{
+    static const char *const paths[] = {"results[].email"};
+    static const ornd_api_handler_t h = {.on_body = emails_body, .on_end = emails_end};
+    ornd_lwip_raw_port(&api_port, &api_net, host_entropy, NULL, poll_net, &nif);
+    ornd_api_settings_t as = {.port = &api_port, .client = &client, .api_url = conf.api_url,
+                              .org = conf.org, .timeout_ms = conf.timeout_ms};
+    ornd_api_result_t res;
+    memset(&res, 0, sizeof res);
+    int rc = ornd_api_init(&api, &as);
+    if (rc == ORND_OK) {
+        rc = ornd_match_init(&emails, paths, 1, print_email, NULL);
+    }
+    if (rc == ORND_OK && conf.block) {
+        rc = ornd_api_request(&api, "GET", conf.api_get, NULL, 0, &h, &res);
+    } else if (rc == ORND_OK) {
+        rc = ornd_api_start(&api, "GET", conf.api_get, NULL, 0, &h, &res);
+        if (rc == ORND_OK) {
+            rc = super_loop(api_step, "ornd_api_poll");
+        }
+    }
+    err_puts("netfw: GET ");
+    err_puts(conf.api_get);
+    err_puts(": ");
+    err_puts(ornd_errname(rc));
+    err_puts(", HTTP ");
+    err_u32((unsigned long)res.status);
+    err_puts(", ");
+    err_u32((unsigned long)res.body_bytes);
+    err_puts(" body bytes\n");
+    ornd_api_release(&api);
+    return rc;
+}
+
 static int fetch_tokens(void)
 {
     ornd_lwip_raw_port(&port, &net, host_entropy, NULL, poll_net, &nif);
@@ -466,6 +571,9 @@ static int fetch_tokens(void)
             err_u32(t1 - t0);
             err_puts(" ms\n");
         }
+    }
+    if (rc == ORND_OK && conf.api_url != NULL && conf.api_get != NULL) {
+        rc = api_request();
     }
     if (rc != ORND_OK && ornd_err_class(rc) == ORND_CLASS_CONFIG) {
         err_line("client configuration refused: ", ornd_strerror(rc));

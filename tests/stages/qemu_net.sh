@@ -286,5 +286,48 @@ else
     nok "third identity server did not start"
 fi
 
+# 8. then an API request: the firmware fetches a token and GETs a members
+#    page over a second connection (polled from its super loop, then with
+#    the blocking call), printing each results[].email as the answer
+#    streams: the same emails the host tool gets from the same server
+ip netns exec "$NS" env ORND_QEMU_CLIENTS="$ID:$SECRET:$SCOPES" "$PY" tests/server/api_server.py \
+    --certs "$CERTS" --clients-env ORND_QEMU_CLIENTS --log "$RUN/api.jsonl" --lifetime 120 \
+    --no-ipv6 >"$RUN/api.out" 2>"$RUN/api.err" &
+pids="$pids $!"
+relays=0
+if wait_line "$RUN/api.out" '^READY '; then
+    IDP=$(sed -n 's/^IDENTITY \([0-9]*\).*/\1/p' "$RUN/api.out")
+    APIP=$(sed -n 's/^READY \([0-9]*\).*/\1/p' "$RUN/api.out")
+    for p in $IDP $APIP; do
+        ip netns exec "$NS" "$PY" tests/lwip/relay.py 10.77.0.1 "$p" 120 >"$RUN/api-relay-$p" 2>&1 &
+        pids="$pids $!"
+        wait_line "$RUN/api-relay-$p" '^READY' && relays=$((relays + 1))
+    done
+fi
+if [ "$relays" -eq 2 ]; then
+    inns env ORND_CLIENT_ID="$ID" ORND_CLIENT_SECRET="$SECRET" build/host/ornd api GET \
+        '/members?$limit=3' --select 'results[].email' --scope flex.community.members.read \
+        --token-url "https://localhost:$IDP/oauth/token" \
+        --api-url "https://localhost:$APIP/api/v2/organizations" --org test-org \
+        --ca-file "$CERTS/ca.pem" >"$RUN/api-host.stdout" 2>"$RUN/api-host.stderr"
+    for mode in poll block; do
+        fw "api-$mode" "$SECRET" "https://localhost:$IDP/oauth/token" "mode=$mode" \
+            "api_url=https://localhost:$APIP/api/v2/organizations" org=test-org \
+            'api_get=/members?$limit=3'
+        sed -n 's/^email: //p' "$RUN/api-$mode.stdout" >"$RUN/api-$mode.emails"
+        if [ "$RC" -eq 0 ] && [ "$(wc -l <"$RUN/api-$mode.emails")" -eq 3 ] &&
+            cmp -s "$RUN/api-$mode.emails" "$RUN/api-host.stdout" &&
+            grep -q 'GET /members?$limit=3: ORND_OK, HTTP 200' "$RUN/api-$mode.stderr" &&
+            { [ "$mode" = block ] || grep -q '^netfw: ornd_api_poll: ORND_OK after' "$RUN/api-$mode.stderr"; }; then
+            ok "API request from the firmware ($mode): token, then GET /members, 3 emails picked out as it streamed, the same as the host tool's"
+        else
+            nok "API request from the firmware ($mode)"; show "api-$mode"
+            echo "  host tool: $(cat "$RUN/api-host.stdout" "$RUN/api-host.stderr" | head -c 300)"
+        fi
+    done
+else
+    nok "API server and relays did not start"; cat "$RUN/api.err"
+fi
+
 echo "qemu-net: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
