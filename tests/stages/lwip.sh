@@ -28,79 +28,16 @@ TAP=orndtap0
 ID=lwip-device-7
 SECRET='s3cr+t/=&% lwip'
 SCOPES=flex.community.members.read,flex.community.checkins.create
-passed=0
-failed=0
-pids=""
-
-skip() {
-    echo "*** SKIPPED: lwIP-over-TAP integration test NOT RUN: $* ***"
-    echo "lwip: 0 passed, 0 failed (SKIPPED)"
-    exit 0
-}
-
-ok() { passed=$((passed + 1)); echo "ok   - $*"; }
-nok() { failed=$((failed + 1)); echo "FAIL - $*"; }
+LABEL=lwip
+WHAT="lwIP-over-TAP integration test"
+LIFETIME=90
+. tests/stages/lib/tap-netns.sh
 
 for d in "$SOCK_DEMO" "$RAW_DEMO"; do
-    [ -x "$d" ] || { echo "FAIL - $d not built (make lwip)"; echo "lwip: 0 passed, 1 failed"; exit 1; }
+    [ -x "$d" ] || setup_failed "$d not built (make lwip)"
 done
-command -v ip >/dev/null 2>&1 || skip "the ip command (iproute2) is not installed"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun (TUN/TAP driver unavailable)"
-rm -rf "$RUN"
-mkdir -p "$RUN"
-if ! ip netns add "$NS" 2>"$RUN/netns.err"; then
-    skip "cannot create a network namespace (needs root / CAP_NET_ADMIN): $(cat "$RUN/netns.err")"
-fi
-
-cleanup() {
-    for p in $pids; do kill "$p" 2>/dev/null; done
-    for p in $pids; do wait "$p" 2>/dev/null; done
-    ip netns exec "$NS" ip link del "$TAP" 2>/dev/null
-    ip netns del "$NS" 2>/dev/null
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-# (foreground only: a backgrounded function would leave $! naming a subshell)
-inns() { ip netns exec "$NS" "$@"; }
-
-sh tests/server/make-certs.sh "$CERTS" >/dev/null || { echo "FAIL - test PKI"; echo "lwip: 0 passed, 1 failed"; exit 1; }
-
-if ! { inns ip link set lo up &&
-       inns ip tuntap add dev "$TAP" mode tap &&
-       inns ip addr add 10.77.0.1/24 dev "$TAP" &&
-       inns ip link set "$TAP" up; } 2>"$RUN/tap.err"; then
-    skip "cannot create a TAP device in the namespace: $(cat "$RUN/tap.err")"
-fi
+tap_netns_up
 echo "namespace $NS: $TAP 10.77.0.1/24 (kernel) <-> 10.77.0.2 (lwIP)"
-
-# wait_line FILE PATTERN: wait (10 s at most) for a line matching PATTERN.
-wait_line() {
-    i=0
-    while [ $i -lt 100 ]; do
-        grep -q "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-
-# start_server NAME [server options]: identity server + relay in the
-# namespace; sets PORT and LOG.
-start_server() {
-    name=$1
-    shift
-    LOG=$RUN/$name.jsonl
-    ip netns exec "$NS" env ORND_LWIP_CLIENTS="$ID:$SECRET:$SCOPES" "$PY" tests/server/identity_server.py \
-        --certs "$CERTS" --clients-env ORND_LWIP_CLIENTS --log "$LOG" --lifetime 90 --no-ipv6 "$@" \
-        >"$RUN/$name.out" 2>"$RUN/$name.err" &
-    pids="$pids $!"
-    wait_line "$RUN/$name.out" '^READY ' || { cat "$RUN/$name.err"; return 1; }
-    PORT=$(sed -n 's/^READY \([0-9]*\).*/\1/p' "$RUN/$name.out")
-    ip netns exec "$NS" "$PY" tests/lwip/relay.py 10.77.0.1 "$PORT" 90 >"$RUN/$name.relay" 2>&1 &
-    pids="$pids $!"
-    wait_line "$RUN/$name.relay" '^READY' || { cat "$RUN/$name.relay"; return 1; }
-}
 
 # demo NAME SECRET URL [options]: run $DEMO in the namespace; sets RC.
 demo() {
@@ -114,44 +51,6 @@ demo() {
 
 show() { echo "  exit $RC; stdout: $(head -c 300 "$RUN/$F-$1.stdout")"; echo "  stderr: $(head -c 300 "$RUN/$F-$1.stderr")"; }
 
-# check_log LOG STDOUT EXPECT: the server log agrees with what the demo printed.
-check_log() {
-    "$PY" - "$1" "$2" "$3" "$ID" "$SECRET" <<'PYEOF'
-import base64, json, sys
-log, out, expect, cid, secret = sys.argv[1:6]
-recs = [json.loads(l) for l in open(log) if l.strip()]
-reqs = [r for r in recs if "seq" in r and "form" in r]
-conns = [r for r in recs if r.get("event") == "connect"]
-if expect.startswith("ok"):
-    n = int(expect[2:])
-    headers = [l.rstrip("\n") for l in open(out)]
-    assert len(headers) == n, ("headers printed", len(headers))
-    assert len(reqs) == n, ("requests received", len(reqs))
-    assert len(conns) == n and len({c["conn"] for c in conns}) == n, ("connections", conns)
-    for c in conns:
-        assert c.get("peer") == "127.0.0.1", c  # through the relay
-        assert c.get("tls", "").startswith("TLSv1."), c
-    for r, h in zip(reqs, headers):
-        f = r["form"]
-        assert f.get("grant_type") == "client_credentials", f
-        assert f.get("client_id") == cid and f.get("client_secret") == secret, f
-        assert f.get("scope") == "flex.community.members.read", f
-        assert r["status"] == 200, r["status"]
-        body = base64.b64decode(r["response_b64"]).split(b"\r\n\r\n", 1)[1]
-        token = json.loads(body)["access_token"]
-        assert h == "Authorization: Bearer " + token, "header differs from the token served"
-    if n > 1:
-        assert len(set(headers)) == n, "each fetch got its own token"
-elif expect == "invalid_client":
-    assert len(reqs) == 1 and reqs[0]["status"] == 401, reqs
-    assert reqs[0]["form"].get("client_secret") != secret
-    assert open(out).read() == "", "nothing printed on failure"
-elif expect == "tls_error":
-    assert not reqs, "no request may be sent over an untrusted connection"
-    assert any(r.get("event") == "tls_error" for r in recs), recs
-print("server log agrees:", expect)
-PYEOF
-}
 
 # cases: run every case with $DEMO, labelled $F
 cases() {

@@ -28,83 +28,16 @@ TAP=orndqtap0
 ID=qemu-device-3
 SECRET='s3cr+t/=&% qemu'
 SCOPES=flex.community.members.read,flex.community.checkins.create
-passed=0
-failed=0
-pids=""
+LABEL=qemu-net
+WHAT="network firmware under QEMU (LAN9118 on a TAP)"
+LIFETIME=120
+. tests/stages/lib/tap-netns.sh
 
-skip() {
-    echo "*** SKIPPED: network firmware under QEMU (LAN9118 on a TAP) NOT RUN: $* ***"
-    echo "qemu-net: 0 passed, 0 failed (SKIPPED)"
-    exit 0
-}
-
-ok() { passed=$((passed + 1)); echo "ok   - $*"; }
-nok() { failed=$((failed + 1)); echo "FAIL - $*"; }
-
-[ -f "$FW" ] || { echo "FAIL - $FW not built (make BOARD=mps2-an386)"; echo "qemu-net: 0 passed, 1 failed"; exit 1; }
-if ! command -v "$QEMU" >/dev/null 2>&1; then
-    echo "FAIL - $QEMU not found (Debian package qemu-system-arm)"
-    echo "qemu-net: 0 passed, 1 failed"
-    exit 1
-fi
-command -v ip >/dev/null 2>&1 || skip "the ip command (iproute2) is not installed"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun (TUN/TAP driver unavailable)"
-rm -rf "$RUN"
-mkdir -p "$RUN"
-if ! ip netns add "$NS" 2>"$RUN/netns.err"; then
-    skip "cannot create a network namespace (needs root / CAP_NET_ADMIN): $(cat "$RUN/netns.err")"
-fi
-
-cleanup() {
-    for p in $pids; do kill "$p" 2>/dev/null; done
-    for p in $pids; do wait "$p" 2>/dev/null; done
-    ip netns exec "$NS" ip link del "$TAP" 2>/dev/null
-    ip netns del "$NS" 2>/dev/null
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-# (foreground only: a backgrounded function would leave $! naming a subshell)
-inns() { ip netns exec "$NS" "$@"; }
-
-sh tests/server/make-certs.sh "$CERTS" >/dev/null || { echo "FAIL - test PKI"; echo "qemu-net: 0 passed, 1 failed"; exit 1; }
-
-if ! { inns ip link set lo up &&
-       inns ip tuntap add dev "$TAP" mode tap &&
-       inns ip addr add 10.77.0.1/24 dev "$TAP" &&
-       inns ip link set "$TAP" up; } 2>"$RUN/tap.err"; then
-    skip "cannot create a TAP device in the namespace: $(cat "$RUN/tap.err")"
-fi
+[ -f "$FW" ] || setup_failed "$FW not built (make BOARD=mps2-an386)"
+command -v "$QEMU" >/dev/null 2>&1 || setup_failed "$QEMU not found (Debian package qemu-system-arm)"
+tap_netns_up
 "$QEMU" --version | head -n 1
 echo "namespace $NS: $TAP 10.77.0.1/24 (kernel) <-> 10.77.0.2 (firmware in QEMU, LAN9118)"
-
-# wait_line FILE PATTERN: wait (10 s at most) for a line matching PATTERN.
-wait_line() {
-    i=0
-    while [ $i -lt 100 ]; do
-        grep -q "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-
-# start_server NAME [server options]: identity server + relay in the
-# namespace; sets PORT and LOG.
-start_server() {
-    name=$1
-    shift
-    LOG=$RUN/$name.jsonl
-    ip netns exec "$NS" env ORND_QEMU_CLIENTS="$ID:$SECRET:$SCOPES" "$PY" tests/server/identity_server.py \
-        --certs "$CERTS" --clients-env ORND_QEMU_CLIENTS --log "$LOG" --lifetime 120 --no-ipv6 "$@" \
-        >"$RUN/$name.out" 2>"$RUN/$name.err" &
-    pids="$pids $!"
-    wait_line "$RUN/$name.out" '^READY ' || { cat "$RUN/$name.err"; return 1; }
-    PORT=$(sed -n 's/^READY \([0-9]*\).*/\1/p' "$RUN/$name.out")
-    ip netns exec "$NS" "$PY" tests/lwip/relay.py 10.77.0.1 "$PORT" 120 >"$RUN/$name.relay" 2>&1 &
-    pids="$pids $!"
-    wait_line "$RUN/$name.relay" '^READY' || { cat "$RUN/$name.relay"; return 1; }
-}
 
 # fw NAME SECRET URL [key=value ...]: write the firmware's configuration and
 # run it in QEMU in the namespace (60 s at most); sets RC and SECS.
@@ -136,45 +69,6 @@ fw() {
 
 show() { echo "  exit $RC after ${SECS} s; stdout: $(head -c 300 "$RUN/$1.stdout")"; sed 's/^/  stderr: /' "$RUN/$1.stderr" | head -n 20; }
 
-# check_log LOG STDOUT EXPECT: the server log agrees with what the firmware printed.
-check_log() {
-    "$PY" - "$1" "$2" "$3" "$ID" "$SECRET" <<'PYEOF'
-import base64, json, sys
-log, out, expect, cid, secret = sys.argv[1:6]
-recs = [json.loads(l) for l in open(log) if l.strip()]
-reqs = [r for r in recs if "seq" in r and "form" in r]
-conns = [r for r in recs if r.get("event") == "connect"]
-if expect.startswith("ok"):
-    n = int(expect[2:])
-    headers = [l.rstrip("\n") for l in open(out)]
-    assert len(headers) == n, ("headers printed", len(headers))
-    assert len(reqs) == n, ("requests received", len(reqs))
-    assert len(conns) == n and len({c["conn"] for c in conns}) == n, ("connections", conns)
-    for c in conns:
-        assert c.get("peer") == "127.0.0.1", c  # through the relay
-        assert c.get("tls", "").startswith("TLSv1."), c
-    for r, h in zip(reqs, headers):
-        f = r["form"]
-        assert f.get("grant_type") == "client_credentials", f
-        assert f.get("client_id") == cid and f.get("client_secret") == secret, f
-        assert f.get("scope") == "flex.community.members.read", f
-        assert r["status"] == 200, r["status"]
-        body = base64.b64decode(r["response_b64"]).split(b"\r\n\r\n", 1)[1]
-        token = json.loads(body)["access_token"]
-        assert h == "Authorization: Bearer " + token, "header differs from the token served"
-    if n > 1:
-        assert len(set(headers)) == n, "each fetch got its own token"
-    expect += " (%s, %s, %s chain)" % (conns[0]["tls"], conns[0].get("cipher"), conns[0].get("chain"))
-elif expect == "invalid_client":
-    assert len(reqs) == 1 and reqs[0]["status"] == 401, reqs
-    assert reqs[0]["form"].get("client_secret") != secret
-    assert open(out).read() == "", "nothing printed on failure"
-elif expect == "tls_error":
-    assert not reqs, "no request may be sent over an untrusted connection"
-    assert any(r.get("event") == "tls_error" for r in recs), recs
-print("server log agrees:", expect)
-PYEOF
-}
 
 # 1. a token over the emulated Ethernet, lwIP's TCP/IP and TLS
 if start_server main; then
@@ -290,19 +184,11 @@ fi
 #    page over a second connection (polled from its super loop, then with
 #    the blocking call), printing each results[].email as the answer
 #    streams: the same emails the host tool gets from the same server
-ip netns exec "$NS" env ORND_QEMU_CLIENTS="$ID:$SECRET:$SCOPES" "$PY" tests/server/api_server.py \
-    --certs "$CERTS" --clients-env ORND_QEMU_CLIENTS --log "$RUN/api.jsonl" --lifetime 120 \
-    --no-ipv6 >"$RUN/api.out" 2>"$RUN/api.err" &
-pids="$pids $!"
 relays=0
-if wait_line "$RUN/api.out" '^READY '; then
-    IDP=$(sed -n 's/^IDENTITY \([0-9]*\).*/\1/p' "$RUN/api.out")
-    APIP=$(sed -n 's/^READY \([0-9]*\).*/\1/p' "$RUN/api.out")
-    for p in $IDP $APIP; do
-        ip netns exec "$NS" "$PY" tests/lwip/relay.py 10.77.0.1 "$p" 120 >"$RUN/api-relay-$p" 2>&1 &
-        pids="$pids $!"
-        wait_line "$RUN/api-relay-$p" '^READY' && relays=$((relays + 1))
-    done
+if server api api_server.py; then
+    IDP=$(sed -n 's/^IDENTITY \([0-9]*\).*/\1/p' "$OUT")
+    APIP=$(sed -n 's/^READY \([0-9]*\).*/\1/p' "$OUT")
+    relay "$IDP" && relay "$APIP" && relays=2
 fi
 if [ "$relays" -eq 2 ]; then
     inns env ORND_CLIENT_ID="$ID" ORND_CLIENT_SECRET="$SECRET" build/host/ornd api GET \
@@ -326,7 +212,7 @@ if [ "$relays" -eq 2 ]; then
         fi
     done
 else
-    nok "API server and relays did not start"; cat "$RUN/api.err"
+    nok "API server and relays did not start"
 fi
 
 echo "qemu-net: $passed passed, $failed failed"
