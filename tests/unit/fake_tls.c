@@ -71,6 +71,37 @@ const ornd_port_t fake_port = {.ctx = NULL,
                                .lock = NULL,
                                .unlock = NULL};
 
+static int start_ok(void *ctx, const char *host, uint16_t p)
+{
+    (void)ctx, (void)host, (void)p;
+    return ORND_OK; /* the fake TLS layer plays the connection */
+}
+
+const ornd_port_t fake_polling_port = {.ctx = NULL,
+                                       .net_connect = no_connect,
+                                       .net_send = no_send,
+                                       .net_recv = no_recv,
+                                       .net_close = no_close,
+                                       .now_ms = sim_now,
+                                       .entropy = sim_entropy,
+                                       .lock = NULL,
+                                       .unlock = NULL,
+                                       .net_connect_start = start_ok};
+
+int fake_poll_to_end(int (*poll)(void *arg), void *arg, uint32_t step_ms, unsigned *passes)
+{
+    int rc;
+    *passes = 0;
+    while ((rc = poll(arg)) == ORND_IN_PROGRESS) {
+        (*passes)++;
+        fake_clock_ms += step_ms;
+        if (*passes == 100000u) {
+            return ORND_ERR_STATE; /* never ends: the test fails on it */
+        }
+    }
+    return rc;
+}
+
 /* ---- the shape of src/tls.c ------------------------------------------------- */
 
 int ornd_tls_conf_init(ornd_tls_conf_t *cf, const ornd_port_t *port, const uint8_t *ca,

@@ -62,4 +62,12 @@ void fake_reset(void);
 extern uint32_t fake_clock_ms;
 extern const ornd_port_t fake_port;
 
+/* fake_port that can also connect without waiting, for the polled calls. */
+extern const ornd_port_t fake_polling_port;
+
+/* Call poll(arg) until it returns something other than ORND_IN_PROGRESS,
+ * the clock moving step_ms a pass; *passes counts the ORND_IN_PROGRESS
+ * answers. */
+int fake_poll_to_end(int (*poll)(void *arg), void *arg, uint32_t step_ms, unsigned *passes);
+
 #endif /* FAKE_TLS_H */

@@ -54,28 +54,35 @@ static const ornd_api_handler_t handler = {.on_body = to_sink, .user = &sink, .b
     "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer error=\"invalid_token\"\r\n" \
     "Content-Length: 26\r\n\r\n{\"message\":\"Unauthorized\"}"
 
+/* A client and its API connection over `port`; timeout_ms 0: the default. */
+static int init_over(const ornd_port_t *port, uint32_t timeout_ms)
+{
+    static const uint8_t ca[] = "not parsed by the fake";
+    ornd_settings_t s = {.port = port,
+                         .token_url = "https://id.example/oauth/token",
+                         .client_id = "dev",
+                         .client_secret = "secret",
+                         .scope = "flex.community.members.read",
+                         .ca = ca,
+                         .ca_len = sizeof ca,
+                         .timeout_ms = timeout_ms};
+    if (ornd_client_init(&client, &s) != ORND_OK) {
+        return -1;
+    }
+    ornd_api_settings_t as = {.port = port,
+                              .client = &client,
+                              .api_url = "https://" FAKE_API_HOST "/api/v2/organizations/",
+                              .org = "acme"};
+    return ornd_api_init(&api, &as) == ORND_OK ? 0 : -1;
+}
+
 static int setup(void **state)
 {
     (void)state;
     fake_reset();
     memset(&sink, 0, sizeof sink);
     fake_clock_ms = 5000;
-    static const uint8_t ca[] = "not parsed by the fake";
-    ornd_settings_t s = {.port = &fake_port,
-                         .token_url = "https://id.example/oauth/token",
-                         .client_id = "dev",
-                         .client_secret = "secret",
-                         .scope = "flex.community.members.read",
-                         .ca = ca,
-                         .ca_len = sizeof ca};
-    if (ornd_client_init(&client, &s) != ORND_OK) {
-        return -1;
-    }
-    ornd_api_settings_t as = {.port = &fake_port,
-                              .client = &client,
-                              .api_url = "https://" FAKE_API_HOST "/api/v2/organizations/",
-                              .org = "acme"};
-    return ornd_api_init(&api, &as) == ORND_OK ? 0 : -1;
+    return init_over(&fake_port, 0);
 }
 
 static int teardown(void **state)
@@ -436,50 +443,24 @@ static void pages_refuse_what_they_cannot_follow(void **state)
 
 /* ---- polled requests (ornd_api_start / ornd_api_poll) ----------------------- */
 
-static int start_ok(void *ctx, const char *host, uint16_t p)
-{
-    (void)ctx, (void)host, (void)p;
-    return ORND_OK;
-}
-
-static ornd_port_t polling_port;
-
 /* Client and API over a port that can connect without waiting. */
 static void use_polling_port(void)
 {
     ornd_api_release(&api);
     ornd_client_release(&client);
-    polling_port = fake_port;
-    polling_port.net_connect_start = start_ok;
-    static const uint8_t ca[] = "not parsed by the fake";
-    ornd_settings_t s = {.port = &polling_port,
-                         .token_url = "https://id.example/oauth/token",
-                         .client_id = "dev",
-                         .client_secret = "secret",
-                         .scope = "flex.community.members.read",
-                         .ca = ca,
-                         .ca_len = sizeof ca,
-                         .timeout_ms = 1000};
-    assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
-    ornd_api_settings_t as = {.port = &polling_port,
-                              .client = &client,
-                              .api_url = "https://" FAKE_API_HOST "/api/v2/organizations/",
-                              .org = "acme"};
-    assert_int_equal(ornd_api_init(&api, &as), ORND_OK);
+    assert_int_equal(init_over(&fake_polling_port, 1000), 0);
+}
+
+static int api_poll(void *a)
+{
+    return ornd_api_poll(a);
 }
 
 /* Poll to the end, the clock moving `step_ms` a pass; *passes counts the
  * ORND_IN_PROGRESS answers. */
 static int poll_request(uint32_t step_ms, unsigned *passes)
 {
-    int rc;
-    *passes = 0;
-    while ((rc = ornd_api_poll(&api)) == ORND_IN_PROGRESS) {
-        (*passes)++;
-        fake_clock_ms += step_ms;
-        assert_true(*passes < 100000u);
-    }
-    return rc;
+    return fake_poll_to_end(api_poll, &api, step_ms, passes);
 }
 
 static void polled_requests_send_what_blocking_ones_send(void **state)

@@ -465,36 +465,26 @@ static void guard_correct_across_clock_wrap(void **state)
 
 /* ---- the polled fetch (ornd_token_poll) ---------------------------------- */
 
-static int start_ok(void *ctx, const char *host, uint16_t p)
-{
-    (void)ctx, (void)host, (void)p;
-    return ORND_OK;
-}
-
 /* Re-initialise the client over a port that can start a connection
  * without waiting. */
-static void use_polling_port(ornd_port_t *polling)
+static void use_polling_port(void)
 {
-    *polling = fake_port;
-    polling->net_connect_start = start_ok;
     ornd_client_release(&client);
     ornd_settings_t s = settings();
-    s.port = polling;
+    s.port = &fake_polling_port;
     assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
+}
+
+static int token_poll(void *c)
+{
+    return ornd_token_poll(c);
 }
 
 /* Poll until the fetch ends, the clock moving `step_ms` a pass; returns the
  * outcome, *passes the calls that said ORND_IN_PROGRESS. */
 static int poll_until_done(uint32_t step_ms, unsigned *passes)
 {
-    int rc;
-    *passes = 0;
-    while ((rc = ornd_token_poll(&client)) == ORND_IN_PROGRESS) {
-        (*passes)++;
-        fake_clock_ms += step_ms;
-        assert_true(*passes < 100000u);
-    }
-    return rc;
+    return fake_poll_to_end(token_poll, &client, step_ms, passes);
 }
 
 static void poll_needs_a_port_that_can_start(void **state)
@@ -512,8 +502,7 @@ static void poll_needs_a_port_that_can_start(void **state)
 static void polled_fetch_returns_at_every_wait(void **state)
 {
     (void)state;
-    ornd_port_t polling;
-    use_polling_port(&polling);
+    use_polling_port();
     fake.would_block_each = 3;
     unsigned passes;
     assert_int_equal(poll_until_done(1, &passes), ORND_OK);
@@ -537,8 +526,7 @@ static void polled_fetch_returns_at_every_wait(void **state)
 static void polled_fetch_one_byte_reads_and_error_answer(void **state)
 {
     (void)state;
-    ornd_port_t polling;
-    use_polling_port(&polling);
+    use_polling_port();
     fake.would_block_each = 1;
     script.read_chunk = 1;
     unsigned passes;
@@ -561,8 +549,7 @@ static void polled_fetch_one_byte_reads_and_error_answer(void **state)
 static void polled_fetch_ends_at_its_deadline(void **state)
 {
     (void)state;
-    ornd_port_t polling;
-    use_polling_port(&polling);
+    use_polling_port();
     fake.would_block_each = UINT32_MAX; /* the server never answers */
     uint32_t start = fake_clock_ms;
     unsigned passes;
@@ -578,8 +565,7 @@ static void polled_fetch_ends_at_its_deadline(void **state)
 static void blocking_call_finishes_a_polled_fetch(void **state)
 {
     (void)state;
-    ornd_port_t polling;
-    use_polling_port(&polling);
+    use_polling_port();
     fake.would_block_each = 2;
     assert_int_equal(ornd_token_poll(&client), ORND_IN_PROGRESS);
     assert_int_equal(ornd_token_poll(&client), ORND_IN_PROGRESS);
