@@ -282,26 +282,6 @@ static int read_answer(ornd_client_t *c)
     return rc < 0 ? rc : ORND_OK;
 }
 
-/* Begin a fetch, if the request hygiene allows one now. */
-static int fetch_begin(ornd_client_t *c, bool nonblocking)
-{
-    uint32_t start = c->port->now_ms(c->port->ctx);
-    if (wait_ms(c, start) > 0u) {
-        return ORND_ERR_TOKEN_HELD;
-    }
-    if (nonblocking && c->port->net_connect_start == NULL) {
-        return ORND_ERR_PORT;
-    }
-    note_request(c, start);
-    drop_token(c);
-    memset(&c->server, 0, sizeof c->server);
-    c->fetch_started = start;
-    c->fetch_deadline = start + FETCH_STEPS * c->timeout_ms;
-    c->fetch_state = FETCH_HANDSHAKE;
-    return ornd_tls_open(&c->tls, c->host, c->tcp_port, c->timeout_ms, c->fetch_deadline,
-                         nonblocking);
-}
-
 /* End the fetch with `rc`: keep the token or note the failure. */
 static int fetch_end(ornd_client_t *c, int rc)
 {
@@ -317,6 +297,28 @@ static int fetch_end(ornd_client_t *c, int rc)
     c->held = false;
     keep_token(c, c->fetch_started);
     return ORND_OK;
+}
+
+/* Begin a fetch, if the request hygiene allows one now (else nothing is
+ * sent or counted); a connection that cannot even be opened ends it. */
+static int fetch_begin(ornd_client_t *c, bool nonblocking)
+{
+    uint32_t start = c->port->now_ms(c->port->ctx);
+    if (wait_ms(c, start) > 0u) {
+        return ORND_ERR_TOKEN_HELD;
+    }
+    if (nonblocking && c->port->net_connect_start == NULL) {
+        return ORND_ERR_PORT;
+    }
+    note_request(c, start);
+    drop_token(c);
+    memset(&c->server, 0, sizeof c->server);
+    c->fetch_started = start;
+    c->fetch_deadline = start + FETCH_STEPS * c->timeout_ms;
+    c->fetch_state = FETCH_HANDSHAKE;
+    int rc = ornd_tls_open(&c->tls, c->host, c->tcp_port, c->timeout_ms, c->fetch_deadline,
+                           nonblocking);
+    return rc == ORND_OK ? ORND_OK : fetch_end(c, rc);
 }
 
 /* Go on with the fetch under way. */
@@ -352,11 +354,8 @@ static int fetch(ornd_client_t *c, bool nonblocking)
 {
     if (c->fetch_state == FETCH_IDLE) {
         int rc = fetch_begin(c, nonblocking);
-        if (rc == ORND_ERR_TOKEN_HELD || rc == ORND_ERR_PORT) {
-            return rc; /* nothing was sent */
-        }
         if (rc != ORND_OK) {
-            return fetch_end(c, rc);
+            return rc;
         }
     }
     int rc;

@@ -92,12 +92,20 @@ static bool no_wait(const ornd_tls_t *t)
     return t->nonblocking || t->poll_only;
 }
 
+/* The wait for the next port call: 0 (do not wait) without waiting, else
+ * the step's time; false when a waiting step has none left. */
+static bool may_call(const ornd_tls_t *t, uint32_t *wait)
+{
+    *wait = no_wait(t) ? 0u : step_wait(t);
+    return no_wait(t) || *wait != 0;
+}
+
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
     ornd_tls_t *t = ctx;
-    uint32_t wait = no_wait(t) ? 0u : step_wait(t);
-    int n = wait == 0 && !no_wait(t) ? ORND_ERR_TIMEOUT
-                                     : t->port->net_send(t->port->ctx, buf, len, wait);
+    uint32_t wait;
+    int n = may_call(t, &wait) ? t->port->net_send(t->port->ctx, buf, len, wait)
+                               : ORND_ERR_TIMEOUT;
     if (n > 0) {
         return n;
     }
@@ -112,9 +120,9 @@ static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t 
 {
     ornd_tls_t *t = ctx;
     (void)timeout; /* the step timeout and deadline are ours */
-    uint32_t wait = no_wait(t) ? 0u : step_wait(t);
-    int n = wait == 0 && !no_wait(t) ? ORND_ERR_TIMEOUT
-                                     : t->port->net_recv(t->port->ctx, buf, len, wait);
+    uint32_t wait;
+    int n = may_call(t, &wait) ? t->port->net_recv(t->port->ctx, buf, len, wait)
+                               : ORND_ERR_TIMEOUT;
     if (n >= 0) {
         return n; /* 0: the peer closed */
     }
