@@ -78,7 +78,7 @@ $(LIBORND): $(LIB_OBJS)
 
 # ---- host programs ---------------------------------------------------------
 HOST_LIBS := $(LIBORND) $(LIBMBEDTLS)
-TOOL_SRCS := boards/host/ornd.c boards/host/ornd_api.c
+TOOL_SRCS := boards/host/tool.c boards/host/tool_api.c
 $(HOST)/ornd: $(TOOL_SRCS) boards/host/tool.h $(HOST_LIBS)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $(TOOL_SRCS) $(HOST_LIBS) -o $@
 $(HOST)/door: boards/host/door.c $(HOST_LIBS)

@@ -28,7 +28,7 @@ bench: $(BENCH_CM4)/token.elf $(BENCH_CM4)/sizeof_probe.o $(BENCH_HOST)/sizeof_p
 	@$(PYTHON) tests/bench/sizes.py $(BENCH)/sizes.json $(BENCH_CM4)/token.map $(CM4_OBJS) \
 	    -- $(CM4_LIBMBEDTLS)
 	@$(PYTHON) tests/bench/stack.py $(BENCH)/stack.json --lib $(CM4_OBJS:.o=.ci) \
-	    --mbedtls $(wildcard $(CM4_MBEDTLS_OUT)/*.ci) --headers $(wildcard include/ornd/*.h)
+	    --mbedtls $(wildcard $(CM4_MBEDTLS_OUT)/*.ci) --headers $(wildcard include/ornd/*.h include/ornd/core/*.h)
 	@sh tests/bench/ram.sh $(BENCH_HOST)/sizeof_probe $(BENCH_CM4)/sizeof_probe.o \
 	    $(BENCH_CM4)/ornd/tls.o >$(BENCH)/ram.json
 	@$(PYTHON) tests/bench/gen_inputs.py $(BENCH)/inputs
@@ -58,13 +58,13 @@ $(BENCH_CM4)/token.elf: tests/bench/token_entry.c $(CM4_OBJS) $(CM4_LIBMBEDTLS)
 	    $(CM4_OBJS) $(CM4_LIBMBEDTLS) --specs=nano.specs --specs=nosys.specs \
 	    -Wl,--gc-sections -Wl,-Map=$(BENCH_CM4)/token.map -o $@
 
-$(BENCH_CM4)/sizeof_probe.o: tests/bench/sizeof_probe.c $(MBEDTLS_STAMP) $(wildcard include/ornd/*.h)
+$(BENCH_CM4)/sizeof_probe.o: tests/bench/sizeof_probe.c $(MBEDTLS_STAMP) $(wildcard include/ornd/*.h include/ornd/core/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CM4_CC) -std=c11 -DBENCH_NO_MAIN $(CM4_FLAGS) $(WARN) $(CM4_INC) \
 	    $(CM4_DEFS) -c $< -o $@
 
 # ---- host ------------------------------------------------------------------
-$(BENCH_HOST)/sizeof_probe: tests/bench/sizeof_probe.c $(MBEDTLS_STAMP) $(wildcard include/ornd/*.h)
+$(BENCH_HOST)/sizeof_probe: tests/bench/sizeof_probe.c $(MBEDTLS_STAMP) $(wildcard include/ornd/*.h include/ornd/core/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) $< -o $@
 $(BENCH_HOST)/bench_parse: tests/bench/bench_parse.c $(LIBORND)

@@ -1,11 +1,12 @@
 /* Authenticated API requests over one kept-alive TLS connection. */
 #include "ornd/api.h"
+#include "ornd/core/http_writer.h"
 
 #include <string.h>
 
 #include "compiler.h"
 #include "ornd/error.h"
-#include "ornd/url.h"
+#include "ornd/core/url.h"
 
 #define API_MAGIC 0x6f617069u /* "oapi": set while usable */
 #define CONNECT_STEPS 3u      /* connect + handshake may take this many timeouts */

@@ -1,12 +1,13 @@
 /* The client: settings, token cache on the port's clock, and the fetch. */
-#include "ornd/ornd.h"
+#include "ornd/client.h"
+#include "ornd/core/http_writer.h"
 
 #include <string.h>
 
 #include <mbedtls/platform_util.h>
 
 #include "compiler.h"
-#include "ornd/url.h"
+#include "ornd/core/url.h"
 
 #define CLIENT_MAGIC 0x6f726e64u /* "ornd": set while the client is usable */
 #define FETCH_STEPS 3u           /* a whole fetch may take this many timeouts */

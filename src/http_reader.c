@@ -31,7 +31,7 @@
  *    without a body, with connection_close set, and the caller sees status
  *    101.
  */
-#include "ornd/http.h"
+#include "ornd/core/http_reader.h"
 
 #include <string.h>
 

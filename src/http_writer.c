@@ -6,7 +6,7 @@
  * unit of text (a form body, a request head) either append all of it or, on
  * error, leave `len` where it was before they started.
  */
-#include "ornd/http.h"
+#include "ornd/core/http_writer.h"
 
 #include <string.h>
 
@@ -32,73 +32,6 @@ static bool is_tchar(unsigned char c)
 static bool is_ctl(unsigned char c)
 {
     return c < 0x20u || c == 0x7Fu;
-}
-
-/* ---- Append buffer -------------------------------------------------------- */
-
-void ornd_buf_init(ornd_buf_t *b, char *buf, size_t cap)
-{
-    b->buf = buf;
-    b->cap = buf != NULL ? cap : 0u;
-    b->len = 0;
-    b->err = ORND_OK;
-}
-
-/* Reserve `n` more bytes (n > 0) and return where they go, or NULL with the
- * sticky error set when they do not fit. */
-static char *buf_claim(ornd_buf_t *b, size_t n)
-{
-    if (b->err != ORND_OK) {
-        return NULL;
-    }
-    if (n > b->cap - b->len) {
-        b->err = ORND_ERR_BUF_TOO_SMALL;
-        return NULL;
-    }
-    char *at = b->buf + b->len;
-    b->len += n;
-    return at;
-}
-
-void ornd_buf_put(ornd_buf_t *b, const char *data, size_t len)
-{
-    if (b == NULL || b->err != ORND_OK || len == 0) {
-        return;
-    }
-    if (data == NULL) {
-        b->err = ORND_ERR_ARG;
-        return;
-    }
-    char *at = buf_claim(b, len);
-    if (at != NULL) {
-        memcpy(at, data, len);
-    }
-}
-
-void ornd_buf_puts(ornd_buf_t *b, const char *s)
-{
-    if (b != NULL && s == NULL) {
-        b->err = b->err != ORND_OK ? b->err : ORND_ERR_ARG;
-        return;
-    }
-    ornd_buf_put(b, s, s != NULL ? strlen(s) : 0u);
-}
-
-/* Decimal digits of `v`, most significant first. */
-static void buf_put_dec(ornd_buf_t *b, uint64_t v)
-{
-    char digits[20];
-    size_t i = sizeof digits;
-    do {
-        digits[--i] = (char)('0' + (int)(v % 10u));
-        v /= 10u;
-    } while (v != 0u);
-    ornd_buf_put(b, &digits[i], sizeof digits - i);
-}
-
-void ornd_buf_put_u32(ornd_buf_t *b, uint32_t v)
-{
-    buf_put_dec(b, v);
 }
 
 /* ---- application/x-www-form-urlencoded ------------------------------------ */
@@ -195,7 +128,7 @@ void ornd_form_write(ornd_buf_t *b, const ornd_form_field_t *fields, size_t coun
         return;
     }
     const size_t total = ornd_form_length(fields, count);
-    char *out = total > 0 ? buf_claim(b, total) : NULL;
+    char *out = total > 0 ? ornd_buf_claim(b, total) : NULL;
     if (out == NULL) {
         return;
     }
@@ -312,7 +245,7 @@ static void write_head_lines(ornd_buf_t *b, const ornd_http_request_t *req)
         ornd_buf_puts(b, "Content-Type: ");
         ornd_buf_puts(b, req->content_type);
         ornd_buf_puts(b, "\r\nContent-Length: ");
-        buf_put_dec(b, req->content_length);
+        ornd_buf_put_u64(b, req->content_length);
         ornd_buf_puts(b, "\r\n");
     }
     for (size_t i = 0; i < req->header_count; i++) {

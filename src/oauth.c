@@ -1,5 +1,6 @@
 /* Token request writer and token answer interpretation (RFC 6749 §4.4, §5). */
-#include "ornd/oauth.h"
+#include "ornd/core/oauth.h"
+#include "ornd/core/http_writer.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* mbedTLS glue: verified TLS over a port connection, static-pool allocation. */
-#include "ornd/tls.h"
+#include "ornd/core/tls.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* https:// URL splitting. */
-#include "ornd/url.h"
+#include "ornd/core/url.h"
 
 #include <stdbool.h>
 #include <string.h>

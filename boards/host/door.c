@@ -24,7 +24,7 @@
 
 #include "ornd/api.h"
 #include "ornd/match.h"
-#include "ornd/ornd.h"
+#include "ornd/client.h"
 #include "ornd_posix.h"
 
 #define SCOPES "flex.community.members.read flex.community.checkins.create " \

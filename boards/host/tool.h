@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "ornd/ornd.h"
+#include "ornd/client.h"
 #include "ornd_posix.h"
 
 #define DEFAULT_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
@@ -55,7 +55,7 @@ void report_token_error(int err);
 /* Sleep, resuming after signals. */
 void tool_sleep_ms(uint32_t ms);
 
-/* The `api` subcommand (ornd_api.c). Returns the exit status. */
+/* The `api` subcommand (tool_api.c). Returns the exit status. */
 int run_api(const options_t *o);
 
 #endif /* ORND_TOOL_H */

@@ -18,7 +18,8 @@
 
 #include <mbedtls/x509_crt.h>
 
-#include "ornd/ornd.h"
+#include "ornd/client.h"
+#include "ornd/core/http_writer.h"
 #include "port_mps2.h"
 #include "semihost.h"
 #include "stack.h"

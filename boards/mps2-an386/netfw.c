@@ -54,7 +54,7 @@
 #include "netif_lan9118.h"
 #include "ornd/api.h"
 #include "ornd/match.h"
-#include "ornd/ornd.h"
+#include "ornd/client.h"
 #include "ornd_lwip_raw.h"
 #include "port_mps2.h"
 #include "semihost.h"

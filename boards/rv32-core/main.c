@@ -11,8 +11,9 @@
 
 #include "ornd/error.h"
 #include "ornd/match.h"
-#include "ornd/oauth.h"
-#include "ornd/url.h"
+#include "ornd/core/oauth.h"
+#include "ornd/core/http_writer.h"
+#include "ornd/core/url.h"
 #include "semihost.h"
 
 #define ORND_TOKEN_URL "https://identity.officernd.com/oauth/token"

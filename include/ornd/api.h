@@ -49,9 +49,9 @@
 #include <stdint.h>
 
 #include "ornd/config.h"
-#include "ornd/http.h"
-#include "ornd/ornd.h"
-#include "ornd/tls.h"
+#include "ornd/core/http_reader.h"
+#include "ornd/client.h"
+#include "ornd/core/tls.h"
 
 #ifdef __cplusplus
 extern "C" {

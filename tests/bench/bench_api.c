@@ -28,7 +28,7 @@
 #include <mbedtls/memory_buffer_alloc.h>
 
 #include "ornd/api.h"
-#include "ornd/ornd.h"
+#include "ornd/client.h"
 #include "ornd_posix.h"
 
 #include "count_port.h"

@@ -25,7 +25,7 @@
 #include <mbedtls/memory_buffer_alloc.h>
 #include <mbedtls/x509_crt.h>
 
-#include "ornd/ornd.h"
+#include "ornd/client.h"
 #include "ornd_posix.h"
 
 #include "count_port.h"

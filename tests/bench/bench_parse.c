@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "ornd/error.h"
-#include "ornd/http.h"
+#include "ornd/core/http_reader.h"
 #include "ornd/json.h"
 
 static unsigned long events;

@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "ornd/ornd.h"
+#include "ornd/client.h"
 
 typedef struct {
     const ornd_port_t *inner;

@@ -3,7 +3,7 @@
  * nm -S. */
 #include <stdio.h>
 
-#include "ornd/ornd.h"
+#include "ornd/client.h"
 
 char ornd_bench_client_size[sizeof(ornd_client_t)];
 char ornd_bench_tls_size[sizeof(ornd_tls_t)];

@@ -4,7 +4,7 @@
  * board has its own port); their code is not counted as the library's. */
 #include <stdint.h>
 
-#include "ornd/ornd.h"
+#include "ornd/client.h"
 
 static int p_connect(void *ctx, const char *host, uint16_t port, uint32_t t)
 {

@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "ornd/error.h"
-#include "ornd/http.h"
+#include "ornd/core/http_reader.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

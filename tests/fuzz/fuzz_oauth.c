@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "ornd/error.h"
-#include "ornd/oauth.h"
+#include "ornd/core/oauth.h"
 
 typedef struct {
     ornd_oauth_parser_t parser;

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ornd/ornd.h"
+#include "ornd/client.h"
 #include "ornd_posix.h"
 
 #define THREADS_MAX 16

@@ -33,7 +33,7 @@
 #include "lwip/netif.h"
 #include "lwip/sys.h"
 #include "netif/tapif.h"
-#include "ornd/ornd.h"
+#include "ornd/client.h"
 #if NO_SYS
 #include "lwip/timeouts.h"
 #include "ornd_lwip_raw.h"

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ornd/tls.h"
+#include "ornd/core/tls.h"
 
 #define FAKE_API_HOST "api.example"
 #define FAKE_CONNS 8

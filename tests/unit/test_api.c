@@ -15,7 +15,7 @@
 
 #include "fake_tls.h"
 #include "ornd/api.h"
-#include "ornd/ornd.h"
+#include "ornd/client.h"
 #include "ornd/pages.h"
 
 static ornd_client_t client;

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "fake_tls.h"
-#include "ornd/ornd.h"
+#include "ornd/client.h"
 
 /* The simulated platform (clock, entropy) is fake_tls.c's fake_port. */
 

@@ -9,7 +9,8 @@
 #include <cmocka.h>
 
 #include "ornd/error.h"
-#include "ornd/http.h"
+#include "ornd/core/http_writer.h"
+#include "ornd/core/http_reader.h"
 
 #define LINE_MAX_ ((size_t)ORND_CONFIG_HTTP_LINE_MAX)
 #define HEADERS_MAX_ ((size_t)ORND_CONFIG_HTTP_HEADERS_MAX)

@@ -9,7 +9,8 @@
 #include <cmocka.h>
 
 #include "ornd/error.h"
-#include "ornd/oauth.h"
+#include "ornd/core/oauth.h"
+#include "ornd/core/http_writer.h"
 
 static ornd_oauth_parser_t parser;
 static ornd_token_t token;

@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "ornd/error.h"
-#include "ornd/url.h"
+#include "ornd/core/url.h"
 
 static char host[32];
 static char path[32];

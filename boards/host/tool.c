@@ -23,7 +23,7 @@
 #include <mbedtls/platform_util.h>
 
 #include "ornd/api.h"
-#include "ornd/ornd.h"
+#include "ornd/client.h"
 #include "ornd_posix.h"
 #include "tool.h"
 

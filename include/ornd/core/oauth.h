@@ -1,5 +1,6 @@
 /*
- * OAuth 2.0 client-credentials exchange (RFC 6749 §4.4), sans I/O: writes the
+ * OAuth 2.0 client-credentials exchange (RFC 6749 §4.4), sans I/O (engine;
+ * unstable, not for application code): writes the
  * token request and interprets the answer fed to it byte by byte.
  *
  * The answer parser runs the HTTP reader and the JSON scanner in series and
@@ -7,44 +8,22 @@
  * success; the status, Retry-After and the server's error code and text
  * otherwise. Nothing is buffered beyond those fields.
  */
-#ifndef ORND_OAUTH_H
-#define ORND_OAUTH_H
+#ifndef ORND_CORE_OAUTH_H
+#define ORND_CORE_OAUTH_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "ornd/config.h"
-#include "ornd/http.h"
+#include "ornd/core/buf.h"
+#include "ornd/core/http_reader.h"
 #include "ornd/json.h"
+#include "ornd/token.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* A token as received. */
-typedef struct {
-    char value[ORND_CONFIG_TOKEN_MAX + 1]; /* NUL-terminated */
-    size_t len;
-    char scope[ORND_CONFIG_SCOPE_MAX + 1]; /* granted scope, NUL-terminated */
-    size_t scope_len;
-    bool has_scope;         /* the answer carried a scope */
-    uint32_t expires_in_s;  /* as received (default when absent), clamped */
-} ornd_token_t;
-
-/* What the server said when it did not hand out a token. `error` and a JSON
- * `text` are kept only from an answer that was complete, valid JSON; for any
- * other answer `text` is the start of its body (controls as spaces). */
-typedef struct {
-    int http_status;        /* 0 when no status line was read */
-    bool has_retry_after;
-    uint32_t retry_after_s; /* Retry-After: delta-seconds */
-    char error[ORND_CONFIG_ERROR_CODE_MAX + 1]; /* OAuth "error", or "" */
-    char text[ORND_CONFIG_ERROR_TEXT_MAX + 1];  /* error_description, message,
-                                                   or the start of a non-JSON body */
-    bool error_truncated;   /* `error` was longer than its buffer */
-    bool text_truncated;    /* `text` was longer than its buffer */
-} ornd_server_error_t;
 
 /* Credentials and request parameters. Strings need not be NUL-terminated. */
 typedef struct {
@@ -116,4 +95,4 @@ int ornd_oauth_result(ornd_oauth_parser_t *p);
 }
 #endif
 
-#endif /* ORND_OAUTH_H */
+#endif /* ORND_CORE_OAUTH_H */

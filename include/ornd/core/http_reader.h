@@ -1,8 +1,6 @@
 /*
- * HTTP/1.1 request writer and incremental response reader (sans I/O).
- *
- * Writer: builds a request into a caller buffer. Nothing is written past the
- * buffer; a request that does not fit is ORND_ERR_BUF_TOO_SMALL, never cut.
+ * HTTP/1.1 incremental response reader, sans I/O (engine; unstable, not for
+ * application code: its type is here so that ornd_api_t can hold it).
  *
  * Reader: fed the bytes of one response in any chunking down to one byte.
  * Parses the status line and header fields (names case-insensitive, optional
@@ -13,8 +11,8 @@
  * than ORND_CONFIG_HTTP_HEADERS_MAX header bytes or more than
  * ORND_CONFIG_HTTP_HEADER_COUNT_MAX fields are errors of their own.
  */
-#ifndef ORND_HTTP_H
-#define ORND_HTTP_H
+#ifndef ORND_CORE_HTTP_READER_H
+#define ORND_CORE_HTTP_READER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -25,76 +23,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* ---- Writer ------------------------------------------------------------ */
-
-/* Append-only text buffer. `err` is sticky: once something did not fit,
- * nothing more is written and err is ORND_ERR_BUF_TOO_SMALL (ORND_ERR_ARG
- * after an invalid argument, e.g. NULL data with a length). Nothing is ever
- * written past `cap`; a put that does not fit writes nothing of itself and
- * leaves `len` as it was. */
-typedef struct {
-    char *buf;
-    size_t cap;
-    size_t len;
-    int err;
-} ornd_buf_t;
-
-void ornd_buf_init(ornd_buf_t *b, char *buf, size_t cap);
-void ornd_buf_put(ornd_buf_t *b, const char *data, size_t len);
-void ornd_buf_puts(ornd_buf_t *b, const char *s);
-void ornd_buf_put_u32(ornd_buf_t *b, uint32_t v); /* decimal */
-
-/* One name=value pair of an application/x-www-form-urlencoded body. */
-typedef struct {
-    const char *name;
-    const uint8_t *value;
-    size_t value_len;
-} ornd_form_field_t;
-
-/*
- * Exact length of the encoded form body "n1=v1&n2=v2..." (names and values
- * percent-encoded as the media type requires: ALPHA / DIGIT / "*-._" kept,
- * space as "+", every other byte as %XX with upper-case hex).
- */
-size_t ornd_form_length(const ornd_form_field_t *fields, size_t count);
-
-/* Append the encoded body to `b`: all of it, or nothing when it does not fit.
- * A NULL name or value is read as empty; a NULL value with a non-zero length
- * is ORND_ERR_ARG. */
-void ornd_form_write(ornd_buf_t *b, const ornd_form_field_t *fields, size_t count);
-
-typedef struct {
-    const char *method; /* "POST", "GET", ... */
-    const char *host;   /* sent as Host; with ":port" when port != 443 */
-    uint16_t port;
-    const char *target;       /* path with optional query, e.g. "/oauth/token" */
-    const char *content_type; /* NULL: no Content-Type and no body */
-    size_t content_length;    /* written as Content-Length when content_type set */
-    /* Extra header lines, each "Name: value" without CRLF; may be NULL. */
-    const char *const *headers;
-    size_t header_count;
-} ornd_http_request_t;
-
-/*
- * Append the request line and headers up to and including the blank line.
- * Also writes "User-Agent: ornd-lite/<version>" and
- * "Accept: application/json". A host containing ':' (an IPv6 literal) is
- * sent in brackets unless it already is. The body, if any, is appended by the
- * caller (e.g. with ornd_form_write) and must be content_length bytes.
- *
- * ORND_ERR_ARG, with nothing written, unless: the method is an RFC 9110
- * token; host and target are non-empty without controls or spaces (so no CR,
- * LF or NUL) and the target starts with '/'; port is not 0; content_type, if
- * set, is non-empty; each extra header is a token name, ':' and a value
- * without controls other than HTAB. The error is also left in b->err.
- * On ORND_ERR_BUF_TOO_SMALL, b->len is back where it was: no partial head.
- * Returns ORND_OK, ORND_ERR_ARG or ORND_ERR_BUF_TOO_SMALL (or an error
- * already in b->err).
- */
-int ornd_http_write_head(ornd_buf_t *b, const ornd_http_request_t *req);
-
-/* ---- Reader ------------------------------------------------------------ */
 
 /* Header field callback: name and value (value without surrounding
  * whitespace). Not NUL-terminated. Called for the header and trailer fields
@@ -175,4 +103,4 @@ bool ornd_http_reader_headers_done(const ornd_http_reader_t *r);
 }
 #endif
 
-#endif /* ORND_HTTP_H */
+#endif /* ORND_CORE_HTTP_READER_H */

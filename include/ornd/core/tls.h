@@ -10,8 +10,8 @@
  * mbedTLS allocates only from one static pool of ORND_CONFIG_TLS_POOL_SIZE
  * bytes, shared by all clients of the program and set up on first use.
  */
-#ifndef ORND_TLS_H
-#define ORND_TLS_H
+#ifndef ORND_CORE_TLS_H
+#define ORND_CORE_TLS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -139,4 +139,4 @@ void ornd_tls_pool_usage(size_t *now, size_t *peak);
 }
 #endif
 
-#endif /* ORND_TLS_H */
+#endif /* ORND_CORE_TLS_H */

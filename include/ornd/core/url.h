@@ -1,8 +1,8 @@
 /*
  * https:// URL splitting for the token and API endpoints.
  */
-#ifndef ORND_URL_H
-#define ORND_URL_H
+#ifndef ORND_CORE_URL_H
+#define ORND_CORE_URL_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -27,4 +27,4 @@ int ornd_url_parse(const char *url, char *host, size_t host_cap, uint16_t *port,
 }
 #endif
 
-#endif /* ORND_URL_H */
+#endif /* ORND_CORE_URL_H */

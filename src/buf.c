@@ -1,0 +1,71 @@
+/* Bounded append buffer: nothing is ever written past its capacity. */
+#include "ornd/core/buf.h"
+
+#include <string.h>
+
+#include "ornd/error.h"
+
+void ornd_buf_init(ornd_buf_t *b, char *buf, size_t cap)
+{
+    b->buf = buf;
+    b->cap = buf != NULL ? cap : 0u;
+    b->len = 0;
+    b->err = ORND_OK;
+}
+
+/* Reserve `n` more bytes (n > 0) and return where they go, or NULL with the
+ * sticky error set when they do not fit. */
+char *ornd_buf_claim(ornd_buf_t *b, size_t n)
+{
+    if (b->err != ORND_OK) {
+        return NULL;
+    }
+    if (n > b->cap - b->len) {
+        b->err = ORND_ERR_BUF_TOO_SMALL;
+        return NULL;
+    }
+    char *at = b->buf + b->len;
+    b->len += n;
+    return at;
+}
+
+void ornd_buf_put(ornd_buf_t *b, const char *data, size_t len)
+{
+    if (b == NULL || b->err != ORND_OK || len == 0) {
+        return;
+    }
+    if (data == NULL) {
+        b->err = ORND_ERR_ARG;
+        return;
+    }
+    char *at = ornd_buf_claim(b, len);
+    if (at != NULL) {
+        memcpy(at, data, len);
+    }
+}
+
+void ornd_buf_puts(ornd_buf_t *b, const char *s)
+{
+    if (b != NULL && s == NULL) {
+        b->err = b->err != ORND_OK ? b->err : ORND_ERR_ARG;
+        return;
+    }
+    ornd_buf_put(b, s, s != NULL ? strlen(s) : 0u);
+}
+
+/* Decimal digits of `v`, most significant first. */
+void ornd_buf_put_u64(ornd_buf_t *b, uint64_t v)
+{
+    char digits[20];
+    size_t i = sizeof digits;
+    do {
+        digits[--i] = (char)('0' + (int)(v % 10u));
+        v /= 10u;
+    } while (v != 0u);
+    ornd_buf_put(b, &digits[i], sizeof digits - i);
+}
+
+void ornd_buf_put_u32(ornd_buf_t *b, uint32_t v)
+{
+    ornd_buf_put_u64(b, v);
+}
