@@ -1,8 +1,9 @@
+# SPDX-License-Identifier: MIT
 # ornd-lite — top-level build.
 #
-#   make            library, host tool, json-check and the door example in build/host/
+#   make            library, host tool, json-check, the door and quickstart examples in build/host/
 #   make demo       local identity server + `ornd token` + the header it prints
-#   make test       everything that checks the project (README.md, "Tests")
+#   make test       everything that checks the project (tests/README.md)
 #   make lint       cppcheck and clang-tidy over src/, port/, boards/host/; cppcheck over the firmware boards
 #   make clean      remove build outputs, keep the mbedTLS download
 #   make distclean  remove build/ entirely
@@ -31,7 +32,7 @@ MBEDTLS_STAMP   := $(MBEDTLS_DIR)/include/mbedtls/build_info.h
 MBEDTLS_CONFIG  := boards/host/mbedtls_config.h
 
 # The host tool holds the system CA bundle (~150 roots) in the TLS pool.
-HOST_DEFS := -DORND_CONFIG_TLS_POOL_SIZE='(1024u*1024u)' \
+HOST_DEFS := -DORND_CONFIG_TLS_POOL_SIZE='(1024u*1024u)' -DORND_CONFIG_TLS_RNG_HOOK=1 \
              -DMBEDTLS_CONFIG_FILE='"$(abspath $(MBEDTLS_CONFIG))"'
 
 WARN      := -Wall -Wextra -Werror
@@ -40,8 +41,9 @@ SRC_WARN  := $(WARN) -Wconversion -Wsign-conversion -Wshadow -Wstrict-prototypes
 CFLAGS    ?= -O2 -g
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(CFLAGS) -Iinclude -isystem $(MBEDTLS_DIR)/include $(HOST_DEFS)
 
-LIB_SRCS   := $(wildcard src/*.c)
-PORT_SRCS  := $(wildcard port/posix/*.c)
+include mk/sources.mk
+LIB_SRCS   := $(ORND_CORE_SRCS) $(ORND_SESSION_SRCS) $(ORND_TLS_SRCS)
+PORT_SRCS  := $(ORND_POSIX_SRCS)
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 
@@ -54,7 +56,7 @@ LIBMBEDTLS := $(MBEDTLS_OUT)/libmbedtls.a
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(HOST)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all demo test unit lint clean distclean mbedtls
-all: $(LIBORND) $(HOST)/ornd $(HOST)/json-check $(HOST)/door
+all: $(LIBORND) $(HOST)/ornd $(HOST)/json-check $(HOST)/door $(HOST)/quickstart
 
 # ---- mbedTLS -------------------------------------------------------------
 $(MBEDTLS_STAMP):
@@ -67,9 +69,11 @@ $(LIBMBEDTLS): $(MBEDTLS_STAMP) $(MBEDTLS_CONFIG) mk/mbedtls.mk
 mbedtls: $(LIBMBEDTLS)
 
 # ---- library ---------------------------------------------------------------
-$(HOST)/obj/src/%.o: src/%.c $(MBEDTLS_STAMP) | $(HOST)/obj/src
+# Objects are rebuilt when the flags or the source lists change.
+BUILD_FILES := Makefile mk/sources.mk
+$(HOST)/obj/src/%.o: src/%.c $(MBEDTLS_STAMP) $(BUILD_FILES) | $(HOST)/obj/src
 	$(call say,CC,$@)$(CC) $(BASE_CFLAGS) $(SRC_WARN) -MMD -MP -c $< -o $@
-$(HOST)/obj/port/posix/%.o: port/posix/%.c $(MBEDTLS_STAMP) | $(HOST)/obj/port/posix
+$(HOST)/obj/port/posix/%.o: port/posix/%.c $(MBEDTLS_STAMP) $(BUILD_FILES) | $(HOST)/obj/port/posix
 	$(call say,CC,$@)$(CC) $(BASE_CFLAGS) $(SRC_WARN) -Iport/posix -MMD -MP -c $< -o $@
 
 $(LIBORND): $(LIB_OBJS)
@@ -82,6 +86,9 @@ TOOL_SRCS := boards/host/tool.c boards/host/tool_api.c
 $(HOST)/ornd: $(TOOL_SRCS) boards/host/tool.h $(HOST_LIBS)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $(TOOL_SRCS) $(HOST_LIBS) -o $@
 $(HOST)/door: boards/host/door.c $(HOST_LIBS)
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $< $(HOST_LIBS) -o $@
+# README.md's library example, quoted there whole (tests/docs/readme_example.sh).
+$(HOST)/quickstart: boards/host/quickstart.c $(HOST_LIBS)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $< $(HOST_LIBS) -o $@
 $(HOST)/json-check: boards/host/json_check.c $(LIBORND)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) $< $(LIBORND) -o $@
@@ -98,10 +105,21 @@ $(HOST)/tests/%: tests/unit/%.c $(HOST_LIBS) $(wildcard tests/unit/*.h) | $(HOST
 # place of src/tls.c: a scripted TLS layer, so that connections, answers and
 # breaks are exact. The library itself has no test seam.
 FAKE_TLS_TESTS := test_client test_api
-FAKE_TLS_SRCS := $(filter-out src/tls.c,$(LIB_SRCS)) tests/unit/fake_tls.c
+FAKE_TLS_SRCS := $(ORND_CORE_SRCS) $(ORND_SESSION_SRCS) tests/unit/fake_tls.c
 $(addprefix $(HOST)/tests/,$(FAKE_TLS_TESTS)): $(HOST)/tests/%: tests/unit/%.c $(FAKE_TLS_SRCS) tests/unit/fake_tls.h $(LIBMBEDTLS) | $(HOST)/tests
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Isrc -Itests/unit $< $(FAKE_TLS_SRCS) \
 	    $(LIBMBEDTLS) -lcmocka -o $@
+
+# An application built with other settings than the library, and without
+# mbedTLS's headers: the library refuses its structs (tests/abi/).
+$(HOST)/tests/test_abi: tests/abi/test_abi.c tests/abi/abi_peer.c tests/abi/abi_peer.h $(LIBORND) | $(HOST)/tests
+	@mkdir -p $(HOST)/obj/tests/abi
+	$(call say,LD,$@)$(CC) -std=c11 $(CFLAGS) $(WARN) -Iinclude -DORND_CONFIG_TOKEN_MAX=1024u \
+	    -c tests/abi/test_abi.c -o $(HOST)/obj/tests/abi/test_abi.o
+	@$(CC) -std=c11 $(CFLAGS) $(WARN) -Iinclude -c tests/abi/abi_peer.c -o $(HOST)/obj/tests/abi/abi_peer.o
+	@$(CC) $(HOST)/obj/tests/abi/test_abi.o $(HOST)/obj/tests/abi/abi_peer.o $(LIBORND) \
+	    $(LIBMBEDTLS) -lcmocka -o $@
+UNIT_BINS += $(HOST)/tests/test_abi
 
 unit: $(UNIT_BINS)
 
@@ -110,7 +128,7 @@ SAN       := $(BUILD)/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SAN_OBJS  := $(patsubst %.c,$(SAN)/obj/%.o,$(LIB_SRCS) $(PORT_SRCS))
 SAN_BINS  := $(patsubst tests/unit/%.c,$(SAN)/tests/%,$(UNIT_SRCS))
-$(SAN)/obj/%.o: %.c $(MBEDTLS_STAMP)
+$(SAN)/obj/%.o: %.c $(MBEDTLS_STAMP) $(BUILD_FILES)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(SRC_WARN) -Iport/posix -c $< -o $@
 $(SAN)/libornd.a: $(SAN_OBJS)
@@ -132,7 +150,7 @@ san: $(SAN_BINS) $(SAN)/json-check
 FUZZ      := $(BUILD)/fuzz
 FUZZ_CC   ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_CORE := $(filter-out src/tls.c src/client.c src/api.c src/pages.c,$(LIB_SRCS))
+FUZZ_CORE := $(ORND_CORE_SRCS)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(FUZZ_SRCS))
 $(FUZZ)/%: tests/fuzz/%.c $(FUZZ_CORE) $(MBEDTLS_STAMP)
 	@mkdir -p $(dir $@)
@@ -149,11 +167,14 @@ demo: all
 	@sh tests/demo.sh
 
 # cppcheck reads our headers only, not mbedTLS's: it is told what the host
-# mbedTLS configuration defines that src/tls.c checks for.
+# mbedTLS (its version and configuration) defines that src/tls.c checks for.
+LINT_MBEDTLS := -DMBEDTLS_VERSION_NUMBER=0x03060700 -DMBEDTLS_SSL_CLI_C -DMBEDTLS_SSL_PROTO_TLS1_2 \
+    -DMBEDTLS_X509_CRT_PARSE_C -DMBEDTLS_PEM_PARSE_C -DMBEDTLS_PSA_CRYPTO_C \
+    -DMBEDTLS_MEMORY_BUFFER_ALLOC_C -DMBEDTLS_PSA_CRYPTO_EXTERNAL_RNG
 lint: $(MBEDTLS_STAMP)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	    --std=c11 --inline-suppr -Iinclude -Iport/posix -D__GNUC__ $(HOST_DEFS) \
-	    -DMBEDTLS_MEMORY_BUFFER_ALLOC_C -DMBEDTLS_PSA_CRYPTO_EXTERNAL_RNG src port
+	    $(LINT_MBEDTLS) src port
 	@mkdir -p $(BUILD)
 	clang-tidy --quiet $(LIB_SRCS) $(PORT_SRCS) -- $(BASE_CFLAGS) -Iport/posix \
 	    2>$(BUILD)/clang-tidy.log || { cat $(BUILD)/clang-tidy.log; exit 1; }
@@ -174,4 +195,4 @@ $(HOST)/obj/src $(HOST)/obj/port/posix $(HOST)/tests:
 
 # Further parts (boards, ports, benchmarks) bring their own rules in mk/;
 # mk/mbedtls.mk is not one of them: it is run as a sub-make.
-include $(sort $(filter-out mk/mbedtls.mk,$(wildcard mk/*.mk)))
+include $(sort $(filter-out mk/mbedtls.mk mk/sources.mk,$(wildcard mk/*.mk)))

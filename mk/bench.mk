@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # `make bench`: footprint, stack, RAM, parser cost and network cost of the
 # library, printed as one table and written to build/bench.json, with the
 # budgets of README.md ("Benchmarks") checked (PASS/FAIL; exit status 0).
@@ -15,7 +16,10 @@ CM4_AR     ?= arm-none-eabi-ar
 CM4_FLAGS  := -mcpu=cortex-m4 -mthumb -Os -ffunction-sections -fdata-sections
 CM4_SU     := -fstack-usage -fcallgraph-info=su
 BENCH_MBEDTLS_CONFIG := boards/mps2-an386/mbedtls_config.h
-CM4_DEFS   := -DMBEDTLS_CONFIG_FILE='"$(abspath $(BENCH_MBEDTLS_CONFIG))"'
+# the board's settings of mbedTLS and of ornd-lite (boards/mps2-an386)
+BENCH_ORND_CONFIG := boards/mps2-an386/ornd_config.h
+CM4_DEFS   := -DMBEDTLS_CONFIG_FILE='"$(abspath $(BENCH_MBEDTLS_CONFIG))"' \
+              -DORND_CONFIG_FILE='"$(abspath $(BENCH_ORND_CONFIG))"'
 CM4_INC    := -Iinclude -isystem $(MBEDTLS_DIR)/include
 CM4_MBEDTLS_OUT := $(BENCH_CM4)/$(notdir $(MBEDTLS_DIR))
 CM4_LIBMBEDTLS := $(CM4_MBEDTLS_OUT)/libmbedtls.a
@@ -30,7 +34,7 @@ bench: $(BENCH_CM4)/token.elf $(BENCH_CM4)/sizeof_probe.o $(BENCH_HOST)/sizeof_p
 	@$(PYTHON) tests/bench/stack.py $(BENCH)/stack.json --lib $(CM4_OBJS:.o=.ci) \
 	    --mbedtls $(wildcard $(CM4_MBEDTLS_OUT)/*.ci) --headers $(wildcard include/ornd/*.h include/ornd/core/*.h)
 	@sh tests/bench/ram.sh $(BENCH_HOST)/sizeof_probe $(BENCH_CM4)/sizeof_probe.o \
-	    $(BENCH_CM4)/ornd/tls.o >$(BENCH)/ram.json
+	    $(BENCH_CM4)/ornd/tls_setup.o >$(BENCH)/ram.json
 	@$(PYTHON) tests/bench/gen_inputs.py $(BENCH)/inputs
 	@sh tests/bench/parse.sh $(BENCH_HOST)/bench_parse $(BENCH)/inputs >$(BENCH)/parse.json
 	@sh tests/server/make-certs.sh $(BENCH)/certs-ec
@@ -46,7 +50,7 @@ $(CM4_LIBMBEDTLS): $(MBEDTLS_STAMP) $(BENCH_MBEDTLS_CONFIG) mk/mbedtls.mk
 	    MBEDTLS_CONFIG=$(BENCH_MBEDTLS_CONFIG) OUT=$(CM4_MBEDTLS_OUT) CC="$(CM4_CC)" \
 	    AR="$(CM4_AR)" CFLAGS="-std=c99 $(CM4_FLAGS) $(CM4_SU)"
 
-$(BENCH_CM4)/ornd/%.o: src/%.c $(MBEDTLS_STAMP) $(BENCH_MBEDTLS_CONFIG)
+$(BENCH_CM4)/ornd/%.o: src/%.c $(MBEDTLS_STAMP) $(BENCH_MBEDTLS_CONFIG) $(BENCH_ORND_CONFIG)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CM4_CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(CM4_FLAGS) $(CM4_SU) \
 	    $(SRC_WARN) $(CM4_INC) $(CM4_DEFS) -MMD -MP -c $< -o $@

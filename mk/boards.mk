@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Firmware and cross builds (boards/mps2-an386, boards/rv32-core) and the
 # unit tests cross-built for Cortex-M4 and run under QEMU.
 #
@@ -29,8 +30,12 @@ M4_SIZE  := $(ARM_PREFIX)size
 M4_ARCH  := -mcpu=cortex-m4 -mthumb -mfloat-abi=soft
 M4_OPT   := -Os -g -ffunction-sections -fdata-sections
 M4_MBEDTLS_CONFIG := $(M4_DIR)/mbedtls_config.h
+# The board's ornd-lite settings (PSA's RNG hook in the library, TLS storage
+# cut to the board's mbedTLS): $(M4_DIR)/ornd_config.h.
+M4_ORND_CONFIG := $(M4_DIR)/ornd_config.h
+M4_ORND_DEFS := -DORND_CONFIG_FILE='"$(abspath $(M4_ORND_CONFIG))"'
 M4_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(M4_ARCH) $(M4_OPT) -Iinclude -isystem $(MBEDTLS_DIR)/include \
-             -DMBEDTLS_CONFIG_FILE='"$(abspath $(M4_MBEDTLS_CONFIG))"'
+             -DMBEDTLS_CONFIG_FILE='"$(abspath $(M4_MBEDTLS_CONFIG))"' $(M4_ORND_DEFS)
 M4_LDFLAGS := $(M4_ARCH) -nostartfiles -T$(M4_DIR)/mps2-an386.ld -Wl,--gc-sections
 M4_MBEDTLS_OUT := $(M4)/$(notdir $(MBEDTLS_DIR))
 M4_LIBMBEDTLS := $(M4_MBEDTLS_OUT)/libmbedtls.a
@@ -46,7 +51,7 @@ $(M4_LIBMBEDTLS): $(MBEDTLS_STAMP) $(M4_MBEDTLS_CONFIG) mk/mbedtls.mk
 	    MBEDTLS_CONFIG=$(M4_MBEDTLS_CONFIG) OUT=$(M4_MBEDTLS_OUT) CC="$(M4_CC)" AR="$(M4_AR)" \
 	    CFLAGS="-std=c99 $(M4_ARCH) $(M4_OPT)"
 
-$(M4)/obj/src/%.o: src/%.c $(MBEDTLS_STAMP) $(M4_MBEDTLS_CONFIG)
+$(M4)/obj/src/%.o: src/%.c $(MBEDTLS_STAMP) $(M4_MBEDTLS_CONFIG) $(M4_ORND_CONFIG)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(M4_CC) $(M4_CFLAGS) $(SRC_WARN) -MMD -MP -c $< -o $@
 $(M4_LIBORND): $(M4_LIB_OBJS)
@@ -99,7 +104,7 @@ $(M4)/tests/%.elf: tests/unit/%.c $(M4_TEST_LIBS) $(wildcard tests/unit/*.h)
 	    $(M4_TEST_LIBS) $(M4_LDFLAGS) -o $@
 # As on the host, test_client and test_api run the library over
 # tests/unit/fake_tls.c in place of src/tls.c.
-M4_FAKE_OBJS := $(filter-out $(M4)/obj/src/tls.o,$(M4_LIB_OBJS)) $(M4)/obj/fake_tls.o
+M4_FAKE_OBJS := $(patsubst src/%.c,$(M4)/obj/src/%.o,$(ORND_CORE_SRCS) $(ORND_SESSION_SRCS)) $(M4)/obj/fake_tls.o
 $(M4)/obj/fake_tls.o: tests/unit/fake_tls.c tests/unit/fake_tls.h $(MBEDTLS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) -Itests/unit -c $< -o $@
@@ -127,8 +132,7 @@ RV_SIZE  := $(RV_PREFIX)size
 RV_ARCH  := -march=rv32imac -mabi=ilp32
 RV_CFLAGS := -std=c11 $(RV_ARCH) -Os -g -ffreestanding -ffunction-sections -fdata-sections \
              -Iinclude -I$(RV_DIR)/include
-RV_CORE_SRCS := src/json.c src/match.c src/http_reader.c src/http_writer.c src/buf.c src/oauth.c src/url.c \
-                src/error.c
+RV_CORE_SRCS := $(ORND_CORE_SRCS)
 RV_CORE_OBJS := $(patsubst src/%.c,$(RV)/obj/src/%.o,$(RV_CORE_SRCS))
 RV_BOARD_OBJS := $(RV)/obj/start.o $(RV)/obj/main.o $(RV)/obj/mem.o $(RV)/obj/semihost.o
 

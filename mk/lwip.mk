@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # lwIP port (port/lwip) and its host proof: lwIP 2.2.1 (pinned in
 # scripts/fetch-lwip.sh) built with lwIP's unix port, and ornd-lwip-demo,
 # which fetches a token over lwIP's TCP/IP through a TAP interface

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Builds the mbedTLS library sources of $(MBEDTLS_DIR) into $(OUT)/libmbedtls.a
 # with the configuration header $(MBEDTLS_CONFIG). Used for every target
 # (host, sanitizer and cross builds), so all of them compile the same pinned

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The mps2-an386 network firmware: lwIP 2.2.1 cross-built for the Cortex-M4,
 # the board's LAN9118 driver as an lwIP netif, port/lwip's raw-API port, and
 # build/mps2-an386/netfw.elf, which fetches a token over QEMU's emulated

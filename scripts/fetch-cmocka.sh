@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Fetch the pinned cmocka source into $1 (a directory), verified by SHA-256.
 # Used to cross-build cmocka for the firmware targets (the unit tests run
 # under QEMU); the host build links Debian's libcmocka-dev of the same version.

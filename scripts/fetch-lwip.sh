@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Fetch the pinned lwIP source into $1 (a directory), verified by SHA-256.
 #
 # Source: Debian's source archive (package lwip 2.2.1+dfsg1-1+deb13u1 in

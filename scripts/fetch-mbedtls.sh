@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Fetch the pinned mbedTLS source into $1 (a directory), verified by SHA-256.
 #
 # Source: Debian's source archive (package mbedtls 3.6.7-3, in forky and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Fetch one pinned upstream source tarball from Debian's source archive,
 # verify its SHA-256 and unpack it. Sourced by the fetch-<name>.sh scripts,
 # which set, before `. scripts/fetch-source.sh DEST`:

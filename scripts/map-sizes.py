@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Size table of a linked firmware, per module, from the GNU ld map file.
 
     map-sizes.py SIZE-TOOL ELF MAP

@@ -1,12 +1,15 @@
+/* SPDX-License-Identifier: MIT */
 /* Authenticated API requests over one kept-alive TLS connection. */
+#define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/api.h"
-#include "ornd/core/http_writer.h"
 
 #include <string.h>
 
+#include "client_internal.h"
 #include "compiler.h"
-#include "ornd/error.h"
+#include "ornd/core/http_writer.h"
 #include "ornd/core/url.h"
+#include "ornd/error.h"
 
 #define API_MAGIC 0x6f617069u /* "oapi": set while usable */
 #define CONNECT_STEPS 3u      /* connect + handshake may take this many timeouts */
@@ -32,10 +35,10 @@ static bool valid_org(const char *org, size_t n)
     return n > 0;
 }
 
-static int apply_settings(ornd_api_t *a, const ornd_api_settings_t *s)
+static ornd_err_t apply_settings(ornd_api_t *a, const ornd_api_settings_t *s)
 {
     const char *url = s->api_url != NULL ? s->api_url : ORND_DEFAULT_API_URL;
-    int rc = ornd_url_parse(url, a->host, sizeof a->host, &a->tcp_port, a->base, sizeof a->base);
+    ornd_err_t rc = ornd_url_parse(url, a->host, sizeof a->host, &a->tcp_port, a->base, sizeof a->base);
     if (rc != ORND_OK) {
         return rc;
     }
@@ -57,32 +60,38 @@ static int apply_settings(ornd_api_t *a, const ornd_api_settings_t *s)
         a->base[len] = '/';
         memcpy(a->base + len + 1u, s->org, n + 1u);
     }
-    a->timeout_ms = s->timeout_ms != 0 ? s->timeout_ms : s->client->timeout_ms;
+    a->timeout_ms = s->timeout_ms != 0 ? s->timeout_ms : ornd__client_timeout_ms(s->client);
     return ORND_OK;
 }
 
-int ornd_api_init(ornd_api_t *a, const ornd_api_settings_t *s)
+ornd_err_t ornd__api_init(ornd_api_t *a, const ornd_api_settings_t *s, size_t size,
+                          uint32_t fingerprint)
 {
-    if (a == NULL || s == NULL || s->port == NULL || s->client == NULL) {
+    if (size != sizeof *a || fingerprint != ORND_CONFIG_FINGERPRINT) {
+        return ORND_ERR_ABI; /* nothing written: the caller's struct is another size */
+    }
+    if (a == NULL || s == NULL || s->transport == NULL || s->client == NULL) {
         return ORND_ERR_ARG;
+    }
+    if (api_ready(a)) {
+        return ORND_ERR_STATE; /* initialised: release it first */
     }
     memset(a, 0, sizeof *a);
-    if (ornd_server_error(s->client) == NULL) {
+    const ornd_platform_t *pf = ornd__client_platform(s->client);
+    if (pf == NULL) {
         return ORND_ERR_STATE; /* the client is not initialised */
     }
-    const ornd_port_t *p = s->port;
-    if (p->net_connect == NULL || p->net_send == NULL || p->net_recv == NULL ||
-        p->net_close == NULL || p->now_ms == NULL) {
-        return ORND_ERR_ARG;
+    if (!ornd__transport_complete(s->transport)) {
+        return ORND_ERR_PORT;
     }
-    int rc = apply_settings(a, s);
+    ornd_err_t rc = apply_settings(a, s);
     if (rc != ORND_OK) {
         memset(a, 0, sizeof *a);
         return rc;
     }
     a->client = s->client;
-    a->port = s->port;
-    ornd_tls_init(&a->tls, a->port, &s->client->tls_conf);
+    a->platform = pf;
+    ornd_tls_init(&a->tls, pf, s->transport, ornd__client_tls_conf(s->client));
     a->magic = API_MAGIC;
     return ORND_OK;
 }
@@ -123,7 +132,7 @@ static bool contains(const char *s, size_t len, const char *want)
     return false;
 }
 
-static int on_header(void *user, const char *name, size_t name_len, const char *value,
+static ornd_err_t on_header(void *user, const char *name, size_t name_len, const char *value,
                      size_t value_len)
 {
     ornd_api_t *a = user;
@@ -149,7 +158,7 @@ static void keep_text(ornd_api_t *a, const uint8_t *data, size_t len)
     r->error_text[a->text_len] = '\0';
 }
 
-static int on_body(void *user, const uint8_t *data, size_t len)
+static ornd_err_t on_body(void *user, const uint8_t *data, size_t len)
 {
     ornd_api_t *a = user;
     if (!is_2xx(a->http.status)) {
@@ -160,7 +169,7 @@ static int on_body(void *user, const uint8_t *data, size_t len)
     if (h == NULL || h->on_body == NULL) {
         return ORND_OK;
     }
-    int rc = h->on_body(h->user, data, len);
+    ornd_err_t rc = h->on_body(h->user, data, len);
     if (rc < 0) {
         a->handler_err = rc;
     }
@@ -181,7 +190,7 @@ enum { REQ_IDLE = 0, REQ_TOKEN, REQ_CONNECT, REQ_HANDSHAKE, REQ_HEAD, REQ_BODY, 
 
 static uint32_t now(const ornd_api_t *a)
 {
-    return a->port->now_ms(a->port->ctx);
+    return a->platform->now_ms(a->platform->ctx);
 }
 
 /* The next network step may take `steps` timeouts from now. */
@@ -211,10 +220,10 @@ static char *token_slot(ornd_api_t *a)
 /* The token first (fetched if need be, copied under the client's lock): a
  * fetch is not held up by this connection. Polled: the client's own polled
  * fetch, then the copy of the fresh token. */
-static int take_token(ornd_api_t *a)
+static ornd_err_t take_token(ornd_api_t *a)
 {
     if (a->nonblocking) {
-        int rc = ornd_token_poll(a->client);
+        ornd_err_t rc = ornd_token_poll(a->client);
         if (rc != ORND_OK) {
             return rc;
         }
@@ -228,7 +237,7 @@ static int take_token(ornd_api_t *a)
  * head is written from the start, and its last line is the token, moved into
  * place. The head holds the token: the buffer is wiped once sent.
  */
-ORND_NOINLINE static int build_head(ornd_api_t *a)
+ORND_NOINLINE static ornd_err_t build_head(ornd_api_t *a)
 {
     static const char auth[] = "Authorization: Bearer ";
     const size_t auth_len = sizeof auth - 1u;
@@ -253,7 +262,7 @@ ORND_NOINLINE static int build_head(ornd_api_t *a)
         .content_type = a->body_len > 0 ? "application/json" : NULL,
         .content_length = a->body_len,
     };
-    int rc = ornd_http_write_head(&b, &req);
+    ornd_err_t rc = ornd_http_write_head(&b, &req);
     /* the head ends with an empty line: the Authorization line goes before
      * it; the target is no longer needed, the token is moved */
     size_t at = b.len - 2u;
@@ -267,7 +276,7 @@ ORND_NOINLINE static int build_head(ornd_api_t *a)
         ornd_buf_put(&b, auth, auth_len);
         b.len += a->token_len;
         ornd_buf_put(&b, "\r\n\r\n", 4u);
-        rc = b.err;
+        rc = (ornd_err_t)b.err;
     }
     a->out_len = b.len;
     a->out_sent = 0;
@@ -275,14 +284,15 @@ ORND_NOINLINE static int build_head(ornd_api_t *a)
 }
 
 /* Send data[out_sent..len): ORND_OK when all is out. */
-static int send_out(ornd_api_t *a, const uint8_t *data, size_t len)
+static ornd_err_t send_out(ornd_api_t *a, const uint8_t *data, size_t len)
 {
     while (a->out_sent < len) {
-        int n = ornd_tls_write(&a->tls, data + a->out_sent, len - a->out_sent);
-        if (n < 0) {
-            return n;
+        size_t n = 0;
+        ornd_err_t rc = ornd_tls_write(&a->tls, data + a->out_sent, len - a->out_sent, &n);
+        if (rc != ORND_OK) {
+            return rc;
         }
-        a->out_sent += (size_t)n;
+        a->out_sent += n;
         arm(a, 1u);
     }
     a->out_sent = 0;
@@ -305,32 +315,33 @@ static void start_answer(ornd_api_t *a)
 }
 
 /* Read what there is of the answer: ORND_OK once it is complete. */
-ORND_NOINLINE static int read_answer(ornd_api_t *a)
+ORND_NOINLINE static ornd_err_t read_answer(ornd_api_t *a)
 {
     for (;;) {
-        int n = ornd_tls_read(&a->tls, a->scratch.rx, sizeof a->scratch.rx);
+        size_t n = 0;
+        ornd_err_t got = ornd_tls_read(&a->tls, a->scratch.rx, sizeof a->scratch.rx, &n);
         int rc;
         size_t used = 0;
-        if (n > 0) {
+        if (got == ORND_OK) {
             a->started = true;
             arm(a, 1u);
-            rc = ornd_http_reader_feed(&a->http, a->scratch.rx, (size_t)n, &used);
-            if (rc == 1 && used != (size_t)n) {
+            rc = ornd_http_reader_feed(&a->http, a->scratch.rx, n, &used);
+            if (rc == 1 && used != n) {
                 a->http.connection_close = true; /* unasked bytes: not reusable */
             }
-        } else if (n == 0) {
+        } else if (got == ORND_ERR_CLOSED) {
             rc = ornd_http_reader_eof(&a->http);
             a->http.connection_close = true;
         } else {
-            rc = n;
+            rc = got;
         }
         if (rc != 0) {
-            return rc < 0 ? rc : ORND_OK;
+            return rc < 0 ? (ornd_err_t)rc : ORND_OK;
         }
     }
 }
 
-static int status_error(const ornd_api_t *a)
+static ornd_err_t status_error(const ornd_api_t *a)
 {
     int status = a->http.status;
     if (is_2xx(status)) {
@@ -354,7 +365,7 @@ static int status_error(const ornd_api_t *a)
     return ORND_ERR_HTTP_STATUS;
 }
 
-static int finish(ornd_api_t *a, int rc)
+static ornd_err_t finish(ornd_api_t *a, ornd_err_t rc)
 {
     memset(a->scratch.head, 0, sizeof a->scratch.head); /* no token left behind */
     a->state = REQ_IDLE;
@@ -365,9 +376,9 @@ static int finish(ornd_api_t *a, int rc)
 
 /* Open a new connection, or go on with the kept one when the server has
  * not closed it while it was idle. */
-ORND_NOINLINE static int connect_or_reuse(ornd_api_t *a)
+ORND_NOINLINE static ornd_err_t connect_or_reuse(ornd_api_t *a)
 {
-    a->reused = a->tls.connected && ornd_tls_idle_ok(&a->tls);
+    a->reused = ornd_tls_connected(&a->tls) && ornd_tls_idle_ok(&a->tls);
     if (a->reused) {
         a->state = REQ_HEAD;
         return ORND_OK;
@@ -382,7 +393,7 @@ ORND_NOINLINE static int connect_or_reuse(ornd_api_t *a)
 
 /* The request was sent (or not all of it) and its answer read (or not):
  * ORND_IN_PROGRESS when it must go out once more, else the outcome. */
-ORND_NOINLINE static int after_exchange(ornd_api_t *a, int rc)
+ORND_NOINLINE static ornd_err_t after_exchange(ornd_api_t *a, ornd_err_t rc)
 {
     bool net_class = ornd_err_class(rc) == ORND_CLASS_NETWORK ||
                      ornd_err_class(rc) == ORND_CLASS_TLS;
@@ -416,7 +427,7 @@ ORND_NOINLINE static int after_exchange(ornd_api_t *a, int rc)
     rc = status_error(a);
     const ornd_api_handler_t *h = a->handler;
     if (rc == ORND_OK && h != NULL && h->on_end != NULL) {
-        int end = h->on_end(h->user);
+        ornd_err_t end = h->on_end(h->user);
         rc = end < 0 ? end : ORND_OK;
     }
     if (rc == ORND_ERR_API_UNAUTHORIZED && res->token_refreshes == 0) {
@@ -431,9 +442,9 @@ ORND_NOINLINE static int after_exchange(ornd_api_t *a, int rc)
 
 /* The head: built once (the token in it), sent over as many polls as it
  * takes, wiped once out. */
-ORND_NOINLINE static int send_head(ornd_api_t *a)
+ORND_NOINLINE static ornd_err_t send_head(ornd_api_t *a)
 {
-    int rc = ORND_OK;
+    ornd_err_t rc = ORND_OK;
     if (a->out_len == 0) {
         if (a->res->sends == 0) {
             a->res->reused = a->reused;
@@ -454,17 +465,17 @@ ORND_NOINLINE static int send_head(ornd_api_t *a)
 
 /* One network operation said "not yet": wait for the next poll, unless
  * this step has had its time. */
-static int not_yet(ornd_api_t *a)
+static ornd_err_t not_yet(ornd_api_t *a)
 {
     return (int32_t)(now(a) - a->deadline) >= 0 ? ORND_ERR_TIMEOUT : ORND_ERR_WOULD_BLOCK;
 }
 
 /* Run the request as far as it goes: to its end when blocking. */
-ORND_NOINLINE static int step(ornd_api_t *a)
+ORND_NOINLINE static ornd_err_t step(ornd_api_t *a)
 {
     ornd_tls_set_nonblocking(&a->tls, a->nonblocking);
     for (;;) {
-        int rc = ORND_OK;
+        ornd_err_t rc = ORND_OK;
         switch (a->state) {
         case REQ_TOKEN:
             rc = take_token(a);
@@ -528,7 +539,7 @@ ORND_NOINLINE static int step(ornd_api_t *a)
     }
 }
 
-static int begin(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
+static ornd_err_t begin(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
                  size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res,
                  bool nonblocking)
 {
@@ -542,7 +553,7 @@ static int begin(ornd_api_t *a, const char *method, const char *path, const uint
     if (method == NULL || path == NULL || path[0] != '/' || (body == NULL && body_len > 0)) {
         return ORND_ERR_ARG;
     }
-    if (nonblocking && a->port->net_connect_start == NULL) {
+    if (nonblocking && a->tls.transport->connect_start == NULL) {
         return ORND_ERR_PORT;
     }
     a->res = res;
@@ -559,20 +570,21 @@ static int begin(ornd_api_t *a, const char *method, const char *path, const uint
     return ORND_OK;
 }
 
-int ornd_api_request(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
-                     size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res)
+ornd_err_t ornd_api_request(ornd_api_t *a, const char *method, const char *path,
+                            const uint8_t *body, size_t body_len, const ornd_api_handler_t *h,
+                            ornd_api_result_t *res)
 {
-    int rc = begin(a, method, path, body, body_len, h, res, false);
+    ornd_err_t rc = begin(a, method, path, body, body_len, h, res, false);
     return rc == ORND_OK ? step(a) : rc;
 }
 
-int ornd_api_start(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
-                   size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res)
+ornd_err_t ornd_api_start(ornd_api_t *a, const char *method, const char *path,
+                          const uint8_t *body, size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res)
 {
     return begin(a, method, path, body, body_len, h, res, true);
 }
 
-int ornd_api_poll(ornd_api_t *a)
+ornd_err_t ornd_api_poll(ornd_api_t *a)
 {
     if (!api_ready(a) || a->state == REQ_IDLE) {
         return ORND_ERR_STATE;

@@ -1,4 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /* Bounded append buffer: nothing is ever written past its capacity. */
+#define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/core/buf.h"
 
 #include <string.h>

@@ -1,12 +1,15 @@
-/* The client: settings, token cache on the port's clock, and the fetch. */
+/* SPDX-License-Identifier: MIT */
+/* The client: settings, token cache on the platform's clock, and the fetch. */
+#define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/client.h"
-#include "ornd/core/http_writer.h"
 
 #include <string.h>
 
 #include <mbedtls/platform_util.h>
 
+#include "client_internal.h"
 #include "compiler.h"
+#include "ornd/core/http_writer.h"
 #include "ornd/core/url.h"
 
 #define CLIENT_MAGIC 0x6f726e64u /* "ornd": set while the client is usable */
@@ -22,27 +25,31 @@ static void wipe(void *p, size_t n)
     mbedtls_platform_zeroize(p, n);
 }
 
+static uint32_t now(const ornd_client_t *c)
+{
+    return c->platform->now_ms(c->platform->ctx);
+}
+
 /* ---- connection: verified TLS ------------------------------------------ */
 
-static int conn_setup(ornd_client_t *c, const ornd_settings_t *s)
+static ornd_err_t conn_setup(ornd_client_t *c, const ornd_settings_t *s)
 {
-    int rc = ornd_tls_conf_init(&c->tls_conf, c->port, s->ca, s->ca_len);
+    ornd_err_t rc = ornd_tls_conf_init(&c->tls_conf, s->ca, s->ca_len);
     if (rc == ORND_OK) {
-        ornd_tls_init(&c->tls, c->port, &c->tls_conf);
+        ornd_tls_init(&c->tls, c->platform, s->transport, &c->tls_conf);
     }
     return rc;
 }
 
 /* ---- settings ------------------------------------------------------------ */
 
-static bool port_complete(const ornd_port_t *p)
+static bool platform_complete(const ornd_platform_t *p)
 {
-    return p != NULL && p->net_connect != NULL && p->net_send != NULL && p->net_recv != NULL &&
-           p->net_close != NULL && p->now_ms != NULL && p->entropy != NULL;
+    return p->now_ms != NULL && p->entropy != NULL && (p->lock == NULL) == (p->unlock == NULL);
 }
 
 /* Copy a NUL-terminated secret or id into a fixed array. */
-static int copy_credential(uint8_t *dst, size_t cap, size_t *len, const char *src)
+static ornd_err_t copy_credential(uint8_t *dst, size_t cap, size_t *len, const char *src)
 {
     if (src == NULL || src[0] == '\0') {
         return ORND_ERR_CONFIG_CREDENTIALS;
@@ -57,7 +64,7 @@ static int copy_credential(uint8_t *dst, size_t cap, size_t *len, const char *sr
 }
 
 /* Scope: visible ASCII words separated by single spaces (RFC 6749 §3.3). */
-static int copy_scope(ornd_client_t *c, const char *scope)
+static ornd_err_t copy_scope(ornd_client_t *c, const char *scope)
 {
     if (scope == NULL) {
         scope = "";
@@ -79,19 +86,22 @@ static int copy_scope(ornd_client_t *c, const char *scope)
     return ORND_OK;
 }
 
-static int apply_settings(ornd_client_t *c, const ornd_settings_t *s)
+static ornd_err_t apply_settings(ornd_client_t *c, const ornd_settings_t *s)
 {
-    if (!port_complete(s->port)) {
+    if (s->platform == NULL || s->transport == NULL) {
         return ORND_ERR_ARG;
     }
-    c->port = s->port;
+    if (!platform_complete(s->platform) || !ornd__transport_complete(s->transport)) {
+        return ORND_ERR_PORT;
+    }
+    c->platform = s->platform;
     c->timeout_ms = s->timeout_ms != 0 ? s->timeout_ms : ORND_CONFIG_TIMEOUT_MS;
     uint32_t margin_s = s->refresh_margin_s != 0 ? s->refresh_margin_s
                                                  : ORND_CONFIG_REFRESH_MARGIN_S;
     c->margin_ms = margin_s > ORND_CONFIG_MAX_EXPIRES_S ? ORND_CONFIG_MAX_EXPIRES_S * 1000u
                                                         : margin_s * 1000u;
     const char *url = s->token_url != NULL ? s->token_url : ORND_DEFAULT_TOKEN_URL;
-    int rc = ornd_url_parse(url, c->host, sizeof c->host, &c->tcp_port, c->path, sizeof c->path);
+    ornd_err_t rc = ornd_url_parse(url, c->host, sizeof c->host, &c->tcp_port, c->path, sizeof c->path);
     if (rc == ORND_OK) {
         rc = copy_credential(c->client_id, sizeof c->client_id, &c->client_id_len, s->client_id);
     }
@@ -105,13 +115,20 @@ static int apply_settings(ornd_client_t *c, const ornd_settings_t *s)
     return rc;
 }
 
-int ornd_client_init(ornd_client_t *c, const ornd_settings_t *s)
+ornd_err_t ornd__client_init(ornd_client_t *c, const ornd_settings_t *s, size_t size,
+                             uint32_t fingerprint)
 {
+    if (size != sizeof *c || fingerprint != ORND_CONFIG_FINGERPRINT) {
+        return ORND_ERR_ABI; /* nothing written: the caller's struct is another size */
+    }
     if (c == NULL || s == NULL) {
         return ORND_ERR_ARG;
     }
+    if (ready(c)) {
+        return ORND_ERR_STATE; /* initialised: release it first */
+    }
     memset(c, 0, sizeof *c);
-    int rc = apply_settings(c, s);
+    ornd_err_t rc = apply_settings(c, s);
     if (rc == ORND_OK) {
         rc = conn_setup(c, s);
     }
@@ -131,7 +148,7 @@ static bool token_fresh(const ornd_client_t *c)
     if (!c->have_token) {
         return false;
     }
-    uint32_t age = c->port->now_ms(c->port->ctx) - c->fetched_at;
+    uint32_t age = now(c) - c->fetched_at;
     return age < c->usable_ms;
 }
 
@@ -199,7 +216,7 @@ ORND_NOINLINE static void hold_after_failure(ornd_client_t *c, uint32_t now)
         backoff = b < ORND_CONFIG_BACKOFF_MAX_MS ? (uint32_t)b : ORND_CONFIG_BACKOFF_MAX_MS;
     }
     uint32_t r = 0;
-    if (c->port->entropy(c->port->ctx, (uint8_t *)&r, sizeof r) != ORND_OK) {
+    if (c->platform->entropy(c->platform->ctx, (uint8_t *)&r, sizeof r) != ORND_OK) {
         r = now; /* jitter only, not a secret: the clock will do */
     }
     uint32_t half = backoff / 2u;
@@ -218,14 +235,14 @@ ORND_NOINLINE static void hold_after_failure(ornd_client_t *c, uint32_t now)
  *
  * HANDSHAKE (TCP connect and TLS) -> SEND (the request) -> READ (the answer),
  * then back to IDLE with a token kept or the failure noted. A blocking step
- * (ornd_token()) runs each state to its end, waiting in the port; a polled
+ * (ornd_token()) runs each state to its end, waiting in the transport; a polled
  * step (ornd_token_poll()) goes as far as it can without waiting and
  * returns ORND_IN_PROGRESS. Either may finish a fetch the other began.
  */
 enum { FETCH_IDLE = 0, FETCH_HANDSHAKE, FETCH_SEND, FETCH_READ };
 
 /* The request, written into scratch (it holds the secret until sent). */
-ORND_NOINLINE static int write_request(ornd_client_t *c)
+ORND_NOINLINE static ornd_err_t write_request(ornd_client_t *c)
 {
     ornd_buf_t b;
     ornd_buf_init(&b, c->scratch.request, sizeof c->scratch.request);
@@ -240,21 +257,23 @@ ORND_NOINLINE static int write_request(ornd_client_t *c)
         .scope = c->scope,
         .scope_len = c->scope_len,
     };
-    int rc = ornd_oauth_write_request(&b, &req);
+    ornd_err_t rc = ornd_oauth_write_request(&b, &req);
     c->request_len = b.len;
     c->request_sent = 0;
     return rc;
 }
 
-static int send_request(ornd_client_t *c)
+static ornd_err_t send_request(ornd_client_t *c)
 {
     while (c->request_sent < c->request_len) {
-        int n = ornd_tls_write(&c->tls, (const uint8_t *)c->scratch.request + c->request_sent,
-                               c->request_len - c->request_sent);
-        if (n < 0) {
-            return n;
+        size_t n = 0;
+        ornd_err_t rc = ornd_tls_write(&c->tls,
+                                       (const uint8_t *)c->scratch.request + c->request_sent,
+                                       c->request_len - c->request_sent, &n);
+        if (rc != ORND_OK) {
+            return rc;
         }
-        c->request_sent += (size_t)n;
+        c->request_sent += n;
     }
     wipe(c->scratch.request, sizeof c->scratch.request); /* it held the secret */
     ornd_oauth_parser_init(&c->scratch.answer.parser, &c->token, &c->server);
@@ -262,36 +281,37 @@ static int send_request(ornd_client_t *c)
 }
 
 /* ORND_OK when the answer is complete and good. */
-static int read_answer(ornd_client_t *c)
+static ornd_err_t read_answer(ornd_client_t *c)
 {
     ornd_oauth_parser_t *p = &c->scratch.answer.parser;
     uint8_t *rx = c->scratch.answer.rx;
     int rc = 0;
     while (rc == 0) {
-        int n = ornd_tls_read(&c->tls, rx, sizeof c->scratch.answer.rx);
-        if (n == ORND_ERR_WOULD_BLOCK) {
-            return n;
+        size_t n = 0;
+        ornd_err_t got = ornd_tls_read(&c->tls, rx, sizeof c->scratch.answer.rx, &n);
+        if (got == ORND_ERR_WOULD_BLOCK) {
+            return got;
         }
-        if (n > 0) {
-            rc = ornd_oauth_feed(p, rx, (size_t)n);
-        } else if (n == 0) {
+        if (got == ORND_OK) {
+            rc = ornd_oauth_feed(p, rx, n);
+        } else if (got == ORND_ERR_CLOSED) {
             rc = ornd_oauth_eof(p);
         } else {
-            rc = n;
+            rc = got;
         }
     }
-    return rc < 0 ? rc : ORND_OK;
+    return rc < 0 ? (ornd_err_t)rc : ORND_OK;
 }
 
 /* End the fetch with `rc`: keep the token or note the failure. */
-static int fetch_end(ornd_client_t *c, int rc)
+static ornd_err_t fetch_end(ornd_client_t *c, ornd_err_t rc)
 {
     ornd_tls_close(&c->tls);
     wipe(&c->scratch, sizeof c->scratch);
     c->fetch_state = FETCH_IDLE;
     if (rc != ORND_OK) {
         drop_token(c);
-        hold_after_failure(c, c->port->now_ms(c->port->ctx));
+        hold_after_failure(c, now(c));
         return rc;
     }
     c->failures = 0;
@@ -302,13 +322,13 @@ static int fetch_end(ornd_client_t *c, int rc)
 
 /* Begin a fetch, if the request hygiene allows one now (else nothing is
  * sent or counted); a connection that cannot even be opened ends it. */
-static int fetch_begin(ornd_client_t *c, bool nonblocking)
+static ornd_err_t fetch_begin(ornd_client_t *c, bool nonblocking)
 {
-    uint32_t start = c->port->now_ms(c->port->ctx);
+    uint32_t start = now(c);
     if (wait_ms(c, start) > 0u) {
         return ORND_ERR_TOKEN_HELD;
     }
-    if (nonblocking && c->port->net_connect_start == NULL) {
+    if (nonblocking && c->tls.transport->connect_start == NULL) {
         return ORND_ERR_PORT;
     }
     note_request(c, start);
@@ -317,20 +337,19 @@ static int fetch_begin(ornd_client_t *c, bool nonblocking)
     c->fetch_started = start;
     c->fetch_deadline = start + FETCH_STEPS * c->timeout_ms;
     c->fetch_state = FETCH_HANDSHAKE;
-    int rc = ornd_tls_open(&c->tls, c->host, c->tcp_port, c->timeout_ms, c->fetch_deadline,
-                           nonblocking);
+    ornd_err_t rc = ornd_tls_open(&c->tls, c->host, c->tcp_port, c->timeout_ms,
+                                  c->fetch_deadline, nonblocking);
     return rc == ORND_OK ? ORND_OK : fetch_end(c, rc);
 }
 
 /* Go on with the fetch under way. */
-static int fetch_step(ornd_client_t *c, bool nonblocking)
+static ornd_err_t fetch_step(ornd_client_t *c, bool nonblocking)
 {
     ornd_tls_set_nonblocking(&c->tls, nonblocking);
-    if (nonblocking &&
-        (int32_t)(c->port->now_ms(c->port->ctx) - c->fetch_deadline) >= 0) {
+    if (nonblocking && (int32_t)(now(c) - c->fetch_deadline) >= 0) {
         return fetch_end(c, ORND_ERR_TIMEOUT);
     }
-    int rc = ORND_OK;
+    ornd_err_t rc = ORND_OK;
     if (c->fetch_state == FETCH_HANDSHAKE) {
         rc = ornd_tls_handshake(&c->tls);
         if (rc == ORND_OK) {
@@ -351,31 +370,31 @@ static int fetch_step(ornd_client_t *c, bool nonblocking)
 }
 
 /* A fresh token, fetched if need be: blocking, or one polled step. */
-static int fetch(ornd_client_t *c, bool nonblocking)
+static ornd_err_t fetch(ornd_client_t *c, bool nonblocking)
 {
     if (c->fetch_state == FETCH_IDLE) {
-        int rc = fetch_begin(c, nonblocking);
+        ornd_err_t rc = fetch_begin(c, nonblocking);
         if (rc != ORND_OK) {
             return rc;
         }
     }
-    int rc;
+    ornd_err_t rc;
     do {
         rc = fetch_step(c, nonblocking);
     } while (rc == ORND_IN_PROGRESS && !nonblocking);
     return rc;
 }
 
-/* The token, fetched if need be, under the port's lock when it has one:
+/* The token, fetched if need be, under the platform's lock when it has one:
  * tasks that wait meanwhile find the fresh token and send nothing. */
-static int token_locked(ornd_client_t *c, char *copy, size_t cap, size_t *len,
-                        const char **shared, bool nonblocking)
+static ornd_err_t token_locked(ornd_client_t *c, char *copy, size_t cap, size_t *len,
+                               const char **shared, bool nonblocking)
 {
-    const ornd_port_t *port = c->port;
-    if (port->lock != NULL) {
-        port->lock(port->ctx);
+    const ornd_platform_t *pf = c->platform;
+    if (pf->lock != NULL) {
+        pf->lock(pf->ctx);
     }
-    int rc = token_fresh(c) ? ORND_OK : fetch(c, nonblocking);
+    ornd_err_t rc = token_fresh(c) ? ORND_OK : fetch(c, nonblocking);
     if (rc == ORND_OK) {
         if (copy != NULL) {
             if (c->token.len + 1u > cap) {
@@ -391,13 +410,13 @@ static int token_locked(ornd_client_t *c, char *copy, size_t cap, size_t *len,
             *len = c->token.len;
         }
     }
-    if (port->unlock != NULL) {
-        port->unlock(port->ctx);
+    if (pf->unlock != NULL) {
+        pf->unlock(pf->ctx);
     }
     return rc;
 }
 
-int ornd_token(ornd_client_t *c, const char **token, size_t *len)
+ornd_err_t ornd_token(ornd_client_t *c, const char **token, size_t *len)
 {
     if (!ready(c) || token == NULL) {
         return ready(c) ? ORND_ERR_ARG : ORND_ERR_STATE;
@@ -406,7 +425,7 @@ int ornd_token(ornd_client_t *c, const char **token, size_t *len)
     return token_locked(c, NULL, 0, len, token, false);
 }
 
-int ornd_token_copy(ornd_client_t *c, char *buf, size_t cap, size_t *len)
+ornd_err_t ornd_token_copy(ornd_client_t *c, char *buf, size_t cap, size_t *len)
 {
     if (!ready(c) || buf == NULL) {
         return ready(c) ? ORND_ERR_ARG : ORND_ERR_STATE;
@@ -414,7 +433,7 @@ int ornd_token_copy(ornd_client_t *c, char *buf, size_t cap, size_t *len)
     return token_locked(c, buf, cap, len, NULL, false);
 }
 
-int ornd_token_poll(ornd_client_t *c)
+ornd_err_t ornd_token_poll(ornd_client_t *c)
 {
     if (!ready(c)) {
         return ORND_ERR_STATE;
@@ -424,10 +443,10 @@ int ornd_token_poll(ornd_client_t *c)
 
 uint32_t ornd_token_wait_ms(const ornd_client_t *c)
 {
-    return ready(c) ? wait_ms(c, c->port->now_ms(c->port->ctx)) : 0u;
+    return ready(c) ? wait_ms(c, now(c)) : 0u;
 }
 
-int ornd_auth_header(ornd_client_t *c, char *buf, size_t cap, size_t *len)
+ornd_err_t ornd_auth_header(ornd_client_t *c, char *buf, size_t cap, size_t *len)
 {
     static const char prefix[] = "Authorization: Bearer ";
     const size_t plen = sizeof prefix - 1u;
@@ -438,7 +457,7 @@ int ornd_auth_header(ornd_client_t *c, char *buf, size_t cap, size_t *len)
         return ORND_ERR_BUF_TOO_SMALL;
     }
     size_t token_len = 0;
-    int rc = token_locked(c, buf + plen, cap - plen, &token_len, NULL, false);
+    ornd_err_t rc = token_locked(c, buf + plen, cap - plen, &token_len, NULL, false);
     if (rc != ORND_OK) {
         return rc;
     }
@@ -468,7 +487,7 @@ uint32_t ornd_token_remaining_s(const ornd_client_t *c)
     if (!ready(c) || !token_fresh(c)) {
         return 0;
     }
-    uint32_t age = c->port->now_ms(c->port->ctx) - c->fetched_at;
+    uint32_t age = now(c) - c->fetched_at;
     return (c->usable_ms - age) / 1000u;
 }
 
@@ -485,4 +504,26 @@ void ornd_client_release(ornd_client_t *c)
     ornd_tls_free(&c->tls);
     ornd_tls_conf_free(&c->tls_conf);
     wipe(c, sizeof *c);
+}
+
+/* ---- for the library's other modules (client_internal.h) ------------------ */
+
+bool ornd__transport_complete(const ornd_transport_t *t)
+{
+    return t->connect != NULL && t->send != NULL && t->recv != NULL && t->close != NULL;
+}
+
+const ornd_platform_t *ornd__client_platform(const ornd_client_t *c)
+{
+    return ready(c) ? c->platform : NULL;
+}
+
+const ornd_tls_conf_t *ornd__client_tls_conf(const ornd_client_t *c)
+{
+    return ready(c) ? &c->tls_conf : NULL;
+}
+
+uint32_t ornd__client_timeout_ms(const ornd_client_t *c)
+{
+    return ready(c) ? c->timeout_ms : 0u;
 }

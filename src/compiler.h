@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Compiler hints the library relies on (private). */
 #ifndef ORND_COMPILER_H
 #define ORND_COMPILER_H

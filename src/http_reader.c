@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Incremental HTTP/1.1 response reader (RFC 9112), sans I/O.
  *
@@ -31,6 +32,7 @@
  *    without a body, with connection_close set, and the caller sees status
  *    101.
  */
+#define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/core/http_reader.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * HTTP/1.1 request writer: a bounded append buffer, the
  * application/x-www-form-urlencoded encoder and the request head.
@@ -6,6 +7,7 @@
  * unit of text (a form body, a request head) either append all of it or, on
  * error, leave `len` where it was before they started.
  */
+#define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/core/http_writer.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Streaming JSON scanner (see ornd/json.h).
  *
@@ -15,6 +16,7 @@
  * j->pend until the next thing in the string is known, so that a string
  * ending in an escape (e.g. "\n") still needs only one event.
  */
+#define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/json.h"
 
 #include <string.h>
@@ -693,7 +695,7 @@ void ornd_json_init(ornd_json_t *j, ornd_json_cb_t cb, void *user)
     j->state = ST_VALUE;
 }
 
-int ornd_json_feed(ornd_json_t *j, const uint8_t *data, size_t len)
+ornd_err_t ornd_json_feed(ornd_json_t *j, const uint8_t *data, size_t len)
 {
     if (j->err != ORND_OK) {
         return j->err;
@@ -715,7 +717,7 @@ int ornd_json_feed(ornd_json_t *j, const uint8_t *data, size_t len)
     return rc == ORND_OK ? ORND_OK : fail(j, rc);
 }
 
-int ornd_json_finish(ornd_json_t *j)
+ornd_err_t ornd_json_finish(ornd_json_t *j)
 {
     if (j->err != ORND_OK) {
         return j->err;

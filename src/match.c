@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Field matcher over the streaming JSON scanner (see ornd/match.h).
  *
@@ -14,6 +15,7 @@
  * still in agreement, and a name that runs past a path's name drops that
  * path, so that nothing ever matches by prefix.
  */
+#define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/match.h"
 
 #include <string.h>
@@ -129,7 +131,7 @@ static void find_element_leads(ornd_match_t *m)
     }
 }
 
-int ornd_match_init(ornd_match_t *m, const char *const *paths, size_t count,
+ornd_err_t ornd_match_init(ornd_match_t *m, const char *const *paths, size_t count,
                     ornd_match_cb_t cb, void *user)
 {
     if (m == NULL) {
@@ -168,7 +170,7 @@ void ornd_match_reset(ornd_match_t *m)
     }
 }
 
-int ornd_match_feed(ornd_match_t *m, const uint8_t *data, size_t len)
+ornd_err_t ornd_match_feed(ornd_match_t *m, const uint8_t *data, size_t len)
 {
     if (m == NULL) {
         return ORND_ERR_ARG;
@@ -176,7 +178,7 @@ int ornd_match_feed(ornd_match_t *m, const uint8_t *data, size_t len)
     return m->err != ORND_OK ? m->err : ornd_json_feed(&m->json, data, len);
 }
 
-int ornd_match_finish(ornd_match_t *m)
+ornd_err_t ornd_match_finish(ornd_match_t *m)
 {
     if (m == NULL) {
         return ORND_ERR_ARG;
@@ -348,7 +350,7 @@ static int on_end(ornd_match_t *m, const ornd_json_event_t *ev)
     return element_mark(m, ev->depth, ORND_MATCH_ELEMENT_END);
 }
 
-int ornd_match_on_json(void *user, const ornd_json_event_t *ev)
+ornd_err_t ornd_match_on_json(void *user, const ornd_json_event_t *ev)
 {
     ornd_match_t *m = user;
     switch (ev->type) {
@@ -389,7 +391,7 @@ static int capture_overflow(ornd_match_capture_t *c)
     return ORND_ERR_MATCH_TOO_LONG;
 }
 
-int ornd_match_capture(ornd_match_capture_t *c, const ornd_match_event_t *ev)
+ornd_err_t ornd_match_capture(ornd_match_capture_t *c, const ornd_match_event_t *ev)
 {
     if (c == NULL || ev == NULL) {
         return ORND_ERR_ARG;

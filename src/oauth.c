@@ -1,4 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /* Token request writer and token answer interpretation (RFC 6749 §4.4, §5). */
+#define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/core/oauth.h"
 #include "ornd/core/http_writer.h"
 

@@ -1,24 +1,27 @@
+/* SPDX-License-Identifier: MIT */
 /* Following cursorNext through a paged list. */
+#define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/pages.h"
 
 #include <string.h>
 
 #include "compiler.h"
+#include "ornd/core/buf.h"
 #include "ornd/error.h"
 
 static const char *const cursor_path[] = {"cursorNext"};
 
-static int on_cursor(void *user, const ornd_match_event_t *ev)
+static ornd_err_t on_cursor(void *user, const ornd_match_event_t *ev)
 {
     ornd_api_pages_t *pg = user;
     return ornd_match_capture(&pg->capture, ev);
 }
 
 /* Each body piece goes past the cursor matcher, then to the caller. */
-static int tee(void *user, const uint8_t *data, size_t len)
+static ornd_err_t tee(void *user, const uint8_t *data, size_t len)
 {
     ornd_api_pages_t *pg = user;
-    int rc = ornd_match_feed(&pg->match, data, len);
+    ornd_err_t rc = ornd_match_feed(&pg->match, data, len);
     if (rc == ORND_OK && pg->inner != NULL && pg->inner->on_body != NULL) {
         rc = pg->inner->on_body(pg->inner->user, data, len);
     }
@@ -26,10 +29,10 @@ static int tee(void *user, const uint8_t *data, size_t len)
 }
 
 /* A page is complete: its JSON must be, too; then the caller's end. */
-static int tee_end(void *user)
+static ornd_err_t tee_end(void *user)
 {
     ornd_api_pages_t *pg = user;
-    int rc = ornd_match_finish(&pg->match);
+    ornd_err_t rc = ornd_match_finish(&pg->match);
     if (rc == ORND_OK && pg->inner != NULL && pg->inner->on_end != NULL) {
         rc = pg->inner->on_end(pg->inner->user);
     }
@@ -43,7 +46,7 @@ static bool unreserved(unsigned char c)
 }
 
 /* path + ('?' or '&') + "$cursorNext=" + the cursor, percent-encoded. */
-ORND_NOINLINE static int next_path(ornd_api_pages_t *pg, const char *path)
+ORND_NOINLINE static ornd_err_t next_path(ornd_api_pages_t *pg, const char *path)
 {
     static const char hex[] = "0123456789ABCDEF";
     static const char key[] = "$cursorNext=";
@@ -66,8 +69,9 @@ ORND_NOINLINE static int next_path(ornd_api_pages_t *pg, const char *path)
 }
 
 /* Check the arguments and set the walk up. */
-static int walk_begin(ornd_api_pages_t *pg, const char *path, const ornd_api_handler_t *h,
-                      unsigned max_pages, ornd_api_result_t *res)
+static ornd_err_t walk_begin(ornd_api_pages_t *pg, const char *path,
+                             const ornd_api_handler_t *h, unsigned max_pages,
+                             ornd_api_result_t *res)
 {
     if (pg == NULL || path == NULL || res == NULL) {
         return ORND_ERR_ARG;
@@ -89,71 +93,76 @@ static int walk_begin(ornd_api_pages_t *pg, const char *path, const ornd_api_han
 }
 
 /* Before each page's request. */
-static int page_begin(ornd_api_pages_t *pg)
+static ornd_err_t page_begin(ornd_api_pages_t *pg)
 {
     if (pg->max_pages != 0 && pg->count == pg->max_pages) {
-        return ORND_ERR_HTTP_STATUS; /* the server did not end the list */
+        return ORND_ERR_PAGE_LIMIT; /* the server did not end the list */
     }
     ornd_match_reset(&pg->match);
     ornd_match_capture_init(&pg->capture, pg->cursor, sizeof pg->cursor);
     return ORND_OK;
 }
 
-/* A page was read: ORND_IN_PROGRESS when it names a next one (its path is
- * ready), ORND_OK at the end of the list, or an error. */
-static int page_end(ornd_api_pages_t *pg)
+/* A page was read: *more when it names a next one (whose path is then
+ * ready); ORND_OK at the end of the list too; or an error. */
+static ornd_err_t page_end(ornd_api_pages_t *pg, bool *more)
 {
+    *more = false;
     pg->count++;
     if (!pg->capture.found || pg->capture.type != ORND_MATCH_STRING || pg->capture.len == 0) {
         return ORND_OK; /* null or absent: the last page */
     }
-    int rc = next_path(pg, pg->base);
+    ornd_err_t rc = next_path(pg, pg->base);
     if (rc == ORND_OK) {
         rc = page_begin(pg);
     }
-    return rc == ORND_OK ? ORND_IN_PROGRESS : rc;
+    *more = rc == ORND_OK;
+    return rc;
 }
 
-int ornd_api_get_pages(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
-                       const ornd_api_handler_t *h, unsigned max_pages, ornd_api_result_t *res,
-                       unsigned *pages)
+ornd_err_t ornd_api_get_pages(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
+                              const ornd_api_handler_t *h, unsigned max_pages,
+                              ornd_api_result_t *res, unsigned *pages)
 {
-    int rc = walk_begin(pg, path, h, max_pages, res);
+    ornd_err_t rc = walk_begin(pg, path, h, max_pages, res);
     if (rc == ORND_OK) {
         rc = page_begin(pg);
     }
-    while (rc == ORND_OK) {
+    bool more = rc == ORND_OK;
+    while (more) {
         rc = ornd_api_request(a, "GET", pg->path, NULL, 0, &pg->tee, res);
+        more = false;
         if (rc == ORND_OK) {
-            rc = page_end(pg);
-            rc = rc == ORND_IN_PROGRESS ? ORND_OK : rc == ORND_OK ? 1 : rc;
+            rc = page_end(pg, &more);
         }
     }
     if (pages != NULL) {
         *pages = pg != NULL && path != NULL && res != NULL ? pg->count : 0u;
     }
-    return rc == 1 ? ORND_OK : rc;
+    return rc;
 }
 
-int ornd_api_pages_start(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
-                         const ornd_api_handler_t *h, unsigned max_pages, ornd_api_result_t *res)
+ornd_err_t ornd_api_pages_start(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
+                                const ornd_api_handler_t *h, unsigned max_pages,
+                                ornd_api_result_t *res)
 {
-    int rc = walk_begin(pg, path, h, max_pages, res);
+    ornd_err_t rc = walk_begin(pg, path, h, max_pages, res);
     if (rc == ORND_OK) {
         rc = page_begin(pg);
     }
     return rc == ORND_OK ? ornd_api_start(a, "GET", pg->path, NULL, 0, &pg->tee, res) : rc;
 }
 
-int ornd_api_pages_poll(ornd_api_t *a, ornd_api_pages_t *pg, unsigned *pages)
+ornd_err_t ornd_api_pages_poll(ornd_api_t *a, ornd_api_pages_t *pg, unsigned *pages)
 {
     if (pg == NULL || pg->res == NULL) {
         return ORND_ERR_STATE;
     }
-    int rc = ornd_api_poll(a);
+    ornd_err_t rc = ornd_api_poll(a);
     if (rc == ORND_OK) {
-        rc = page_end(pg);
-        if (rc == ORND_IN_PROGRESS) {
+        bool more;
+        rc = page_end(pg, &more);
+        if (rc == ORND_OK && more) {
             rc = ornd_api_start(a, "GET", pg->path, NULL, 0, &pg->tee, pg->res);
             rc = rc == ORND_OK ? ORND_IN_PROGRESS : rc;
         }

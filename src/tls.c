@@ -1,136 +1,156 @@
-/* mbedTLS glue: verified TLS over a port connection, static-pool allocation. */
+/* SPDX-License-Identifier: MIT */
+/* mbedTLS glue: verified TLS over a transport, in storage of a fixed size. */
+#define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/core/tls.h"
 
+#include <stdalign.h>
 #include <string.h>
 
+#include <mbedtls/build_info.h>
 #include <mbedtls/error.h>
-#include <mbedtls/memory_buffer_alloc.h>
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/psa_util.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
 #include <psa/crypto.h>
 
 #include "ornd/config.h"
 #include "ornd/error.h"
 
-#if !defined(MBEDTLS_MEMORY_BUFFER_ALLOC_C) || !defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
-#error "ornd-lite needs MBEDTLS_MEMORY_BUFFER_ALLOC_C and MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG"
+/* ---- what the library needs of mbedTLS, in one place ---------------------- */
+
+#if !defined(MBEDTLS_VERSION_NUMBER) || MBEDTLS_VERSION_NUMBER < 0x03060000
+#error "ornd-lite needs mbedTLS 3.6 LTS or a later 3.x (mbedtls/build_info.h says older)"
+#endif
+#if !defined(MBEDTLS_SSL_CLI_C)
+#error "ornd-lite needs MBEDTLS_SSL_CLI_C (TLS client)"
+#endif
+#if !defined(MBEDTLS_SSL_PROTO_TLS1_2) && !defined(MBEDTLS_SSL_PROTO_TLS1_3)
+#error "ornd-lite needs MBEDTLS_SSL_PROTO_TLS1_2 or MBEDTLS_SSL_PROTO_TLS1_3"
+#endif
+#if !defined(MBEDTLS_X509_CRT_PARSE_C)
+#error "ornd-lite needs MBEDTLS_X509_CRT_PARSE_C (server certificates are verified)"
+#endif
+#if !defined(MBEDTLS_PEM_PARSE_C)
+#error "ornd-lite needs MBEDTLS_PEM_PARSE_C (CA certificates are given as PEM)"
+#endif
+#if !defined(MBEDTLS_PSA_CRYPTO_C)
+#error "ornd-lite needs MBEDTLS_PSA_CRYPTO_C (its RNG feeds the handshake)"
 #endif
 
-/* The one pool mbedTLS allocates from, and the port that feeds its RNG. Both
- * are process-wide because mbedTLS's allocator and PSA's RNG are. */
-static unsigned char tls_pool[ORND_CONFIG_TLS_POOL_SIZE];
-static const ornd_port_t *rng_port;
-static bool global_ready;
+/* The mbedTLS objects, kept in the storage ornd/config.h sizes. */
+typedef struct {
+    mbedtls_x509_crt ca;
+    mbedtls_ssl_config conf;
+} conf_mbed_t;
 
-/* PSA crypto draws all its randomness here (MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG). */
-psa_status_t mbedtls_psa_external_get_random(mbedtls_psa_external_random_context_t *context,
-                                             uint8_t *output, size_t output_size,
-                                             size_t *output_length);
-psa_status_t mbedtls_psa_external_get_random(mbedtls_psa_external_random_context_t *context,
-                                             uint8_t *output, size_t output_size,
-                                             size_t *output_length)
+typedef struct {
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_session session;
+} conn_mbed_t;
+
+_Static_assert(sizeof(conf_mbed_t) <= ORND_CONFIG_TLS_CONF_STORAGE,
+               "mbedTLS's x509_crt + ssl_config do not fit ORND_CONFIG_TLS_CONF_STORAGE: raise it");
+_Static_assert(sizeof(conn_mbed_t) <= ORND_CONFIG_TLS_CONN_STORAGE,
+               "mbedTLS's ssl_context + ssl_session do not fit ORND_CONFIG_TLS_CONN_STORAGE: raise it");
+_Static_assert(alignof(conf_mbed_t) <= alignof(ornd_tls_conf_t) &&
+                   alignof(conn_mbed_t) <= alignof(ornd_tls_t),
+               "mbedTLS's objects need more alignment than the TLS storage has");
+
+static conf_mbed_t *CF(ornd_tls_conf_t *cf)
 {
-    (void)context;
-    *output_length = 0;
-    if (rng_port == NULL || rng_port->entropy(rng_port->ctx, output, output_size) != ORND_OK) {
-        return PSA_ERROR_INSUFFICIENT_ENTROPY;
-    }
-    *output_length = output_size;
-    return PSA_SUCCESS;
+    return (conf_mbed_t *)(void *)cf->mbed.bytes_;
 }
 
-static int global_init(const ornd_port_t *port)
+static const conf_mbed_t *CF_CONST(const ornd_tls_conf_t *cf)
 {
-    if (rng_port == NULL) {
-        rng_port = port;
-    }
-    if (global_ready) {
-        return ORND_OK;
-    }
-    mbedtls_memory_buffer_alloc_init(tls_pool, sizeof tls_pool);
-    psa_status_t st = psa_crypto_init();
-    if (st != PSA_SUCCESS) {
-        return st == PSA_ERROR_INSUFFICIENT_MEMORY  ? ORND_ERR_NO_MEM
-               : st == PSA_ERROR_INSUFFICIENT_ENTROPY ? ORND_ERR_ENTROPY
-                                                      : ORND_ERR_TLS;
-    }
-    global_ready = true;
-    return ORND_OK;
+    return (const conf_mbed_t *)(const void *)cf->mbed.bytes_;
 }
 
-void ornd_tls_pool_usage(size_t *now, size_t *peak)
+static conn_mbed_t *CN(ornd_tls_t *t)
 {
-    *now = 0;
-    *peak = 0;
-#if defined(MBEDTLS_MEMORY_DEBUG)
-    size_t blocks;
-    mbedtls_memory_buffer_alloc_cur_get(now, &blocks);
-    mbedtls_memory_buffer_alloc_max_get(peak, &blocks);
-#endif
+    return (conn_mbed_t *)(void *)t->mbed.bytes_;
 }
 
-/* ---- I/O callbacks: mbedTLS to port ------------------------------------- */
+static mbedtls_ssl_context *SSL(ornd_tls_t *t)
+{
+    return &CN(t)->ssl;
+}
+
+/* ---- I/O callbacks: mbedTLS to the transport ------------------------------ */
 
 /* Wait allowed for the next network step: the step timeout, cut to what is
  * left of the exchange's deadline; 0 when the deadline has passed. */
 static uint32_t step_wait(const ornd_tls_t *t)
 {
-    int32_t left = (int32_t)(t->deadline - t->port->now_ms(t->port->ctx));
+    int32_t left = (int32_t)(t->deadline - t->platform->now_ms(t->platform->ctx));
     if (left <= 0) {
         return 0;
     }
     return (uint32_t)left < t->step_timeout_ms ? (uint32_t)left : t->step_timeout_ms;
 }
 
-/* Without waiting (a non-blocking connection, or the idle check) the port is
- * asked with timeout 0, and "nothing now" becomes mbedTLS's WANT_READ /
- * WANT_WRITE: the step is simply called again later. */
+/* Without waiting (a non-blocking connection, or the idle check) the
+ * transport is asked with timeout 0, and its "not now" becomes mbedTLS's
+ * WANT_READ / WANT_WRITE: the step is simply called again later. */
 static bool no_wait(const ornd_tls_t *t)
 {
     return t->nonblocking || t->poll_only;
 }
 
-/* The wait for the next port call: 0 (do not wait) without waiting, else
- * the step's time; false when a waiting step has none left. */
+/* The wait for the next transport call: 0 (do not wait) without waiting,
+ * else the step's time; false when a waiting step has none left. */
 static bool may_call(const ornd_tls_t *t, uint32_t *wait)
 {
     *wait = no_wait(t) ? 0u : step_wait(t);
     return no_wait(t) || *wait != 0;
 }
 
+/* mbedTLS takes int counts; a transport call moves at most this much. */
+#define BIO_MAX ((size_t)INT32_MAX)
+
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
     ornd_tls_t *t = ctx;
+    const ornd_transport_t *tr = t->transport;
     uint32_t wait;
-    int n = may_call(t, &wait) ? t->port->net_send(t->port->ctx, buf, len, wait)
-                               : ORND_ERR_TIMEOUT;
-    if (n > 0) {
-        return n;
+    size_t sent = 0;
+    ornd_err_t rc = may_call(t, &wait)
+                        ? tr->send(tr->ctx, buf, len < BIO_MAX ? len : BIO_MAX, wait, &sent)
+                        : ORND_ERR_TIMEOUT;
+    if (rc == ORND_OK && sent > 0 && sent <= len) {
+        return (int)sent;
     }
-    if (no_wait(t) && n == ORND_ERR_TIMEOUT) {
+    if (rc == ORND_ERR_WOULD_BLOCK && no_wait(t)) {
         return MBEDTLS_ERR_SSL_WANT_WRITE;
     }
-    t->net_err = n < 0 ? n : ORND_ERR_NET;
+    t->net_err = rc < 0 && rc != ORND_ERR_WOULD_BLOCK ? rc : ORND_ERR_NET;
     return MBEDTLS_ERR_NET_SEND_FAILED;
 }
 
 static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
 {
     ornd_tls_t *t = ctx;
+    const ornd_transport_t *tr = t->transport;
     (void)timeout; /* the step timeout and deadline are ours */
     uint32_t wait;
-    int n = may_call(t, &wait) ? t->port->net_recv(t->port->ctx, buf, len, wait)
-                               : ORND_ERR_TIMEOUT;
-    if (n >= 0) {
-        return n; /* 0: the peer closed */
+    size_t got = 0;
+    ornd_err_t rc = may_call(t, &wait)
+                        ? tr->recv(tr->ctx, buf, len < BIO_MAX ? len : BIO_MAX, wait, &got)
+                        : ORND_ERR_TIMEOUT;
+    if (rc == ORND_OK && got > 0 && got <= len) {
+        return (int)got;
     }
-    if (no_wait(t) && n == ORND_ERR_TIMEOUT) {
+    if (rc == ORND_ERR_CLOSED) {
+        return 0; /* mbedTLS's "end of stream" */
+    }
+    if (rc == ORND_ERR_WOULD_BLOCK && no_wait(t)) {
         return MBEDTLS_ERR_SSL_WANT_READ; /* nothing there: mbedTLS's "later" */
     }
-    t->net_err = n;
-    return n == ORND_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
+    t->net_err = rc < 0 && rc != ORND_ERR_WOULD_BLOCK ? rc : ORND_ERR_NET;
+    return rc == ORND_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
 }
 
 static bool want_io(int mbed)
@@ -140,7 +160,7 @@ static bool want_io(int mbed)
 
 /* ---- error mapping ---------------------------------------------------- */
 
-static int map_verify_flags(uint32_t flags)
+static ornd_err_t map_verify_flags(uint32_t flags)
 {
     if (flags & (MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE)) {
         return ORND_ERR_TLS_CERT_EXPIRED;
@@ -159,8 +179,9 @@ static bool is_alloc_error(int mbed)
            mbed == PSA_ERROR_INSUFFICIENT_MEMORY;
 }
 
-/* Turn an mbedTLS error into the library's, preferring what the port said. */
-static int map_error(ornd_tls_t *t, int mbed)
+/* Turn an mbedTLS error into the library's, preferring what the transport
+ * said. */
+static ornd_err_t map_error(ornd_tls_t *t, int mbed)
 {
     if (mbed == MBEDTLS_ERR_NET_SEND_FAILED || mbed == MBEDTLS_ERR_NET_RECV_FAILED ||
         mbed == MBEDTLS_ERR_SSL_TIMEOUT) {
@@ -170,7 +191,7 @@ static int map_error(ornd_tls_t *t, int mbed)
         return ORND_ERR_CLOSED;
     }
     if (mbed == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
-        return map_verify_flags(mbedtls_ssl_get_verify_result(&t->ssl));
+        return map_verify_flags(mbedtls_ssl_get_verify_result(SSL(t)));
     }
     if (is_alloc_error(mbed)) {
         return ORND_ERR_NO_MEM;
@@ -180,47 +201,61 @@ static int map_error(ornd_tls_t *t, int mbed)
 
 /* ---- configuration, shared by connections --------------------------- */
 
-static int configure(ornd_tls_conf_t *cf)
+static ornd_err_t configure(ornd_tls_conf_t *cf)
 {
-    int rc = mbedtls_ssl_config_defaults(&cf->conf, MBEDTLS_SSL_IS_CLIENT,
+    mbedtls_ssl_config *conf = &CF(cf)->conf;
+    int rc = mbedtls_ssl_config_defaults(conf, MBEDTLS_SSL_IS_CLIENT,
                                          MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
     if (rc != 0) {
         return is_alloc_error(rc) ? ORND_ERR_NO_MEM : ORND_ERR_TLS;
     }
-    mbedtls_ssl_conf_authmode(&cf->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-    mbedtls_ssl_conf_ca_chain(&cf->conf, &cf->ca, NULL);
-    mbedtls_ssl_conf_rng(&cf->conf, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
-    mbedtls_ssl_conf_min_tls_version(&cf->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+    mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    mbedtls_ssl_conf_ca_chain(conf, &CF(cf)->ca, NULL);
+    mbedtls_ssl_conf_rng(conf, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
+    mbedtls_ssl_conf_min_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
-    mbedtls_ssl_conf_max_tls_version(&cf->conf, MBEDTLS_SSL_VERSION_TLS1_3);
+    mbedtls_ssl_conf_max_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_3);
 #endif
 #if defined(MBEDTLS_SSL_SESSION_TICKETS)
-    mbedtls_ssl_conf_session_tickets(&cf->conf, MBEDTLS_SSL_SESSION_TICKETS_ENABLED);
+    mbedtls_ssl_conf_session_tickets(conf, MBEDTLS_SSL_SESSION_TICKETS_ENABLED);
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
     /* TLS 1.3 tickets come after the handshake; keep them (ornd_tls_read). */
     mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
-        &cf->conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+        conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
 #endif
 #endif
     return ORND_OK;
 }
 
-int ornd_tls_conf_init(ornd_tls_conf_t *cf, const ornd_port_t *port, const uint8_t *ca,
-                       size_t ca_len)
+/* PSA is up (psa_crypto_init() does nothing when it already is); a failure
+ * leaves nothing behind. */
+static ornd_err_t crypto_up(void)
+{
+    psa_status_t st = psa_crypto_init();
+    if (st == PSA_SUCCESS) {
+        return ORND_OK;
+    }
+    return st == PSA_ERROR_INSUFFICIENT_MEMORY    ? ORND_ERR_NO_MEM
+           : st == PSA_ERROR_INSUFFICIENT_ENTROPY ? ORND_ERR_ENTROPY
+                                                  : ORND_ERR_TLS;
+}
+
+ornd_err_t ornd_tls_conf_init(ornd_tls_conf_t *cf, const uint8_t *ca, size_t ca_len)
 {
     memset(cf, 0, sizeof *cf);
-    if (port == NULL || ca == NULL || ca_len == 0) {
+    if (ca == NULL || ca_len == 0) {
         return ORND_ERR_ARG;
     }
-    int rc = global_init(port);
+    ornd_err_t rc = crypto_up();
     if (rc != ORND_OK) {
         return rc;
     }
-    mbedtls_x509_crt_init(&cf->ca);
-    mbedtls_ssl_config_init(&cf->conf);
+    conf_mbed_t *m = CF(cf);
+    mbedtls_x509_crt_init(&m->ca);
+    mbedtls_ssl_config_init(&m->conf);
     cf->ready = true;
-    int mbed = mbedtls_x509_crt_parse(&cf->ca, ca, ca_len);
-    if (mbed < 0 || cf->ca.raw.len == 0) {
+    int mbed = mbedtls_x509_crt_parse(&m->ca, ca, ca_len);
+    if (mbed < 0 || m->ca.raw.len == 0) {
         rc = is_alloc_error(mbed) ? ORND_ERR_NO_MEM : ORND_ERR_CONFIG_CA;
     } else {
         rc = configure(cf);
@@ -236,27 +271,29 @@ void ornd_tls_conf_free(ornd_tls_conf_t *cf)
     if (!cf->ready) {
         return;
     }
-    mbedtls_ssl_config_free(&cf->conf);
-    mbedtls_x509_crt_free(&cf->ca);
+    mbedtls_ssl_config_free(&CF(cf)->conf);
+    mbedtls_x509_crt_free(&CF(cf)->ca);
     cf->ready = false;
 }
 
 /* ---- connections ------------------------------------------------------- */
 
-void ornd_tls_init(ornd_tls_t *t, const ornd_port_t *port, const ornd_tls_conf_t *cf)
+void ornd_tls_init(ornd_tls_t *t, const ornd_platform_t *platform,
+                   const ornd_transport_t *transport, const ornd_tls_conf_t *cf)
 {
     memset(t, 0, sizeof *t);
-    t->port = port;
+    t->platform = platform;
+    t->transport = transport;
     t->conf = cf;
-    mbedtls_ssl_init(&t->ssl);
-    mbedtls_ssl_session_init(&t->session);
+    mbedtls_ssl_init(SSL(t));
+    mbedtls_ssl_session_init(&CN(t)->session);
     t->ready = true;
 }
 
 static void forget_session(ornd_tls_t *t)
 {
-    mbedtls_ssl_session_free(&t->session);
-    mbedtls_ssl_session_init(&t->session);
+    mbedtls_ssl_session_free(&CN(t)->session);
+    mbedtls_ssl_session_init(&CN(t)->session);
     t->has_session = false;
 }
 
@@ -265,27 +302,28 @@ static void forget_session(ornd_tls_t *t)
 static void keep_session(ornd_tls_t *t)
 {
     forget_session(t);
-    t->has_session = mbedtls_ssl_get_session(&t->ssl, &t->session) == 0;
+    t->has_session = mbedtls_ssl_get_session(SSL(t), &CN(t)->session) == 0;
 }
 
 /* After a failed open or handshake: nothing of it is kept. */
-static int abandon(ornd_tls_t *t, int rc)
+static ornd_err_t abandon(ornd_tls_t *t, ornd_err_t rc)
 {
     forget_session(t); /* never offer a session twice to a failing peer */
-    mbedtls_ssl_free(&t->ssl);
-    mbedtls_ssl_init(&t->ssl);
-    t->port->net_close(t->port->ctx);
+    mbedtls_ssl_free(SSL(t));
+    mbedtls_ssl_init(SSL(t));
+    t->transport->close(t->transport->ctx);
     t->handshaking = false;
     return rc;
 }
 
-int ornd_tls_open(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
-                  uint32_t deadline, bool nonblocking)
+ornd_err_t ornd_tls_open(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
+                         uint32_t deadline, bool nonblocking)
 {
     if (!t->ready || t->conf == NULL || !t->conf->ready || host == NULL) {
         return ORND_ERR_STATE;
     }
-    if (nonblocking && t->port->net_connect_start == NULL) {
+    const ornd_transport_t *tr = t->transport;
+    if (nonblocking && tr->connect_start == NULL) {
         return ORND_ERR_PORT;
     }
     ornd_tls_close(t);
@@ -294,39 +332,39 @@ int ornd_tls_open(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeo
     t->net_err = 0;
     t->poll_only = false;
     t->nonblocking = nonblocking;
-    int rc;
+    ornd_err_t rc;
     if (nonblocking) {
-        rc = t->port->net_connect_start(t->port->ctx, host, port);
+        rc = tr->connect_start(tr->ctx, host, port);
     } else {
         uint32_t wait = step_wait(t);
-        rc = wait == 0 ? ORND_ERR_TIMEOUT : t->port->net_connect(t->port->ctx, host, port, wait);
+        rc = wait == 0 ? ORND_ERR_TIMEOUT : tr->connect(tr->ctx, host, port, wait);
     }
     if (rc != ORND_OK) {
         return rc;
     }
-    rc = mbedtls_ssl_setup(&t->ssl, &t->conf->conf);
-    if (rc == 0) {
-        rc = mbedtls_ssl_set_hostname(&t->ssl, host);
+    int mbed = mbedtls_ssl_setup(SSL(t), &CF_CONST(t->conf)->conf);
+    if (mbed == 0) {
+        mbed = mbedtls_ssl_set_hostname(SSL(t), host);
     }
-    if (rc == 0 && t->has_session && mbedtls_ssl_set_session(&t->ssl, &t->session) != 0) {
+    if (mbed == 0 && t->has_session && mbedtls_ssl_set_session(SSL(t), &CN(t)->session) != 0) {
         forget_session(t); /* not resumable: a full handshake it is */
     }
-    if (rc != 0) {
-        return abandon(t, map_error(t, rc));
+    if (mbed != 0) {
+        return abandon(t, map_error(t, mbed));
     }
-    mbedtls_ssl_set_bio(&t->ssl, t, bio_send, NULL, bio_recv_timeout);
+    mbedtls_ssl_set_bio(SSL(t), t, bio_send, NULL, bio_recv_timeout);
     t->handshaking = true;
     return ORND_OK;
 }
 
-int ornd_tls_handshake(ornd_tls_t *t)
+ornd_err_t ornd_tls_handshake(ornd_tls_t *t)
 {
     if (!t->handshaking) {
         return ORND_ERR_STATE;
     }
     int rc;
     do {
-        rc = mbedtls_ssl_handshake(&t->ssl);
+        rc = mbedtls_ssl_handshake(SSL(t));
     } while (want_io(rc) && !t->nonblocking);
     if (want_io(rc)) {
         return ORND_ERR_WOULD_BLOCK;
@@ -341,13 +379,6 @@ int ornd_tls_handshake(ornd_tls_t *t)
     return ORND_OK;
 }
 
-int ornd_tls_connect(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
-                     uint32_t deadline)
-{
-    int rc = ornd_tls_open(t, host, port, timeout_ms, deadline, false);
-    return rc == ORND_OK ? ornd_tls_handshake(t) : rc;
-}
-
 void ornd_tls_set_deadline(ornd_tls_t *t, uint32_t deadline)
 {
     t->deadline = deadline;
@@ -358,15 +389,17 @@ void ornd_tls_set_nonblocking(ornd_tls_t *t, bool nonblocking)
     t->nonblocking = nonblocking;
 }
 
-int ornd_tls_write(ornd_tls_t *t, const uint8_t *buf, size_t len)
+ornd_err_t ornd_tls_write(ornd_tls_t *t, const uint8_t *buf, size_t len, size_t *written)
 {
+    *written = 0;
     if (!t->connected) {
         return ORND_ERR_STATE;
     }
     for (;;) {
-        int n = mbedtls_ssl_write(&t->ssl, buf, len);
+        int n = mbedtls_ssl_write(SSL(t), buf, len);
         if (n > 0) {
-            return n;
+            *written = (size_t)n;
+            return ORND_OK;
         }
         if (n == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
             keep_session(t);
@@ -380,31 +413,20 @@ int ornd_tls_write(ornd_tls_t *t, const uint8_t *buf, size_t len)
     }
 }
 
-int ornd_tls_write_all(ornd_tls_t *t, const uint8_t *buf, size_t len)
+ornd_err_t ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len, size_t *got)
 {
-    while (len > 0) {
-        int n = ornd_tls_write(t, buf, len);
-        if (n < 0) {
-            return n; /* ORND_ERR_WOULD_BLOCK on a non-blocking connection */
-        }
-        buf += n;
-        len -= (size_t)n;
-    }
-    return t->connected ? ORND_OK : ORND_ERR_STATE;
-}
-
-int ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len)
-{
+    *got = 0;
     if (!t->connected) {
         return ORND_ERR_STATE;
     }
     for (;;) {
-        int n = mbedtls_ssl_read(&t->ssl, buf, len);
+        int n = mbedtls_ssl_read(SSL(t), buf, len);
         if (n > 0) {
-            return n;
+            *got = (size_t)n;
+            return ORND_OK;
         }
         if (n == 0 || n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
-            return 0;
+            return ORND_ERR_CLOSED;
         }
         if (n == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
             keep_session(t); /* TLS 1.3: the ticket for the next connection */
@@ -426,7 +448,7 @@ bool ornd_tls_idle_ok(ornd_tls_t *t)
     int n;
     t->poll_only = true;
     do {
-        n = mbedtls_ssl_read(&t->ssl, &byte, 1);
+        n = mbedtls_ssl_read(SSL(t), &byte, 1);
         if (n == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
             keep_session(t);
         }
@@ -434,6 +456,16 @@ bool ornd_tls_idle_ok(ornd_tls_t *t)
     t->poll_only = false;
     /* Only "nothing there" leaves the connection fit for a request. */
     return n == MBEDTLS_ERR_SSL_WANT_READ;
+}
+
+bool ornd_tls_connected(const ornd_tls_t *t)
+{
+    return t->connected;
+}
+
+uint32_t ornd_tls_handshakes(const ornd_tls_t *t)
+{
+    return t->handshakes;
 }
 
 void ornd_tls_close(ornd_tls_t *t)
@@ -444,14 +476,14 @@ void ornd_tls_close(ornd_tls_t *t)
     if (t->connected) {
         /* Best effort, never waiting: the answer is in. */
         t->poll_only = true;
-        (void)mbedtls_ssl_close_notify(&t->ssl);
+        (void)mbedtls_ssl_close_notify(SSL(t));
         t->poll_only = false;
         t->connected = false;
     }
     t->handshaking = false;
-    mbedtls_ssl_free(&t->ssl);
-    mbedtls_ssl_init(&t->ssl);
-    t->port->net_close(t->port->ctx);
+    mbedtls_ssl_free(SSL(t));
+    mbedtls_ssl_init(SSL(t));
+    t->transport->close(t->transport->ctx);
 }
 
 void ornd_tls_free(ornd_tls_t *t)
@@ -460,7 +492,7 @@ void ornd_tls_free(ornd_tls_t *t)
         return;
     }
     ornd_tls_close(t);
-    mbedtls_ssl_free(&t->ssl);
+    mbedtls_ssl_free(SSL(t));
     forget_session(t);
     t->ready = false;
 }

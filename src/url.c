@@ -1,4 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /* https:// URL splitting. */
+#define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/core/url.h"
 
 #include <stdbool.h>
@@ -107,7 +109,7 @@ static bool has_https_scheme(const char *url)
     return true;
 }
 
-int ornd_url_parse(const char *url, char *host, size_t host_cap, uint16_t *port, char *path,
+ornd_err_t ornd_url_parse(const char *url, char *host, size_t host_cap, uint16_t *port, char *path,
                    size_t path_cap)
 {
     if (url == NULL || host == NULL || port == NULL || path == NULL) {

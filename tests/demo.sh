@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `make demo`: a token, API calls and a door, against local servers.
 #
 # Makes the test PKI, starts tests/server/api_server.py on loopback (the

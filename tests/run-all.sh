@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs every check of `make test` (the Makefile has built what is needed) and
 # ends with one line "make test: N passed, M failed". Each stage reports its
 # own counts; a stage that cannot count (a fuzz run, the heap check) counts
@@ -72,6 +73,9 @@ heap_free() {
     echo "no object of src/ or port/ references malloc, calloc, realloc or free"
 }
 check heap heap_free
+
+stage "licence line on every file of the project (scripts/spdx.py)"
+check spdx python3 scripts/spdx.py --check
 
 stage "unit tests"
 for t in $HOST/tests/test_*; do run_cmocka "unit:$(basename "$t")" "$t"; done

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * door: an example door controller, written the way firmware would be:
  * every object static, settings read once, one loop.
@@ -24,14 +25,17 @@
 
 #include "ornd/api.h"
 #include "ornd/match.h"
+#include "ornd/tls_setup.h"
 #include "ornd/client.h"
 #include "ornd_posix.h"
 
 #define SCOPES "flex.community.members.read flex.community.checkins.create " \
                "flex.community.checkins.read"
 
-static ornd_posix_t id_net, api_net; /* one connection each: identity, API */
-static ornd_port_t id_port, api_port;
+static ornd_posix_platform_t sys;
+static ornd_posix_conn_t id_conn, api_conn; /* one connection each: identity, API */
+static ornd_platform_t platform;
+static ornd_transport_t id_transport, api_transport;
 static ornd_client_t client;
 static ornd_api_t api;
 static uint8_t ca[256u * 1024u];
@@ -49,7 +53,7 @@ typedef struct {
 
 static pick_t pick;
 
-static int on_field(void *user, const ornd_match_event_t *ev)
+static ornd_err_t on_field(void *user, const ornd_match_event_t *ev)
 {
     pick_t *p = user;
     if (p->done) {
@@ -71,12 +75,12 @@ static int on_field(void *user, const ornd_match_event_t *ev)
     return ornd_match_capture(&p->cap[ev->path], ev);
 }
 
-static int pick_body(void *user, const uint8_t *data, size_t len)
+static ornd_err_t pick_body(void *user, const uint8_t *data, size_t len)
 {
     return ornd_match_feed(&((pick_t *)user)->match, data, len);
 }
 
-static int pick_end(void *user)
+static ornd_err_t pick_end(void *user)
 {
     return ornd_match_finish(&((pick_t *)user)->match);
 }
@@ -227,23 +231,30 @@ static int start(void)
         return ORND_ERR_CONFIG_CA;
     }
     ca[ca_len++] = '\0';
-    ornd_posix_port(&id_port, &id_net);
-    ornd_posix_port(&api_port, &api_net);
+    ornd_err_t rc = ornd_posix_platform(&platform, &sys);
+    if (rc != ORND_OK) {
+        return rc;
+    }
+    (void)ornd_posix_transport(&id_transport, &id_conn);
+    (void)ornd_posix_transport(&api_transport, &api_conn);
+    (void)ornd_tls_use_static_pool();
+    (void)ornd_tls_use_platform_rng(&platform);
     char *secret = getenv("ORND_CLIENT_SECRET");
-    ornd_settings_t s = {.port = &id_port,
+    ornd_settings_t s = {.platform = &platform,
+                         .transport = &id_transport,
                          .token_url = setting("ORND_TOKEN_URL", NULL),
                          .client_id = getenv("ORND_CLIENT_ID"),
                          .client_secret = secret,
                          .scope = SCOPES,
                          .ca = ca,
                          .ca_len = ca_len};
-    int rc = ornd_client_init(&client, &s);
+    rc = ornd_client_init(&client, &s);
     if (secret != NULL) {
         mbedtls_platform_zeroize(secret, strlen(secret)); /* the client has its copy */
     }
     if (rc == ORND_OK) {
-        ornd_api_settings_t as = {.port = &api_port,
-                                  .client = &client,
+        ornd_api_settings_t as = {.client = &client,
+                                  .transport = &api_transport,
                                   .api_url = setting("ORND_API_URL", NULL),
                                   .org = getenv("ORND_ORG")};
         rc = ornd_api_init(&api, &as);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * json-check [-c N]
  *
@@ -67,7 +68,7 @@ static size_t parse_args(int argc, char **argv)
     return 0;
 }
 
-static int ignore_event(void *user, const ornd_json_event_t *ev)
+static ornd_err_t ignore_event(void *user, const ornd_json_event_t *ev)
 {
     (void)user;
     (void)ev;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mbedTLS 3.6 configuration for the host (Linux) build of ornd-lite.
  *

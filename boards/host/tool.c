@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ornd — the host command-line tool.
  *
@@ -29,8 +30,10 @@
 
 #define CA_FILE_MAX ((size_t)512u * 1024u) /* the Debian bundle is ~220 KiB */
 
-ornd_posix_t net;
-ornd_port_t port;
+ornd_posix_platform_t sys;
+ornd_platform_t platform;
+static ornd_posix_conn_t id_conn;
+static ornd_transport_t id_transport;
 ornd_client_t client;
 static uint8_t ca_buf[CA_FILE_MAX + 1u];
 
@@ -373,11 +376,26 @@ static int start_client(const options_t *o)
         mbedtls_platform_zeroize(secret, sizeof secret);
         return EXIT_USAGE;
     }
-    ornd_posix_port(&port, &net);
-    ornd_settings_t s = {.port = &port, .token_url = o->token_url, .client_id = id,
+    int rc = ornd_posix_platform(&platform, &sys);
+    if (rc == ORND_OK) {
+        rc = ornd_posix_transport(&id_transport, &id_conn);
+    }
+    if (rc == ORND_OK) {
+        rc = ornd_tls_use_static_pool(); /* the tool's one mbedTLS user: measure its pool */
+    }
+    if (rc == ORND_OK) {
+        rc = ornd_tls_use_platform_rng(&platform);
+    }
+    if (rc != ORND_OK) {
+        mbedtls_platform_zeroize(secret, sizeof secret);
+        fprintf(stderr, "ornd: platform set-up failed: %s (%s)\n", ornd_strerror(rc),
+                ornd_errname(rc));
+        return EXIT_USAGE;
+    }
+    ornd_settings_t s = {.platform = &platform, .transport = &id_transport, .token_url = o->token_url, .client_id = id,
                          .client_secret = secret, .scope = o->scope, .ca = ca_buf,
                          .ca_len = ca_len, .timeout_ms = (uint32_t)(o->timeout_s * 1000u)};
-    int rc = ornd_client_init(&client, &s);
+    rc = ornd_client_init(&client, &s);
     mbedtls_platform_zeroize(secret, sizeof secret);
     if (rc != ORND_OK) {
         fprintf(stderr, "ornd: configuration rejected: %s (%s)\n", ornd_strerror(rc),

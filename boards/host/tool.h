@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The ornd tool's parts: options, the shared client, exit statuses. */
 #ifndef ORND_TOOL_H
 #define ORND_TOOL_H
@@ -5,6 +6,7 @@
 #include <stdbool.h>
 
 #include "ornd/client.h"
+#include "ornd/tls_setup.h"
 #include "ornd_posix.h"
 
 #define DEFAULT_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
@@ -38,9 +40,10 @@ typedef struct {
     bool all_pages;
 } options_t;
 
-/* The token client (and its port), set up by ornd.c before a command runs. */
-extern ornd_posix_t net;
-extern ornd_port_t port;
+/* The platform and the token client, set up by tool.c before a command
+ * runs. */
+extern ornd_posix_platform_t sys;
+extern ornd_platform_t platform;
 extern ornd_client_t client;
 
 /* Exit status for an error code (by its class). */

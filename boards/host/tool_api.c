@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * `ornd api`: authenticated requests over one kept-alive connection.
  *
@@ -24,14 +25,14 @@
 #include "ornd/pages.h"
 #include "tool.h"
 
-static ornd_posix_t api_net;
-static ornd_port_t api_port;
+static ornd_posix_conn_t api_conn;
+static ornd_transport_t api_transport;
 static ornd_api_t api;
 static ornd_match_t selector;
 static ornd_api_pages_t pager;
 
 /* --select: print each matched value on a line of its own. */
-static int print_value(void *user, const ornd_match_event_t *ev)
+static ornd_err_t print_value(void *user, const ornd_match_event_t *ev)
 {
     (void)user;
     if (ev->kind != ORND_MATCH_VALUE) {
@@ -50,14 +51,14 @@ static int print_value(void *user, const ornd_match_event_t *ev)
     return ORND_OK;
 }
 
-static int select_body(void *user, const uint8_t *data, size_t len)
+static ornd_err_t select_body(void *user, const uint8_t *data, size_t len)
 {
     (void)user;
     return ornd_match_feed(&selector, data, len);
 }
 
 /* The end of one document (an answer, or one page of a list). */
-static int select_end(void *user)
+static ornd_err_t select_end(void *user)
 {
     (void)user;
     int rc = ornd_match_finish(&selector);
@@ -69,7 +70,7 @@ typedef struct {
     int last; /* last byte written, -1 if none */
 } print_state_t;
 
-static int print_body(void *user, const uint8_t *data, size_t len)
+static ornd_err_t print_body(void *user, const uint8_t *data, size_t len)
 {
     print_state_t *p = user;
     if (len > 0 && fwrite(data, 1, len, stdout) != len) {
@@ -230,8 +231,8 @@ static int paths_from_stdin(const options_t *o, unsigned *done)
 
 int run_api(const options_t *o)
 {
-    ornd_posix_port(&api_port, &api_net);
-    ornd_api_settings_t as = {.port = &api_port, .client = &client, .api_url = o->api_url,
+    (void)ornd_posix_transport(&api_transport, &api_conn);
+    ornd_api_settings_t as = {.client = &client, .transport = &api_transport, .api_url = o->api_url,
                               .org = o->org, .timeout_ms = (uint32_t)(o->timeout_s * 1000u)};
     int rc = ornd_api_init(&api, &as);
     if (rc != ORND_OK) {
@@ -263,7 +264,7 @@ int run_api(const options_t *o)
         }
     }
     size_t pool_now, pool_peak;
-    ornd_tls_pool_usage(&pool_now, &pool_peak);
+    (void)ornd_tls_pool_usage(&pool_now, &pool_peak);
     fprintf(stderr, "ornd: %u request(s), %lu connection(s), TLS pool peak %lu bytes\n", done,
             (unsigned long)ornd_api_connections(&api), (unsigned long)pool_peak);
     ornd_api_release(&api);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SMSC LAN9118 driver: polled, programmed I/O (see lan9118.h). Register
  * offsets and bits follow the LAN9118 datasheet; only registers QEMU's

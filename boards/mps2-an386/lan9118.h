@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SMSC LAN9118 Ethernet controller, as on the MPS2 boards (and QEMU's
  * mps2-an386, at 0x40200000): a polled driver with programmed I/O through

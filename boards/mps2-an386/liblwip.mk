@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross-builds lwIP for the mps2-an386 network firmware into $(OUT)/liblwip.a:
 # the IPv4 core, TCP, UDP (DNS), ARP and the Ethernet layer, configured by
 # boards/mps2-an386/lwipopts.h and arch/cc.h. No OS layer (NO_SYS 1) and no

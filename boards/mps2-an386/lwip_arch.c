@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lwIP's system hooks on mps2-an386: see lwip_arch.h. */
 #include "lwip_arch.h"
 

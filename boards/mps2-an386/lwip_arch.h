@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What lwIP (NO_SYS 1) needs from the mps2-an386 board besides the Ethernet
  * driver: sys_now() from the SysTick clock, LWIP_RAND() and assertion

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lwIP 2.2.1 options for the mps2-an386 network firmware (netfw.c): a
  * bare-metal super loop (NO_SYS 1, raw API, no RTOS) on the LAN9118

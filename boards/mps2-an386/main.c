@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mps2-an386 firmware: runs ornd-lite's token logic on the Cortex-M4 without
  * a network and checks every result, printing over semihosting. Exit status
@@ -9,7 +10,8 @@
  *     answer parser, checks the token, lifetime and scope, and prints the
  *     Authorization header built from it;
  *  3. feeds a canned 401 answer and checks the OAuth error is reported;
- *  4. initialises a full client (mbedTLS, PSA crypto, the test CA in PEM),
+ *  4. initialises a full client (mbedTLS on the library's static pool, PSA
+ *     crypto drawing from the platform's entropy, the test CA in PEM),
  *     verifies certificates of the test PKI against that CA on the target
  *     (ECDSA P-256 signatures, SHA-256, host names), then asks for a token:
  *     the board has no network, so that must fail with ORND_ERR_CONNECT.
@@ -20,6 +22,7 @@
 
 #include "ornd/client.h"
 #include "ornd/core/http_writer.h"
+#include "ornd/tls_setup.h"
 #include "port_mps2.h"
 #include "semihost.h"
 #include "stack.h"
@@ -77,8 +80,7 @@ static void request(void)
     }
     static const char body[] = "client_id=5f2b6c0e8a1d4b3c&client_secret=s3cr%2Bt%2F%3D%26"
                                "&grant_type=client_credentials&scope=flex.community.members.read";
-    check(b.len > 28 && memcmp(reqbuf, "POST /oauth/token HTTP/1.1\r\n", 28) == 0,
-          "request line");
+    check(b.len > 28 && memcmp(reqbuf, "POST /oauth/token HTTP/1.1\r\n", 28) == 0, "request line");
     check(find(reqbuf, b.len, "\r\nHost: identity.officernd.com\r\n") != NULL, "Host header");
     check(find(reqbuf, b.len, "\r\nContent-Length: 122\r\n") != NULL && sizeof body - 1u == 122u,
           "Content-Length matches the form body");
@@ -146,11 +148,12 @@ static void token_answer(void)
 
 static void error_answer(void)
 {
-    static const char answer[] = "HTTP/1.1 401 Unauthorized\r\n"
-                                 "Content-Type: application/json\r\n"
-                                 "Content-Length: 63\r\n"
-                                 "\r\n"
-                                 "{\"error\":\"invalid_client\",\"error_description\":\"Unknown client\"}  ";
+    static const char answer[] =
+        "HTTP/1.1 401 Unauthorized\r\n"
+        "Content-Type: application/json\r\n"
+        "Content-Length: 63\r\n"
+        "\r\n"
+        "{\"error\":\"invalid_client\",\"error_description\":\"Unknown client\"}  ";
     int rc = 0;
     size_t done = feed_bytewise(answer, sizeof answer - 1u, &rc);
     check(done == sizeof answer - 3u && rc == ORND_ERR_OAUTH_INVALID_CLIENT,
@@ -175,13 +178,27 @@ static int verify(const char *pem, size_t len, const mbedtls_x509_crt *ca, const
     return rc;
 }
 
-static ornd_port_t port;
+static ornd_platform_t platform;
+static ornd_transport_t transport;
 static ornd_client_t client;
+
+/* mbedTLS serves ornd-lite alone on this board: it allocates from the
+ * library's static pool and PSA draws its randomness from the platform.
+ * Once, before anything uses mbedTLS. */
+static void tls_setup(void)
+{
+    ornd_err_t rc = ornd_tls_use_static_pool();
+    if (rc == ORND_OK) {
+        rc = ornd_tls_use_platform_rng(&platform);
+    }
+    check(rc == ORND_OK, "TLS set-up: static pool, PSA randomness from the platform");
+}
 
 static void full_client(void)
 {
     ornd_settings_t s = {
-        .port = &port,
+        .platform = &platform,
+        .transport = &transport,
         .token_url = "https://identity.officernd.com/oauth/token",
         .client_id = "5f2b6c0e8a1d4b3c",
         .client_secret = "s3cr+t/=&",
@@ -190,7 +207,7 @@ static void full_client(void)
         .ca_len = sizeof test_ca_pem,
         .timeout_ms = 1000,
     };
-    int rc = ornd_client_init(&client, &s);
+    ornd_err_t rc = ornd_client_init(&client, &s);
     check(rc == ORND_OK, "client init: PSA crypto up, test CA parsed");
     if (rc != ORND_OK) {
         sh_puts("  ");
@@ -205,15 +222,15 @@ static void full_client(void)
           "CA parsed for verification");
     uint32_t flags = 0;
     uint32_t t0 = mps2_now_ms();
-    rc = verify(test_server_pem, sizeof test_server_pem, &ca, "localhost", &flags);
+    int mrc = verify(test_server_pem, sizeof test_server_pem, &ca, "localhost", &flags);
     uint32_t t1 = mps2_now_ms();
-    check(rc == 0 && flags == 0, "server certificate (ECDSA P-256) verifies for localhost");
-    rc = verify(test_server_rsa_pem, sizeof test_server_rsa_pem, &ca, "localhost", &flags);
-    check(rc == 0 && flags == 0, "server certificate with RSA-2048 key verifies");
-    rc = verify(test_server_pem, sizeof test_server_pem, &ca, "identity.officernd.com", &flags);
-    check(rc != 0 && (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) != 0, "wrong host name rejected");
-    rc = verify(test_untrusted_pem, sizeof test_untrusted_pem, &ca, "localhost", &flags);
-    check(rc != 0 && (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) != 0,
+    check(mrc == 0 && flags == 0, "server certificate (ECDSA P-256) verifies for localhost");
+    mrc = verify(test_server_rsa_pem, sizeof test_server_rsa_pem, &ca, "localhost", &flags);
+    check(mrc == 0 && flags == 0, "server certificate with RSA-2048 key verifies");
+    mrc = verify(test_server_pem, sizeof test_server_pem, &ca, "identity.officernd.com", &flags);
+    check(mrc != 0 && (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) != 0, "wrong host name rejected");
+    mrc = verify(test_untrusted_pem, sizeof test_untrusted_pem, &ca, "localhost", &flags);
+    check(mrc != 0 && (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) != 0,
           "certificate of another CA rejected");
     mbedtls_x509_crt_free(&ca);
     sh_puts("  one ECDSA P-256 chain verification: ");
@@ -223,8 +240,6 @@ static void full_client(void)
     char hdr[ORND_AUTH_HEADER_MAX];
     rc = ornd_auth_header(&client, hdr, sizeof hdr, NULL);
     check(rc == ORND_ERR_CONNECT, "token fetch without network fails with ORND_ERR_CONNECT");
-    size_t now = 0, peak = 0;
-    ornd_tls_pool_usage(&now, &peak);
     ornd_client_release(&client);
     check(ornd_auth_header(&client, hdr, sizeof hdr, NULL) == ORND_ERR_STATE,
           "released client refuses");
@@ -235,7 +250,9 @@ int main(void)
     sh_puts("ornd-lite " ORND_VERSION " on mps2-an386 (Cortex-M4), no network\n");
     sh_puts("WARNING: this board's entropy is a placeholder, NOT a secure source\n");
     stack_paint();
-    mps2_port(&port);
+    (void)mps2_platform(&platform);    /* cannot fail: the argument is given */
+    (void)mps2_no_network(&transport); /* likewise */
+    tls_setup();
     request();
     token_answer();
     error_answer();

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mbedTLS 3.6 configuration for firmware boards (Cortex-M4 mps2-an386 and
  * other microcontrollers): what an ornd-lite client needs to reach the
@@ -10,10 +11,13 @@
  *  - certificate verification: RSA (PKCS#1 v1.5 and PSS, the latter is
  *    mandatory in TLS 1.3) and ECDSA signatures, SHA-256 and SHA-384;
  *  - X.509 parsing of PEM or DER trust anchors;
- *  - PSA crypto with its RNG supplied by the port (src/tls.c implements
- *    mbedtls_psa_external_get_random on top of ornd_port_t.entropy);
- *  - all allocations from the static pool src/tls.c hands to
- *    MBEDTLS_MEMORY_BUFFER_ALLOC_C; no file system, no sockets, no threads.
+ *  - PSA crypto with its RNG supplied by the platform (the library built
+ *    with ORND_CONFIG_TLS_RNG_HOOK=1 implements
+ *    mbedtls_psa_external_get_random on top of the ornd_platform_t named
+ *    with ornd_tls_use_platform_rng());
+ *  - all allocations from the static pool ornd_tls_use_static_pool() hands
+ *    to MBEDTLS_MEMORY_BUFFER_ALLOC_C; no file system, no sockets, no
+ *    threads.
  *
  * No wall-clock time: MBEDTLS_HAVE_TIME / MBEDTLS_HAVE_TIME_DATE are off, so
  * certificate validity periods are NOT checked (signatures, chain and host
@@ -31,10 +35,10 @@
 #define MBEDTLS_HAVE_ASM              /* bignum inner loops in Thumb-2 asm */
 #define MBEDTLS_PLATFORM_C
 #define MBEDTLS_PLATFORM_MEMORY
-#define MBEDTLS_MEMORY_BUFFER_ALLOC_C /* static pool, see src/tls.c */
+#define MBEDTLS_MEMORY_BUFFER_ALLOC_C /* static pool: ornd_tls_use_static_pool() */
 #define MBEDTLS_DEPRECATED_REMOVED
 
-/* ---- PSA crypto (required by TLS 1.3); RNG from the port ---------------- */
+/* ---- PSA crypto (required by TLS 1.3); RNG from the platform ------------ */
 #define MBEDTLS_PSA_CRYPTO_C
 #define MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG
 /* Buffers given to PSA are ours alone: no copies of them. Without this, PSA

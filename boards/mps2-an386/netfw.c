@@ -1,12 +1,14 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mps2-an386 network firmware: fetches an OfficeRnD token over Ethernet.
  *
  * A bare-metal super loop: the LAN9118 driver (lan9118.c) as an lwIP netif
  * (netif_lan9118.c), lwIP 2.2.1 with NO_SYS 1 and a static IPv4 address,
- * and ornd-lite on port/lwip's raw-API port. By default (mode=poll) the
+ * and ornd-lite on port/lwip's raw-API port (its platform once, a transport
+ * for the token connection and one for the API's). By default (mode=poll) the
  * loop feeds received frames to lwIP, runs its timers and calls
  * ornd_token_poll() once a pass, which never waits; with mode=block the
- * fetch is one ornd_auth_header() call, during which the port's poll hook
+ * fetch is one ornd_auth_header() call, during which the transport's poll hook
  * does the feeding and the timers. It reads its configuration, the CA
  * certificates and its entropy from host files over semihosting (QEMU's
  * -semihosting-config target=native), fetches a token, prints the
@@ -37,8 +39,11 @@
  *                                             results[].email of the answer
  *
  * Entropy: every random byte of TLS comes from the host's /dev/urandom,
- * read over semihosting as needed. That is the host's CSPRNG, good for
- * testing under QEMU; a real board has no host and needs a TRNG.
+ * read over semihosting as needed (the platform's entropy, which PSA draws
+ * from: ornd_tls_use_platform_rng()). That is the host's CSPRNG, good for
+ * testing under QEMU; a real board has no host and needs a TRNG. mbedTLS
+ * allocates from the library's static pool (ornd_tls_use_static_pool()):
+ * ornd-lite is its only user here.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -53,8 +58,9 @@
 #include "lwip_arch.h"
 #include "netif_lan9118.h"
 #include "ornd/api.h"
-#include "ornd/match.h"
 #include "ornd/client.h"
+#include "ornd/match.h"
+#include "ornd/tls_setup.h"
 #include "ornd_lwip_raw.h"
 #include "port_mps2.h"
 #include "semihost.h"
@@ -76,7 +82,7 @@ typedef struct {
     int hosts;
     uint32_t timeout_ms;
     unsigned long count;
-    bool block; /* mode=block: fetch with the blocking call */
+    bool block;                          /* mode=block: fetch with the blocking call */
     const char *api_url, *org, *api_get; /* the optional API request */
 } netfw_conf_t;
 
@@ -87,8 +93,10 @@ static netfw_conf_t conf;
 static long entropy_handle = -1;
 
 static struct netif nif;
-static ornd_lwip_raw_t net;
-static ornd_port_t port;
+static ornd_lwip_raw_platform_t sys;
+static ornd_platform_t platform;
+static ornd_lwip_raw_conn_t conn;
+static ornd_transport_t transport;
 static ornd_client_t client;
 
 /* ---- output ----------------------------------------------------------------- */
@@ -317,7 +325,7 @@ static int host_entropy(void *ctx, uint8_t *buf, size_t len)
 /* ---- the super loop's poll hook ------------------------------------------- */
 
 /* Feed received frames to lwIP and run its timers. When nothing arrived,
- * sleep until the next interrupt (SysTick, 1 ms): the port calls again
+ * sleep until the next interrupt (SysTick, 1 ms): the transport calls again
  * until its event or its deadline. */
 static void poll_net(void *ctx, uint32_t max_wait_ms)
 {
@@ -334,10 +342,10 @@ static void poll_net(void *ctx, uint32_t max_wait_ms)
  * then the rest of the firmware's work (here: sleep until the next
  * interrupt when no frame came). Tells how many passes it took and how many
  * of them fed lwIP a frame. */
-static int super_loop(int (*step)(void), const char *what)
+static ornd_err_t super_loop(ornd_err_t (*step)(void), const char *what)
 {
     unsigned long passes = 0, frames = 0;
-    int rc;
+    ornd_err_t rc;
     for (;;) {
         passes++;
         rc = step();
@@ -363,12 +371,12 @@ static int super_loop(int (*step)(void), const char *what)
     return rc;
 }
 
-static int token_step(void)
+static ornd_err_t token_step(void)
 {
     return ornd_token_poll(&client);
 }
 
-static int poll_for_token(void)
+static ornd_err_t poll_for_token(void)
 {
     return super_loop(token_step, "ornd_token_poll");
 }
@@ -430,7 +438,7 @@ static int start_network(void)
 
 /* ---- the token -------------------------------------------------------------- */
 
-static int exit_status(int err)
+static int exit_status(ornd_err_t err)
 {
     switch (ornd_err_class(err)) {
     case ORND_CLASS_OK:
@@ -447,13 +455,13 @@ static int exit_status(int err)
 
 /* ---- one API request ----------------------------------------------------- */
 
-static ornd_lwip_raw_t api_net;
-static ornd_port_t api_port;
+static ornd_lwip_raw_conn_t api_conn;
+static ornd_transport_t api_transport;
 static ornd_api_t api;
 static ornd_match_t emails;
 
 /* Each results[].email of the answer, as it streams: "email: <value>". */
-static int print_email(void *user, const ornd_match_event_t *ev)
+static ornd_err_t print_email(void *user, const ornd_match_event_t *ev)
 {
     (void)user;
     if (ev->kind == ORND_MATCH_VALUE) {
@@ -468,35 +476,40 @@ static int print_email(void *user, const ornd_match_event_t *ev)
     return ORND_OK;
 }
 
-static int emails_body(void *user, const uint8_t *data, size_t len)
+static ornd_err_t emails_body(void *user, const uint8_t *data, size_t len)
 {
     (void)user;
     return ornd_match_feed(&emails, data, len);
 }
 
-static int emails_end(void *user)
+static ornd_err_t emails_end(void *user)
 {
     (void)user;
     return ornd_match_finish(&emails);
 }
 
-static int api_step(void)
+static ornd_err_t api_step(void)
 {
     return ornd_api_poll(&api);
 }
 
-/* GET conf.api_get over its own connection (its own port context), the
- * token from the client (fetched again if need be). */
-static int api_request(void)
+/* GET conf.api_get over its own connection (its own transport), the token
+ * and the platform from the client (the token fetched again if need be). */
+static ornd_err_t api_request(void)
 {
     static const char *const paths[] = {"results[].email"};
     static const ornd_api_handler_t h = {.on_body = emails_body, .on_end = emails_end};
-    ornd_lwip_raw_port(&api_port, &api_net, host_entropy, NULL, poll_net, &nif);
-    ornd_api_settings_t as = {.port = &api_port, .client = &client, .api_url = conf.api_url,
-                              .org = conf.org, .timeout_ms = conf.timeout_ms};
+    ornd_api_settings_t as = {.client = &client,
+                              .transport = &api_transport,
+                              .api_url = conf.api_url,
+                              .org = conf.org,
+                              .timeout_ms = conf.timeout_ms};
     ornd_api_result_t res;
     memset(&res, 0, sizeof res);
-    int rc = ornd_api_init(&api, &as);
+    ornd_err_t rc = ornd_lwip_raw_transport(&api_transport, &api_conn, poll_net, &nif);
+    if (rc == ORND_OK) {
+        rc = ornd_api_init(&api, &as);
+    }
     if (rc == ORND_OK) {
         rc = ornd_match_init(&emails, paths, 1, print_email, NULL);
     }
@@ -521,11 +534,11 @@ static int api_request(void)
     return rc;
 }
 
-static int fetch_tokens(void)
+static ornd_err_t fetch_tokens(void)
 {
-    ornd_lwip_raw_port(&port, &net, host_entropy, NULL, poll_net, &nif);
     ornd_settings_t s = {
-        .port = &port,
+        .platform = &platform,
+        .transport = &transport,
         .token_url = conf.url,
         .client_id = conf.client_id,
         .client_secret = conf.client_secret,
@@ -534,7 +547,10 @@ static int fetch_tokens(void)
         .ca_len = strlen((const char *)ca_pem) + 1u, /* PEM: counts the NUL */
         .timeout_ms = conf.timeout_ms,
     };
-    int rc = ornd_client_init(&client, &s);
+    ornd_err_t rc = ornd_lwip_raw_transport(&transport, &conn, poll_net, &nif);
+    if (rc == ORND_OK) {
+        rc = ornd_client_init(&client, &s);
+    }
     for (volatile char *p = conf.client_secret; *p != '\0'; p++) {
         *p = '\0'; /* the client holds its own copy now */
     }
@@ -611,10 +627,23 @@ int main(void)
 
     mps2_clock_start();
     mps2_lwip_seed(seed);
+    /* The platform, once; mbedTLS set up for ornd-lite alone, before its
+     * first use. */
+    ornd_err_t rc = ornd_lwip_raw_platform(&platform, &sys, host_entropy, NULL);
+    if (rc == ORND_OK) {
+        rc = ornd_tls_use_static_pool();
+    }
+    if (rc == ORND_OK) {
+        rc = ornd_tls_use_platform_rng(&platform);
+    }
+    if (rc != ORND_OK) {
+        err_line("platform or TLS set-up failed: ", ornd_errname(rc));
+        return exit_status(rc);
+    }
     if (start_network() != 0) {
         return 3;
     }
-    int rc = fetch_tokens();
+    rc = fetch_tokens();
     sh_close(entropy_handle);
     err_puts("netfw: stack used ");
     err_u32(stack_used());

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lwIP netif over the polled LAN9118 driver: see netif_lan9118.h. Frames
  * go through one static buffer each way, so that the FIFOs are read and
  * written in whole words whatever the pbufs' layout. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The LAN9118 driver as an lwIP network interface (NO_SYS 1, polled):
  *

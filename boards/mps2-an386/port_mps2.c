@@ -1,5 +1,9 @@
-/* mps2-an386 port: SysTick clock, placeholder entropy, no network. */
+/* SPDX-License-Identifier: MIT */
+/* mps2-an386 platform: SysTick clock, placeholder entropy; a transport
+ * without network. */
 #include "port_mps2.h"
+
+#include <stddef.h>
 
 #include "ornd/error.h"
 
@@ -28,41 +32,9 @@ static uint32_t now_ms(void *ctx)
     return ticks_ms;
 }
 
-static int net_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
-{
-    (void)ctx;
-    (void)host;
-    (void)port;
-    (void)timeout_ms;
-    return ORND_ERR_CONNECT; /* no network driver on this board */
-}
-
-static int net_send(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms)
-{
-    (void)ctx;
-    (void)buf;
-    (void)len;
-    (void)timeout_ms;
-    return ORND_ERR_NET;
-}
-
-static int net_recv(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms)
-{
-    (void)ctx;
-    (void)buf;
-    (void)len;
-    (void)timeout_ms;
-    return ORND_ERR_NET;
-}
-
-static void net_close(void *ctx)
-{
-    (void)ctx;
-}
-
 /* PLACEHOLDER, NOT SECURE: xorshift64 stirred with SysTick counter values.
  * Predictable; replace with a TRNG on real hardware. */
-static int insecure_entropy(void *ctx, uint8_t *buf, size_t len)
+static ornd_err_t insecure_entropy(void *ctx, uint8_t *buf, size_t len)
 {
     static uint64_t s = 0x9E3779B97F4A7C15ull;
     (void)ctx;
@@ -83,16 +55,73 @@ void mps2_clock_start(void)
     SYST_CSR = 7u; /* processor clock, interrupt, enable */
 }
 
-void mps2_port(ornd_port_t *port)
+ornd_err_t mps2_platform(ornd_platform_t *p)
 {
+    if (p == NULL) {
+        return ORND_ERR_ARG;
+    }
     mps2_clock_start();
-    *port = (ornd_port_t){
+    *p = (ornd_platform_t){
         .ctx = NULL,
-        .net_connect = net_connect,
-        .net_send = net_send,
-        .net_recv = net_recv,
-        .net_close = net_close,
         .now_ms = now_ms,
         .entropy = insecure_entropy,
+        .lock = NULL, /* one thread */
+        .unlock = NULL,
+        .unix_time = NULL, /* no RTC */
     };
+    return ORND_OK;
+}
+
+/* ---- no network ------------------------------------------------------------ */
+
+static ornd_err_t no_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
+{
+    (void)ctx;
+    (void)host;
+    (void)port;
+    (void)timeout_ms;
+    return ORND_ERR_CONNECT; /* no network driver on this board */
+}
+
+static ornd_err_t no_send(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms,
+                          size_t *sent)
+{
+    (void)ctx;
+    (void)buf;
+    (void)len;
+    (void)timeout_ms;
+    *sent = 0;
+    return ORND_ERR_NET;
+}
+
+static ornd_err_t no_recv(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms,
+                          size_t *received)
+{
+    (void)ctx;
+    (void)buf;
+    (void)len;
+    (void)timeout_ms;
+    *received = 0;
+    return ORND_ERR_NET;
+}
+
+static void no_close(void *ctx)
+{
+    (void)ctx;
+}
+
+ornd_err_t mps2_no_network(ornd_transport_t *t)
+{
+    if (t == NULL) {
+        return ORND_ERR_ARG;
+    }
+    *t = (ornd_transport_t){
+        .ctx = NULL,
+        .connect = no_connect,
+        .connect_start = NULL, /* blocking calls only */
+        .send = no_send,
+        .recv = no_recv,
+        .close = no_close,
+    };
+    return ORND_OK;
 }

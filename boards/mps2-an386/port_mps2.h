@@ -1,24 +1,33 @@
+/* SPDX-License-Identifier: MIT */
 /*
- * A minimal ornd-lite port for the mps2-an386 board: a millisecond clock
- * from SysTick and a PLACEHOLDER entropy source. There is no network driver:
- * connect fails with ORND_ERR_CONNECT.
+ * A minimal ornd-lite platform for the mps2-an386 board: a millisecond
+ * clock from SysTick and a PLACEHOLDER entropy source; no lock (one thread)
+ * and no wall clock (unix_time NULL: the board has no RTC). For firmware.elf
+ * also a transport with no network: its connect fails with
+ * ORND_ERR_CONNECT; it has no connect_start.
  *
  * The entropy here is NOT secure (QEMU's MPS2 has no TRNG): it mixes SysTick
  * readings into a xorshift generator, which an attacker can predict. It
  * exists so that the TLS stack can be initialised and exercised on the
  * board. A real firmware must supply a hardware TRNG (or a DRBG seeded from
- * one) in ornd_port_t.entropy.
+ * one) as its platform's entropy.
  */
 #ifndef MPS2_PORT_H
 #define MPS2_PORT_H
 
+#include "ornd/error.h"
 #include "ornd/port.h"
 
-/* Start SysTick (1 ms) and fill `port` with this board's functions. */
-void mps2_port(ornd_port_t *port);
+/* Start SysTick (1 ms) and fill `p` with this board's platform. ORND_OK;
+ * ORND_ERR_ARG for NULL. */
+ornd_err_t mps2_platform(ornd_platform_t *p);
 
-/* Start SysTick (1 ms interrupts) alone, for firmware with its own port
- * (the network firmware uses port/lwip's raw-API port). */
+/* Fill `t` with the transport of a board without network. ORND_OK;
+ * ORND_ERR_ARG for NULL. */
+ornd_err_t mps2_no_network(ornd_transport_t *t);
+
+/* Start SysTick (1 ms interrupts) alone, for firmware with a platform of
+ * its own (the network firmware uses port/lwip's raw-API port). */
 void mps2_clock_start(void);
 
 /* Milliseconds since the clock was started. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ARM semihosting calls: `bkpt 0xab` with the operation in r0 and its
  * argument (block) in r1; the result comes back in r0. */
 #include "semihost.h"

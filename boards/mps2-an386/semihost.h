@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ARM semihosting (the debugger or QEMU with -semihosting performs the call):
  * console output, exit status, the command line and reading host files, for

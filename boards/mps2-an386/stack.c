@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Stack high-water mark: see stack.h. The linker script's symbols are
  * addresses, not objects, so they are compared as integers. */
 #include "stack.h"

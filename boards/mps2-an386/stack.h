@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Stack high-water mark on mps2-an386: stack_paint() fills the unused stack
  * below the caller's frame with a pattern; stack_used() reports how deep

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Reset and fault handling for the Cortex-M4 of mps2-an386: the vector
  * table, a reset handler that sets up C (copies .data from ROM, zeroes .bss,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The few system calls newlib needs, on semihosting: console output,
  * exit status, and a heap between the end of .bss and the stack (used by

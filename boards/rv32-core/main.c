@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rv32-core image: the ornd-lite core (JSON scanner, HTTP reader/writer,
  * OAuth request and answer, URL parser, field matcher, error names) with no
@@ -9,11 +10,11 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "ornd/core/http_writer.h"
+#include "ornd/core/oauth.h"
+#include "ornd/core/url.h"
 #include "ornd/error.h"
 #include "ornd/match.h"
-#include "ornd/core/oauth.h"
-#include "ornd/core/http_writer.h"
-#include "ornd/core/url.h"
 #include "semihost.h"
 
 #define ORND_TOKEN_URL "https://identity.officernd.com/oauth/token"
@@ -107,8 +108,7 @@ static bool url_parsed(void)
     char host[ORND_CONFIG_HOST_MAX + 1];
     char path[ORND_CONFIG_PATH_MAX + 1];
     uint16_t port = 0;
-    return ornd_url_parse(ORND_TOKEN_URL, host, sizeof host, &port, path, sizeof path) ==
-               ORND_OK &&
+    return ornd_url_parse(ORND_TOKEN_URL, host, sizeof host, &port, path, sizeof path) == ORND_OK &&
            strcmp(host, "identity.officernd.com") == 0 && port == 443 &&
            strcmp(path, "/oauth/token") == 0 &&
            ornd_url_parse("http://x/y", host, sizeof host, &port, path, sizeof path) ==
@@ -119,15 +119,15 @@ static bool url_parsed(void)
  * pieces; the emails are counted by their lengths. */
 static size_t email_bytes;
 static unsigned emails;
-static int on_match(void *user, const ornd_match_event_t *ev)
+static ornd_err_t on_match(void *user, const ornd_match_event_t *ev)
 {
     (void)user;
     if (ev->kind != ORND_MATCH_VALUE) {
-        return 0;
+        return ORND_OK;
     }
     email_bytes += ev->len;
     emails += ev->last ? 1u : 0u;
-    return 0;
+    return ORND_OK;
 }
 
 static bool emails_matched(void)
@@ -139,7 +139,7 @@ static bool emails_matched(void)
     if (ornd_match_init(&matcher, paths, 1, on_match, NULL) != ORND_OK) {
         return false;
     }
-    int rc = ORND_OK;
+    ornd_err_t rc = ORND_OK;
     for (size_t i = 0; rc == ORND_OK && i < sizeof page - 1u; i += 3u) {
         size_t n = sizeof page - 1u - i < 3u ? sizeof page - 1u - i : 3u;
         rc = ornd_match_feed(&matcher, (const uint8_t *)&page[i], n);

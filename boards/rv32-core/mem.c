@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The C library functions the ornd-lite core calls, for a target without a
  * C library (see `nm -u` in README.md). Plain byte loops: small, not fast.

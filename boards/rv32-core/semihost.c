@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * RISC-V semihosting, the two calls the rv32-core image needs: write a
  * string to the host's console and exit with a status. A semihosting call is

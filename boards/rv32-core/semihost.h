@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* RISC-V semihosting: console output and exit status (see semihost.c). */
 #ifndef RV32_SEMIHOST_H
 #define RV32_SEMIHOST_H

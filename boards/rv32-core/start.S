@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Entry of the rv32-core image: set the stack and global pointers, copy
  * .data, zero .bss, call main(), keep its result in rv32_result and exit
  * with it over semihosting (QEMU's exit status). No OS, no C library:

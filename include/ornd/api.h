@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Authenticated OfficeRnD API calls over one kept-alive TLS connection.
  *
@@ -7,13 +8,13 @@
  * (HTTP/1.1 persistent connections) and re-opens it, resuming the TLS
  * session, when the server has closed it.
  *
- *   static ornd_posix_t api_net;       // the API connection's own port context
- *   static ornd_port_t api_port;
+ *   static ornd_posix_conn_t api_conn;  // the API connection's own context
+ *   static ornd_transport_t api_transport;
  *   static ornd_api_t api;
  *
- *   ornd_posix_port(&api_port, &api_net);
- *   ornd_api_settings_t as = {.port = &api_port, .client = &client, .org = "acme"};
- *   int rc = ornd_api_init(&api, &as);
+ *   ornd_posix_transport(&api_transport, &api_conn);
+ *   ornd_api_settings_t as = {.client = &client, .transport = &api_transport, .org = "acme"};
+ *   ornd_err_t rc = ornd_api_init(&api, &as);
  *   ornd_api_result_t res;
  *   ornd_api_handler_t h = {.on_body = my_json_feed, .user = &my_state};
  *   rc = ornd_api_request(&api, "GET", "/members?email=ada%40example.com", NULL, 0, &h, &res);
@@ -48,10 +49,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ornd/client.h"
 #include "ornd/config.h"
 #include "ornd/core/http_reader.h"
-#include "ornd/client.h"
+#include "ornd/core/private.h"
 #include "ornd/core/tls.h"
+#include "ornd/error.h"
+#include "ornd/port.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -61,10 +65,11 @@ extern "C" {
 #define ORND_DEFAULT_API_URL "https://app.officernd.com/api/v2/organizations"
 
 typedef struct {
-    const ornd_port_t *port; /* required: the API connection's own port
-                                context (not the token client's), which must
+    ornd_client_t *client;   /* required: where tokens come from (and the
+                                platform: clock, lock) */
+    const ornd_transport_t *transport; /* required: this object's own
+                                connection (not the client's), which must
                                 outlive the ornd_api_t */
-    ornd_client_t *client;   /* required: where tokens come from */
     const char *api_url;     /* https://host[:port]/path of the API up to
                                 the organisation; NULL: the default */
     const char *org;         /* organisation slug appended to api_url as
@@ -75,13 +80,13 @@ typedef struct {
 /* Receives the body of a 2xx answer in pieces. Return ORND_OK to go on, a
  * negative code to stop: the call then returns that code and the connection
  * is closed (the rest of the answer is not read). */
-typedef int (*ornd_api_body_cb_t)(void *user, const uint8_t *data, size_t len);
+typedef ornd_err_t (*ornd_api_body_cb_t)(void *user, const uint8_t *data, size_t len);
 
 typedef struct {
     ornd_api_body_cb_t on_body; /* may be NULL: the body is read and dropped */
     /* Called once the whole body of a 2xx answer has arrived (may be NULL),
      * e.g. to finish a JSON parser; a negative return fails the request. */
-    int (*on_end)(void *user);
+    ornd_err_t (*on_end)(void *user);
     void *user;
     size_t body_max;            /* most body bytes accepted; 0: no limit */
 } ornd_api_handler_t;
@@ -102,49 +107,56 @@ typedef struct {
     bool error_text_truncated;
 } ornd_api_result_t;
 
-/* All state of one API connection. Fields are private. */
+/* All state of one API connection. The members are private (ORND_PRIVATE). */
 typedef struct {
-    uint32_t magic;
-    ornd_client_t *client;
-    const ornd_port_t *port;
-    char host[ORND_CONFIG_HOST_MAX + 1];
-    char base[ORND_CONFIG_API_BASE_MAX + 1]; /* path prefix, no trailing '/' */
-    uint16_t tcp_port;
-    uint32_t timeout_ms;
-    uint32_t connections;       /* TCP connections opened so far */
+    uint32_t ORND_PRIVATE(magic);
+    ornd_client_t *ORND_PRIVATE(client);
+    const ornd_platform_t *ORND_PRIVATE(platform); /* the client's */
+    char ORND_PRIVATE(host)[ORND_CONFIG_HOST_MAX + 1];
+    char ORND_PRIVATE(base)[ORND_CONFIG_API_BASE_MAX + 1]; /* path prefix, no trailing '/' */
+    uint16_t ORND_PRIVATE(tcp_port);
+    uint32_t ORND_PRIVATE(timeout_ms);
+    uint32_t ORND_PRIVATE(connections);       /* TCP connections opened so far */
     /* per request */
-    ornd_api_result_t *res;
-    const ornd_api_handler_t *handler;
-    const char *method;
-    const char *path;
-    const uint8_t *body;
-    size_t body_len;
-    uint8_t state;              /* private: see api.c */
-    bool nonblocking;           /* started by ornd_api_start() */
-    bool stale_retried;
-    bool reused;                /* this send: over the kept connection */
-    bool started;               /* bytes of the answer arrived */
-    size_t token_len;
-    size_t out_len;             /* head bytes built */
-    size_t out_sent;            /* of the head or body, sent */
-    uint32_t deadline;          /* port clock: the current step ends here */
-    size_t text_len;
-    int handler_err;
-    ornd_http_reader_t http;
+    ornd_api_result_t *ORND_PRIVATE(res);
+    const ornd_api_handler_t *ORND_PRIVATE(handler);
+    const char *ORND_PRIVATE(method);
+    const char *ORND_PRIVATE(path);
+    const uint8_t *ORND_PRIVATE(body);
+    size_t ORND_PRIVATE(body_len);
+    uint8_t ORND_PRIVATE(state);              /* see api.c */
+    bool ORND_PRIVATE(nonblocking);           /* started by ornd_api_start() */
+    bool ORND_PRIVATE(stale_retried);
+    bool ORND_PRIVATE(reused);                /* this send: over the kept connection */
+    bool ORND_PRIVATE(started);               /* bytes of the answer arrived */
+    size_t ORND_PRIVATE(token_len);
+    size_t ORND_PRIVATE(out_len);             /* head bytes built */
+    size_t ORND_PRIVATE(out_sent);            /* of the head or body, sent */
+    uint32_t ORND_PRIVATE(deadline);          /* platform clock: the step ends here */
+    size_t ORND_PRIVATE(text_len);
+    ornd_err_t ORND_PRIVATE(handler_err);
+    ornd_http_reader_t ORND_PRIVATE(http);
     union {
         char head[ORND_CONFIG_API_HEAD_MAX];
         uint8_t rx[ORND_CONFIG_RECV_CHUNK];
-    } scratch;
-    ornd_tls_t tls;
+    } ORND_PRIVATE(scratch);
+    ornd_tls_t ORND_PRIVATE(tls);
 } ornd_api_t;
 
 /*
  * Check and copy the settings. No network I/O. The client must be
- * initialised and outlive the ornd_api_t; it lends its CA certificates.
- * Errors: ORND_ERR_ARG, ORND_ERR_STATE (client not initialised),
- * ORND_ERR_CONFIG_URL, ORND_ERR_CONFIG_TOO_LONG.
+ * initialised and outlive the ornd_api_t; it lends its CA certificates and
+ * its platform. A macro, as ornd_client_init() is (the library refuses a
+ * struct compiled with other settings).
+ * Errors: ORND_ERR_ARG, ORND_ERR_ABI, ORND_ERR_PORT (a required transport
+ * member is NULL), ORND_ERR_STATE (client not initialised, or this object
+ * already is: release it first), ORND_ERR_CONFIG_URL,
+ * ORND_ERR_CONFIG_TOO_LONG.
  */
-int ornd_api_init(ornd_api_t *a, const ornd_api_settings_t *s);
+#define ornd_api_init(a, s)                                                                  \
+    ornd__api_init((a), (s), sizeof(ornd_api_t), ORND_CONFIG_FINGERPRINT)
+ornd_err_t ornd__api_init(ornd_api_t *a, const ornd_api_settings_t *s, size_t size,
+                          uint32_t fingerprint);
 
 /*
  * Send one request and stream the answer's body to `h` (may be NULL).
@@ -155,7 +167,7 @@ int ornd_api_init(ornd_api_t *a, const ornd_api_settings_t *s);
  * Blocks: each network step is bounded by the timeout.
  * Errors: any ornd_err_t; see the top of this header for the API's answers.
  */
-int ornd_api_request(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
+ornd_err_t ornd_api_request(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
                      size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res);
 
 /*
@@ -166,13 +178,13 @@ int ornd_api_request(ornd_api_t *a, const char *method, const char *path, const 
  * network allows without waiting (a token fetch included, through
  * ornd_token_poll()); each network step is bounded by the timeout, checked
  * on each poll. `method`, `path`, `body`, `h` and `res` must stay valid
- * until the end. Needs a port with net_connect_start (ORND_ERR_PORT);
+ * until the end. Needs a transport with connect_start (ORND_ERR_PORT);
  * ORND_ERR_STATE when a request is already under way. ornd_api_close()
  * gives an unfinished request up.
  */
-int ornd_api_start(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
+ornd_err_t ornd_api_start(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
                    size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res);
-int ornd_api_poll(ornd_api_t *a);
+ornd_err_t ornd_api_poll(ornd_api_t *a);
 
 /* TCP connections opened so far (for tests and statistics). */
 uint32_t ornd_api_connections(const ornd_api_t *a);

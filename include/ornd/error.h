@@ -1,14 +1,19 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ornd-lite error space.
  *
- * Every call that can fail returns an int: ORND_OK (0) or one negative code
- * below; the polled calls (ornd_token_poll()) also return ORND_IN_PROGRESS
- * (1) while they are not finished. Codes are grouped in classes (see ornd_err_class()) so that firmware
- * can tell "bad configuration" from "network dropped", "server sent garbage",
+ * Every call that can fail returns an ornd_err_t: ORND_OK (0) or one negative
+ * code below. The one positive value, ORND_IN_PROGRESS, means "call again":
+ * only the polled calls (ornd_token_poll(), ornd_api_poll(),
+ * ornd_api_pages_poll()) return it, while they are not finished. Codes are
+ * grouped in classes (see ornd_err_class()) so that firmware can tell "bad
+ * configuration" from "network dropped", "server sent garbage",
  * "credentials rejected" and "try later" without listing codes.
  */
 #ifndef ORND_ERROR_H
 #define ORND_ERROR_H
+
+#include "ornd/config.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,10 +29,16 @@ extern "C" {
     X(ORND_ERR_CONFIG_TOO_LONG, -4, CONFIG, "setting longer than its configured maximum") \
     X(ORND_ERR_CONFIG_CREDENTIALS, -5, CONFIG, "client_id or client_secret missing")  \
     X(ORND_ERR_CONFIG_CA, -6, CONFIG, "CA certificates could not be parsed")         \
-    X(ORND_ERR_STATE, -7, CONFIG, "client not initialised or already released")      \
+    X(ORND_ERR_STATE, -7, CONFIG,                                                    \
+      "object not initialised, already initialised, released or busy")              \
     X(ORND_ERR_NO_MEM, -8, CONFIG, "TLS memory pool exhausted")                       \
     X(ORND_ERR_ENTROPY, -9, CONFIG, "entropy source failed")                          \
-    X(ORND_ERR_PORT, -10, CONFIG, "the port cannot do this (no net_connect_start for polling)") \
+    X(ORND_ERR_PORT, -10, CONFIG,                                                    \
+      "the port cannot do this (a required member is missing, or no connect_start for polling)") \
+    X(ORND_ERR_ABI, -11, CONFIG,                                                     \
+      "struct compiled with other ORND_CONFIG_* settings than the library")          \
+    X(ORND_ERR_TLS_SETUP, -12, CONFIG,                                               \
+      "mbedTLS lacks the option this set-up needs (see ornd/tls_setup.h)")           \
     X(ORND_ERR_MATCH_PATH, -18, CONFIG, "JSON match path does not follow the grammar") \
     /* network */                                                                    \
     X(ORND_ERR_DNS, -20, NETWORK, "host name could not be resolved")                 \
@@ -38,7 +49,7 @@ extern "C" {
     X(ORND_ERR_OUTCOME_UNKNOWN, -25, NETWORK,                                        \
       "connection lost after the request was sent: it may have been carried out")   \
     X(ORND_ERR_WOULD_BLOCK, -26, NETWORK,                                            \
-      "non-blocking step: nothing to do until the network moves (internal)")       \
+      "transport: nothing can move without waiting (a port's answer, never a call's)") \
     /* TLS */                                                                        \
     X(ORND_ERR_TLS, -30, TLS, "TLS handshake or record failure")                     \
     X(ORND_ERR_TLS_CERT, -31, TLS, "server certificate not trusted")                 \
@@ -53,6 +64,7 @@ extern "C" {
     X(ORND_ERR_HTTP_CHUNK, -45, MALFORMED, "malformed chunked encoding")             \
     X(ORND_ERR_HTTP_TRANSFER_ENCODING, -46, MALFORMED, "unsupported Transfer-Encoding") \
     X(ORND_ERR_HTTP_BODY_TOO_LARGE, -47, MALFORMED, "response body larger than the configured limit") \
+    X(ORND_ERR_PAGE_LIMIT, -48, MALFORMED, "list has more pages than the walk allows") \
     X(ORND_ERR_HTTP_STATUS, -49, MALFORMED, "unexpected HTTP status")                \
     X(ORND_ERR_JSON_SYNTAX, -50, MALFORMED, "invalid JSON")                          \
     X(ORND_ERR_JSON_DEPTH, -51, MALFORMED, "JSON nested deeper than the configured limit") \
@@ -81,7 +93,9 @@ extern "C" {
     X(ORND_ERR_RATE_LIMITED, -80, TRY_LATER, "rate limited by the server (429)")     \
     X(ORND_ERR_UNAVAILABLE, -81, TRY_LATER, "server unavailable (5xx)")              \
     X(ORND_ERR_TOKEN_HELD, -82, TRY_LATER,                                           \
-      "token request held back (rate guard or back-off after failures); try later")
+      "token request held back (rate guard or back-off after failures); try later") \
+    X(ORND_ERR_TIME_UNKNOWN, -83, TRY_LATER,                                         \
+      "wall-clock time unknown: certificate dates cannot be checked (give the platform a unix_time)")
 
 typedef enum {
     ORND_OK = 0,
@@ -89,6 +103,11 @@ typedef enum {
 #define ORND_X_ENUM(code, value, cls, msg) code = (value),
     ORND_ERROR_LIST(ORND_X_ENUM)
 #undef ORND_X_ENUM
+    /* Not a code: holds the type at the width of an int on every target,
+     * also where enums are short by default (arm-none-eabi), so that the
+     * layout of the structs that hold one does not depend on -fshort-enums
+     * and an ornd_err_t callback is an int callback. */
+    ORND__ERR_WIDTH = 0x7fffffff
 } ornd_err_t;
 
 /* Classes of errors: what a caller usually acts on. */
@@ -102,14 +121,16 @@ typedef enum {
     ORND_CLASS_TRY_LATER  /* 429 or 5xx: wait (see retry_after) and try again */
 } ornd_err_class_t;
 
-/* Human-readable text for an error code; never NULL, never contains secrets. */
-const char *ornd_strerror(int err);
+/* Human-readable text for an error code; never NULL, never contains
+ * secrets. With ORND_CONFIG_ERROR_STRINGS 0 the texts are not compiled in
+ * and this returns the name (ornd_errname()). */
+const char *ornd_strerror(ornd_err_t err);
 
 /* Symbolic name of an error code ("ORND_ERR_TIMEOUT"); never NULL. */
-const char *ornd_errname(int err);
+const char *ornd_errname(ornd_err_t err);
 
 /* Class of an error code; unknown negative codes are ORND_CLASS_CONFIG. */
-ornd_err_class_t ornd_err_class(int err);
+ornd_err_class_t ornd_err_class(ornd_err_t err);
 
 #ifdef __cplusplus
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Streaming JSON scanner (RFC 8259, strict).
  *
@@ -44,6 +45,8 @@
 #include <stdint.h>
 
 #include "ornd/config.h"
+#include "ornd/core/private.h"
+#include "ornd/error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -78,26 +81,26 @@ typedef struct {
 /* Called for every event. Return 0 to go on; a negative value stops the scan
  * and is returned by ornd_json_feed() unchanged (the scanner is then in the
  * error state). */
-typedef int (*ornd_json_cb_t)(void *user, const ornd_json_event_t *ev);
+typedef ornd_err_t (*ornd_json_cb_t)(void *user, const ornd_json_event_t *ev);
 
-/* The scanner state. Fields are private; its size is fixed by the config
+/* The scanner state. The members are private (ORND_PRIVATE); its size is fixed by the config
  * (40 bytes on 64-bit targets and 32 on 32-bit ones with the default depth). */
 typedef struct {
-    ornd_json_cb_t cb;
-    void *user;
-    int err;            /* sticky: first error seen, or 0 */
-    uint16_t depth;     /* containers currently open */
-    uint8_t state;      /* where the scanner is (see json.c) */
-    uint8_t aux;        /* detail of the state: UTF-8 bytes still expected,
+    ornd_json_cb_t ORND_PRIVATE(cb);
+    void *ORND_PRIVATE(user);
+    int ORND_PRIVATE(err);            /* sticky: first error seen, or 0 */
+    uint16_t ORND_PRIVATE(depth);     /* containers currently open */
+    uint8_t ORND_PRIVATE(state);      /* where the scanner is (see json.c) */
+    uint8_t ORND_PRIVATE(aux);        /* detail of the state: UTF-8 bytes still expected,
                          * \u digits read, or position in a literal */
-    uint16_t hex;       /* \u escape being read */
-    uint16_t high;      /* high surrogate waiting for its low half, or 0 */
-    uint8_t tok;        /* event type of the fragments being delivered */
-    uint8_t first;      /* the next fragment is the first of its token */
-    uint8_t pend_len;   /* decoded escape bytes waiting in pend */
-    uint8_t pend[4];    /* one decoded escape (at most 4 UTF-8 bytes) */
+    uint16_t ORND_PRIVATE(hex);       /* \u escape being read */
+    uint16_t ORND_PRIVATE(high);      /* high surrogate waiting for its low half, or 0 */
+    uint8_t ORND_PRIVATE(tok);        /* event type of the fragments being delivered */
+    uint8_t ORND_PRIVATE(first);      /* the next fragment is the first of its token */
+    uint8_t ORND_PRIVATE(pend_len);   /* decoded escape bytes waiting in pend */
+    uint8_t ORND_PRIVATE(pend)[4];    /* one decoded escape (at most 4 UTF-8 bytes) */
     /* one bit per open container: 1 = object, 0 = array */
-    uint8_t stack[(ORND_CONFIG_JSON_DEPTH_MAX + 7u) / 8u];
+    uint8_t ORND_PRIVATE(stack)[(ORND_CONFIG_JSON_DEPTH_MAX + 7u) / 8u];
 } ornd_json_t;
 
 /* Start a new document. `cb` may not be NULL. */
@@ -110,7 +113,7 @@ void ornd_json_init(ornd_json_t *j, ornd_json_cb_t cb, void *user);
  * same error. A NULL `data` with a non-zero `len` is ORND_ERR_ARG (not
  * sticky, nothing consumed).
  */
-int ornd_json_feed(ornd_json_t *j, const uint8_t *data, size_t len);
+ornd_err_t ornd_json_feed(ornd_json_t *j, const uint8_t *data, size_t len);
 
 /*
  * The input has ended. Returns ORND_OK when exactly one complete value was
@@ -118,7 +121,7 @@ int ornd_json_feed(ornd_json_t *j, const uint8_t *data, size_t len);
  * ORND_ERR_JSON_INCOMPLETE when the document stopped early (including empty
  * input), or the sticky error.
  */
-int ornd_json_finish(ornd_json_t *j);
+ornd_err_t ornd_json_finish(ornd_json_t *j);
 
 /* True once a complete top-level value has been seen and no error occurred
  * (before finish(), a top-level number is complete only once a byte after it

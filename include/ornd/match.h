@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Field matcher over the streaming JSON scanner.
  *
@@ -57,6 +58,8 @@
 #include <stdint.h>
 
 #include "ornd/config.h"
+#include "ornd/core/private.h"
+#include "ornd/error.h"
 #include "ornd/json.h"
 
 #ifdef __cplusplus
@@ -92,7 +95,7 @@ typedef struct {
 
 /* Return 0 to go on; a negative value stops the scan and is returned by
  * ornd_match_feed()/ornd_match_finish() unchanged (then sticky). */
-typedef int (*ornd_match_cb_t)(void *user, const ornd_match_event_t *ev);
+typedef ornd_err_t (*ornd_match_cb_t)(void *user, const ornd_match_event_t *ev);
 
 /* One step of a parsed path: a member name (offset and length in the path
  * string) or, with len 0, "[]". */
@@ -109,17 +112,17 @@ typedef struct {
     ornd_match_step_t step[ORND_CONFIG_MATCH_STEPS_MAX];
 } ornd_match_path_t;
 
-/* The matcher state. Fields are private. */
+/* The matcher state. The members are private (ORND_PRIVATE). */
 typedef struct {
-    ornd_json_t json;     /* used by ornd_match_feed()/ornd_match_finish() */
-    ornd_match_cb_t cb;
-    void *user;
-    int err;              /* init error, or 0 */
-    uint8_t npaths;
-    uint16_t key_pos;     /* bytes of the member name compared so far */
-    uint32_t key_alive;   /* paths whose name still agrees with the member name */
-    uint32_t hit;         /* paths matching the string or number in progress */
-    ornd_match_path_t path[ORND_CONFIG_MATCH_PATHS_MAX];
+    ornd_json_t ORND_PRIVATE(json);     /* used by ornd_match_feed()/ornd_match_finish() */
+    ornd_match_cb_t ORND_PRIVATE(cb);
+    void *ORND_PRIVATE(user);
+    int ORND_PRIVATE(err);              /* init error, or 0 */
+    uint8_t ORND_PRIVATE(npaths);
+    uint16_t ORND_PRIVATE(key_pos);     /* bytes of the member name compared so far */
+    uint32_t ORND_PRIVATE(key_alive);   /* paths whose name still agrees with the member name */
+    uint32_t ORND_PRIVATE(hit);         /* paths matching the string or number in progress */
+    ornd_match_path_t ORND_PRIVATE(path)[ORND_CONFIG_MATCH_PATHS_MAX];
 } ornd_match_t;
 
 /*
@@ -133,7 +136,7 @@ typedef struct {
  *                              a path of more than ORND_CONFIG_MATCH_STEPS_MAX
  *                              steps or a name over ORND_CONFIG_MATCH_NAME_MAX
  */
-int ornd_match_init(ornd_match_t *m, const char *const *paths, size_t count,
+ornd_err_t ornd_match_init(ornd_match_t *m, const char *const *paths, size_t count,
                     ornd_match_cb_t cb, void *user);
 
 /* Starts a new document with the same paths and callback (e.g. the next
@@ -145,16 +148,16 @@ void ornd_match_reset(ornd_match_t *m);
  * Returns ORND_OK, an ORND_ERR_JSON_* code for invalid JSON, the callback's
  * negative return, or the init error. Errors are sticky.
  */
-int ornd_match_feed(ornd_match_t *m, const uint8_t *data, size_t len);
+ornd_err_t ornd_match_feed(ornd_match_t *m, const uint8_t *data, size_t len);
 
 /* The document has ended (see ornd_json_finish()): delivers the last
  * fragment of a top-level number, then returns ORND_OK,
  * ORND_ERR_JSON_INCOMPLETE, or the sticky error. */
-int ornd_match_finish(ornd_match_t *m);
+ornd_err_t ornd_match_finish(ornd_match_t *m);
 
 /* An ornd_json_cb_t: `user` is the ornd_match_t. For callers that run their
  * own scanner over the document (the matcher's own one then stays unused). */
-int ornd_match_on_json(void *user, const ornd_json_event_t *ev);
+ornd_err_t ornd_match_on_json(void *user, const ornd_json_event_t *ev);
 
 /* ---- capture of one value into a caller buffer ------------------------- */
 
@@ -183,7 +186,7 @@ void ornd_match_capture_init(ornd_match_capture_t *c, char *buf, size_t size);
  * ORND_OK, ORND_ERR_ARG (c or ev NULL) or ORND_ERR_MATCH_TOO_LONG (then
  * found is false, len 0, buf holds an empty string if size > 0, and the
  * further fragments of that value return the same error). */
-int ornd_match_capture(ornd_match_capture_t *c, const ornd_match_event_t *ev);
+ornd_err_t ornd_match_capture(ornd_match_capture_t *c, const ornd_match_event_t *ev);
 
 #ifdef __cplusplus
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ornd-lite: OfficeRnD OAuth 2.0 tokens and API calls for devices, in static
  * memory. The one header an application includes; see each header for its

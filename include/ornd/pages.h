@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Following a paged list of the OfficeRnD API (cursorNext).
  *
@@ -16,24 +17,26 @@
 
 #include "ornd/api.h"
 #include "ornd/config.h"
+#include "ornd/core/private.h"
+#include "ornd/error.h"
 #include "ornd/match.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* State of one walk through a list. Fields are private. */
+/* State of one walk through a list. The members are private (ORND_PRIVATE). */
 typedef struct {
-    ornd_match_t match;        /* finds cursorNext in each page */
-    ornd_match_capture_t capture;
-    const ornd_api_handler_t *inner;
-    ornd_api_handler_t tee;    /* what each page's request is given */
-    char cursor[ORND_CONFIG_API_CURSOR_MAX + 1];
-    char path[ORND_CONFIG_API_PATH_MAX + 1];
-    const char *base;          /* the caller's path */
-    ornd_api_result_t *res;    /* NULL once a polled walk is over */
-    unsigned max_pages;
-    unsigned count;            /* pages read */
+    ornd_match_t ORND_PRIVATE(match);        /* finds cursorNext in each page */
+    ornd_match_capture_t ORND_PRIVATE(capture);
+    const ornd_api_handler_t *ORND_PRIVATE(inner);
+    ornd_api_handler_t ORND_PRIVATE(tee);    /* what each page's request is given */
+    char ORND_PRIVATE(cursor)[ORND_CONFIG_API_CURSOR_MAX + 1];
+    char ORND_PRIVATE(path)[ORND_CONFIG_API_PATH_MAX + 1];
+    const char *ORND_PRIVATE(base);          /* the caller's path */
+    ornd_api_result_t *ORND_PRIVATE(res);    /* NULL once a polled walk is over */
+    unsigned ORND_PRIVATE(max_pages);
+    unsigned ORND_PRIVATE(count);            /* pages read */
 } ornd_api_pages_t;
 
 /*
@@ -44,10 +47,10 @@ typedef struct {
  * request. Stops at the first failing page and returns its error; also
  * ORND_ERR_JSON_* for a page that is not JSON, ORND_ERR_MATCH_TOO_LONG for a
  * cursor over ORND_CONFIG_API_CURSOR_MAX bytes, ORND_ERR_CONFIG_TOO_LONG when
- * path and cursor exceed ORND_CONFIG_API_PATH_MAX, ORND_ERR_HTTP_STATUS when
+ * path and cursor exceed ORND_CONFIG_API_PATH_MAX, ORND_ERR_PAGE_LIMIT when
  * max_pages is reached with more to come.
  */
-int ornd_api_get_pages(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
+ornd_err_t ornd_api_get_pages(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
                        const ornd_api_handler_t *h, unsigned max_pages, ornd_api_result_t *res,
                        unsigned *pages);
 
@@ -60,9 +63,9 @@ int ornd_api_get_pages(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
  * stay valid until the end; the API connection takes no other request
  * meanwhile. Needs a port with net_connect_start, as ornd_api_start().
  */
-int ornd_api_pages_start(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
+ornd_err_t ornd_api_pages_start(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
                          const ornd_api_handler_t *h, unsigned max_pages, ornd_api_result_t *res);
-int ornd_api_pages_poll(ornd_api_t *a, ornd_api_pages_t *pg, unsigned *pages);
+ornd_err_t ornd_api_pages_poll(ornd_api_t *a, ornd_api_pages_t *pg, unsigned *pages);
 
 #ifdef __cplusplus
 }

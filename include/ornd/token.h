@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What a token answer gives: the token and its details, or what the server
  * said instead.

@@ -1,11 +1,13 @@
+/* SPDX-License-Identifier: MIT */
 /* lwIP port, raw API (NO_SYS=1): tcp_* callbacks record events in the
- * context. With a timeout, a port call polls lwIP through the firmware's
- * hook until its event arrives or its time is up; with timeout 0 (and
- * net_connect_start) it never calls the hook, and the super loop runs lwIP
- * between the client's polled steps. */
+ * connection's context. With a timeout, a transport call polls lwIP through
+ * the firmware's hook until its event arrives or its time is up; with
+ * timeout 0 (and connect_start) it never calls the hook, and the super loop
+ * runs lwIP between the client's polled steps. */
 #include "ornd_lwip_raw.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "lwip/dns.h"
 #include "lwip/pbuf.h"
@@ -19,7 +21,7 @@
  * receive window; its length is a 16-bit field, which a window of 64 KiB
  * or more (window scaling) could overflow. */
 #if LWIP_WND_SCALE
-#error "port/lwip/ornd_lwip_raw.c keeps unread data in one pbuf chain (16-bit length): build without LWIP_WND_SCALE"
+#error "ornd_lwip_raw.c keeps unread data in one pbuf chain (16-bit length): no LWIP_WND_SCALE"
 #endif
 
 enum {
@@ -31,23 +33,60 @@ enum {
     ST_FAILED /* DNS failure, connection refused, reset or aborted */
 };
 
+/* ---- platform -------------------------------------------------------------- */
+
 static uint32_t raw_now_ms(void *ctx)
 {
-    const ornd_lwip_raw_t *p = ctx;
+    const ornd_lwip_raw_platform_t *p = ctx;
     return (uint32_t)sys_now() + p->clock_bias;
 }
 
-static uint32_t ms_left(ornd_lwip_raw_t *p, uint32_t deadline)
+static ornd_err_t raw_entropy(void *ctx, uint8_t *buf, size_t len)
 {
-    int32_t left = (int32_t)(deadline - raw_now_ms(p));
+    const ornd_lwip_raw_platform_t *p = ctx;
+    return p->entropy(p->entropy_ctx, buf, len) == 0 ? ORND_OK : ORND_ERR_ENTROPY;
+}
+
+ornd_err_t ornd_lwip_raw_platform(ornd_platform_t *p, ornd_lwip_raw_platform_t *ctx,
+                                  ornd_lwip_raw_entropy_fn entropy, void *entropy_ctx)
+{
+    if (p == NULL || ctx == NULL || entropy == NULL) {
+        return ORND_ERR_ARG;
+    }
+    ctx->clock_bias = 0;
+    ctx->entropy = entropy;
+    ctx->entropy_ctx = entropy_ctx;
+    *p = (ornd_platform_t){
+        .ctx = ctx,
+        .now_ms = raw_now_ms,
+        .entropy = raw_entropy,
+        .lock = NULL, /* one thread */
+        .unlock = NULL,
+        .unix_time = NULL, /* lwIP has no wall clock */
+    };
+    return ORND_OK;
+}
+
+/* ---- transport: waiting ------------------------------------------------------ */
+
+static uint32_t ms_left(uint32_t deadline)
+{
+    int32_t left = (int32_t)(deadline - (uint32_t)sys_now());
     return left > 0 ? (uint32_t)left : 0u;
+}
+
+/* "Nothing moved": ORND_ERR_WOULD_BLOCK when asked not to wait, else the
+ * wait ran out (or there is no hook to wait with). */
+static ornd_err_t nothing(uint32_t timeout_ms)
+{
+    return timeout_ms == 0 ? ORND_ERR_WOULD_BLOCK : ORND_ERR_TIMEOUT;
 }
 
 /* Let lwIP run (the poll hook) until something may have happened; false
  * when the time is up or there is no hook to wait with. */
-static bool wait_some(ornd_lwip_raw_t *p, uint32_t deadline)
+static bool wait_some(ornd_lwip_raw_conn_t *p, uint32_t deadline)
 {
-    uint32_t left = ms_left(p, deadline);
+    uint32_t left = ms_left(deadline);
     if (left == 0 || p->poll == NULL) {
         return false;
     }
@@ -60,7 +99,7 @@ static bool wait_some(ornd_lwip_raw_t *p, uint32_t deadline)
 #if LWIP_DNS
 static void on_dns(const char *name, const ip_addr_t *addr, void *arg)
 {
-    ornd_lwip_raw_t *p = arg;
+    ornd_lwip_raw_conn_t *p = arg;
     (void)name;
     if (p->state != ST_RESOLVING) {
         return; /* an answer to a query given up on */
@@ -77,7 +116,7 @@ static void on_dns(const char *name, const ip_addr_t *addr, void *arg)
 
 static void on_err(void *arg, err_t err)
 {
-    ornd_lwip_raw_t *p = arg;
+    ornd_lwip_raw_conn_t *p = arg;
     (void)err;
     if (p != NULL) {
         p->pcb = NULL; /* lwIP has freed it */
@@ -88,7 +127,7 @@ static void on_err(void *arg, err_t err)
 
 static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 {
-    ornd_lwip_raw_t *p = arg;
+    ornd_lwip_raw_conn_t *p = arg;
     (void)pcb;
     if (p != NULL) {
         p->fail_rc = ORND_ERR_CONNECT;
@@ -99,7 +138,7 @@ static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 
 static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *data, err_t err)
 {
-    ornd_lwip_raw_t *p = arg;
+    ornd_lwip_raw_conn_t *p = arg;
     (void)pcb;
     if (p == NULL || err != ERR_OK) {
         if (data != NULL) {
@@ -121,7 +160,7 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *data, err_t er
 
 static void raw_close(void *ctx)
 {
-    ornd_lwip_raw_t *p = ctx;
+    ornd_lwip_raw_conn_t *p = ctx;
     if (p->pcb != NULL) {
         tcp_arg(p->pcb, NULL);
         tcp_recv(p->pcb, NULL);
@@ -139,7 +178,7 @@ static void raw_close(void *ctx)
     p->state = ST_IDLE;
 }
 
-static void fail(ornd_lwip_raw_t *p, int rc)
+static void fail(ornd_lwip_raw_conn_t *p, ornd_err_t rc)
 {
     p->fail_rc = rc;
     p->state = ST_FAILED;
@@ -147,7 +186,7 @@ static void fail(ornd_lwip_raw_t *p, int rc)
 
 /* The name is resolved: open the TCP connection (its outcome comes to
  * on_connected or on_err). */
-static void start_tcp(ornd_lwip_raw_t *p)
+static void start_tcp(ornd_lwip_raw_conn_t *p)
 {
     p->pcb = tcp_new_ip_type(IP_GET_TYPE(&p->addr));
     if (p->pcb == NULL) {
@@ -167,29 +206,29 @@ static void start_tcp(ornd_lwip_raw_t *p)
 }
 
 /* Move the connection on as far as it goes without waiting. */
-static void advance(ornd_lwip_raw_t *p)
+static void advance(ornd_lwip_raw_conn_t *p)
 {
     if (p->state == ST_RESOLVED) {
         start_tcp(p);
     }
 }
 
-static bool under_way(const ornd_lwip_raw_t *p)
+static bool under_way(const ornd_lwip_raw_conn_t *p)
 {
     return p->state == ST_RESOLVING || p->state == ST_RESOLVED || p->state == ST_CONNECTING;
 }
 
 /* Why the connection is unusable (not under way, not connected). */
-static int unusable(const ornd_lwip_raw_t *p)
+static ornd_err_t unusable(const ornd_lwip_raw_conn_t *p)
 {
     return p->state == ST_FAILED ? p->fail_rc : ORND_ERR_NET;
 }
 
 /* Resolve and connect, without waiting: the callbacks and advance() do the
  * rest. ORND_OK once under way. */
-static int raw_connect_start(void *ctx, const char *host, uint16_t port)
+static ornd_err_t raw_connect_start(void *ctx, const char *host, uint16_t port)
 {
-    ornd_lwip_raw_t *p = ctx;
+    ornd_lwip_raw_conn_t *p = ctx;
     raw_close(p);
     p->remote_port = port;
 #if LWIP_DNS
@@ -209,7 +248,7 @@ static int raw_connect_start(void *ctx, const char *host, uint16_t port)
 #endif
     advance(p);
     if (p->state == ST_FAILED) {
-        int rc = p->fail_rc;
+        ornd_err_t rc = p->fail_rc;
         raw_close(p);
         return rc;
     }
@@ -217,11 +256,11 @@ static int raw_connect_start(void *ctx, const char *host, uint16_t port)
 }
 
 /* Blocking connect: start, then poll lwIP until it is up or time is up. */
-static int raw_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
+static ornd_err_t raw_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)
 {
-    ornd_lwip_raw_t *p = ctx;
-    uint32_t deadline = raw_now_ms(p) + timeout_ms;
-    int rc = raw_connect_start(p, host, port);
+    ornd_lwip_raw_conn_t *p = ctx;
+    uint32_t deadline = (uint32_t)sys_now() + timeout_ms;
+    ornd_err_t rc = raw_connect_start(p, host, port);
     while (rc == ORND_OK) {
         advance(p);
         if (p->state == ST_CONNECTED) {
@@ -240,10 +279,12 @@ static int raw_connect(void *ctx, const char *host, uint16_t port, uint32_t time
 
 /* A connection still being set up counts as "nothing yet" for send and
  * recv: with a timeout they wait for it as they wait for data. */
-static int raw_send(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms)
+static ornd_err_t raw_send(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms,
+                           size_t *sent)
 {
-    ornd_lwip_raw_t *p = ctx;
-    uint32_t deadline = raw_now_ms(p) + timeout_ms;
+    ornd_lwip_raw_conn_t *p = ctx;
+    uint32_t deadline = (uint32_t)sys_now() + timeout_ms;
+    *sent = 0;
     for (;;) {
         advance(p);
         if (p->state == ST_CONNECTED && p->pcb != NULL) {
@@ -253,7 +294,8 @@ static int raw_send(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_
                 err_t e = tcp_write(p->pcb, buf, n, TCP_WRITE_FLAG_COPY);
                 if (e == ERR_OK) {
                     (void)tcp_output(p->pcb);
-                    return (int)n;
+                    *sent = n;
+                    return ORND_OK;
                 }
                 if (e != ERR_MEM) {
                     return ORND_ERR_NET;
@@ -263,15 +305,17 @@ static int raw_send(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_
             return unusable(p);
         }
         if (!wait_some(p, deadline)) {
-            return ORND_ERR_TIMEOUT;
+            return nothing(timeout_ms);
         }
     }
 }
 
-static int raw_recv(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms)
+static ornd_err_t raw_recv(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms,
+                           size_t *received)
 {
-    ornd_lwip_raw_t *p = ctx;
-    uint32_t deadline = raw_now_ms(p) + timeout_ms;
+    ornd_lwip_raw_conn_t *p = ctx;
+    uint32_t deadline = (uint32_t)sys_now() + timeout_ms;
+    *received = 0;
     for (;;) {
         if (p->rx != NULL) {
             uint16_t n = p->rx->tot_len;
@@ -283,52 +327,40 @@ static int raw_recv(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms)
             if (p->pcb != NULL) {
                 tcp_recved(p->pcb, n);
             }
-            return (int)n;
+            *received = n;
+            return ORND_OK;
         }
         if (p->peer_closed) {
-            return 0;
+            return ORND_ERR_CLOSED; /* the peer's FIN: end of stream */
         }
         advance(p);
         if (p->state != ST_CONNECTED && !under_way(p)) {
             return unusable(p);
         }
         if (!wait_some(p, deadline)) {
-            return ORND_ERR_TIMEOUT;
+            return nothing(timeout_ms);
         }
     }
 }
 
-static int raw_entropy(void *ctx, uint8_t *buf, size_t len)
+ornd_err_t ornd_lwip_raw_transport(ornd_transport_t *t, ornd_lwip_raw_conn_t *ctx,
+                                   ornd_lwip_raw_poll_fn poll, void *poll_ctx)
 {
-    const ornd_lwip_raw_t *p = ctx;
-    if (p->entropy == NULL || p->entropy(p->entropy_ctx, buf, len) != 0) {
-        return ORND_ERR_ENTROPY;
+    if (t == NULL || ctx == NULL) {
+        return ORND_ERR_ARG;
     }
-    return ORND_OK;
-}
-
-void ornd_lwip_raw_port(ornd_port_t *port, ornd_lwip_raw_t *ctx, ornd_lwip_raw_entropy_fn entropy,
-                        void *entropy_ctx, ornd_lwip_raw_poll_fn poll, void *poll_ctx)
-{
-    ctx->pcb = NULL;
-    ctx->rx = NULL;
+    memset(ctx, 0, sizeof *ctx);
     ctx->state = ST_IDLE;
-    ctx->peer_closed = 0;
-    ctx->clock_bias = 0;
-    ctx->fail_rc = 0;
-    ctx->remote_port = 0;
-    ctx->entropy = entropy;
-    ctx->entropy_ctx = entropy_ctx;
+    ctx->fail_rc = ORND_OK;
     ctx->poll = poll;
     ctx->poll_ctx = poll_ctx;
-    port->ctx = ctx;
-    port->net_connect = raw_connect;
-    port->net_send = raw_send;
-    port->net_recv = raw_recv;
-    port->net_close = raw_close;
-    port->now_ms = raw_now_ms;
-    port->entropy = raw_entropy;
-    port->lock = NULL;
-    port->unlock = NULL;
-    port->net_connect_start = raw_connect_start;
+    *t = (ornd_transport_t){
+        .ctx = ctx,
+        .connect = raw_connect,
+        .connect_start = raw_connect_start,
+        .send = raw_send,
+        .recv = raw_recv,
+        .close = raw_close,
+    };
+    return ORND_OK;
 }

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # N API requests (GET /members?$limit=1) three ways -- over one kept-alive
 # connection ("keep"), a new connection each resuming the TLS session
 # ("close"), a new ornd_api_t and full handshake each ("fresh") -- per TLS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Network and TLS-pool cost of N API requests, for `make bench`.
  *
  *   bench_api MODE HOST TOKEN_PORT API_PORT CA_FILE N
@@ -29,6 +30,7 @@
 
 #include "ornd/api.h"
 #include "ornd/client.h"
+#include "ornd/tls_setup.h"
 #include "ornd_posix.h"
 
 #include "count_port.h"
@@ -67,24 +69,31 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: bad MODE or N\n", argv[0]);
         return 2;
     }
-    static ornd_posix_t token_net, api_net;
-    static ornd_port_t token_posix, api_posix, token_port, api_port;
+    static ornd_posix_platform_t sys;
+    static ornd_posix_conn_t token_conn, api_conn;
+    static ornd_platform_t platform;
+    static ornd_transport_t token_posix, api_posix, token_transport, api_transport;
     static ornd_client_t client;
     static ornd_api_t api;
-    ornd_posix_port(&token_posix, &token_net);
-    ornd_posix_port(&api_posix, &api_net);
-    counting_port(&token_port, &token_cnt, &token_posix);
-    counting_port(&api_port, &api_cnt, &api_posix);
+    if (ornd_posix_platform(&platform, &sys) != ORND_OK ||
+        ornd_posix_transport(&token_posix, &token_conn) != ORND_OK ||
+        ornd_posix_transport(&api_posix, &api_conn) != ORND_OK ||
+        ornd_tls_use_static_pool() != ORND_OK || ornd_tls_use_platform_rng(&platform) != ORND_OK) {
+        fprintf(stderr, "%s: platform set-up failed\n", argv[0]);
+        return 2;
+    }
+    counting_transport(&token_transport, &token_cnt, &token_posix);
+    counting_transport(&api_transport, &api_cnt, &api_posix);
 
     char token_url[256], api_url[256];
     snprintf(token_url, sizeof token_url, "https://%s:%s/oauth/token", argv[2], argv[3]);
     snprintf(api_url, sizeof api_url, "https://%s:%s/api/v2/organizations", argv[2], argv[4]);
     size_t ca_len;
     const uint8_t *ca = slurp(argv[5], &ca_len);
-    ornd_settings_t s = {.port = &token_port, .token_url = token_url, .client_id = "demo-id",
+    ornd_settings_t s = {.platform = &platform, .transport = &token_transport, .token_url = token_url, .client_id = "demo-id",
                          .client_secret = "demo-secret",
                          .scope = "flex.community.members.read", .ca = ca, .ca_len = ca_len};
-    ornd_api_settings_t as = {.port = &api_port, .client = &client, .api_url = api_url,
+    ornd_api_settings_t as = {.client = &client, .transport = &api_transport, .api_url = api_url,
                               .org = "test-org"};
     size_t token_len = 0;
     int rc = ornd_client_init(&client, &s);
@@ -96,7 +105,7 @@ int main(int argc, char **argv)
         rc = ornd_api_init(&api, &as);
     }
     size_t before = 0, peak = 0, blocks = 0, unused;
-    ornd_tls_pool_usage(&before, &unused);
+    (void)ornd_tls_pool_usage(&before, &unused);
     mbedtls_memory_buffer_alloc_max_reset();
     counter_reset(&api_cnt); /* ornd_api_init does no I/O: nothing to lose */
 

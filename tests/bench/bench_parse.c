@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Parser cost driver for `make bench`: feeds one input file to the JSON
  * scanner or the HTTP reader in chunks of a given size. Run under
  * valgrind --tool=callgrind --toggle-collect=<the feed call>, so that only
@@ -15,7 +16,7 @@
 
 static unsigned long events;
 
-static int on_json(void *user, const ornd_json_event_t *ev)
+static ornd_err_t on_json(void *user, const ornd_json_event_t *ev)
 {
     (void)user;
     (void)ev;

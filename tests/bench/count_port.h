@@ -1,9 +1,11 @@
-/* A port that counts what goes over the wire, for the network benchmarks.
+/* SPDX-License-Identifier: MIT */
+/* A transport that counts what goes over the wire, for the network
+ * benchmarks.
  *
- * It wraps another port (the POSIX one) and counts TCP payload bytes each
- * way, connects, and round trips: a receive after a send, i.e. a point
+ * It wraps another transport (the POSIX one) and counts TCP payload bytes
+ * each way, connects, and round trips: a receive after a send, i.e. a point
  * where the client waits for the peer. Each connection of the library (the
- * token client's, an API connection's) gets its own counter and port.
+ * token client's, an API connection's) gets its own counter and transport.
  */
 #ifndef BENCH_COUNT_PORT_H
 #define BENCH_COUNT_PORT_H
@@ -13,40 +15,40 @@
 #include "ornd/client.h"
 
 typedef struct {
-    const ornd_port_t *inner;
+    const ornd_transport_t *inner;
     unsigned long tx, rx, sends, recvs, round_trips, connects;
     int last; /* 0 none, 1 send, 2 recv */
 } counter_t;
 
-/* Zero the figures, keep the wrapped port. */
+/* Zero the figures, keep the wrapped transport. */
 static void counter_reset(counter_t *c)
 {
-    const ornd_port_t *inner = c->inner;
+    const ornd_transport_t *inner = c->inner;
     memset(c, 0, sizeof *c);
     c->inner = inner;
 }
 
-static int c_connect(void *ctx, const char *host, uint16_t port, uint32_t t)
+static ornd_err_t c_connect(void *ctx, const char *host, uint16_t port, uint32_t t)
 {
     counter_t *c = ctx;
     c->connects++;
     c->last = 0;
-    return c->inner->net_connect(c->inner->ctx, host, port, t);
+    return c->inner->connect(c->inner->ctx, host, port, t);
 }
 
-static int c_send(void *ctx, const uint8_t *buf, size_t len, uint32_t t)
+static ornd_err_t c_send(void *ctx, const uint8_t *buf, size_t len, uint32_t t, size_t *sent)
 {
     counter_t *c = ctx;
-    int n = c->inner->net_send(c->inner->ctx, buf, len, t);
-    if (n > 0) {
-        c->tx += (unsigned long)n;
+    ornd_err_t rc = c->inner->send(c->inner->ctx, buf, len, t, sent);
+    if (rc == ORND_OK) {
+        c->tx += (unsigned long)*sent;
         c->sends++;
         c->last = 1;
     }
-    return n;
+    return rc;
 }
 
-static int c_recv(void *ctx, uint8_t *buf, size_t len, uint32_t t)
+static ornd_err_t c_recv(void *ctx, uint8_t *buf, size_t len, uint32_t t, size_t *got)
 {
     counter_t *c = ctx;
     if (t > 0) { /* a zero wait only polls (is the kept connection still fit?) */
@@ -55,40 +57,27 @@ static int c_recv(void *ctx, uint8_t *buf, size_t len, uint32_t t)
         }
         c->last = 2;
     }
-    int n = c->inner->net_recv(c->inner->ctx, buf, len, t);
-    if (n > 0) {
-        c->rx += (unsigned long)n;
+    ornd_err_t rc = c->inner->recv(c->inner->ctx, buf, len, t, got);
+    if (rc == ORND_OK) {
+        c->rx += (unsigned long)*got;
         c->recvs++;
     }
-    return n;
+    return rc;
 }
 
 static void c_close(void *ctx)
 {
     counter_t *c = ctx;
-    c->inner->net_close(c->inner->ctx);
+    c->inner->close(c->inner->ctx);
 }
 
-static uint32_t c_now(void *ctx)
-{
-    counter_t *c = ctx;
-    return c->inner->now_ms(c->inner->ctx);
-}
-
-static int c_entropy(void *ctx, uint8_t *buf, size_t len)
-{
-    counter_t *c = ctx;
-    return c->inner->entropy(c->inner->ctx, buf, len);
-}
-
-/* `port` counts into `c`, which wraps `inner`. */
-static void counting_port(ornd_port_t *port, counter_t *c, const ornd_port_t *inner)
+/* `t` counts into `c`, which wraps `inner` (blocking calls only). */
+static void counting_transport(ornd_transport_t *t, counter_t *c, const ornd_transport_t *inner)
 {
     memset(c, 0, sizeof *c);
     c->inner = inner;
-    *port = (ornd_port_t){.ctx = c, .net_connect = c_connect, .net_send = c_send,
-                          .net_recv = c_recv, .net_close = c_close, .now_ms = c_now,
-                          .entropy = c_entropy};
+    *t = (ornd_transport_t){
+        .ctx = c, .connect = c_connect, .send = c_send, .recv = c_recv, .close = c_close};
 }
 
 #endif /* BENCH_COUNT_PORT_H */

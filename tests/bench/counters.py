@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The local API server's counters (tests/server/api_server.py --control),
 for the network benchmarks.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Deterministic parser inputs for `make bench`, written into OUTDIR:
 
   token.json      a token answer as the identity endpoint sends it

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # An all-RSA-2048 certificate chain for the TLS pool figures of `make bench`:
 #   OUTDIR/ca.pem                 RSA-2048 test CA (what the client trusts)
 #   OUTDIR/server.pem server.key  RSA-2048 leaf for localhost/127.0.0.1/::1

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # One token fetch, then a second one resuming the session, per TLS version x
 # certificate chain against the local identity server (run by
 # tests/server/api_server.py, whose control socket counts the token

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Parser cost under callgrind: instructions of the feed calls (and their
 # trivial callbacks) per input byte, for each input and chunk size.
 #   parse.sh BENCH_PARSE_BIN INPUT_DIR  > parse.json

@@ -1,7 +1,8 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # sizeof(ornd_client_t) and sizeof(ornd_tls_t) on the host and on Cortex-M4,
 # and the TLS pool's size, as JSON.
-#   ram.sh HOST_PROBE_BIN CM4_PROBE_OBJ CM4_TLS_OBJ
+#   ram.sh HOST_PROBE_BIN CM4_PROBE_OBJ CM4_TLS_SETUP_OBJ
 set -eu
 nm_size() {
     hex=$(arm-none-eabi-nm -S "$1" | awk -v s="$2" '$4 == s { print $2 }')

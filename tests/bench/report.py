@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Assemble `make bench`'s measurements into one table and build/bench.json.
 
     report.py DIR OUT.json

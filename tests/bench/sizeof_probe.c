@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sizeof(ornd_client_t) at default settings. On the host it is printed; for
  * a cross target the size of the probe array is read from the object with
  * nm -S. */

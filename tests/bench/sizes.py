@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Flash and static RAM per module, for `make bench`.
 
     sizes.py OUT.json MAP ORND_OBJ... -- MBEDTLS_LIB

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Worst-case stack per public call, from gcc's -fcallgraph-info=su files.
 
     stack.py OUT.json --lib LIB.ci... --mbedtls MBEDTLS.ci... --headers H...

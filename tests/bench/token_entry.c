@@ -1,39 +1,44 @@
+/* SPDX-License-Identifier: MIT */
 /* Cortex-M4 link probe for `make bench`: the smallest firmware that gets a
  * token header. Linked with --gc-sections, the library sections it keeps are
  * the token path's footprint. The port functions here are stand-ins (a real
- * board has its own port); their code is not counted as the library's. */
+ * board has its own); their code is not counted as the library's. It opts
+ * into the static pool and PSA's RNG from the platform, as the boards do. */
 #include <stdint.h>
 
 #include "ornd/client.h"
+#include "ornd/tls_setup.h"
 
-static int p_connect(void *ctx, const char *host, uint16_t port, uint32_t t)
+static ornd_err_t p_connect(void *ctx, const char *host, uint16_t port, uint32_t t)
 {
     (void)ctx; (void)host; (void)port; (void)t;
     return ORND_ERR_CONNECT;
 }
-static int p_send(void *ctx, const uint8_t *buf, size_t len, uint32_t t)
+static ornd_err_t p_send(void *ctx, const uint8_t *buf, size_t len, uint32_t t, size_t *n)
 {
     (void)ctx; (void)buf; (void)t;
-    return (int)len;
+    *n = len;
+    return ORND_OK;
 }
-static int p_recv(void *ctx, uint8_t *buf, size_t len, uint32_t t)
+static ornd_err_t p_recv(void *ctx, uint8_t *buf, size_t len, uint32_t t, size_t *n)
 {
     (void)ctx; (void)buf; (void)len; (void)t;
-    return 0;
+    *n = 0;
+    return ORND_ERR_CLOSED;
 }
 static void p_close(void *ctx) { (void)ctx; }
 static volatile uint32_t ticks;
 static uint32_t p_now(void *ctx) { (void)ctx; return ticks; }
-static int p_entropy(void *ctx, uint8_t *buf, size_t len)
+static ornd_err_t p_entropy(void *ctx, uint8_t *buf, size_t len)
 {
     (void)ctx;
     for (size_t i = 0; i < len; i++) buf[i] = (uint8_t)ticks;
     return ORND_OK;
 }
 
-static ornd_port_t port = {
-    .net_connect = p_connect, .net_send = p_send, .net_recv = p_recv,
-    .net_close = p_close, .now_ms = p_now, .entropy = p_entropy,
+static const ornd_platform_t platform = {.now_ms = p_now, .entropy = p_entropy};
+static const ornd_transport_t transport = {
+    .connect = p_connect, .send = p_send, .recv = p_recv, .close = p_close,
 };
 static ornd_client_t client;
 extern const uint8_t ca_pem[];
@@ -42,12 +47,15 @@ volatile int sink;
 
 int main(void)
 {
+    /* what a firmware whose only mbedTLS user is ornd-lite does */
+    (void)ornd_tls_use_static_pool();
+    (void)ornd_tls_use_platform_rng(&platform);
     ornd_settings_t s = {
-        .port = &port, .client_id = "id", .client_secret = "secret",
+        .platform = &platform, .transport = &transport, .client_id = "id", .client_secret = "secret",
         .scope = "flex.community.members.read", .ca = ca_pem, .ca_len = sizeof ca_pem,
     };
     static char hdr[ORND_AUTH_HEADER_MAX];
-    int rc = ornd_client_init(&client, &s);
+    ornd_err_t rc = ornd_client_init(&client, &s);
     if (rc == ORND_OK) {
         rc = ornd_auth_header(&client, hdr, sizeof hdr, NULL);
     }

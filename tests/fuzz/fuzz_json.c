@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for the streaming JSON scanner (src/json.c).
  *
@@ -180,7 +181,7 @@ static void check_mark(stream_t *s, const ornd_json_event_t *ev)
     hash_tag(s, ev->type, ev->depth);
 }
 
-static int on_event(void *user, const ornd_json_event_t *ev)
+static ornd_err_t on_event(void *user, const ornd_json_event_t *ev)
 {
     stream_t *s = user;
     CHECK(ev->depth <= DEPTH_MAX);

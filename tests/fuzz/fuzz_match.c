@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target for the field matcher (src/match.c).
  *
@@ -127,7 +128,7 @@ static void check_capture(stream_t *s, const ornd_match_event_t *ev)
     }
 }
 
-static int on_match(void *user, const ornd_match_event_t *ev)
+static ornd_err_t on_match(void *user, const ornd_match_event_t *ev)
 {
     stream_t *s = user;
     CHECK(ev->path < NPATHS);
@@ -319,7 +320,7 @@ static ornd_match_type_t ref_type(ornd_json_type_t t)
     }
 }
 
-static int ref_on_json(void *user, const ornd_json_event_t *ev)
+static ornd_err_t ref_on_json(void *user, const ornd_json_event_t *ev)
 {
     ref_t *r = user;
     unsigned d = ev->depth;

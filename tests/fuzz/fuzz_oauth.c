@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target: the token answer (HTTP response + JSON body) as the
  * client sees it. The input is fed once whole and once in chunks whose size

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Integration tests of `ornd api` against the local API server
 (tests/server/api_server.py: the v2 API and the identity server in one
 process), over real TLS on loopback. Loaded by test_token.py's runner.

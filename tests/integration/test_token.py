@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Integration tests: the host tool `ornd token` against the local identity
 server (tests/server/identity_server.py), normal cases and every fault.
 
@@ -16,6 +17,7 @@ M > 0.
 """
 
 import base64
+import importlib
 import json
 import os
 import re
@@ -852,8 +854,12 @@ def ensure_certs():
 def main():
     ensure_certs()
     suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    import test_api  # the API tests share this runner and its count line
-    suite.addTests(unittest.defaultTestLoader.loadTestsFromModule(test_api))
+    # The other test_*.py files here (test_api, test_quickstart, ...) share
+    # this runner and its count line.
+    for path in sorted(Path(__file__).resolve().parent.glob("test_*.py")):
+        if path.stem != "test_token":
+            module = importlib.import_module(path.stem)
+            suite.addTests(unittest.defaultTestLoader.loadTestsFromModule(module))
     return testlib.run("integration", suite, list_skipped=True)
 
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Several threads ask one client for the Authorization header at the same
  * moment, through the POSIX port (whose lock serialises the fetch). Prints
@@ -12,12 +13,15 @@
 #include <string.h>
 
 #include "ornd/client.h"
+#include "ornd/tls_setup.h"
 #include "ornd_posix.h"
 
 #define THREADS_MAX 16
 
-static ornd_posix_t net;
-static ornd_port_t port;
+static ornd_posix_platform_t sys;
+static ornd_posix_conn_t conn;
+static ornd_platform_t platform;
+static ornd_transport_t transport;
 static ornd_client_t client;
 static pthread_barrier_t start;
 static char headers[THREADS_MAX][ORND_AUTH_HEADER_MAX];
@@ -47,8 +51,13 @@ int main(int argc, char **argv)
     size_t ca_len = fread(ca, 1, sizeof ca - 1u, f);
     fclose(f);
     ca[ca_len++] = '\0';
-    ornd_posix_port(&port, &net);
-    ornd_settings_t s = {.port = &port, .token_url = argv[1],
+    if (ornd_posix_platform(&platform, &sys) != ORND_OK ||
+        ornd_posix_transport(&transport, &conn) != ORND_OK ||
+        ornd_tls_use_static_pool() != ORND_OK || ornd_tls_use_platform_rng(&platform) != ORND_OK) {
+        fprintf(stderr, "token_race: platform set-up failed\n");
+        return 2;
+    }
+    ornd_settings_t s = {.platform = &platform, .transport = &transport, .token_url = argv[1],
                          .client_id = getenv("ORND_CLIENT_ID"),
                          .client_secret = getenv("ORND_CLIENT_SECRET"),
                          .scope = "flex.community.members.read", .ca = ca, .ca_len = ca_len};

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs json-check over the JSONTestSuite parsing cases in tests/json/suite/.
 #
 #   sh tests/json/run-suite.sh BIN

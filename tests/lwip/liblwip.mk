@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Builds lwIP for the host proof of port/lwip into $(OUT)/liblwip.a: the core
 # (IPv4, IPv6), the sequential and sockets APIs, the Ethernet layer and, from
 # lwIP's contrib tree, the unix port's pthreads sys_arch and TAP netif.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ornd-lwip-demo: fetches an OfficeRnD token through port/lwip, over lwIP's
  * own TCP/IP stack (lwIP's unix port: pthreads sys_arch, a TAP interface).
@@ -5,7 +6,10 @@
  * sockets port, ornd_lwip.c, with lwIP's tcpip thread; with NO_SYS 1
  * (port/lwip/host-nosys/lwipopts.h, ornd-lwip-raw-demo) it is a super loop
  * on the raw-API port, ornd_lwip_raw.c, whose poll hook reads the TAP and
- * runs lwIP's timers.
+ * runs lwIP's timers. Each takes the port's platform (clock, entropy, lock)
+ * once and one transport for the token connection, and opts into the
+ * library's static mbedTLS pool and PSA randomness from the platform, as a
+ * firmware whose only mbedTLS user is ornd-lite does.
  *
  *   PRECONFIGURED_TAPIF=tap0 ORND_CLIENT_ID=... ORND_CLIENT_SECRET=... \
  *       ornd-lwip-demo --token-url URL --ca-file PEM --scope S [--count N]
@@ -17,10 +21,12 @@
  * namespace). Prints "Authorization: Bearer ..." once per fetch; with
  * --count N the token is invalidated between fetches, so each one is a new
  * connection. --wrap-in-ms puts the port clock's 32-bit wrap that far
- * ahead. --poll 1 (raw demo only) fetches never blocking: a super loop
- * that runs lwIP and calls ornd_token_poll() once a pass, and tells on
- * stderr how many passes the fetch spanned and how many of them found a
- * frame to feed to lwIP, proof that the loop kept going.
+ * ahead. --poll 1 fetches never blocking, with ornd_token_poll() once a
+ * pass of a loop, and tells on stderr how many passes the fetch spanned:
+ * the raw demo's loop runs lwIP between the passes and also counts the
+ * passes that found a frame to feed to lwIP, proof that the loop kept
+ * going; the sockets demo's loop sleeps 1 ms between passes (lwIP runs in
+ * its own thread) and exercises the transport's connect_start.
  * Exit: 0 ok, 2 usage, 3 network/TLS, 4 rejected, 5 other.
  */
 #define _DEFAULT_SOURCE
@@ -34,6 +40,7 @@
 #include "lwip/sys.h"
 #include "netif/tapif.h"
 #include "ornd/client.h"
+#include "ornd/tls_setup.h"
 #if NO_SYS
 #include "lwip/timeouts.h"
 #include "ornd_lwip_raw.h"
@@ -45,11 +52,14 @@
 #define CA_MAX (64u * 1024u)
 
 #if NO_SYS
-static ornd_lwip_raw_t net;
+static ornd_lwip_raw_platform_t sys;
+static ornd_lwip_raw_conn_t conn;
 #else
-static ornd_lwip_t net;
+static ornd_lwip_platform_t sys;
+static ornd_lwip_conn_t conn;
 #endif
-static ornd_port_t port;
+static ornd_platform_t platform;
+static ornd_transport_t transport;
 static ornd_client_t client;
 static struct netif tap;
 static uint8_t ca_buf[CA_MAX + 1u];
@@ -84,10 +94,10 @@ static void host_poll(void *ctx, uint32_t max_wait_ms)
 /* The super loop of a firmware that never blocks: lwIP, then one step of
  * the token fetch, then (here) nothing else; tapif_select() stands for the
  * idle wait (WFI) until a frame or lwIP's next timer. */
-static int poll_loop(void)
+static ornd_err_t poll_loop(void)
 {
     unsigned long passes = 0, frames = 0;
-    int rc;
+    ornd_err_t rc;
     do {
         passes++;
         rc = ornd_token_poll(&client);
@@ -113,12 +123,31 @@ static void start_lwip(void)
     netif_set_up(&tap);
 }
 
-static int start_port(void)
+static ornd_err_t start_port(void)
 {
-    ornd_lwip_raw_port(&port, &net, host_entropy, NULL, host_poll, NULL);
-    return ORND_OK;
+    ornd_err_t rc = ornd_lwip_raw_platform(&platform, &sys, host_entropy, NULL);
+    return rc == ORND_OK ? ornd_lwip_raw_transport(&transport, &conn, host_poll, NULL) : rc;
 }
 #else
+/* An application task's loop that never blocks in the library: one step
+ * of the token fetch a pass, then (here) a 1 ms sleep for the task's other
+ * work; lwIP runs in its tcpip thread meanwhile. */
+static ornd_err_t poll_loop(void)
+{
+    unsigned long passes = 0;
+    ornd_err_t rc;
+    do {
+        passes++;
+        rc = ornd_token_poll(&client);
+        if (rc == ORND_IN_PROGRESS) {
+            sys_msleep(1);
+        }
+    } while (rc == ORND_IN_PROGRESS);
+    fprintf(stderr, "ornd-lwip-demo: ornd_token_poll: %s after %lu loop passes\n", ornd_errname(rc),
+            passes);
+    return rc;
+}
+
 static void tcpip_ready(void *arg)
 {
     sys_sem_signal((sys_sem_t *)arg);
@@ -146,16 +175,18 @@ static void start_lwip(void)
     UNLOCK_TCPIP_CORE();
 }
 
-static int start_port(void)
+static ornd_err_t start_port(void)
 {
-    if (ornd_lwip_port(&port, &net, host_entropy, NULL) != ORND_OK) {
-        return -1;
+    ornd_err_t rc = ornd_lwip_platform(&platform, &sys, host_entropy, NULL);
+    if (rc != ORND_OK) {
+        return rc;
     }
-    /* The port's lock is lwIP's sys_mutex; the library may take it around a
-     * fetch, so it is only exercised here, never held across a call. */
-    port.lock(port.ctx);
-    port.unlock(port.ctx);
-    return ORND_OK;
+    /* The platform's lock is lwIP's sys_mutex; the library may take it
+     * around a fetch, so it is only exercised here, never held across a
+     * call. */
+    platform.lock(platform.ctx);
+    platform.unlock(platform.ctx);
+    return ornd_lwip_transport(&transport, &conn);
 }
 #endif
 
@@ -175,7 +206,7 @@ static int read_ca(const char *path, size_t *len)
     return 0;
 }
 
-static int exit_status(int err)
+static int exit_status(ornd_err_t err)
 {
     switch (ornd_err_class(err)) {
     case ORND_CLASS_OK:
@@ -214,36 +245,51 @@ int main(int argc, char **argv)
     const char *id = getenv("ORND_CLIENT_ID");
     const char *secret = getenv("ORND_CLIENT_SECRET");
     size_t ca_len = 0;
-    if (url == NULL || ca == NULL || id == NULL || secret == NULL || count == 0 ||
-        count > 10 || timeout_ms == 0 || timeout_ms > 60000 || (poll != 0 && !NO_SYS) ||
-        read_ca(ca, &ca_len) != 0) {
+    if (url == NULL || ca == NULL || id == NULL || secret == NULL || count == 0 || count > 10 ||
+        timeout_ms == 0 || timeout_ms > 60000 || read_ca(ca, &ca_len) != 0) {
         fprintf(stderr, "usage: ORND_CLIENT_ID=.. ORND_CLIENT_SECRET=.. ornd-lwip-demo "
                         "--token-url URL --ca-file PEM [--scope S] [--count N<=10]\n"
-                        "       [--timeout-ms MS<=60000] [--wrap-in-ms MS] [--poll 1 (raw only)]\n");
+                        "       [--timeout-ms MS<=60000] [--wrap-in-ms MS] [--poll 1]\n");
         return 2;
     }
 
     start_lwip();
-    if (start_port() != ORND_OK) {
-        fprintf(stderr, "ornd-lwip-demo: port setup failed\n");
+    ornd_err_t rc = start_port();
+    if (rc != ORND_OK) {
+        fprintf(stderr, "ornd-lwip-demo: port setup failed: %s\n", ornd_errname(rc));
+        return 5;
+    }
+    /* mbedTLS serves ornd-lite alone here: its memory from the library's
+     * static pool, PSA's randomness from the platform's entropy. */
+    rc = ornd_tls_use_static_pool();
+    if (rc == ORND_OK) {
+        rc = ornd_tls_use_platform_rng(&platform);
+    }
+    if (rc != ORND_OK) {
+        fprintf(stderr, "ornd-lwip-demo: TLS set-up failed: %s\n", ornd_errname(rc));
         return 5;
     }
     if (wrap_in_ms != 0) {
-        /* Put the port clock's 32-bit wrap wrap_in_ms ahead. */
-        net.clock_bias = 0u - (uint32_t)sys_now() - (uint32_t)wrap_in_ms;
-        fprintf(stderr, "ornd-lwip-demo: port clock now %lu\n", (unsigned long)port.now_ms(port.ctx));
+        /* Put the platform clock's 32-bit wrap wrap_in_ms ahead. */
+        sys.clock_bias = 0u - (uint32_t)sys_now() - (uint32_t)wrap_in_ms;
+        fprintf(stderr, "ornd-lwip-demo: port clock now %lu\n",
+                (unsigned long)platform.now_ms(platform.ctx));
     }
-    ornd_settings_t s = {.port = &port, .token_url = url, .client_id = id,
-                         .client_secret = secret, .scope = scope,
-                         .ca = ca_buf, .ca_len = ca_len, .timeout_ms = (uint32_t)timeout_ms};
-    int rc = ornd_client_init(&client, &s);
+    ornd_settings_t s = {.platform = &platform,
+                         .transport = &transport,
+                         .token_url = url,
+                         .client_id = id,
+                         .client_secret = secret,
+                         .scope = scope,
+                         .ca = ca_buf,
+                         .ca_len = ca_len,
+                         .timeout_ms = (uint32_t)timeout_ms};
+    rc = ornd_client_init(&client, &s);
     for (unsigned long i = 0; rc == ORND_OK && i < count; i++) {
         char hdr[ORND_AUTH_HEADER_MAX];
-#if NO_SYS
         if (poll != 0) {
             rc = poll_loop(); /* then ornd_auth_header() finds a fresh token */
         }
-#endif
         if (rc == ORND_OK) {
             rc = ornd_auth_header(&client, hdr, sizeof hdr, NULL);
         }
@@ -264,8 +310,11 @@ int main(int argc, char **argv)
     }
     if (wrap_in_ms != 0) {
         fprintf(stderr, "ornd-lwip-demo: port clock at the end %lu\n",
-                (unsigned long)port.now_ms(port.ctx));
+                (unsigned long)platform.now_ms(platform.ctx));
     }
     ornd_client_release(&client);
+#if !NO_SYS
+    ornd_lwip_platform_release(&sys);
+#endif
     return exit_status(rc);
 }

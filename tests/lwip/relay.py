@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """TCP relay for tests/stages/lwip.sh: listens on LISTEN_ADDR:PORT (the
 kernel side of the TAP, inside the test's network namespace) and forwards
 each connection to 127.0.0.1:PORT, where the identity server listens (it

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Local stand-in for OfficeRnD's Flex v2 API, together with the identity
 server that issues its tokens, in ONE process, for tests and demos.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What the local servers (identity_server.py, api_server.py) have in common:
 faults and the set of them in force, the JSON-lines log, the plain-HTTP
 control socket, the command-line options both take, the clients they

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Local stand-in for OfficeRnD's identity server, for tests and demos.
 
 Serves `POST /oauth/token` (OAuth 2.0 client-credentials grant, client

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Make a throwaway test PKI for the local identity server.
 #
 #   sh tests/server/make-certs.sh OUTDIR

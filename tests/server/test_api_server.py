@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Self-tests of the local API server (tests/server/api_server.py), with
 Python's own http.client and ssl as the client: what the server claims
 (keep-alive, idle close, TLS resumption, paging, auth errors, faults,

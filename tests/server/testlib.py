@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What the Python test programs (tests/server/test_api_server.py,
 tests/integration/test_token.py) share: stopping the server process a test
 started, and the runner of their main(), which runs a unittest suite, or with

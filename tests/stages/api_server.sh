@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # title: local API server self-tests (tests/server/api_server.py, Python client)
 #
 # Checks what the local OfficeRnD-like API server claims (keep-alive, idle

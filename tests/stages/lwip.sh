@@ -1,11 +1,12 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # title: lwIP port: token fetch over lwIP's own TCP/IP (TAP in a network namespace)
 #
 # Runs build/host/lwip/ornd-lwip-demo (port/lwip/ornd_lwip.c, sockets API,
 # NO_SYS 0, over lwIP 2.2.1's unix port) and build/host/lwip-nosys/
 # ornd-lwip-raw-demo (port/lwip/ornd_lwip_raw.c, raw API, NO_SYS 1, a super
-# loop; blocking, then never blocking with ornd_token_poll()) through the
-# same cases, in a network namespace this script creates and removes: lwIP is 10.77.0.2
+# loop), each blocking, then never blocking with ornd_token_poll() (the
+# transports' connect_start), through the same cases, in a network namespace this script creates and removes: lwIP is 10.77.0.2
 # on a TAP device whose kernel side is 10.77.0.1; the local identity server
 # listens on 127.0.0.1 in the namespace, reached on 10.77.0.1 through
 # tests/lwip/relay.py (the server binds loopback only). lwIP resolves
@@ -157,6 +158,16 @@ cases() {
 
 F=sockets DEMO=$SOCK_DEMO EXTRA=
 cases
+# The sockets port never blocking: an application task's loop calling
+# ornd_token_poll() once a pass (lwIP runs in its own thread).
+F=sockets-poll DEMO=$SOCK_DEMO EXTRA="--poll 1"
+cases
+passes=$(sed -n 's/.*ORND_OK after \([0-9]*\) loop passes$/\1/p' "$RUN/sockets-poll-ok.stderr")
+if [ -n "$passes" ] && [ "$passes" -ge 3 ]; then
+    ok "sockets-poll: the fetch spanned $passes loop passes (the transport's connect_start)"
+else
+    nok "sockets-poll: loop passes during the fetch"; echo "  $(cat "$RUN/sockets-poll-ok.stderr")"
+fi
 F=raw DEMO=$RAW_DEMO EXTRA=
 cases
 # The raw port never blocking: the same cases with the demo's super loop

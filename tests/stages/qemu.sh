@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # title: unit tests and firmware self-check on a Cortex-M4 (QEMU mps2-an386, semihosting)
 #
 # Runs the unit tests cross-built for the Cortex-M4 (make qemu-tests: cmocka

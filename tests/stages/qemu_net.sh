@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # title: network firmware on a Cortex-M4: token over QEMU's LAN9118, lwIP and TLS (TAP in a network namespace)
 #
 # Runs build/mps2-an386/netfw.elf (boards/mps2-an386/netfw.c: the board's

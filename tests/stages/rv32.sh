@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # title: the core on RISC-V rv32imac, no OS and no C library (QEMU virt, semihosting)
 #
 # Runs build/rv32-core/rv32-core.elf (make rv32-core: the sans-I/O core

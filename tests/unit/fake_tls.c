@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A scripted stand-in for src/tls.c, linked into unit tests instead of it.
  *
@@ -7,6 +8,7 @@
  * and "<RESET>" a broken one. Everything the client writes is recorded.
  * A test may script the identity host itself through fake_identity_io.
  */
+#define ORND_ALLOW_PRIVATE_ACCESS
 #include "fake_tls.h"
 
 #include <stdio.h>
@@ -26,19 +28,21 @@ void fake_reset(void)
 
 uint32_t fake_clock_ms;
 
-static int no_connect(void *ctx, const char *h, uint16_t p, uint32_t t)
+static ornd_err_t no_connect(void *ctx, const char *h, uint16_t p, uint32_t t)
 {
     (void)ctx, (void)h, (void)p, (void)t;
     return ORND_ERR_CONNECT;
 }
-static int no_send(void *ctx, const uint8_t *b, size_t l, uint32_t t)
+static ornd_err_t no_send(void *ctx, const uint8_t *b, size_t l, uint32_t t, size_t *n)
 {
     (void)ctx, (void)b, (void)l, (void)t;
+    *n = 0;
     return ORND_ERR_NET;
 }
-static int no_recv(void *ctx, uint8_t *b, size_t l, uint32_t t)
+static ornd_err_t no_recv(void *ctx, uint8_t *b, size_t l, uint32_t t, size_t *n)
 {
     (void)ctx, (void)b, (void)l, (void)t;
+    *n = 0;
     return ORND_ERR_NET;
 }
 static void no_close(void *ctx)
@@ -51,7 +55,7 @@ static uint32_t sim_now(void *ctx)
     return fake_clock_ms;
 }
 static uint32_t entropy_state = 1;
-static int sim_entropy(void *ctx, uint8_t *b, size_t l)
+static ornd_err_t sim_entropy(void *ctx, uint8_t *b, size_t l)
 {
     (void)ctx;
     for (size_t i = 0; i < l; i++) {
@@ -61,36 +65,31 @@ static int sim_entropy(void *ctx, uint8_t *b, size_t l)
     return ORND_OK;
 }
 
-const ornd_port_t fake_port = {.ctx = NULL,
-                               .net_connect = no_connect,
-                               .net_send = no_send,
-                               .net_recv = no_recv,
-                               .net_close = no_close,
-                               .now_ms = sim_now,
-                               .entropy = sim_entropy,
-                               .lock = NULL,
-                               .unlock = NULL};
+const ornd_platform_t fake_platform = {.ctx = NULL, .now_ms = sim_now, .entropy = sim_entropy};
 
-static int start_ok(void *ctx, const char *host, uint16_t p)
+const ornd_transport_t fake_transport = {.ctx = NULL,
+                                         .connect = no_connect,
+                                         .send = no_send,
+                                         .recv = no_recv,
+                                         .close = no_close};
+
+static ornd_err_t start_ok(void *ctx, const char *host, uint16_t p)
 {
     (void)ctx, (void)host, (void)p;
     return ORND_OK; /* the fake TLS layer plays the connection */
 }
 
-const ornd_port_t fake_polling_port = {.ctx = NULL,
-                                       .net_connect = no_connect,
-                                       .net_send = no_send,
-                                       .net_recv = no_recv,
-                                       .net_close = no_close,
-                                       .now_ms = sim_now,
-                                       .entropy = sim_entropy,
-                                       .lock = NULL,
-                                       .unlock = NULL,
-                                       .net_connect_start = start_ok};
+const ornd_transport_t fake_polling_transport = {.ctx = NULL,
+                                                 .connect = no_connect,
+                                                 .connect_start = start_ok,
+                                                 .send = no_send,
+                                                 .recv = no_recv,
+                                                 .close = no_close};
 
-int fake_poll_to_end(int (*poll)(void *arg), void *arg, uint32_t step_ms, unsigned *passes)
+ornd_err_t fake_poll_to_end(ornd_err_t (*poll)(void *arg), void *arg, uint32_t step_ms,
+                            unsigned *passes)
 {
-    int rc;
+    ornd_err_t rc;
     *passes = 0;
     while ((rc = poll(arg)) == ORND_IN_PROGRESS) {
         (*passes)++;
@@ -104,10 +103,9 @@ int fake_poll_to_end(int (*poll)(void *arg), void *arg, uint32_t step_ms, unsign
 
 /* ---- the shape of src/tls.c ------------------------------------------------- */
 
-int ornd_tls_conf_init(ornd_tls_conf_t *cf, const ornd_port_t *port, const uint8_t *ca,
-                       size_t ca_len)
+ornd_err_t ornd_tls_conf_init(ornd_tls_conf_t *cf, const uint8_t *ca, size_t ca_len)
 {
-    (void)port, (void)ca, (void)ca_len;
+    (void)ca, (void)ca_len;
     memset(cf, 0, sizeof *cf);
     cf->ready = true;
     return ORND_OK;
@@ -118,10 +116,12 @@ void ornd_tls_conf_free(ornd_tls_conf_t *cf)
     cf->ready = false;
 }
 
-void ornd_tls_init(ornd_tls_t *t, const ornd_port_t *port, const ornd_tls_conf_t *cf)
+void ornd_tls_init(ornd_tls_t *t, const ornd_platform_t *platform,
+                   const ornd_transport_t *transport, const ornd_tls_conf_t *cf)
 {
     memset(t, 0, sizeof *t);
-    t->port = port;
+    t->platform = platform;
+    t->transport = transport;
     t->conf = cf;
     t->ready = true;
 }
@@ -148,14 +148,14 @@ static bool not_yet(ornd_tls_t *t)
     return false;
 }
 
-int ornd_tls_open(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
-                  uint32_t deadline, bool nonblocking)
+ornd_err_t ornd_tls_open(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
+                         uint32_t deadline, bool nonblocking)
 {
     (void)port, (void)timeout_ms, (void)deadline;
     t->connected = false;
     t->handshaking = false;
     t->nonblocking = nonblocking;
-    if (nonblocking && t->port->net_connect_start == NULL) {
+    if (nonblocking && t->transport->connect_start == NULL) {
         return ORND_ERR_PORT;
     }
     fake.blocked_in_step = 0;
@@ -173,7 +173,7 @@ int ornd_tls_open(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeo
         c->pending = false;
         t->handshakes = 2u;
     } else if (fake_identity_io != NULL) {
-        int rc = fake_identity_io->connect(fake_identity_io->ctx, host, port);
+        ornd_err_t rc = fake_identity_io->connect(fake_identity_io->ctx, host, port);
         if (rc != ORND_OK) {
             return rc;
         }
@@ -191,7 +191,7 @@ int ornd_tls_open(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeo
     return ORND_OK;
 }
 
-int ornd_tls_handshake(ornd_tls_t *t)
+ornd_err_t ornd_tls_handshake(ornd_tls_t *t)
 {
     if (!t->handshaking) {
         return ORND_ERR_STATE;
@@ -202,13 +202,6 @@ int ornd_tls_handshake(ornd_tls_t *t)
     t->handshaking = false;
     t->connected = true;
     return ORND_OK;
-}
-
-int ornd_tls_connect(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
-                     uint32_t deadline)
-{
-    int rc = ornd_tls_open(t, host, port, timeout_ms, deadline, false);
-    return rc == ORND_OK ? ornd_tls_handshake(t) : rc;
 }
 
 void ornd_tls_set_deadline(ornd_tls_t *t, uint32_t deadline)
@@ -223,8 +216,9 @@ void ornd_tls_set_nonblocking(ornd_tls_t *t, bool nonblocking)
 
 /* Writes go through whole (the client copes with partial writes of the real
  * layer the same way: it loops). */
-int ornd_tls_write(ornd_tls_t *t, const uint8_t *buf, size_t len)
+ornd_err_t ornd_tls_write(ornd_tls_t *t, const uint8_t *buf, size_t len, size_t *written)
 {
+    *written = 0;
     if (!t->connected) {
         return ORND_ERR_STATE;
     }
@@ -232,10 +226,11 @@ int ornd_tls_write(ornd_tls_t *t, const uint8_t *buf, size_t len)
         return ORND_ERR_WOULD_BLOCK;
     }
     if (!is_api(t)) {
-        int rc = fake_identity_io != NULL
-                     ? fake_identity_io->write(fake_identity_io->ctx, buf, len)
-                     : ORND_OK; /* the token request: not recorded */
-        return rc < 0 ? rc : (int)len;
+        ornd_err_t rc = fake_identity_io != NULL
+                            ? fake_identity_io->write(fake_identity_io->ctx, buf, len)
+                            : ORND_OK; /* the token request: not recorded */
+        *written = rc == ORND_OK ? len : 0u;
+        return rc;
     }
     fake_conn_t *c = &fake.api_conns[fake.api_conn_count - 1u];
     if (fake.sent_len + len >= sizeof fake.sent) {
@@ -249,17 +244,13 @@ int ornd_tls_write(ornd_tls_t *t, const uint8_t *buf, size_t len)
         c->pos = 0;
         fake.api_requests++;
     }
-    return (int)len;
+    *written = len;
+    return ORND_OK;
 }
 
-int ornd_tls_write_all(ornd_tls_t *t, const uint8_t *buf, size_t len)
+ornd_err_t ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len, size_t *got)
 {
-    int n = ornd_tls_write(t, buf, len);
-    return n < 0 ? n : ORND_OK;
-}
-
-int ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len)
-{
+    *got = 0;
     if (!t->connected) {
         return ORND_ERR_STATE;
     }
@@ -269,7 +260,7 @@ int ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len)
         return ORND_ERR_WOULD_BLOCK;
     }
     if (!is_api(t) && fake_identity_io != NULL) {
-        return fake_identity_io->read(fake_identity_io->ctx, buf, len);
+        return fake_identity_io->read(fake_identity_io->ctx, buf, len, got);
     }
     if (!is_api(t)) {
         answer = fake.token_answer;
@@ -277,21 +268,24 @@ int ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len)
     } else {
         fake_conn_t *c = &fake.api_conns[fake.api_conn_count - 1u];
         if (!c->pending || c->next_answer >= FAKE_ANSWERS || c->answers[c->next_answer] == NULL) {
-            return 0;
+            return ORND_ERR_CLOSED;
         }
         answer = c->answers[c->next_answer];
         if (strcmp(answer, "<CLOSE>") == 0) {
-            return 0;
+            return ORND_ERR_CLOSED;
         }
         if (strcmp(answer, "<RESET>") == 0) {
             return ORND_ERR_NET;
         }
         pos = &c->pos;
         if (*pos == strlen(answer)) { /* all served: the next request gets the next one */
-            return 0;
+            return ORND_ERR_CLOSED;
         }
     }
     size_t left = strlen(answer) - *pos;
+    if (left == 0) {
+        return ORND_ERR_CLOSED; /* the answer was all: the server closes */
+    }
     size_t n = left < len ? left : len;
     n = (fake.read_chunk != 0 && n > fake.read_chunk) ? fake.read_chunk : n;
     memcpy(buf, answer + *pos, n);
@@ -304,7 +298,8 @@ int ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len)
             c->pos = 0;
         }
     }
-    return (int)n;
+    *got = n;
+    return ORND_OK;
 }
 
 bool ornd_tls_idle_ok(ornd_tls_t *t)
@@ -334,8 +329,12 @@ void ornd_tls_free(ornd_tls_t *t)
     t->ready = false;
 }
 
-void ornd_tls_pool_usage(size_t *now, size_t *peak)
+bool ornd_tls_connected(const ornd_tls_t *t)
 {
-    *now = 0;
-    *peak = 0;
+    return t->connected;
+}
+
+uint32_t ornd_tls_handshakes(const ornd_tls_t *t)
+{
+    return t->handshakes;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Scripted stand-in for src/tls.c and a simulated port (see fake_tls.c). */
 #ifndef FAKE_TLS_H
 #define FAKE_TLS_H
@@ -46,9 +47,10 @@ extern fake_world_t fake;
  * (test_client); NULL: fake_tls.c hands out "tok-<n>" answers itself. */
 typedef struct {
     void *ctx;
-    int (*connect)(void *ctx, const char *host, uint16_t port);
-    int (*write)(void *ctx, const uint8_t *buf, size_t len);
-    int (*read)(void *ctx, uint8_t *buf, size_t len); /* >0, 0 = closed, <0 */
+    ornd_err_t (*connect)(void *ctx, const char *host, uint16_t port);
+    ornd_err_t (*write)(void *ctx, const uint8_t *buf, size_t len);
+    /* ORND_OK with *got >= 1, ORND_ERR_CLOSED at the end, or an error */
+    ornd_err_t (*read)(void *ctx, uint8_t *buf, size_t len, size_t *got);
     void (*close)(void *ctx);
 } fake_io_t;
 
@@ -56,18 +58,19 @@ extern const fake_io_t *fake_identity_io;
 
 void fake_reset(void);
 
-/* The simulated platform: a port whose clock is fake_clock_ms, whose
- * entropy is a fixed pseudo-random sequence, and whose network calls fail
- * (the connections are fake_tls.c's). */
+/* The simulated platform: the clock is fake_clock_ms, the entropy a fixed
+ * pseudo-random sequence. The transports' network calls fail (the
+ * connections are fake_tls.c's); the polling one can also connect without
+ * waiting, for the polled calls. */
 extern uint32_t fake_clock_ms;
-extern const ornd_port_t fake_port;
-
-/* fake_port that can also connect without waiting, for the polled calls. */
-extern const ornd_port_t fake_polling_port;
+extern const ornd_platform_t fake_platform;
+extern const ornd_transport_t fake_transport;
+extern const ornd_transport_t fake_polling_transport;
 
 /* Call poll(arg) until it returns something other than ORND_IN_PROGRESS,
  * the clock moving step_ms a pass; *passes counts the ORND_IN_PROGRESS
  * answers. */
-int fake_poll_to_end(int (*poll)(void *arg), void *arg, uint32_t step_ms, unsigned *passes);
+ornd_err_t fake_poll_to_end(ornd_err_t (*poll)(void *arg), void *arg, uint32_t step_ms,
+                            unsigned *passes);
 
 #endif /* FAKE_TLS_H */

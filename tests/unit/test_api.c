@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of API requests (src/api.c) over the scripted TLS of
  * fake_tls.c: keep-alive, 401 refresh, status mapping, stale connections,
@@ -30,7 +31,7 @@ typedef struct {
 } sink_t;
 static sink_t sink;
 
-static int to_sink(void *user, const uint8_t *data, size_t len)
+static ornd_err_t to_sink(void *user, const uint8_t *data, size_t len)
 {
     sink_t *s = user;
     s->calls++;
@@ -55,10 +56,11 @@ static const ornd_api_handler_t handler = {.on_body = to_sink, .user = &sink, .b
     "Content-Length: 26\r\n\r\n{\"message\":\"Unauthorized\"}"
 
 /* A client and its API connection over `port`; timeout_ms 0: the default. */
-static int init_over(const ornd_port_t *port, uint32_t timeout_ms)
+static int init_over(const ornd_transport_t *transport, uint32_t timeout_ms)
 {
     static const uint8_t ca[] = "not parsed by the fake";
-    ornd_settings_t s = {.port = port,
+    ornd_settings_t s = {.platform = &fake_platform,
+                         .transport = transport,
                          .token_url = "https://id.example/oauth/token",
                          .client_id = "dev",
                          .client_secret = "secret",
@@ -69,7 +71,7 @@ static int init_over(const ornd_port_t *port, uint32_t timeout_ms)
     if (ornd_client_init(&client, &s) != ORND_OK) {
         return -1;
     }
-    ornd_api_settings_t as = {.port = port,
+    ornd_api_settings_t as = {.transport = transport,
                               .client = &client,
                               .api_url = "https://" FAKE_API_HOST "/api/v2/organizations/",
                               .org = "acme"};
@@ -82,7 +84,7 @@ static int setup(void **state)
     fake_reset();
     memset(&sink, 0, sizeof sink);
     fake_clock_ms = 5000;
-    return init_over(&fake_port, 0);
+    return init_over(&fake_transport, 0);
 }
 
 static int teardown(void **state)
@@ -366,8 +368,8 @@ static void bad_arguments_and_settings(void **state)
                      ORND_ERR_ARG);
     assert_int_equal(fake.api_requests, 0);
 
-    ornd_api_t other;
-    ornd_api_settings_t as = {.port = &fake_port, .client = &client, .org = "a/b"};
+    ornd_api_t other = {0};
+    ornd_api_settings_t as = {.transport = &fake_transport, .client = &client, .org = "a/b"};
     assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_ARG);
     as.org = "acme";
     as.api_url = "http://api.example/api";
@@ -376,7 +378,13 @@ static void bad_arguments_and_settings(void **state)
     assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_CONFIG_URL);
     as.api_url = NULL;
     assert_int_equal(ornd_api_init(&other, &as), ORND_OK);
+    assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_STATE); /* release first */
     ornd_api_release(&other);
+    ornd_transport_t no_send = fake_transport;
+    no_send.send = NULL;
+    as.transport = &no_send;
+    assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_PORT);
+    as.transport = &fake_transport;
     ornd_client_t fresh;
     memset(&fresh, 0, sizeof fresh);
     as.client = &fresh;
@@ -427,7 +435,7 @@ static void pages_refuse_what_they_cannot_follow(void **state)
     fake.api_conns[1] = (fake_conn_t){.answers = {PAGE("12\r\n{\"cursorNext\":\"x\"}\r\n"),
                                                   PAGE("12\r\n{\"cursorNext\":\"x\"}\r\n")}};
     assert_int_equal(ornd_api_get_pages(&api, &pager, "/m", &handler, 2, &res, &pages),
-                     ORND_ERR_HTTP_STATUS);
+                     ORND_ERR_PAGE_LIMIT);
     assert_int_equal(pages, 2);
     /* a cursor longer than its buffer: an error, never a cut cursor */
     static char body[512], answer[640];
@@ -448,10 +456,10 @@ static void use_polling_port(void)
 {
     ornd_api_release(&api);
     ornd_client_release(&client);
-    assert_int_equal(init_over(&fake_polling_port, 1000), 0);
+    assert_int_equal(init_over(&fake_polling_transport, 1000), 0);
 }
 
-static int api_poll(void *a)
+static ornd_err_t api_poll(void *a)
 {
     return ornd_api_poll(a);
 }
@@ -595,7 +603,7 @@ static void polled_pages_walk_as_the_blocking_walk(void **state)
     assert_int_equal(ornd_api_pages_start(&api, &pager, "/m", &handler, 2, &res), ORND_OK);
     while ((rc = ornd_api_pages_poll(&api, &pager, &pages)) == ORND_IN_PROGRESS) {
     }
-    assert_int_equal(rc, ORND_ERR_HTTP_STATUS);
+    assert_int_equal(rc, ORND_ERR_PAGE_LIMIT);
     assert_int_equal(pages, 2);
 }
 

@@ -1,9 +1,12 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the client: settings, the token cache on a simulated clock
  * (including the 32-bit wrap), the fetch over a scripted transport, and
  * wiping. Linked with tests/unit/fake_tls.c in place of src/tls.c, whose
  * identity connection is the script below.
  */
+/* White-box: the wipe checks look into the client's scratch memory. */
+#define ORND_ALLOW_PRIVATE_ACCESS
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,7 +19,7 @@
 #include "fake_tls.h"
 #include "ornd/client.h"
 
-/* The simulated platform (clock, entropy) is fake_tls.c's fake_port. */
+/* The simulated platform (clock, entropy) is fake_tls.c's fake_platform. */
 
 /* ---- scripted transport ------------------------------------------------ */
 
@@ -33,7 +36,7 @@ typedef struct {
 
 static script_t script;
 
-static int s_connect(void *ctx, const char *host, uint16_t p)
+static ornd_err_t s_connect(void *ctx, const char *host, uint16_t p)
 {
     script_t *s = ctx;
     assert_string_equal(host, "id.example");
@@ -41,9 +44,9 @@ static int s_connect(void *ctx, const char *host, uint16_t p)
     s->connects++;
     s->pos = 0;
     s->request_len = 0;
-    return s->connect_rc;
+    return (ornd_err_t)s->connect_rc;
 }
-static int s_write(void *ctx, const uint8_t *buf, size_t len)
+static ornd_err_t s_write(void *ctx, const uint8_t *buf, size_t len)
 {
     script_t *s = ctx;
     assert_true(s->request_len + len <= sizeof s->request);
@@ -51,7 +54,7 @@ static int s_write(void *ctx, const uint8_t *buf, size_t len)
     s->request_len += len;
     return ORND_OK;
 }
-static int s_read(void *ctx, uint8_t *buf, size_t len)
+static ornd_err_t s_read(void *ctx, uint8_t *buf, size_t len, size_t *got)
 {
     script_t *s = ctx;
     size_t left = strlen(s->answer) - s->pos;
@@ -59,7 +62,8 @@ static int s_read(void *ctx, uint8_t *buf, size_t len)
     n = n < s->read_chunk ? n : s->read_chunk;
     memcpy(buf, s->answer + s->pos, n);
     s->pos += n;
-    return (int)n;
+    *got = n;
+    return n > 0 ? ORND_OK : ORND_ERR_CLOSED;
 }
 static void s_close(void *ctx)
 {
@@ -80,7 +84,8 @@ static const char *secret = "p+/=&% \"'\xc3\xa9!";
 static ornd_settings_t settings(void)
 {
     ornd_settings_t s = {
-        .port = &fake_port,
+        .platform = &fake_platform,
+        .transport = &fake_transport,
         .token_url = "https://id.example:8443/oauth/token",
         .client_id = "device-7",
         .client_secret = secret,
@@ -128,6 +133,49 @@ static void fetches_once_then_serves_cache(void **state)
         assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     }
     assert_int_equal(script.connects, 1);
+}
+
+/* A second init of a live client is refused and changes nothing (it once
+ * re-parsed the CA and leaked pool memory); after release, init works. */
+static void init_of_an_initialised_client_is_refused(void **state)
+{
+    (void)state;
+    char hdr[ORND_AUTH_HEADER_MAX];
+    assert_int_equal(ornd_auth_header(&client, hdr, sizeof hdr, NULL), ORND_OK);
+    ornd_settings_t s = settings();
+    for (int i = 0; i < 1000; i++) {
+        assert_int_equal(ornd_client_init(&client, &s), ORND_ERR_STATE);
+    }
+    assert_non_null(ornd_token_info(&client)); /* the cached token is still there */
+    assert_int_equal(ornd_auth_header(&client, hdr, sizeof hdr, NULL), ORND_OK);
+    assert_int_equal(script.connects, 1);
+    ornd_client_release(&client);
+    assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
+}
+
+static void t_lock(void *ctx);
+
+/* A platform or transport that lacks a required member is the port's fault. */
+static void incomplete_port_is_refused(void **state)
+{
+    (void)state;
+    ornd_client_t c = {0};
+    ornd_settings_t s = settings();
+    ornd_platform_t no_clock = fake_platform;
+    no_clock.now_ms = NULL;
+    s.platform = &no_clock;
+    assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_PORT);
+    ornd_platform_t half_lock = fake_platform;
+    half_lock.lock = t_lock;
+    s.platform = &half_lock;
+    assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_PORT);
+    ornd_transport_t no_recv = fake_transport;
+    no_recv.recv = NULL;
+    s = settings();
+    s.transport = &no_recv;
+    assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_PORT);
+    s.transport = NULL;
+    assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_ARG);
 }
 
 static void refreshes_at_margin(void **state)
@@ -348,7 +396,7 @@ static void init_rejects_bad_settings(void **state)
         assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_ARG);
     }
     s = settings();
-    s.port = NULL;
+    s.platform = NULL;
     assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_ARG);
     assert_int_equal(ornd_client_init(NULL, &s), ORND_ERR_ARG);
 }
@@ -471,11 +519,11 @@ static void use_polling_port(void)
 {
     ornd_client_release(&client);
     ornd_settings_t s = settings();
-    s.port = &fake_polling_port;
+    s.transport = &fake_polling_transport;
     assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
 }
 
-static int token_poll(void *c)
+static ornd_err_t token_poll(void *c)
 {
     return ornd_token_poll(c);
 }
@@ -593,7 +641,7 @@ static void t_unlock(void *ctx)
     assert_int_equal(lock_depth, 1);
     lock_depth--;
 }
-static int locked_connect(void *ctx, const char *host, uint16_t p)
+static ornd_err_t locked_connect(void *ctx, const char *host, uint16_t p)
 {
     assert_int_equal(lock_depth, 1);
     return s_connect(ctx, host, p);
@@ -602,7 +650,7 @@ static int locked_connect(void *ctx, const char *host, uint16_t p)
 static void fetch_runs_under_the_port_lock(void **state)
 {
     (void)state;
-    ornd_port_t locking = fake_port;
+    ornd_platform_t locking = fake_platform;
     locking.lock = t_lock;
     locking.unlock = t_unlock;
     fake_io_t io = script_io;
@@ -610,7 +658,7 @@ static void fetch_runs_under_the_port_lock(void **state)
     fake_identity_io = &io;
     ornd_client_release(&client);
     ornd_settings_t s = settings();
-    s.port = &locking;
+    s.platform = &locking;
     assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
     lock_depth = locks_taken = 0;
     char hdr[ORND_AUTH_HEADER_MAX];
@@ -624,7 +672,7 @@ static void fetch_runs_under_the_port_lock(void **state)
     assert_int_equal(lock_depth, 0);
     ornd_client_release(&client);
     fake_identity_io = &script_io;
-    s.port = &fake_port;
+    s.platform = &fake_platform;
     assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
 }
 
@@ -632,6 +680,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(fetches_once_then_serves_cache, setup, teardown),
+        cmocka_unit_test_setup_teardown(init_of_an_initialised_client_is_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(incomplete_port_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(refreshes_at_margin, setup, teardown),
         cmocka_unit_test_setup_teardown(correct_across_clock_wrap, setup, teardown),
         cmocka_unit_test_setup_teardown(short_lifetime_uses_half_as_margin, setup, teardown),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the HTTP request writer and the incremental response reader. */
 #include <setjmp.h>
 #include <stdarg.h>

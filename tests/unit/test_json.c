@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the streaming JSON scanner (src/json.c).
  *
@@ -123,7 +124,7 @@ static void record_mark(rec_t *r, const ornd_json_event_t *ev, char letter)
     put(r, tmp);
 }
 
-static int record(void *user, const ornd_json_event_t *ev)
+static ornd_err_t record(void *user, const ornd_json_event_t *ev)
 {
     rec_t *r = user;
     static const char letters[] = "{}[]KSNTFZ";
@@ -323,7 +324,7 @@ static void test_string_split_across_feeds(void **state)
 static ornd_json_event_t saved_ev[8];
 static unsigned saved_n;
 
-static int save_event(void *user, const ornd_json_event_t *ev)
+static ornd_err_t save_event(void *user, const ornd_json_event_t *ev)
 {
     (void)user;
     if (saved_n < 8) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the field matcher (src/match.c).
  *
@@ -8,6 +9,8 @@
  * each followed by a space. The recorder checks the first/last flags of the
  * fragments of every path on its own.
  */
+/* White-box: one test checks that the path table is untouched by a page. */
+#define ORND_ALLOW_PRIVATE_ACCESS
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -48,7 +51,7 @@ static void puts_(rec_t *r, const char *s)
     put(r, s, strlen(s));
 }
 
-static int on_match(void *user, const ornd_match_event_t *ev)
+static ornd_err_t on_match(void *user, const ornd_match_event_t *ev)
 {
     rec_t *r = user;
     char tmp[32];
@@ -264,7 +267,7 @@ typedef struct {
     unsigned records;
 } cap_ctx_t;
 
-static int on_capture(void *user, const ornd_match_event_t *ev)
+static ornd_err_t on_capture(void *user, const ornd_match_event_t *ev)
 {
     cap_ctx_t *c = user;
     if (ev->kind == ORND_MATCH_ELEMENT_END) {
@@ -353,7 +356,7 @@ static void test_capture_container_and_last_wins(void **state)
 
 /* ---- paths and errors -------------------------------------------------- */
 
-static int never(void *user, const ornd_match_event_t *ev)
+static ornd_err_t never(void *user, const ornd_match_event_t *ev)
 {
     (void)user;
     (void)ev;
@@ -513,7 +516,7 @@ typedef struct {
     ornd_match_capture_t cursor;
 } page_ctx_t;
 
-static int on_page(void *user, const ornd_match_event_t *ev)
+static ornd_err_t on_page(void *user, const ornd_match_event_t *ev)
 {
     page_ctx_t *p = user;
     if (ev->path == 1) {

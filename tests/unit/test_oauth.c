@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the token request writer and the token answer parser. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of https:// URL splitting. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lwIP's architecture header for mps2-an386 (arm-none-eabi-gcc, newlib):
  * little-endian, the C library's <stdint.h> types, and three hooks the

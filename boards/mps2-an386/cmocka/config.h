@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmocka 1.1.5 build configuration for newlib on bare-metal Arm (what
  * cmocka's CMake checks would find there). Used only to cross-build cmocka

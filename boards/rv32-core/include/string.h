@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The only <string.h> the RISC-V core build sees: the freestanding build has
  * no C library, so these declarations are all the core may use, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Bounded append buffer (engine; unstable, not for application code).
  */

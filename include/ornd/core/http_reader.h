@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * HTTP/1.1 incremental response reader, sans I/O (engine; unstable, not for
  * application code: its type is here so that ornd_api_t can hold it).

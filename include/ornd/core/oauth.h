@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * OAuth 2.0 client-credentials exchange (RFC 6749 §4.4), sans I/O (engine;
  * unstable, not for application code): writes the

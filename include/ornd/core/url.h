@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * https:// URL splitting for the token and API endpoints.
  */
@@ -6,6 +7,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "ornd/error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -20,7 +23,7 @@ extern "C" {
  * host name, ports outside 1-65535, bytes outside visible ASCII in the path.
  * A part longer than its buffer is ORND_ERR_CONFIG_TOO_LONG.
  */
-int ornd_url_parse(const char *url, char *host, size_t host_cap, uint16_t *port, char *path,
+ornd_err_t ornd_url_parse(const char *url, char *host, size_t host_cap, uint16_t *port, char *path,
                    size_t path_cap);
 
 #ifdef __cplusplus

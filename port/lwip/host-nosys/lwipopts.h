@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lwIP options for the host proof of the raw-API flavour of port/lwip
  * (ornd_lwip_raw.c): NO_SYS 1, no threads, as a bare-metal super loop runs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lwIP options for the host proof of port/lwip: lwIP's unix port (pthreads
  * sys_arch, TAP netif) with the sockets API, as an RTOS firmware would run

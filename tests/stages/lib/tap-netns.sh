@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by tests/stages/lwip.sh and tests/stages/qemu_net.sh (sourced, from
 # the repository's top): a network namespace with a TAP device whose kernel
 # side is 10.77.0.1/24 (the device under test is 10.77.0.2), the local

@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: MIT
+# The library's sources, one list per layer: every recipe (host, sanitizer,
+# fuzz, boards, bench, install) and the CMake build read them here.
+# One definition per line, `NAME := files...`, so that CMakeLists.txt can read
+# the same lines.
+
+# Sans-I/O core: buffers, HTTP writer and reader, JSON scanner and matcher,
+# OAuth exchange, URLs, error names. No OS, no mbedTLS: built freestanding.
+ORND_CORE_SRCS := src/buf.c src/error.c src/http_reader.c src/http_writer.c src/json.c src/match.c src/oauth.c src/url.c
+
+# Sessions: the token client, API requests and the paging helper, over the
+# TLS layer's interface (include/ornd/core/tls.h).
+ORND_SESSION_SRCS := src/client.c src/api.c src/pages.c
+
+# TLS glue: the TLS layer over mbedTLS and its opt-in process-wide set-up.
+ORND_TLS_SRCS := src/tls.c src/tls_setup.c
+
+# Ports: each its own archive.
+ORND_POSIX_SRCS := port/posix/ornd_posix.c
+ORND_LWIP_SRCS := port/lwip/ornd_lwip.c
+ORND_LWIP_RAW_SRCS := port/lwip/ornd_lwip_raw.c
+
+# Public headers (include/ornd/*.h; the engine's under include/ornd/core/).
+ORND_INCLUDE_DIR := include
