@@ -8,7 +8,9 @@
 #include "client_internal.h"
 #include "compiler.h"
 #include "ornd/core/http_writer.h"
+#include "ornd/core/retry.h"
 #include "ornd/core/url.h"
+#include "ornd/core/wipe.h"
 #include "ornd/error.h"
 
 #define API_MAGIC 0x6f617069u /* "oapi": set while usable */
@@ -341,33 +343,9 @@ ORND_NOINLINE static ornd_err_t read_answer(ornd_api_t *a)
     }
 }
 
-static ornd_err_t status_error(const ornd_api_t *a)
-{
-    int status = a->http.status;
-    if (is_2xx(status)) {
-        return ORND_OK;
-    }
-    if (status == 401) {
-        return ORND_ERR_API_UNAUTHORIZED;
-    }
-    if (status == 403) {
-        return ORND_ERR_API_FORBIDDEN;
-    }
-    if (status == 429) {
-        return ORND_ERR_RATE_LIMITED;
-    }
-    if (status >= 500 && status <= 599) {
-        return ORND_ERR_UNAVAILABLE;
-    }
-    if (status >= 400 && status <= 499) {
-        return ORND_ERR_API_REJECTED;
-    }
-    return ORND_ERR_HTTP_STATUS;
-}
-
 static ornd_err_t finish(ornd_api_t *a, ornd_err_t rc)
 {
-    memset(a->scratch.head, 0, sizeof a->scratch.head); /* no token left behind */
+    ornd_wipe(a->scratch.head, sizeof a->scratch.head); /* no token left behind */
     a->state = REQ_IDLE;
     a->res = NULL;
     a->handler = NULL;
@@ -392,50 +370,45 @@ ORND_NOINLINE static ornd_err_t connect_or_reuse(ornd_api_t *a)
 }
 
 /* The request was sent (or not all of it) and its answer read (or not):
- * ORND_IN_PROGRESS when it must go out once more, else the outcome. */
+ * ORND_IN_PROGRESS when it must go out once more, else the outcome. What
+ * to do is ornd_retry_decide()'s; this carries it out. */
 ORND_NOINLINE static ornd_err_t after_exchange(ornd_api_t *a, ornd_err_t rc)
 {
-    bool net_class = ornd_err_class(rc) == ORND_CLASS_NETWORK ||
-                     ornd_err_class(rc) == ORND_CLASS_TLS;
-    bool safe = idempotent(a->method);
     if (rc != ORND_OK || a->http.connection_close) {
         ornd_tls_close(&a->tls);
     }
-    if (rc != ORND_OK && net_class && !a->started && a->reused) {
-        /* the server closed the idle connection: it may have seen the
-         * request, unless nothing of it can do harm twice */
-        if (!safe) {
-            return ORND_ERR_OUTCOME_UNKNOWN;
-        }
-        if (a->stale_retried) {
-            return rc;
-        }
+    ornd_api_result_t *res = a->res;
+    if (rc == ORND_OK) {
+        res->status = a->http.status;
+        res->has_retry_after = a->http.has_retry_after;
+        res->retry_after_s = a->http.retry_after_s;
+        res->body_bytes = a->http.body_received;
+    }
+    ornd_exchange_t x = {
+        .rc = rc,
+        .status = a->http.status,
+        .idempotent = idempotent(a->method),
+        .reused = a->reused,
+        .started = a->started,
+        .handler_failed = a->handler_err != ORND_OK,
+        .stale_retried = a->stale_retried,
+        .token_refreshes = res->token_refreshes,
+    };
+    ornd_retry_t retry;
+    rc = ornd_retry_decide(&x, &retry);
+    if (retry == ORND_RETRY_STALE) {
         a->stale_retried = true;
         return ORND_IN_PROGRESS;
     }
-    if (rc != ORND_OK && net_class && !safe && (!a->started || a->handler_err == ORND_OK)) {
-        return ORND_ERR_OUTCOME_UNKNOWN; /* cut off after the request went out */
+    if (retry == ORND_RETRY_REFRESH) {
+        ornd_token_invalidate(a->client);
+        res->token_refreshes++;
+        return ORND_IN_PROGRESS;
     }
-    if (rc != ORND_OK) {
-        return rc;
-    }
-    ornd_api_result_t *res = a->res;
-    res->status = a->http.status;
-    res->has_retry_after = a->http.has_retry_after;
-    res->retry_after_s = a->http.retry_after_s;
-    res->body_bytes = a->http.body_received;
-    rc = status_error(a);
     const ornd_api_handler_t *h = a->handler;
     if (rc == ORND_OK && h != NULL && h->on_end != NULL) {
         ornd_err_t end = h->on_end(h->user);
         rc = end < 0 ? end : ORND_OK;
-    }
-    if (rc == ORND_ERR_API_UNAUTHORIZED && res->token_refreshes == 0) {
-        /* the server refused the token before doing anything: a new token
-         * and one more try are safe for every method */
-        ornd_token_invalidate(a->client);
-        res->token_refreshes++;
-        return ORND_IN_PROGRESS;
     }
     return rc;
 }
@@ -458,7 +431,7 @@ ORND_NOINLINE static ornd_err_t send_head(ornd_api_t *a)
         rc = send_out(a, (const uint8_t *)a->scratch.head, a->out_len);
     }
     if (rc != ORND_ERR_WOULD_BLOCK) {
-        memset(a->scratch.head, 0, sizeof a->scratch.head); /* it held the token */
+        ornd_wipe(a->scratch.head, sizeof a->scratch.head); /* it held the token */
     }
     return rc;
 }
@@ -611,6 +584,6 @@ void ornd_api_release(ornd_api_t *a)
 {
     if (api_ready(a)) {
         ornd_tls_free(&a->tls);
-        memset(a, 0, sizeof *a);
+        ornd_wipe(a, sizeof *a);
     }
 }

@@ -5,12 +5,11 @@
 
 #include <string.h>
 
-#include <mbedtls/platform_util.h>
-
 #include "client_internal.h"
 #include "compiler.h"
 #include "ornd/core/http_writer.h"
 #include "ornd/core/url.h"
+#include "ornd/core/wipe.h"
 
 #define CLIENT_MAGIC 0x6f726e64u /* "ornd": set while the client is usable */
 #define FETCH_STEPS 3u           /* a whole fetch may take this many timeouts */
@@ -20,10 +19,6 @@ static bool ready(const ornd_client_t *c)
     return c != NULL && c->magic == CLIENT_MAGIC;
 }
 
-static void wipe(void *p, size_t n)
-{
-    mbedtls_platform_zeroize(p, n);
-}
 
 static uint32_t now(const ornd_client_t *c)
 {
@@ -133,7 +128,7 @@ ornd_err_t ornd__client_init(ornd_client_t *c, const ornd_settings_t *s, size_t 
         rc = conn_setup(c, s);
     }
     if (rc != ORND_OK) {
-        wipe(c, sizeof *c);
+        ornd_wipe(c, sizeof *c);
         return rc;
     }
     c->magic = CLIENT_MAGIC;
@@ -154,7 +149,7 @@ static bool token_fresh(const ornd_client_t *c)
 
 static void drop_token(ornd_client_t *c)
 {
-    wipe(&c->token, sizeof c->token);
+    ornd_wipe(&c->token, sizeof c->token);
     c->have_token = false;
     c->usable_ms = 0;
 }
@@ -275,7 +270,7 @@ static ornd_err_t send_request(ornd_client_t *c)
         }
         c->request_sent += n;
     }
-    wipe(c->scratch.request, sizeof c->scratch.request); /* it held the secret */
+    ornd_wipe(c->scratch.request, sizeof c->scratch.request); /* it held the secret */
     ornd_oauth_parser_init(&c->scratch.answer.parser, &c->token, &c->server);
     return ORND_OK;
 }
@@ -307,7 +302,7 @@ static ornd_err_t read_answer(ornd_client_t *c)
 static ornd_err_t fetch_end(ornd_client_t *c, ornd_err_t rc)
 {
     ornd_tls_close(&c->tls);
-    wipe(&c->scratch, sizeof c->scratch);
+    ornd_wipe(&c->scratch, sizeof c->scratch);
     c->fetch_state = FETCH_IDLE;
     if (rc != ORND_OK) {
         drop_token(c);
@@ -503,7 +498,7 @@ void ornd_client_release(ornd_client_t *c)
     }
     ornd_tls_free(&c->tls);
     ornd_tls_conf_free(&c->tls_conf);
-    wipe(c, sizeof *c);
+    ornd_wipe(c, sizeof *c);
 }
 
 /* ---- for the library's other modules (client_internal.h) ------------------ */

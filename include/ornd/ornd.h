@@ -15,6 +15,7 @@
 #include "ornd/match.h"
 #include "ornd/pages.h"
 #include "ornd/port.h"
+#include "ornd/tls_setup.h"
 #include "ornd/token.h"
 
 #endif /* ORND_ORND_H */
