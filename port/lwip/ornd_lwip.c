@@ -274,11 +274,13 @@ static ornd_err_t connect_settle(ornd_lwip_conn_t *c, uint32_t deadline, uint32_
     return rc;
 }
 
-static ornd_err_t lw_send(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms,
-                          size_t *sent)
+/* One send of `out` or, with `out` NULL, one receive into `in`, of up to
+ * len bytes once the socket is ready, waiting at most timeout_ms in all;
+ * the count in *moved. */
+static ornd_err_t transfer(ornd_lwip_conn_t *c, const uint8_t *out, uint8_t *in, size_t len,
+                           uint32_t timeout_ms, size_t *moved)
 {
-    ornd_lwip_conn_t *c = ctx;
-    *sent = 0;
+    *moved = 0;
     uint32_t deadline = (uint32_t)sys_now() + timeout_ms;
     ornd_err_t rc = connect_settle(c, deadline, timeout_ms);
     if (rc != ORND_OK) {
@@ -291,20 +293,24 @@ static ornd_err_t lw_send(void *ctx, const uint8_t *buf, size_t len, uint32_t ti
         len = INT_MAX_BYTES;
     }
     for (;;) {
-        int w = wait_sock(c, POLLOUT, deadline);
+        int w = wait_sock(c, out != NULL ? POLLOUT : POLLIN, deadline);
         if (w <= 0) {
             return w == 0 ? nothing(timeout_ms) : ORND_ERR_NET;
         }
-        ssize_t n = lwip_send(c->sock, buf, len, 0);
+        ssize_t n = out != NULL ? lwip_send(c->sock, out, len, 0) : lwip_recv(c->sock, in, len, 0);
         int err = errno;
         if (n > 0) {
-            *sent = (size_t)n;
+            *moved = (size_t)n;
             return ORND_OK;
         }
-        if (n < 0 && !try_again(err)) {
-            /* the connection is gone (closed or reset), or the socket failed */
-            return err == EPIPE || err == ECONNRESET || err == ENOTCONN ? ORND_ERR_CLOSED
-                                                                        : ORND_ERR_NET;
+        if (n == 0) {
+            return ORND_ERR_CLOSED; /* recv: the peer's FIN, the end of the stream */
+        }
+        if (!try_again(err)) {
+            /* send: the connection is gone (closed or reset); else a reset,
+             * an abort, or the socket failed */
+            bool gone = out != NULL && (err == EPIPE || err == ECONNRESET || err == ENOTCONN);
+            return gone ? ORND_ERR_CLOSED : ORND_ERR_NET;
         }
         if (timeout_ms == 0 || ms_left(deadline) == 0) {
             return nothing(timeout_ms);
@@ -312,43 +318,16 @@ static ornd_err_t lw_send(void *ctx, const uint8_t *buf, size_t len, uint32_t ti
     }
 }
 
+static ornd_err_t lw_send(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms,
+                          size_t *sent)
+{
+    return transfer(ctx, buf, NULL, len, timeout_ms, sent);
+}
+
 static ornd_err_t lw_recv(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms,
                           size_t *received)
 {
-    ornd_lwip_conn_t *c = ctx;
-    *received = 0;
-    uint32_t deadline = (uint32_t)sys_now() + timeout_ms;
-    ornd_err_t rc = connect_settle(c, deadline, timeout_ms);
-    if (rc != ORND_OK) {
-        return rc;
-    }
-    if (c->sock < 0) {
-        return ORND_ERR_NET;
-    }
-    if (len > INT_MAX_BYTES) {
-        len = INT_MAX_BYTES;
-    }
-    for (;;) {
-        int w = wait_sock(c, POLLIN, deadline);
-        if (w <= 0) {
-            return w == 0 ? nothing(timeout_ms) : ORND_ERR_NET;
-        }
-        ssize_t n = lwip_recv(c->sock, buf, len, 0);
-        int err = errno;
-        if (n > 0) {
-            *received = (size_t)n;
-            return ORND_OK;
-        }
-        if (n == 0) {
-            return ORND_ERR_CLOSED; /* the peer's FIN: end of stream */
-        }
-        if (!try_again(err)) {
-            return ORND_ERR_NET; /* reset, aborted, or the socket failed */
-        }
-        if (timeout_ms == 0 || ms_left(deadline) == 0) {
-            return nothing(timeout_ms);
-        }
-    }
+    return transfer(ctx, NULL, buf, len, timeout_ms, received);
 }
 
 ornd_err_t ornd_lwip_transport(ornd_transport_t *t, ornd_lwip_conn_t *ctx)

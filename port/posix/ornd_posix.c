@@ -299,11 +299,14 @@ static ornd_err_t sock_error(int err)
     return err == EPIPE || err == ECONNRESET ? ORND_ERR_CLOSED : ORND_ERR_NET;
 }
 
-static ornd_err_t posix_send(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms,
-                             size_t *sent)
+/* One send of `out` or, with `out` NULL, one receive into `in`, of up to
+ * len bytes once the socket is ready, waiting at most timeout_ms in all;
+ * the count in *moved. */
+static ornd_err_t transfer(ornd_posix_conn_t *p, const uint8_t *out, uint8_t *in, size_t len,
+                           uint32_t timeout_ms, size_t *moved)
 {
-    ornd_posix_conn_t *p = ctx;
-    *sent = 0;
+    short events = out != NULL ? POLLOUT : POLLIN;
+    *moved = 0;
     ornd_err_t rc = connect_settle(p, timeout_ms);
     if (rc != ORND_OK) {
         return rc;
@@ -311,57 +314,39 @@ static ornd_err_t posix_send(void *ctx, const uint8_t *buf, size_t len, uint32_t
     if (p->fd < 0) {
         return ORND_ERR_NET;
     }
+    uint32_t deadline = mono_ms() + timeout_ms;
     for (;;) {
-        int w = wait_fd(p, POLLOUT, timeout_ms);
+        int w = wait_fd(p, events, (uint32_t)ms_left(deadline));
         if (w <= 0) {
             return w == 0 ? nothing(timeout_ms) : ORND_ERR_NET;
         }
-        ssize_t n = send(p->fd, buf, len, MSG_NOSIGNAL);
+        ssize_t n = out != NULL ? send(p->fd, out, len, MSG_NOSIGNAL) : recv(p->fd, in, len, 0);
         if (n > 0) {
-            *sent = (size_t)n;
+            *moved = (size_t)n;
             return ORND_OK;
         }
-        if (n < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
+        if (n == 0) {
+            return ORND_ERR_CLOSED; /* recv: the peer's FIN, the end of the stream */
+        }
+        if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
             return sock_error(errno);
         }
-        if (timeout_ms == 0 && n < 0 && errno != EINTR) {
-            return ORND_ERR_WOULD_BLOCK;
+        if (errno != EINTR && ms_left(deadline) == 0) {
+            return nothing(timeout_ms); /* ready, then not: the time is up */
         }
     }
+}
+
+static ornd_err_t posix_send(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms,
+                             size_t *sent)
+{
+    return transfer(ctx, buf, NULL, len, timeout_ms, sent);
 }
 
 static ornd_err_t posix_recv(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms,
                              size_t *received)
 {
-    ornd_posix_conn_t *p = ctx;
-    *received = 0;
-    ornd_err_t rc = connect_settle(p, timeout_ms);
-    if (rc != ORND_OK) {
-        return rc;
-    }
-    if (p->fd < 0) {
-        return ORND_ERR_NET;
-    }
-    for (;;) {
-        int w = wait_fd(p, POLLIN, timeout_ms);
-        if (w <= 0) {
-            return w == 0 ? nothing(timeout_ms) : ORND_ERR_NET;
-        }
-        ssize_t n = recv(p->fd, buf, len, 0);
-        if (n > 0) {
-            *received = (size_t)n;
-            return ORND_OK;
-        }
-        if (n == 0) {
-            return ORND_ERR_CLOSED;
-        }
-        if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
-            return sock_error(errno);
-        }
-        if (timeout_ms == 0 && errno != EINTR) {
-            return ORND_ERR_WOULD_BLOCK;
-        }
-    }
+    return transfer(ctx, NULL, buf, len, timeout_ms, received);
 }
 
 static void posix_close(void *ctx)
