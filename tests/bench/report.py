@@ -113,8 +113,8 @@ for r in stack["public"]:
 recursion = sorted({n.split(": ", 1)[1] for r in stack["public"] for n in r["mbedtls_notes"]
                     if n.startswith("recursive: ")})
 notes.append("stack: worst library path: " + " > ".join(worst["path"]))
-conn = next(r for r in stack["public"] if r["function"] == "ornd_tls_connect")
-notes.append("stack: worst mbedTLS path below ornd_tls_connect (frame bytes): "
+conn = next(r for r in stack["public"] if r["function"] == "ornd_tls_handshake")
+notes.append("stack: worst mbedTLS path below ornd_tls_handshake (frame bytes): "
              + " > ".join(conn["mbedtls_path"]))
 notes.append("stack: callbacks resolved by name (json cb -> oauth on_json, http on_body -> "
              "oauth on_body, mbedTLS bio -> tls.c bio_send/bio_recv_timeout, PSA RNG -> "
