@@ -92,9 +92,13 @@
 /* ---- callbacks the firmware does not use ---------------------------------- */
 /* SNTP (lwIP's apps/sntp): the wall clock for certificate dates
  * (wallclock.h). Board configuration: the interval between SNTP requests
- * once the time is known (RFC 4330 asks for at least 15 s; lwIP checks). */
+ * once the time is known; a device's configuration may change it
+ * (sntp_refresh_s=, at least 15 s as RFC 4330 asks: netfw.c checks it, so
+ * lwIP's own check of a constant is off). */
 #define MPS2_SNTP_REFRESH_S 3600u
-#define SNTP_UPDATE_DELAY (MPS2_SNTP_REFRESH_S * 1000u)
+uint32_t mps2_sntp_refresh_ms(void); /* wallclock.c */
+#define SNTP_UPDATE_DELAY mps2_sntp_refresh_ms()
+#define SNTP_SUPPRESS_DELAY_CHECK
 #define SNTP_SERVER_DNS 0 /* the server is an address of the configuration */
 #define SNTP_MAX_SERVERS 1
 #define SNTP_STARTUP_DELAY 0   /* ask at once: no handshake before the time */

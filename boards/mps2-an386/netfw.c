@@ -40,6 +40,10 @@
  *   dns=10.77.0.1                             DNS server (optional)
  *   sntp=10.77.0.1                            SNTP server (IPv4 address)
  *   sntp_wait_ms=10000                        longest wait for its first answer
+ *   sntp_refresh_s=3600                       then ask every this many s (>= 15;
+ *                                             default MPS2_SNTP_REFRESH_S)
+ *   linger_ms=0                               at the end, run the network this
+ *                                             long more (SNTP refreshes go on)
  *   insecure_accept_unknown_time=1            INSECURE, benches only: connect
  *                                             without a known time, certificate
  *                                             dates NOT checked
@@ -97,7 +101,7 @@ typedef struct {
     char *client_secret; /* in conf_text, wiped once the client has its copy */
     ip4_addr_t ip, netmask, gateway, dns, sntp;
     bool have_ip, have_dns, have_sntp;
-    uint32_t sntp_wait_ms;
+    uint32_t sntp_wait_ms, linger_ms;
     bool insecure_unknown_time; /* insecure_accept_unknown_time=1 */
     const char *host_name[HOSTS_MAX];
     ip4_addr_t host_addr[HOSTS_MAX];
@@ -247,6 +251,17 @@ static int parse_line(char *line)
             return -1;
         }
         conf.sntp_wait_ms = (uint32_t)n;
+    } else if (strcmp(key, "sntp_refresh_s") == 0) {
+        if (parse_number(key, val, 86400u, &n) != 0 || n < 15u) {
+            err_line("sntp_refresh_s: 15 to 86400 seconds (RFC 4330: at least 15)", "");
+            return -1;
+        }
+        wallclock_set_refresh_s((uint32_t)n);
+    } else if (strcmp(key, "linger_ms") == 0) {
+        if (parse_number(key, val, 60000u, &n) != 0) {
+            return -1;
+        }
+        conf.linger_ms = (uint32_t)n;
     } else if (strcmp(key, "insecure_accept_unknown_time") == 0) {
         if (strcmp(val, "0") != 0 && strcmp(val, "1") != 0) {
             err_line("insecure_accept_unknown_time must be 0 or 1, not ", val);
@@ -510,7 +525,7 @@ static void wait_for_time(void)
         err_puts(" after ");
         err_u32(mps2_now_ms() - t0);
         err_puts(" ms; asked again every ");
-        err_u32(MPS2_SNTP_REFRESH_S);
+        err_u32(mps2_sntp_refresh_ms() / 1000u);
         err_puts(" s, unknown after ");
         err_u32(WALLCLOCK_MAX_AGE_S);
         err_puts(" s without an answer\n");
@@ -520,6 +535,24 @@ static void wait_for_time(void)
         err_puts(" within ");
         err_u32(conf.sntp_wait_ms);
         err_puts(" ms: the time is unknown\n");
+    }
+}
+
+/* The network runs on for linger_ms (lwIP's timers: SNTP's refreshes), then
+ * says how many SNTP answers set the clock in all. */
+static void linger(void)
+{
+    uint32_t t0 = mps2_now_ms();
+    while (mps2_now_ms() - t0 < conf.linger_ms) {
+        if (lan9118_netif_poll(&nif) == 0) {
+            __asm__ volatile("wfi");
+        }
+        sys_check_timeouts();
+    }
+    if (conf.have_sntp) {
+        err_puts("netfw: SNTP answers taken: ");
+        err_u32(wallclock_syncs());
+        err_puts("\n");
     }
 }
 
@@ -749,6 +782,7 @@ int main(void)
     }
     wait_for_time(); /* before the first handshake */
     rc = fetch_tokens();
+    linger();
     sh_close(entropy_handle);
     err_puts("netfw: stack used ");
     err_u32(stack_used());

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "lwipopts.h" /* MPS2_SNTP_REFRESH_S */
 #include "systick.h"
 
 /* lwIP's SNTP seconds count from 2036-02-07 06:28:16 UTC (NTP era 1);
@@ -16,6 +17,7 @@ static bool known;
 static int64_t unix_ms_at_sync; /* the time the last answer gave */
 static uint32_t tick_at_sync;   /* SysTick then */
 static uint32_t syncs;
+static uint32_t refresh_s = MPS2_SNTP_REFRESH_S;
 
 void wallclock_init(const ornd_platform_t *entropy_from)
 {
@@ -58,4 +60,14 @@ ornd_err_t wallclock_unix_time(void *ctx, int64_t *seconds)
 uint32_t wallclock_syncs(void)
 {
     return syncs;
+}
+
+void wallclock_set_refresh_s(uint32_t seconds)
+{
+    refresh_s = seconds < 15u ? 15u : seconds;
+}
+
+uint32_t mps2_sntp_refresh_ms(void)
+{
+    return refresh_s * 1000u;
 }

@@ -4,7 +4,8 @@
  * client (apps/sntp, through the SNTP_SET_SYSTEM_TIME_NTP hook of
  * lwipopts.h), then run on from the SysTick millisecond clock. It knows the
  * time from the first SNTP answer on; lwIP asks again every
- * MPS2_SNTP_REFRESH_S (lwipopts.h). Between answers it is as stale as the
+ * MPS2_SNTP_REFRESH_S (lwipopts.h; the device's configuration may set
+ * another interval). Between answers it is as stale as the
  * tick's drift makes it (a crystal's 50-100 ppm: under 0.4 s an hour); when
  * no answer has come for WALLCLOCK_MAX_AGE_S it says the time is unknown
  * again, and ornd-lite then refuses to connect until an answer comes.
@@ -41,6 +42,11 @@ ornd_err_t wallclock_unix_time(void *ctx, int64_t *seconds);
 
 /* SNTP answers taken since start-up. */
 uint32_t wallclock_syncs(void);
+
+/* The interval between SNTP requests once the time is known, seconds (at
+ * least 15; MPS2_SNTP_REFRESH_S of lwipopts.h until set). */
+void wallclock_set_refresh_s(uint32_t seconds);
+uint32_t mps2_sntp_refresh_ms(void); /* lwIP's SNTP_UPDATE_DELAY */
 
 /* lwIP's SNTP hooks (lwipopts.h): set the clock from an answer (seconds
  * since 2036-02-07 06:28:16 UTC as lwIP counts them, signed, and the

@@ -289,7 +289,25 @@ else
     nok "identity server (no time) did not start"
 fi
 
-# 6g. the offline firmware's placeholder entropy is not in netfw.elf (its
+# 6g. the clock is refreshed: with sntp_refresh_s=15 and the network run
+#     17 s more after the fetch, lwIP's SNTP client asks again and the
+#     answer sets the clock (the board's default interval is 3600 s)
+before=$(grep -c '"event": "answer"' "$RUN/sntp.jsonl")
+if start_server refresh; then
+    fw refresh "$SECRET" "https://localhost:$PORT/oauth/token" sntp_refresh_s=15 linger_ms=17000
+    after=$(grep -c '"event": "answer"' "$RUN/sntp.jsonl")
+    if [ "$RC" -eq 0 ] && grep -q 'asked again every 15 s' "$RUN/refresh.stderr" &&
+        grep -q '^netfw: SNTP answers taken: 2$' "$RUN/refresh.stderr" &&
+        [ $((after - before)) -eq 2 ] && check_log "$RUN/refresh.jsonl" "$RUN/refresh.stdout" ok1; then
+        ok "the clock is refreshed: a second SNTP request 15 s after the first, answered and taken (${SECS} s)"
+    else
+        nok "SNTP refresh (answers served: $((after - before)))"; show refresh
+    fi
+else
+    nok "identity server (refresh) did not start"
+fi
+
+# 6h. the offline firmware's placeholder entropy is not in netfw.elf (its
 #     entropy is the platform's member, the semihosting test crutch)
 NM=${ARM_NM:-arm-none-eabi-nm}
 if "$NM" build/mps2-an386/firmware.elf | grep -q ' insecure_entropy$' &&
