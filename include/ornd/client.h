@@ -86,8 +86,9 @@ typedef struct {
      * fetch or an API connection is refused before anything is sent, with
      * ORND_ERR_TIME_UNKNOWN, because certificate validity dates cannot be
      * checked. true: such a connection goes ahead WITHOUT checking the dates
-     * (an expired or revoked-and-expired certificate is then accepted);
-     * with a known time the dates are checked as always. */
+     * (an expired certificate, e.g. one whose key was retired after a leak,
+     * is then accepted); with a known time the dates are checked as
+     * always. */
     bool insecure_accept_unknown_time;
 } ornd_settings_t;
 
