@@ -27,8 +27,11 @@ CM4_OBJS   := $(patsubst src/%.c,$(BENCH_CM4)/ornd/%.o,$(LIB_SRCS))
 
 .PHONY: bench
 bench: $(BENCH_CM4)/token.elf $(BENCH_CM4)/sizeof_probe.o $(BENCH_HOST)/sizeof_probe \
-       $(BENCH_HOST)/bench_parse $(BENCH_HOST)/bench_net $(BENCH_HOST)/bench_api
+       $(BENCH_HOST)/bench_parse $(BENCH_HOST)/bench_net $(BENCH_HOST)/bench_api \
+       $(BUILD)/mps2-an386/netfw.elf $(BUILD)/mps2-an386/firmware.elf
 	@mkdir -p $(BENCH)/inputs
+	@for fw in netfw firmware; do $(PYTHON) scripts/map-sizes.py $(ARM_PREFIX)size \
+	    $(BUILD)/mps2-an386/$$fw.elf $(BUILD)/mps2-an386/$$fw.elf.map --json $(BENCH)/fw-$$fw.json; done
 	@$(PYTHON) tests/bench/sizes.py $(BENCH)/sizes.json $(BENCH_CM4)/token.map $(CM4_OBJS) \
 	    -- $(CM4_LIBMBEDTLS)
 	@$(PYTHON) tests/bench/stack.py $(BENCH)/stack.json --lib $(CM4_OBJS:.o=.ci) \

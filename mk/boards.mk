@@ -42,7 +42,8 @@ M4_LIBMBEDTLS := $(M4_MBEDTLS_OUT)/libmbedtls.a
 M4_LIBORND := $(M4)/libornd.a
 M4_LIB_OBJS := $(patsubst src/%.c,$(M4)/obj/src/%.o,$(LIB_SRCS))
 M4_RT_OBJS := $(M4)/obj/board/startup.o $(M4)/obj/board/semihost.o $(M4)/obj/board/syscalls.o
-M4_FW_OBJS := $(M4)/obj/board/main.o $(M4)/obj/board/port_mps2.o $(M4)/obj/board/stack.o \
+M4_FW_OBJS := $(M4)/obj/board/main.o $(M4)/obj/board/port_mps2.o $(M4)/obj/board/systick.o \
+              $(M4)/obj/board/stack.o \
               $(M4_RT_OBJS)
 M4_PKI   := $(M4)/pki
 
@@ -58,12 +59,16 @@ $(M4_LIBORND): $(M4_LIB_OBJS)
 	@rm -f $@
 	$(call say,AR,$@)$(M4_AR) rcs $@ $^
 
-# The test PKI of tests/server, embedded as PEM strings for the firmware.
+# The test PKI of tests/server, embedded as PEM strings for the firmware,
+# and a time at which its current certificates are valid (an hour after the
+# server certificate's start: the firmware's clock, frozen there).
 $(M4)/gen/test_pki.h: tests/server/make-certs.sh
 	@mkdir -p $(dir $@) $(M4_PKI)
 	@sh tests/server/make-certs.sh $(M4_PKI) >/dev/null
 	$(call say,GEN,$@){ echo '/* generated from tests/server/make-certs.sh output */'; \
-	  for n in ca server server-rsa untrusted; do \
+	  start=$$(openssl x509 -noout -startdate -in $(M4_PKI)/server.pem | cut -d= -f2); \
+	  echo "#define TEST_PKI_VALID_AT $$(($$(date -u -d "$$start" +%s) + 3600))"; \
+	  for n in ca server server-rsa untrusted expired future chained chained-int-expired; do \
 	    printf 'static const char test_%s_pem[] =\n' "$$n" | tr - _; \
 	    sed 's/.*/    "&\\n"/' $(M4_PKI)/$$n.pem; echo '    ;'; \
 	  done; } >$@.tmp && mv $@.tmp $@

@@ -15,7 +15,10 @@ M4_LWIP_INC := -isystem $(LWIP_DIR)/src/include -Iport/lwip
 M4_RAW_OBJ  := $(M4)/obj/port/lwip/ornd_lwip_raw.o
 M4_NET_BOARD_OBJS := $(M4)/obj/board/netfw.o $(M4)/obj/board/lan9118.o \
                      $(M4)/obj/board/netif_lan9118.o $(M4)/obj/board/lwip_arch.o
-M4_NET_OBJS := $(M4_NET_BOARD_OBJS) $(M4)/obj/board/port_mps2.o $(M4)/obj/board/stack.o \
+# The SysTick clock and the SNTP-set wall clock; never port_mps2.o, the
+# offline firmware's placeholder entropy.
+M4_NET_OBJS := $(M4_NET_BOARD_OBJS) $(M4)/obj/board/systick.o $(M4)/obj/board/wallclock.o \
+               $(M4)/obj/board/stack.o \
                $(M4_RT_OBJS) $(M4_RAW_OBJ)
 
 $(M4_LIBLWIP): $(LWIP_STAMP) $(M4_DIR)/lwipopts.h $(M4_DIR)/arch/cc.h $(M4_DIR)/liblwip.mk

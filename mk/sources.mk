@@ -8,12 +8,14 @@
 # OAuth exchange, URLs, error names. No OS, no mbedTLS: built freestanding.
 ORND_CORE_SRCS := src/buf.c src/error.c src/http_reader.c src/http_writer.c src/json.c src/match.c src/oauth.c src/url.c src/wipe.c
 
-# Sessions: the token client, API requests (and their retry policy) and the
-# paging helper, over the TLS layer's interface (include/ornd/core/tls.h).
-ORND_SESSION_SRCS := src/client.c src/api.c src/retry.c src/pages.c
+# Sessions: the token client, API requests (and their retry policy), the
+# paging helper, over the TLS layer's interface (include/ornd/core/tls.h);
+# the wall-clock policy.
+ORND_SESSION_SRCS := src/client.c src/api.c src/retry.c src/pages.c src/wall_clock.c
 
-# TLS glue: the TLS layer over mbedTLS and its opt-in process-wide set-up.
-ORND_TLS_SRCS := src/tls.c src/tls_setup.c
+# TLS glue: the TLS layer over mbedTLS and its opt-in process-wide set-up
+# (static pool, RNG, time).
+ORND_TLS_SRCS := src/tls.c src/tls_setup.c src/tls_time.c
 
 # Ports: each its own archive.
 ORND_POSIX_SRCS := port/posix/ornd_posix.c

@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: MIT
 """Size table of a linked firmware, per module, from the GNU ld map file.
 
-    map-sizes.py SIZE-TOOL ELF MAP
+    map-sizes.py SIZE-TOOL ELF MAP [--json OUT]
 
 Sums the input sections the linker kept (after --gc-sections) by the object
 they came from: each ornd-lite module, each object of port/ linked into the
 firmware, each board file, lwIP (total and its largest objects, when linked),
 mbedTLS (total and its largest objects) and the C runtime (libc, libgcc). Then
-prints the tool's own text/data/bss line for the ELF.
+prints the tool's own text/data/bss line for the ELF. With --json, writes
+the same figures (every object, and the ELF's text/data/bss) to OUT instead.
 """
+import json
 import re
 import subprocess
 import sys
@@ -75,6 +77,15 @@ for line in lines:
         row[kind] += size
     else:
         pending = None
+
+
+if len(sys.argv) == 6 and sys.argv[4] == "--json":
+    out = subprocess.run([size_tool, elf], check=True, capture_output=True, text=True).stdout
+    text, data, bss = (int(v) for v in out.splitlines()[1].split()[:3])
+    with open(sys.argv[5], "w", encoding="utf-8") as f:
+        json.dump({"elf": elf, "size": {"text": text, "data": data, "bss": bss},
+                   "modules": {"%s/%s" % k: v for k, v in sorted(sizes.items())}}, f, indent=1)
+    sys.exit(0)
 
 
 def show(name, row):

@@ -12,6 +12,7 @@
 #include "ornd/core/url.h"
 #include "ornd/core/wipe.h"
 #include "ornd/error.h"
+#include "wall_clock.h"
 
 #define API_MAGIC 0x6f617069u /* "oapi": set while usable */
 #define CONNECT_STEPS 3u      /* connect + handshake may take this many timeouts */
@@ -362,6 +363,11 @@ ORND_NOINLINE static ornd_err_t connect_or_reuse(ornd_api_t *a)
         return ORND_OK;
     }
     ornd_tls_close(&a->tls);
+    ornd_err_t rc =
+        ornd__connection_time(a->platform, ornd__client_accepts_unknown_time(a->client), &a->tls);
+    if (rc != ORND_OK) {
+        return rc; /* before any byte: the certificate dates could not be checked */
+    }
     a->connections++;
     arm(a, CONNECT_STEPS);
     a->state = REQ_HANDSHAKE;

@@ -10,6 +10,7 @@
 #include "ornd/core/http_writer.h"
 #include "ornd/core/url.h"
 #include "ornd/core/wipe.h"
+#include "wall_clock.h"
 
 #define CLIENT_MAGIC 0x6f726e64u /* "ornd": set while the client is usable */
 #define FETCH_STEPS 3u           /* a whole fetch may take this many timeouts */
@@ -90,6 +91,7 @@ static ornd_err_t apply_settings(ornd_client_t *c, const ornd_settings_t *s)
         return ORND_ERR_PORT;
     }
     c->platform = s->platform;
+    c->accept_unknown_time = s->insecure_accept_unknown_time;
     c->timeout_ms = s->timeout_ms != 0 ? s->timeout_ms : ORND_CONFIG_TIMEOUT_MS;
     uint32_t margin_s = s->refresh_margin_s != 0 ? s->refresh_margin_s
                                                  : ORND_CONFIG_REFRESH_MARGIN_S;
@@ -326,14 +328,19 @@ static ornd_err_t fetch_begin(ornd_client_t *c, bool nonblocking)
     if (nonblocking && c->tls.transport->connect_start == NULL) {
         return ORND_ERR_PORT;
     }
+    /* without the time, nothing goes out and nothing is counted */
+    ornd_err_t rc = ornd__connection_time(c->platform, c->accept_unknown_time, &c->tls);
+    if (rc != ORND_OK) {
+        return rc;
+    }
     note_request(c, start);
     drop_token(c);
     memset(&c->server, 0, sizeof c->server);
     c->fetch_started = start;
     c->fetch_deadline = start + FETCH_STEPS * c->timeout_ms;
     c->fetch_state = FETCH_HANDSHAKE;
-    ornd_err_t rc = ornd_tls_open(&c->tls, c->host, c->tcp_port, c->timeout_ms,
-                                  c->fetch_deadline, nonblocking);
+    rc = ornd_tls_open(&c->tls, c->host, c->tcp_port, c->timeout_ms, c->fetch_deadline,
+                       nonblocking);
     return rc == ORND_OK ? ORND_OK : fetch_end(c, rc);
 }
 
@@ -521,4 +528,9 @@ const ornd_tls_conf_t *ornd__client_tls_conf(const ornd_client_t *c)
 uint32_t ornd__client_timeout_ms(const ornd_client_t *c)
 {
     return ready(c) ? c->timeout_ms : 0u;
+}
+
+bool ornd__client_accepts_unknown_time(const ornd_client_t *c)
+{
+    return ready(c) && c->accept_unknown_time;
 }

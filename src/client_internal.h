@@ -16,5 +16,7 @@ bool ornd__transport_complete(const ornd_transport_t *t);
 const ornd_platform_t *ornd__client_platform(const ornd_client_t *c);
 const ornd_tls_conf_t *ornd__client_tls_conf(const ornd_client_t *c);
 uint32_t ornd__client_timeout_ms(const ornd_client_t *c);
+/* The client's INSECURE opt-in: connections without a known time. */
+bool ornd__client_accepts_unknown_time(const ornd_client_t *c);
 
 #endif /* ORND_CLIENT_INTERNAL_H */

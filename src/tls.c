@@ -18,6 +18,7 @@
 
 #include "ornd/config.h"
 #include "ornd/error.h"
+#include "wall_clock.h"
 
 /* ---- what the library needs of mbedTLS, in one place ---------------------- */
 
@@ -199,6 +200,43 @@ static ornd_err_t map_error(ornd_tls_t *t, int mbed)
     return ORND_ERR_TLS;
 }
 
+/* ---- certificate dates: the platform's wall clock ------------------------ */
+
+#define DATE_FLAGS ((uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE))
+
+static int64_t x509_seconds(const mbedtls_x509_time *x)
+{
+    int64_t days = ornd__days_from_civil(x->year, (unsigned)x->mon, (unsigned)x->day);
+    return days * 86400 + (int64_t)x->hour * 3600 + (int64_t)x->min * 60 + x->sec;
+}
+
+/* mbedTLS's verify callback, per connection, for each certificate of the
+ * chain: its validity against the time the connection was given. With no
+ * time (the INSECURE opt-in) the dates are not checked, also not by
+ * mbedTLS's own clock, which then knows no better. */
+static int check_dates(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    const ornd_tls_t *t = ctx;
+    (void)depth;
+    if (!t->time_known) {
+        *flags &= ~DATE_FLAGS;
+        return 0;
+    }
+    if (x509_seconds(&crt->valid_to) < t->unix_time) {
+        *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
+    }
+    if (x509_seconds(&crt->valid_from) > t->unix_time) {
+        *flags |= MBEDTLS_X509_BADCERT_FUTURE;
+    }
+    return 0;
+}
+
+void ornd_tls_set_time(ornd_tls_t *t, const int64_t *unix_time)
+{
+    t->time_known = unix_time != NULL;
+    t->unix_time = unix_time != NULL ? *unix_time : 0;
+}
+
 /* ---- configuration, shared by connections --------------------------- */
 
 static ornd_err_t configure(ornd_tls_conf_t *cf)
@@ -352,6 +390,7 @@ ornd_err_t ornd_tls_open(ornd_tls_t *t, const char *host, uint16_t port, uint32_
     if (mbed != 0) {
         return abandon(t, map_error(t, mbed));
     }
+    mbedtls_ssl_set_verify(SSL(t), check_dates, t);
     mbedtls_ssl_set_bio(SSL(t), t, bio_send, NULL, bio_recv_timeout);
     t->handshaking = true;
     return ORND_OK;

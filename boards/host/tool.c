@@ -42,6 +42,7 @@ static void usage(FILE *out)
     fputs("usage: ornd token [--scope S] [--token-url URL] [--ca-file PEM]\n"
           "                  [--timeout SECONDS] [--format json|token|header]\n"
           "                  [--retries N] [--max-wait SECONDS] [--poll]\n"
+          "                  [--insecure-accept-unknown-time]\n"
           "       ornd api METHOD PATH... --scope S [--org SLUG] [--api-url URL]\n"
           "                  [--data JSON] [--select PATH]... [--all-pages] [options of token]\n"
           "\n"
@@ -63,6 +64,12 @@ static void usage(FILE *out)
           "  --poll           never blocking: the token with ornd_token_poll() and API\n"
           "                   requests with ornd_api_start()/ornd_api_poll(), from a\n"
           "                   loop (1 ms a pass); tells the passes on stderr\n"
+          "  --insecure-accept-unknown-time\n"
+          "                   INSECURE, for benches: when the wall clock does not know\n"
+          "                   the time, connect anyway WITHOUT checking certificate\n"
+          "                   dates (by default: refused, ORND_ERR_TIME_UNKNOWN, exit 6)\n"
+          "Tests only: ORND_TEST_WALL_CLOCK=unknown (or =SECONDS since 1970) makes the\n"
+          "platform's wall clock say it does not know the time (or that time).\n"
           "Exit: 0 ok, 2 usage/config, 3 network/TLS, 4 rejected (also 403),\n"
           "      5 bad response, 6 rate-limited/unavailable.\n",
           out);
@@ -181,6 +188,8 @@ static int parse_args(int argc, char **argv, options_t *o)
             }
         } else if (strcmp(arg, "--poll") == 0) {
             o->poll = true;
+        } else if (strcmp(arg, "--insecure-accept-unknown-time") == 0) {
+            o->insecure_unknown_time = true;
         } else if (o->api && strcmp(arg, "--all-pages") == 0) {
             o->all_pages = true;
         } else if (i + 1 >= argc) {
@@ -293,7 +302,8 @@ int fetch_with_retries(const options_t *o, const char **token)
 {
     for (unsigned long attempt = 0;; attempt++) {
         int rc = get_token(o, token);
-        if (rc == ORND_OK || ornd_err_class(rc) != ORND_CLASS_TRY_LATER || attempt >= o->retries) {
+        if (rc == ORND_OK || ornd_err_class(rc) != ORND_CLASS_TRY_LATER || attempt >= o->retries ||
+            rc == ORND_ERR_TIME_UNKNOWN) { /* no wait makes the clock known */
             return rc;
         }
         uint32_t wait = ornd_token_wait_ms(&client);
@@ -364,6 +374,41 @@ static const char *take_env(const char *name, char *dst, size_t cap)
     return dst;
 }
 
+/* For tests, ORND_TEST_WALL_CLOCK: "unknown", a wall clock that does not
+ * know the time (as a device's before its first SNTP answer), or a number
+ * of seconds since 1970 it says it is. */
+static int64_t test_wall_clock_s;
+static ornd_err_t test_wall_clock(void *ctx, int64_t *seconds)
+{
+    (void)ctx;
+    if (test_wall_clock_s < 0) {
+        return ORND_ERR_TIME_UNKNOWN;
+    }
+    *seconds = test_wall_clock_s;
+    return ORND_OK;
+}
+
+/* The wall clock as the tests may want it, and what the INSECURE opt-in
+ * means for this run, said on stderr. */
+static void wall_clock_setup(const options_t *o)
+{
+    const char *test = getenv("ORND_TEST_WALL_CLOCK");
+    if (test != NULL && test[0] != '\0') {
+        char *end = NULL;
+        long long v = strtoll(test, &end, 10);
+        test_wall_clock_s = strcmp(test, "unknown") == 0 ? -1 : (*end == '\0' && v >= 0 ? v : -1);
+        platform.unix_time = test_wall_clock;
+        fprintf(stderr, "ornd: ORND_TEST_WALL_CLOCK=%s: the wall clock says %s (a test setting)\n",
+                test, test_wall_clock_s < 0 ? "it does not know the time" : "that many seconds");
+    }
+    int64_t now = 0;
+    if (o->insecure_unknown_time &&
+        (platform.unix_time == NULL || platform.unix_time(platform.ctx, &now) != ORND_OK)) {
+        fprintf(stderr, "ornd: WARNING: the time is unknown and --insecure-accept-unknown-time "
+                        "is given: certificate dates are NOT checked\n");
+    }
+}
+
 /* Credentials from the environment, CA file, client. 0 or an exit status. */
 static int start_client(const options_t *o)
 {
@@ -392,9 +437,11 @@ static int start_client(const options_t *o)
                 ornd_errname(rc));
         return EXIT_USAGE;
     }
+    wall_clock_setup(o);
     ornd_settings_t s = {.platform = &platform, .transport = &id_transport, .token_url = o->token_url, .client_id = id,
                          .client_secret = secret, .scope = o->scope, .ca = ca_buf,
-                         .ca_len = ca_len, .timeout_ms = (uint32_t)(o->timeout_s * 1000u)};
+                         .ca_len = ca_len, .timeout_ms = (uint32_t)(o->timeout_s * 1000u),
+                         .insecure_accept_unknown_time = o->insecure_unknown_time};
     rc = ornd_client_init(&client, &s);
     mbedtls_platform_zeroize(secret, sizeof secret);
     if (rc != ORND_OK) {

@@ -27,7 +27,8 @@ typedef struct {
     unsigned long retries;
     unsigned long max_wait_s;
     format_t format;
-    bool poll; /* fetch with ornd_token_poll() from a loop */
+    bool poll;                  /* fetch with ornd_token_poll() from a loop */
+    bool insecure_unknown_time; /* --insecure-accept-unknown-time */
     /* api */
     const char *method;
     const char *paths[TOOL_PATH_MAX];

@@ -4,7 +4,7 @@
 
 #include "arch/cc.h"
 #include "lwip/sys.h"
-#include "port_mps2.h"
+#include "systick.h"
 #include "semihost.h"
 
 static uint32_t rand_state = 0x2545F491u;

@@ -12,6 +12,8 @@
 #ifndef MPS2_LWIPOPTS_H
 #define MPS2_LWIPOPTS_H
 
+#include <stdint.h> /* the SNTP hooks' declarations below */
+
 /* ---- system: a super loop, no threads, no OS ----------------------------- */
 #define NO_SYS 1
 #define SYS_LIGHTWEIGHT_PROT 0 /* lwIP is only ever called from the loop */
@@ -32,7 +34,7 @@
 #define ETH_PAD_SIZE 0
 #define LWIP_ICMP 1
 #define LWIP_RAW 0
-#define LWIP_UDP 1 /* DNS queries */
+#define LWIP_UDP 1 /* DNS queries, SNTP */
 #define LWIP_TCP 1
 #define LWIP_DHCP 0
 #define LWIP_AUTOIP 0
@@ -66,7 +68,7 @@
 #define PBUF_POOL_SIZE 10
 #define MEMP_NUM_PBUF 8
 #define MEMP_NUM_RAW_PCB 0
-#define MEMP_NUM_UDP_PCB 1
+#define MEMP_NUM_UDP_PCB 2 /* DNS, SNTP */
 #define MEMP_NUM_TCP_PCB 2 /* the connection, and one in TIME_WAIT */
 #define MEMP_NUM_TCP_PCB_LISTEN 1
 #define MEMP_NUM_TCP_SEG 16
@@ -88,6 +90,32 @@
 #define LWIP_CHECKSUM_CTRL_PER_NETIF 0
 
 /* ---- callbacks the firmware does not use ---------------------------------- */
+/* SNTP (lwIP's apps/sntp): the wall clock for certificate dates
+ * (wallclock.h). Board configuration: the interval between SNTP requests
+ * once the time is known; a device's configuration may change it
+ * (sntp_refresh_s=, at least 15 s as RFC 4330 asks: netfw.c checks it, so
+ * lwIP's own check of a constant is off). */
+#define MPS2_SNTP_REFRESH_S 3600u
+uint32_t mps2_sntp_refresh_ms(void); /* wallclock.c */
+#define SNTP_UPDATE_DELAY mps2_sntp_refresh_ms()
+#define SNTP_SUPPRESS_DELAY_CHECK
+#define SNTP_SERVER_DNS 0 /* the server is an address of the configuration */
+#define SNTP_MAX_SERVERS 1
+#define SNTP_STARTUP_DELAY 0   /* ask at once: no handshake before the time */
+#define SNTP_RECV_TIMEOUT 2000 /* then again, waiting twice as long each time */
+#define SNTP_RETRY_TIMEOUT_EXP 1
+#define SNTP_RETRY_TIMEOUT_MAX 60000
+/* answers only from the server's address and port, echoing the request's
+ * random transmit timestamp */
+#define SNTP_CHECK_RESPONSE 2
+#define SNTP_COMP_ROUNDTRIP 0
+void mps2_sntp_set_time(int32_t sec, uint32_t frac);        /* wallclock.c */
+void mps2_sntp_request_stamp(int32_t *sec, uint32_t *frac); /* wallclock.c */
+#define SNTP_SET_SYSTEM_TIME_NTP(sec, frac) mps2_sntp_set_time((sec), (frac))
+#define SNTP_GET_SYSTEM_TIME_NTP(sec, frac) mps2_sntp_request_stamp(&(sec), &(frac))
+/* lwIP counts no timer for SNTP in its own total */
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 1)
+
 #define LWIP_NETIF_STATUS_CALLBACK 0
 #define LWIP_NETIF_LINK_CALLBACK 0
 #define LWIP_NETIF_HOSTNAME 0

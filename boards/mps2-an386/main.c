@@ -11,13 +11,23 @@
  *     Authorization header built from it;
  *  3. feeds a canned 401 answer and checks the OAuth error is reported;
  *  4. initialises a full client (mbedTLS on the library's static pool, PSA
- *     crypto drawing from the platform's entropy, the test CA in PEM),
- *     verifies certificates of the test PKI against that CA on the target
- *     (ECDSA P-256 signatures, SHA-256, host names), then asks for a token:
- *     the board has no network, so that must fail with ORND_ERR_CONNECT.
+ *     crypto drawing from the platform's entropy, mbedTLS's clock the
+ *     platform's, the test CA in PEM), verifies certificates of the test
+ *     PKI against that CA on the target (ECDSA P-256 signatures, SHA-256,
+ *     host names, validity dates: an expired leaf, a not-yet-valid one, an
+ *     expired intermediate), then asks for a token: without a wall clock
+ *     that is refused before any connection (ORND_ERR_TIME_UNKNOWN), with
+ *     one it fails with ORND_ERR_CONNECT, because this firmware has no
+ *     network at all.
+ *
+ * This firmware is a PLACEHOLDER that can never connect to anything: its
+ * platform's entropy (port_mps2.c) is predictable, and its transport has no
+ * network. Its wall clock is frozen at a time the test PKI is valid (the
+ * board has no RTC). The network firmware (netfw.c) does not link it.
  */
 #include <string.h>
 
+#include <mbedtls/platform_util.h>
 #include <mbedtls/x509_crt.h>
 
 #include "ornd/client.h"
@@ -182,16 +192,40 @@ static ornd_platform_t platform;
 static ornd_transport_t transport;
 static ornd_client_t client;
 
+/* The wall clock of this board without RTC or network: frozen at a time
+ * when the test PKI's current certificates are valid. */
+static ornd_err_t pki_clock(void *ctx, int64_t *seconds)
+{
+    (void)ctx;
+    *seconds = TEST_PKI_VALID_AT;
+    return ORND_OK;
+}
+
 /* mbedTLS serves ornd-lite alone on this board: it allocates from the
- * library's static pool and PSA draws its randomness from the platform.
- * Once, before anything uses mbedTLS. */
+ * library's static pool, PSA draws its randomness from the platform, and
+ * its clock is the platform's. Once, before anything uses mbedTLS. */
 static void tls_setup(void)
 {
     ornd_err_t rc = ornd_tls_use_static_pool();
     if (rc == ORND_OK) {
         rc = ornd_tls_use_platform_rng(&platform);
     }
-    check(rc == ORND_OK, "TLS set-up: static pool, PSA randomness from the platform");
+    if (rc == ORND_OK) {
+        rc = ornd_tls_use_platform_time(&platform);
+    }
+    check(rc == ORND_OK, "TLS set-up: static pool, PSA randomness and mbedTLS's clock from the "
+                         "platform");
+}
+
+/* The library's mbedtls_platform_gmtime_r() (ORND_CONFIG_TLS_TIME_HOOK). */
+static void calendar(void)
+{
+    mbedtls_time_t t = 1709210096; /* 2024-02-29 12:34:56 UTC, a Thursday */
+    struct tm tm;
+    const struct tm *r = mbedtls_platform_gmtime_r(&t, &tm);
+    check(r == &tm && tm.tm_year == 124 && tm.tm_mon == 1 && tm.tm_mday == 29 && tm.tm_hour == 12 &&
+              tm.tm_min == 34 && tm.tm_sec == 56 && tm.tm_wday == 4 && tm.tm_yday == 59,
+          "mbedtls_platform_gmtime_r: 2024-02-29 12:34:56 UTC");
 }
 
 static void full_client(void)
@@ -232,14 +266,30 @@ static void full_client(void)
     mrc = verify(test_untrusted_pem, sizeof test_untrusted_pem, &ca, "localhost", &flags);
     check(mrc != 0 && (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) != 0,
           "certificate of another CA rejected");
+    mrc = verify(test_expired_pem, sizeof test_expired_pem, &ca, "localhost", &flags);
+    check(mrc != 0 && flags == MBEDTLS_X509_BADCERT_EXPIRED, "expired certificate rejected");
+    mrc = verify(test_future_pem, sizeof test_future_pem, &ca, "localhost", &flags);
+    check(mrc != 0 && flags == MBEDTLS_X509_BADCERT_FUTURE, "not-yet-valid certificate rejected");
+    mrc = verify(test_chained_pem, sizeof test_chained_pem, &ca, "localhost", &flags);
+    check(mrc == 0 && flags == 0, "leaf through a valid intermediate verifies");
+    mrc = verify(test_chained_int_expired_pem, sizeof test_chained_int_expired_pem, &ca,
+                 "localhost", &flags);
+    check(mrc != 0 && (flags & MBEDTLS_X509_BADCERT_EXPIRED) != 0,
+          "leaf through an expired intermediate rejected");
     mbedtls_x509_crt_free(&ca);
     sh_puts("  one ECDSA P-256 chain verification: ");
     sh_put_u32(t1 - t0);
     sh_puts(" ms (QEMU, not a hardware timing)\n");
 
     char hdr[ORND_AUTH_HEADER_MAX];
+    platform.unix_time = NULL;
     rc = ornd_auth_header(&client, hdr, sizeof hdr, NULL);
-    check(rc == ORND_ERR_CONNECT, "token fetch without network fails with ORND_ERR_CONNECT");
+    check(rc == ORND_ERR_TIME_UNKNOWN,
+          "without a wall clock the fetch is refused before connecting (ORND_ERR_TIME_UNKNOWN)");
+    platform.unix_time = pki_clock;
+    rc = ornd_auth_header(&client, hdr, sizeof hdr, NULL);
+    check(rc == ORND_ERR_CONNECT,
+          "the placeholder can never connect: no network (ORND_ERR_CONNECT)");
     ornd_client_release(&client);
     check(ornd_auth_header(&client, hdr, sizeof hdr, NULL) == ORND_ERR_STATE,
           "released client refuses");
@@ -251,8 +301,10 @@ int main(void)
     sh_puts("WARNING: this board's entropy is a placeholder, NOT a secure source\n");
     stack_paint();
     (void)mps2_platform(&platform);    /* cannot fail: the argument is given */
+    platform.unix_time = pki_clock;    /* the board has no RTC: a frozen clock */
     (void)mps2_no_network(&transport); /* likewise */
     tls_setup();
+    calendar();
     request();
     token_answer();
     error_answer();

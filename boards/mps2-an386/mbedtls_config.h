@@ -19,12 +19,15 @@
  *    to MBEDTLS_MEMORY_BUFFER_ALLOC_C; no file system, no sockets, no
  *    threads.
  *
- * No wall-clock time: MBEDTLS_HAVE_TIME / MBEDTLS_HAVE_TIME_DATE are off, so
- * certificate validity periods are NOT checked (signatures, chain and host
- * name are). A firmware with a trusted calendar clock (RTC set by SNTP, ...)
- * should define MBEDTLS_HAVE_TIME, MBEDTLS_HAVE_TIME_DATE and supply
- * mbedtls_time / gmtime_r (MBEDTLS_PLATFORM_TIME_ALT,
- * MBEDTLS_PLATFORM_GMTIME_R_ALT).
+ * Certificate validity dates are checked (MBEDTLS_HAVE_TIME_DATE) with the
+ * platform's wall clock, not a C library's (the board has none):
+ * mbedtls_time() is a pointer (MBEDTLS_PLATFORM_TIME_ALT) that
+ * ornd_tls_use_platform_time() points at the platform's unix_time, and the
+ * library built with ORND_CONFIG_TLS_TIME_HOOK=1 defines mbedtls_ms_time()
+ * (from the platform's now_ms) and mbedtls_platform_gmtime_r(). Where the
+ * wall clock comes from is the firmware's (netfw.c: SNTP); ornd-lite refuses
+ * to connect while it does not know the time, and checks each certificate
+ * against it on every connection as well.
  *
  * Compare boards/host/mbedtls_config.h, the host tool's richer set.
  */
@@ -35,6 +38,11 @@
 #define MBEDTLS_HAVE_ASM              /* bignum inner loops in Thumb-2 asm */
 #define MBEDTLS_PLATFORM_C
 #define MBEDTLS_PLATFORM_MEMORY
+#define MBEDTLS_HAVE_TIME             /* the platform's clocks, through: */
+#define MBEDTLS_HAVE_TIME_DATE        /* certificate validity dates checked */
+#define MBEDTLS_PLATFORM_TIME_ALT     /* mbedtls_time: ornd_tls_use_platform_time() */
+#define MBEDTLS_PLATFORM_MS_TIME_ALT  /* mbedtls_ms_time: ORND_CONFIG_TLS_TIME_HOOK */
+#define MBEDTLS_PLATFORM_GMTIME_R_ALT /* mbedtls_platform_gmtime_r: likewise */
 #define MBEDTLS_MEMORY_BUFFER_ALLOC_C /* static pool: ornd_tls_use_static_pool() */
 #define MBEDTLS_DEPRECATED_REMOVED
 

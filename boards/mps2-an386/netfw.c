@@ -15,7 +15,16 @@
  * "Authorization: Bearer ..." header on stdout and exits:
  *
  *   0 token fetched, 2 configuration, 3 network or TLS, 4 rejected by the
- *   server, 5 other (as ornd_err_class() sorts the error)
+ *   server, 6 try later (also: the time is unknown), 5 other (as
+ *   ornd_err_class() sorts the error)
+ *
+ * The wall clock (certificate dates) comes from SNTP: before its first
+ * connection the firmware asks the configured server with lwIP's SNTP
+ * client and waits for the answer (sntp_wait_ms at most); lwIP asks again
+ * every MPS2_SNTP_REFRESH_S (lwipopts.h) and the clock runs on from SysTick
+ * in between (wallclock.h: how stale it may get). Without an answer the
+ * time is unknown and ornd-lite refuses to connect (ORND_ERR_TIME_UNKNOWN),
+ * unless insecure_accept_unknown_time=1.
  *
  * Progress and errors go to stderr. The configuration file is named by the
  * second word of the semihosting command line (QEMU: -semihosting-config
@@ -29,7 +38,16 @@
  *   ip=10.77.0.2  netmask=255.255.255.0  gateway=10.77.0.1   (each on its line)
  *   host=localhost=10.77.0.1                  host table entry (at most 2)
  *   dns=10.77.0.1                             DNS server (optional)
- *   entropy_file=/dev/urandom                 (the default)
+ *   sntp=10.77.0.1                            SNTP server (IPv4 address)
+ *   sntp_wait_ms=10000                        longest wait for its first answer
+ *   sntp_refresh_s=3600                       then ask every this many s (>= 15;
+ *                                             default MPS2_SNTP_REFRESH_S)
+ *   linger_ms=0                               at the end, run the network this
+ *                                             long more (SNTP refreshes go on)
+ *   insecure_accept_unknown_time=1            INSECURE, benches only: connect
+ *                                             without a known time, certificate
+ *                                             dates NOT checked
+ *   entropy_file=/dev/urandom                 (the default; a TEST CRUTCH)
  *   timeout_ms=5000                           each network step
  *   count=1                                   fetches, each on a new connection
  *   mode=poll                                 poll (never blocking) or block
@@ -38,18 +56,23 @@
  *   api_get=/members?$limit=3                 printing "email: ..." for each
  *                                             results[].email of the answer
  *
- * Entropy: every random byte of TLS comes from the host's /dev/urandom,
- * read over semihosting as needed (the platform's entropy, which PSA draws
- * from: ornd_tls_use_platform_rng()). That is the host's CSPRNG, good for
- * testing under QEMU; a real board has no host and needs a TRNG. mbedTLS
- * allocates from the library's static pool (ornd_tls_use_static_pool()):
- * ornd-lite is its only user here.
+ * Entropy, a TEST CRUTCH: every random byte of TLS comes from the host's
+ * /dev/urandom, read over semihosting as needed, through the platform's
+ * entropy member (which PSA draws from: ornd_tls_use_platform_rng()). That
+ * is the host's CSPRNG, good for testing under QEMU only. A real board has
+ * no host: it MUST put a TRNG-seeded source (its TRNG, conditioned as its
+ * reference manual says, or a DRBG seeded from it) in that member
+ * (crutch_entropy() below is the one function to replace). The offline
+ * firmware.elf's placeholder entropy (port_mps2.c) is not linked here.
+ * mbedTLS allocates from the library's static pool
+ * (ornd_tls_use_static_pool()): ornd-lite is its only user here.
  */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lan9118.h"
+#include "lwip/apps/sntp.h"
 #include "lwip/dns.h"
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
@@ -62,9 +85,10 @@
 #include "ornd/match.h"
 #include "ornd/tls_setup.h"
 #include "ornd_lwip_raw.h"
-#include "port_mps2.h"
 #include "semihost.h"
 #include "stack.h"
+#include "systick.h"
+#include "wallclock.h"
 
 #define EXIT_CONFIG 2
 #define CONF_MAX 2048u
@@ -75,8 +99,10 @@
 typedef struct {
     const char *url, *client_id, *scope, *ca_file, *entropy_file;
     char *client_secret; /* in conf_text, wiped once the client has its copy */
-    ip4_addr_t ip, netmask, gateway, dns;
-    bool have_ip, have_dns;
+    ip4_addr_t ip, netmask, gateway, dns, sntp;
+    bool have_ip, have_dns, have_sntp;
+    uint32_t sntp_wait_ms, linger_ms;
+    bool insecure_unknown_time; /* insecure_accept_unknown_time=1 */
     const char *host_name[HOSTS_MAX];
     ip4_addr_t host_addr[HOSTS_MAX];
     int hosts;
@@ -217,6 +243,31 @@ static int parse_line(char *line)
     } else if (strcmp(key, "dns") == 0) {
         conf.have_dns = true;
         return parse_ip(key, val, &conf.dns);
+    } else if (strcmp(key, "sntp") == 0) {
+        conf.have_sntp = true;
+        return parse_ip(key, val, &conf.sntp);
+    } else if (strcmp(key, "sntp_wait_ms") == 0) {
+        if (parse_number(key, val, 120000u, &n) != 0) {
+            return -1;
+        }
+        conf.sntp_wait_ms = (uint32_t)n;
+    } else if (strcmp(key, "sntp_refresh_s") == 0) {
+        if (parse_number(key, val, 86400u, &n) != 0 || n < 15u) {
+            err_line("sntp_refresh_s: 15 to 86400 seconds (RFC 4330: at least 15)", "");
+            return -1;
+        }
+        wallclock_set_refresh_s((uint32_t)n);
+    } else if (strcmp(key, "linger_ms") == 0) {
+        if (parse_number(key, val, 60000u, &n) != 0) {
+            return -1;
+        }
+        conf.linger_ms = (uint32_t)n;
+    } else if (strcmp(key, "insecure_accept_unknown_time") == 0) {
+        if (strcmp(val, "0") != 0 && strcmp(val, "1") != 0) {
+            err_line("insecure_accept_unknown_time must be 0 or 1, not ", val);
+            return -1;
+        }
+        conf.insecure_unknown_time = val[0] == '1';
     } else if (strcmp(key, "host") == 0) {
         char *at = strchr(eq + 1, '=');
         if (at == NULL || conf.hosts == HOSTS_MAX) {
@@ -281,7 +332,8 @@ static int load_config(void)
         return -1;
     }
 
-    conf = (netfw_conf_t){.entropy_file = "/dev/urandom", .timeout_ms = 5000u, .count = 1u};
+    conf = (netfw_conf_t){
+        .entropy_file = "/dev/urandom", .timeout_ms = 5000u, .count = 1u, .sntp_wait_ms = 10000u};
     IP4_ADDR(&conf.netmask, 255, 255, 255, 0);
     char *line = conf_text;
     while (line != NULL && *line != '\0') {
@@ -306,9 +358,12 @@ static int load_config(void)
     return 0;
 }
 
-/* ---- entropy: the host's CSPRNG, over semihosting ------------------------- */
+/* ---- entropy: a TEST CRUTCH, the host's CSPRNG over semihosting ------------ */
 
-static int host_entropy(void *ctx, uint8_t *buf, size_t len)
+/* The platform's entropy member. TEST CRUTCH: the host's /dev/urandom, read
+ * over semihosting, exists only under QEMU. A real board MUST replace this
+ * with a TRNG-seeded source (its TRNG, or a DRBG seeded from it). */
+static int crutch_entropy(void *ctx, uint8_t *buf, size_t len)
 {
     (void)ctx;
     while (len > 0) {
@@ -436,6 +491,71 @@ static int start_network(void)
     return 0;
 }
 
+/* ---- the wall clock, from SNTP ---------------------------------------------- */
+
+/* Ask the configured SNTP server and run the network until it answers or
+ * sntp_wait_ms has passed; lwIP's SNTP client stays on (it asks again every
+ * MPS2_SNTP_REFRESH_S). Without a server or an answer the time is unknown. */
+static void wait_for_time(void)
+{
+    if (!conf.have_sntp) {
+        err_line("no sntp= server in the configuration: the time is unknown", "");
+        return;
+    }
+    char addr[IP4ADDR_STRLEN_MAX];
+    (void)ip4addr_ntoa_r(&conf.sntp, addr, sizeof addr);
+    ip_addr_t a;
+    ip_addr_copy_from_ip4(a, conf.sntp);
+    sntp_setoperatingmode(SNTP_OPMODE_POLL);
+    sntp_setserver(0, &a);
+    sntp_init();
+    uint32_t t0 = mps2_now_ms();
+    int64_t now = 0;
+    while (wallclock_unix_time(NULL, &now) != ORND_OK && mps2_now_ms() - t0 < conf.sntp_wait_ms) {
+        if (lan9118_netif_poll(&nif) == 0) {
+            __asm__ volatile("wfi");
+        }
+        sys_check_timeouts();
+    }
+    if (wallclock_unix_time(NULL, &now) == ORND_OK) {
+        err_puts("netfw: time from SNTP server ");
+        err_puts(addr);
+        err_puts(": unix ");
+        err_u32((unsigned long)now);
+        err_puts(" after ");
+        err_u32(mps2_now_ms() - t0);
+        err_puts(" ms; asked again every ");
+        err_u32(mps2_sntp_refresh_ms() / 1000u);
+        err_puts(" s, unknown after ");
+        err_u32(WALLCLOCK_MAX_AGE_S);
+        err_puts(" s without an answer\n");
+    } else {
+        err_puts("netfw: no SNTP answer from ");
+        err_puts(addr);
+        err_puts(" within ");
+        err_u32(conf.sntp_wait_ms);
+        err_puts(" ms: the time is unknown\n");
+    }
+}
+
+/* The network runs on for linger_ms (lwIP's timers: SNTP's refreshes), then
+ * says how many SNTP answers set the clock in all. */
+static void linger(void)
+{
+    uint32_t t0 = mps2_now_ms();
+    while (mps2_now_ms() - t0 < conf.linger_ms) {
+        if (lan9118_netif_poll(&nif) == 0) {
+            __asm__ volatile("wfi");
+        }
+        sys_check_timeouts();
+    }
+    if (conf.have_sntp) {
+        err_puts("netfw: SNTP answers taken: ");
+        err_u32(wallclock_syncs());
+        err_puts("\n");
+    }
+}
+
 /* ---- the token -------------------------------------------------------------- */
 
 static int exit_status(ornd_err_t err)
@@ -448,6 +568,8 @@ static int exit_status(ornd_err_t err)
         return 3;
     case ORND_CLASS_REJECTED:
         return 4;
+    case ORND_CLASS_TRY_LATER:
+        return 6;
     default:
         return 5;
     }
@@ -546,7 +668,14 @@ static ornd_err_t fetch_tokens(void)
         .ca = ca_pem,
         .ca_len = strlen((const char *)ca_pem) + 1u, /* PEM: counts the NUL */
         .timeout_ms = conf.timeout_ms,
+        .insecure_accept_unknown_time = conf.insecure_unknown_time,
     };
+    int64_t now = 0;
+    if (conf.insecure_unknown_time && wallclock_unix_time(NULL, &now) != ORND_OK) {
+        err_line("WARNING: the time is unknown and insecure_accept_unknown_time=1: "
+                 "certificate dates are NOT checked",
+                 "");
+    }
     ornd_err_t rc = ornd_lwip_raw_transport(&transport, &conn, poll_net, &nif);
     if (rc == ORND_OK) {
         rc = ornd_client_init(&client, &s);
@@ -614,11 +743,14 @@ int main(void)
     }
     entropy_handle = sh_open_read(conf.entropy_file);
     uint32_t seed = 0;
-    if (entropy_handle < 0 || host_entropy(NULL, (uint8_t *)&seed, sizeof seed) != 0) {
+    if (entropy_handle < 0 || crutch_entropy(NULL, (uint8_t *)&seed, sizeof seed) != 0) {
         err_line("cannot read entropy from the host file ", conf.entropy_file);
         return EXIT_CONFIG;
     }
     err_line("entropy: the host's ", conf.entropy_file);
+    err_line("entropy: over semihosting, a TEST CRUTCH: a real board must supply a "
+             "TRNG-seeded source as the platform's entropy",
+             "");
     long ca_len = read_host_file(conf.ca_file, ca_pem, CA_MAX);
     if (ca_len <= 0) {
         err_line(ca_len == -2 ? "CA file too large: " : "cannot read the CA file ", conf.ca_file);
@@ -627,14 +759,19 @@ int main(void)
 
     mps2_clock_start();
     mps2_lwip_seed(seed);
-    /* The platform, once; mbedTLS set up for ornd-lite alone, before its
-     * first use. */
-    ornd_err_t rc = ornd_lwip_raw_platform(&platform, &sys, host_entropy, NULL);
+    /* The platform, once, with the SNTP-set wall clock; mbedTLS set up for
+     * ornd-lite alone, before its first use. */
+    ornd_err_t rc = ornd_lwip_raw_platform(&platform, &sys, crutch_entropy, NULL);
+    platform.unix_time = wallclock_unix_time;
+    wallclock_init(&platform); /* random SNTP request stamps */
     if (rc == ORND_OK) {
         rc = ornd_tls_use_static_pool();
     }
     if (rc == ORND_OK) {
         rc = ornd_tls_use_platform_rng(&platform);
+    }
+    if (rc == ORND_OK) {
+        rc = ornd_tls_use_platform_time(&platform);
     }
     if (rc != ORND_OK) {
         err_line("platform or TLS set-up failed: ", ornd_errname(rc));
@@ -643,7 +780,9 @@ int main(void)
     if (start_network() != 0) {
         return 3;
     }
+    wait_for_time(); /* before the first handshake */
     rc = fetch_tokens();
+    linger();
     sh_close(entropy_handle);
     err_puts("netfw: stack used ");
     err_u32(stack_used());

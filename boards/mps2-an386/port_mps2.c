@@ -1,35 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* mps2-an386 platform: SysTick clock, placeholder entropy; a transport
- * without network. */
+/* mps2-an386 placeholder platform of the offline firmware.elf: SysTick
+ * clock, PLACEHOLDER entropy; a transport without network. Never linked
+ * into the network firmware (netfw.elf), which must not use this entropy. */
 #include "port_mps2.h"
 
 #include <stddef.h>
 
 #include "ornd/error.h"
 
-#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
-#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
 #define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
-#define CPU_HZ 25000000u /* MPS2 SYSCLK */
-
-void SysTick_Handler(void);
-
-static volatile uint32_t ticks_ms;
-
-void SysTick_Handler(void)
-{
-    ticks_ms++;
-}
-
-uint32_t mps2_now_ms(void)
-{
-    return ticks_ms;
-}
 
 static uint32_t now_ms(void *ctx)
 {
     (void)ctx;
-    return ticks_ms;
+    return mps2_now_ms();
 }
 
 /* PLACEHOLDER, NOT SECURE: xorshift64 stirred with SysTick counter values.
@@ -39,20 +23,13 @@ static ornd_err_t insecure_entropy(void *ctx, uint8_t *buf, size_t len)
     static uint64_t s = 0x9E3779B97F4A7C15ull;
     (void)ctx;
     for (size_t i = 0; i < len; i++) {
-        s ^= (uint64_t)SYST_CVR << 17 ^ ticks_ms;
+        s ^= (uint64_t)SYST_CVR << 17 ^ mps2_now_ms();
         s ^= s << 13;
         s ^= s >> 7;
         s ^= s << 17;
         buf[i] = (uint8_t)(s >> 32);
     }
     return ORND_OK;
-}
-
-void mps2_clock_start(void)
-{
-    SYST_RVR = CPU_HZ / 1000u - 1u;
-    SYST_CVR = 0;
-    SYST_CSR = 7u; /* processor clock, interrupt, enable */
 }
 
 ornd_err_t mps2_platform(ornd_platform_t *p)

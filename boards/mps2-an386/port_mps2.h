@@ -10,13 +10,17 @@
  * readings into a xorshift generator, which an attacker can predict. It
  * exists so that the TLS stack can be initialised and exercised on the
  * board. A real firmware must supply a hardware TRNG (or a DRBG seeded from
- * one) as its platform's entropy.
+ * one) as its platform's entropy. Only the offline firmware.elf links this
+ * file: its transport has no network, so this entropy can never key a
+ * connection (tests/stages/qemu.sh checks that it cannot connect,
+ * tests/stages/qemu_net.sh that netfw.elf does not contain it).
  */
 #ifndef MPS2_PORT_H
 #define MPS2_PORT_H
 
 #include "ornd/error.h"
 #include "ornd/port.h"
+#include "systick.h"
 
 /* Start SysTick (1 ms) and fill `p` with this board's platform. ORND_OK;
  * ORND_ERR_ARG for NULL. */
@@ -25,12 +29,5 @@ ornd_err_t mps2_platform(ornd_platform_t *p);
 /* Fill `t` with the transport of a board without network. ORND_OK;
  * ORND_ERR_ARG for NULL. */
 ornd_err_t mps2_no_network(ornd_transport_t *t);
-
-/* Start SysTick (1 ms interrupts) alone, for firmware with a platform of
- * its own (the network firmware uses port/lwip's raw-API port). */
-void mps2_clock_start(void);
-
-/* Milliseconds since the clock was started. */
-uint32_t mps2_now_ms(void);
 
 #endif

@@ -2,12 +2,16 @@
 /*
  * The few system calls newlib needs, on semihosting: console output,
  * exit status, and a heap between the end of .bss and the stack (used by
- * cmocka in the unit tests; the library itself never allocates).
+ * cmocka in the unit tests; the library itself never allocates). No clock
+ * of the day: time() fails (-1), so that mbedTLS's default mbedtls_time(),
+ * before ornd_tls_use_platform_time() replaces it, says 1969 and every
+ * certificate is "not yet valid" rather than any date being taken as good.
  */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include "semihost.h"
 
@@ -24,6 +28,7 @@ void _exit(int status);
 int _kill(int pid, int sig);
 int _getpid(void);
 int _open(const char *path, int flags, ...);
+int _gettimeofday(struct timeval *tv, void *tz);
 void _init(void);
 void _fini(void);
 
@@ -111,6 +116,14 @@ int _open(const char *path, int flags, ...)
     (void)path;
     (void)flags;
     errno = ENOSYS; /* no file system */
+    return -1;
+}
+
+int _gettimeofday(struct timeval *tv, void *tz)
+{
+    (void)tv;
+    (void)tz;
+    errno = ENOSYS; /* the board has no clock of the day */
     return -1;
 }
 

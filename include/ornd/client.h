@@ -81,6 +81,15 @@ typedef struct {
     uint32_t timeout_ms;     /* each network step; 0: ORND_CONFIG_TIMEOUT_MS.
                                 A whole token fetch is bounded by 3x this. */
     uint32_t refresh_margin_s; /* 0: ORND_CONFIG_REFRESH_MARGIN_S */
+    /* INSECURE, for benches without a clock only. false (the default): while
+     * the platform's wall clock (unix_time) does not know the time, a token
+     * fetch or an API connection is refused before anything is sent, with
+     * ORND_ERR_TIME_UNKNOWN, because certificate validity dates cannot be
+     * checked. true: such a connection goes ahead WITHOUT checking the dates
+     * (an expired certificate, e.g. one whose key was retired after a leak,
+     * is then accepted); with a known time the dates are checked as
+     * always. */
+    bool insecure_accept_unknown_time;
 } ornd_settings_t;
 
 /* All state of one client. The members are private (ORND_PRIVATE); the size
@@ -93,6 +102,7 @@ typedef struct {
     uint16_t ORND_PRIVATE(tcp_port);
     uint32_t ORND_PRIVATE(timeout_ms);
     uint32_t ORND_PRIVATE(margin_ms);
+    bool ORND_PRIVATE(accept_unknown_time); /* settings.insecure_accept_unknown_time */
     uint8_t ORND_PRIVATE(client_id)[ORND_CONFIG_CLIENT_ID_MAX];
     size_t ORND_PRIVATE(client_id_len);
     uint8_t ORND_PRIVATE(client_secret)[ORND_CONFIG_CLIENT_SECRET_MAX];

@@ -165,6 +165,23 @@
 #define ORND_CONFIG_TLS_RNG_HOOK 0
 #endif
 
+/* 1: the library defines mbedTLS's time hooks that have no context
+ * pointer, mbedtls_ms_time() (with MBEDTLS_PLATFORM_MS_TIME_ALT, from the
+ * platform's now_ms) and mbedtls_platform_gmtime_r() (with
+ * MBEDTLS_PLATFORM_GMTIME_R_ALT), for the platform named with
+ * ornd_tls_use_platform_time() (ornd/tls_setup.h). 0: the program's mbedTLS
+ * has its own (a C library's, or the firmware's). Range: 0 or 1. */
+#ifndef ORND_CONFIG_TLS_TIME_HOOK
+#define ORND_CONFIG_TLS_TIME_HOOK 0
+#endif
+
+/* A wall clock that says it is earlier than this (seconds since 1970) is
+ * taken as not set (an RTC back at its reset value): the time is unknown.
+ * Default 2025-01-01 00:00:00 UTC. Range: 0 and up. */
+#ifndef ORND_CONFIG_MIN_UNIX_TIME
+#define ORND_CONFIG_MIN_UNIX_TIME 1735689600
+#endif
+
 /* Default network timeout for connect, each send and each receive (ms).
  * Range: 1-600000 (a fetch of 3 timeouts stays below 2^31 ms). */
 #ifndef ORND_CONFIG_TIMEOUT_MS
@@ -365,6 +382,9 @@ ORND__CHECK(ORND_CONFIG_TLS_CONF_STORAGE >= 256u && ORND_CONFIG_TLS_CONF_STORAGE
             "ORND_CONFIG_TLS_CONF_STORAGE: 256-65536, a multiple of 8");
 ORND__CHECK(ORND_CONFIG_TLS_RNG_HOOK == 0 || ORND_CONFIG_TLS_RNG_HOOK == 1,
             "ORND_CONFIG_TLS_RNG_HOOK: 0 or 1");
+ORND__CHECK(ORND_CONFIG_TLS_TIME_HOOK == 0 || ORND_CONFIG_TLS_TIME_HOOK == 1,
+            "ORND_CONFIG_TLS_TIME_HOOK: 0 or 1");
+ORND__CHECK(ORND_CONFIG_MIN_UNIX_TIME >= 0, "ORND_CONFIG_MIN_UNIX_TIME: 0 and up");
 ORND__CHECK(ORND_CONFIG_ERROR_STRINGS == 0 || ORND_CONFIG_ERROR_STRINGS == 1,
             "ORND_CONFIG_ERROR_STRINGS: 0 or 1");
 

@@ -95,7 +95,8 @@ extern "C" {
     X(ORND_ERR_TOKEN_HELD, -82, TRY_LATER,                                           \
       "token request held back (rate guard or back-off after failures); try later") \
     X(ORND_ERR_TIME_UNKNOWN, -83, TRY_LATER,                                         \
-      "wall-clock time unknown: certificate dates cannot be checked (give the platform a unix_time)")
+      "wall-clock time unknown: certificate dates cannot be checked, nothing was sent "       \
+      "(give the platform a unix_time that knows the time: RTC or SNTP)")
 
 typedef enum {
     ORND_OK = 0,

@@ -79,7 +79,10 @@ typedef struct ornd_platform {
     /* Optional: the wall clock, seconds since 1970-01-01 00:00:00 UTC, for
      * the validity dates of certificates. ORND_OK with *seconds set, or
      * ORND_ERR_TIME_UNKNOWN while the time is not known (no RTC, no SNTP
-     * answer yet). NULL: the time is never known. */
+     * answer yet). NULL: the time is never known. While it is not known
+     * the library refuses to connect (ORND_ERR_TIME_UNKNOWN, nothing sent;
+     * see ornd_settings_t.insecure_accept_unknown_time), so in practice
+     * every platform that connects has one. */
     ornd_err_t (*unix_time)(void *ctx, int64_t *seconds);
 } ornd_platform_t;
 

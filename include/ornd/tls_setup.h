@@ -26,7 +26,27 @@
  *       The platform must outlive every TLS use; call before the first
  *       ornd_client_init(). NULL withdraws it (PSA then fails to draw).
  *
- * The boards and the host tool opt into both.
+ *   ornd_tls_use_platform_time() mbedTLS's own clock (mbedtls_time(),
+ *       which it reads for certificate dates with MBEDTLS_HAVE_TIME_DATE) is
+ *       the platform's unix_time; 0 (1970: every certificate "not yet
+ *       valid") while that does not know the time. Needs
+ *       MBEDTLS_PLATFORM_TIME_ALT (mbedtls_platform_set_time()). A firmware
+ *       without a C library clock also sets MBEDTLS_PLATFORM_MS_TIME_ALT and
+ *       MBEDTLS_PLATFORM_GMTIME_R_ALT and builds the library with
+ *       ORND_CONFIG_TLS_TIME_HOOK 1: the library then defines
+ *       mbedtls_ms_time() (from the platform's now_ms) and
+ *       mbedtls_platform_gmtime_r(), in the object of this function, so
+ *       that a firmware that calls it links them. The platform must outlive
+ *       every TLS use. NULL withdraws it (mbedtls_time() then says 1970).
+ *
+ * Without it the dates are still checked: every connection checks each
+ * certificate of the chain against the platform's unix_time read when it
+ * opens (ornd/client.h: a connection without a known time is refused). The
+ * opt-in lets mbedTLS's own checks, and its choice among candidate issuers,
+ * use the same clock.
+ *
+ * The boards opt into all three, the host tool into the first two (its
+ * mbedTLS reads the C library's clock).
  */
 #ifndef ORND_TLS_SETUP_H
 #define ORND_TLS_SETUP_H
@@ -49,6 +69,11 @@ ornd_err_t ornd_tls_use_static_pool(void);
  * (ORND_CONFIG_TLS_RNG_HOOK 0 or no MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG),
  * ORND_ERR_ARG when the platform has no entropy member. */
 ornd_err_t ornd_tls_use_platform_rng(const ornd_platform_t *platform);
+
+/* ORND_OK, ORND_ERR_TLS_SETUP when mbedTLS is built without
+ * MBEDTLS_HAVE_TIME and MBEDTLS_PLATFORM_TIME_ALT, ORND_ERR_ARG when the
+ * platform has no now_ms. */
+ornd_err_t ornd_tls_use_platform_time(const ornd_platform_t *platform);
 
 /* Bytes of the static pool in use now and at most so far. Both 0 when the
  * static pool is not in use; ORND_ERR_TLS_SETUP (and 0) when the pool's

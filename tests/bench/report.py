@@ -3,7 +3,8 @@
 """Assemble `make bench`'s measurements into one table and build/bench.json.
 
     report.py DIR OUT.json
-DIR holds sizes.json, stack.json, ram.json, parse.json, net.json, api.json.
+DIR holds sizes.json, stack.json, ram.json, parse.json, net.json, api.json,
+fw-netfw.json and fw-firmware.json (the mps2-an386 images, map-sizes.py).
 Budgets (README.md, "Benchmarks") are checked here and never loosened:
 PASS/FAIL is printed beside each; the exit status stays 0.
 """
@@ -94,6 +95,42 @@ row(S, "  largest mbedTLS modules kept",
     ", ".join("%s %d" % (m.replace(".o", ""), t) for m, t in sizes["mbedtls"]["top_token"]))
 row(S, "mbedTLS, everything (libmbedtls.a)", tdb(sizes["mbedtls"]["all"]))
 row(S, "token link: libc + tests/bench/token_entry.c", tdb(sizes["other_token"]))
+# ---- the mps2-an386 firmware images, before and with verified time ---------
+# Figures of the images before the wall clock (SNTP in netfw.elf, certificate
+# date checks in both) came in: commit e8e7f8f, built by the same
+# `make BOARD=mps2-an386` with arm-none-eabi-gcc 12.2 (Debian bookworm).
+FW_BEFORE = {"netfw": {"text": 160888, "data": 140, "bss": 121212},
+             "firmware": {"text": 126412, "data": 132, "bss": 77856}}
+# What the wall clock added, by object (everything else that grew is
+# mbedTLS's date checks, the library's TLS glue and the firmware's code).
+FW_TIME_MODULES = (("lwip/sntp", "lwIP SNTP client"), ("board/wallclock", "wall clock"),
+                   ("ornd/wall_clock", "policy + calendar"),
+                   ("ornd/tls_time", "mbedTLS time hooks"))
+S = "Firmware images, mps2-an386 (arm-none-eabi-size; flash = text + data, RAM = data + bss)"
+fw_json = {}
+for fw, what in (("netfw", "netfw.elf (lwIP, SNTP, token over Ethernet)"),
+                 ("firmware", "firmware.elf (offline checks)")):
+    cur = load("fw-%s.json" % fw)
+    fw_json[fw] = cur
+    now, was = cur["size"], FW_BEFORE[fw]
+    fl_now, fl_was = now["text"] + now["data"], was["text"] + was["data"]
+    ram_now, ram_was = now["data"] + now["bss"], was["data"] + was["bss"]
+    row(S, "%s flash: before | now" % what, "%d | %d (%+d)" % (fl_was, fl_now, fl_now - fl_was))
+    row(S, "%s RAM: before | now" % what, "%d | %d (%+d)" % (ram_was, ram_now, ram_now - ram_was))
+    if fw == "netfw":
+        mods = cur["modules"]
+        parts = []
+        for key, label in FW_TIME_MODULES:
+            m = mods.get(key, {"text": 0, "data": 0, "bss": 0})
+            parts.append("%s %d/%d" % (label, m["text"] + m["data"], m["data"] + m["bss"]))
+        row(S, "  verified time in netfw.elf (flash/RAM): new objects",
+            ", ".join(parts))
+        notes.append("firmware: 'before' is commit e8e7f8f (no wall clock, dates unchecked); "
+                     "verified time in netfw.elf = SNTP + wall clock + date checks = %+d bytes "
+                     "of flash, %+d of RAM (the rest of the growth: mbedTLS's date checks "
+                     "and ms clock, the TLS glue's verify callback, the firmware's SNTP wait)"
+                     % (fl_now - fl_was, ram_now - ram_was))
+
 notes.append("flash: text = code + read-only data; token path = what a --gc-sections link "
              "of ornd_client_init + ornd_auth_header + ornd_client_release keeps "
              "(tests/bench/token_entry.c); tls.c .bss is the TLS pool")
@@ -296,6 +333,7 @@ for b in budgets:
 with open(out, "w", encoding="utf-8") as f:
     json.dump({"budgets": budgets, "notes": notes, "sizes": sizes, "stack": stack, "ram": ram, "parse": parse,
                "network_and_pool": net, "api_requests": api,
+               "firmware": {"before": FW_BEFORE, "now": fw_json},
                "table": [{"section": s, "figure": a, "value": b, "budget": c, "result": e}
                          for s, a, b, c, e in rows]}, f, indent=1)
 print("written: %s" % out)

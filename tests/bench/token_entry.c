@@ -3,7 +3,8 @@
  * token header. Linked with --gc-sections, the library sections it keeps are
  * the token path's footprint. The port functions here are stand-ins (a real
  * board has its own); their code is not counted as the library's. It opts
- * into the static pool and PSA's RNG from the platform, as the boards do. */
+ * into the static pool, PSA's RNG and mbedTLS's clock from the platform, as
+ * the boards do. */
 #include <stdint.h>
 
 #include "ornd/client.h"
@@ -36,7 +37,15 @@ static ornd_err_t p_entropy(void *ctx, uint8_t *buf, size_t len)
     return ORND_OK;
 }
 
-static const ornd_platform_t platform = {.now_ms = p_now, .entropy = p_entropy};
+static ornd_err_t p_unix_time(void *ctx, int64_t *s)
+{
+    (void)ctx;
+    *s = 1767225600 + ticks / 1000u;
+    return ORND_OK;
+}
+
+static const ornd_platform_t platform = {
+    .now_ms = p_now, .entropy = p_entropy, .unix_time = p_unix_time};
 static const ornd_transport_t transport = {
     .connect = p_connect, .send = p_send, .recv = p_recv, .close = p_close,
 };
@@ -50,6 +59,7 @@ int main(void)
     /* what a firmware whose only mbedTLS user is ornd-lite does */
     (void)ornd_tls_use_static_pool();
     (void)ornd_tls_use_platform_rng(&platform);
+    (void)ornd_tls_use_platform_time(&platform);
     ornd_settings_t s = {
         .platform = &platform, .transport = &transport, .client_id = "id", .client_secret = "secret",
         .scope = "flex.community.members.read", .ca = ca_pem, .ca_len = sizeof ca_pem,

@@ -601,6 +601,89 @@ class TestNetwork(OrndTest):
     def test_cert_untrusted(self):
         self.cert_case("cert_untrusted", "trust")
 
+    def test_cert_not_yet_valid(self):
+        self.cert_case("cert_future", "not yet valid")
+
+    def test_cert_intermediate_expired(self):
+        self.cert_case("cert_int_expired", "expired")
+
+    def test_cert_valid_chain_through_an_intermediate(self):
+        s = self.server("cert_chain")
+        r = self.run_ornd(self.token_args(s))
+        self.assert_token_json(r, self.assert_requests(s, 1)[0])
+        self.assertEqual([c.get("chain") for c in s.events("connect")], ["chained"])
+
+
+# ---- the wall clock -----------------------------------------------------------
+
+UNKNOWN_CLOCK = {"ORND_TEST_WALL_CLOCK": b"unknown"}
+
+
+class TestWallClock(OrndTest):
+    def test_unknown_time_refused_before_connecting(self):
+        s = self.server()
+        env = dict(creds_env(), **UNKNOWN_CLOCK)
+        r = self.run_ornd(self.token_args(s), env=env)
+        self.assertEqual(r.code, 6, str(r))
+        self.assertEqual(r.out, b"", str(r))
+        self.assertIn("ORND_ERR_TIME_UNKNOWN", r.stderr, str(r))
+        self.assertIn("give the platform a unix_time", r.stderr, str(r))
+        self.assertNotIn("retrying", r.stderr, str(r))
+        # refused before the connection: the server saw nothing at all
+        self.assert_no_connection(s)
+
+    def test_unknown_time_polled_refused_too(self):
+        s = self.server()
+        env = dict(creds_env(), **UNKNOWN_CLOCK)
+        r = self.run_ornd(self.token_args(s, extra=["--poll"]), env=env)
+        self.assertEqual(r.code, 6, str(r))
+        self.assertIn("ORND_ERR_TIME_UNKNOWN", r.stderr, str(r))
+        self.assert_no_connection(s)
+
+    def test_insecure_opt_in_connects_without_time_and_says_so(self):
+        s = self.server()
+        env = dict(creds_env(), **UNKNOWN_CLOCK)
+        r = self.run_ornd(self.token_args(s, extra=["--insecure-accept-unknown-time"]), env=env)
+        self.assertEqual(r.code, 0, str(r))
+        self.assertIn("certificate dates are NOT checked", r.stderr, str(r))
+        self.assert_requests(s, 1)
+
+    def test_insecure_opt_in_without_time_does_not_check_dates(self):
+        # what "not checked" means: an expired leaf passes (chain and name still count)
+        s = self.server("cert_expired")
+        env = dict(creds_env(), **UNKNOWN_CLOCK)
+        r = self.run_ornd(self.token_args(s, extra=["--insecure-accept-unknown-time"]), env=env)
+        self.assertEqual(r.code, 0, str(r))
+        self.assert_requests(s, 1)
+        u = self.server("cert_untrusted")
+        r = self.run_ornd(self.token_args(u, extra=["--insecure-accept-unknown-time"]), env=env)
+        self.assert_failed(r, 3, "trust")
+        self.assertEqual(u.requests(), [])
+
+    def test_dates_checked_against_the_platform_clock(self):
+        # the platform says 2100: a certificate valid today has expired by
+        # then, whatever the C library's clock says (mbedTLS's own)
+        s = self.server()
+        env = dict(creds_env(), ORND_TEST_WALL_CLOCK=b"4102444800")
+        r = self.run_ornd(self.token_args(s), env=env)
+        self.assert_failed(r, 3, "ORND_ERR_TLS_CERT_EXPIRED")
+        self.assertEqual(s.requests(), [])
+        # and says 2000: before the test CA's certificates were made
+        env = dict(creds_env(), ORND_TEST_WALL_CLOCK=b"946684800")
+        r = self.run_ornd(self.token_args(s), env=env)
+        self.assert_failed(r, 6, "ORND_ERR_TIME_UNKNOWN")  # below ORND_CONFIG_MIN_UNIX_TIME
+        env = dict(creds_env(), ORND_TEST_WALL_CLOCK=str(int(time.time())).encode())
+        r = self.run_ornd(self.token_args(s), env=env)
+        self.assertEqual(r.code, 0, str(r))
+        self.assert_requests(s, 1)
+
+    def test_insecure_opt_in_with_known_time_checks_dates(self):
+        s = self.server("cert_expired")
+        r = self.run_ornd(self.token_args(s, extra=["--insecure-accept-unknown-time"]))
+        self.assert_failed(r, 3, "expired")
+        self.assertNotIn("NOT checked", r.stderr)
+        self.assertEqual(s.requests(), [])
+
 
 # ---- malformed or unacceptable answers (exit 5) -------------------------------
 

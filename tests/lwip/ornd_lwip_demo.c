@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "lwip/init.h"
 #include "lwip/netif.h"
@@ -63,6 +64,19 @@ static ornd_transport_t transport;
 static ornd_client_t client;
 static struct netif tap;
 static uint8_t ca_buf[CA_MAX + 1u];
+
+/* The host's clock stands in for the firmware's wall clock (an RTC or
+ * SNTP: lwIP's ports have none of their own, the firmware sets it). */
+static ornd_err_t host_wall_clock(void *ctx, int64_t *seconds)
+{
+    (void)ctx;
+    struct timespec ts;
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
+        return ORND_ERR_TIME_UNKNOWN;
+    }
+    *seconds = (int64_t)ts.tv_sec;
+    return ORND_OK;
+}
 
 /* The host's CSPRNG stands in for the firmware's TRNG. */
 static int host_entropy(void *ctx, uint8_t *buf, size_t len)
@@ -259,6 +273,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "ornd-lwip-demo: port setup failed: %s\n", ornd_errname(rc));
         return 5;
     }
+    platform.unix_time = host_wall_clock;
     /* mbedTLS serves ornd-lite alone here: its memory from the library's
      * static pool, PSA's randomness from the platform's entropy. */
     rc = ornd_tls_use_static_pool();

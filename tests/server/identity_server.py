@@ -79,9 +79,13 @@ CERT_FAULTS = {
     "cert_wronghost": "wronghost",
     "cert_untrusted": "untrusted",
     "cert_rsa": "server-rsa",
+    "cert_future": "future",
+    "cert_chain": "chained",
+    "cert_int_expired": "chained-int-expired",
 }
 
-CHAINS = ["server", "server-rsa", "expired", "wronghost", "untrusted"]
+CHAINS = ["server", "server-rsa", "expired", "wronghost", "untrusted", "future", "chained",
+          "chained-int-expired"]
 
 MESSAGE_401 = "Unauthorized: this application no longer exists"
 MESSAGE_429 = "Too many requests, please try again later"

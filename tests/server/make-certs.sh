@@ -10,6 +10,13 @@
 #   server-rsa.pem server-rsa.key  same names, RSA-2048 key (signed by ca)
 #   wronghost.pem wronghost.key    wrong.example only (by ca)
 #   expired.pem expired.key        localhost, validity entirely in the past (by ca)
+#   future.pem future.key          localhost, validity entirely in the future (by ca)
+#   intermediate.pem .key          an intermediate CA (by ca), valid
+#   intermediate-expired.pem .key  an intermediate CA (by ca), validity in the past
+#   chained.pem chained.key        localhost by intermediate; the PEM holds the
+#                                  leaf then the intermediate (the chain served)
+#   chained-int-expired.pem .key   localhost, valid, by intermediate-expired; the
+#                                  PEM holds the leaf then that intermediate
 #   other-ca.pem other-ca.key      a second, unrelated CA (ECDSA P-256)
 #   untrusted.pem untrusted.key    localhost, signed by other-ca
 #
@@ -28,7 +35,9 @@ mkdir -p "$out"
 
 files="ca.pem ca.key server.pem server.key server-rsa.pem server-rsa.key
 wronghost.pem wronghost.key expired.pem expired.key other-ca.pem other-ca.key
-untrusted.pem untrusted.key"
+untrusted.pem untrusted.key future.pem future.key intermediate.pem intermediate.key
+intermediate-expired.pem intermediate-expired.key chained.pem chained.key
+chained-int-expired.pem chained-int-expired.key"
 
 complete=1
 for f in $files; do
@@ -59,12 +68,13 @@ subjectAltName = $1
 EOF
 }
 
-# make_ca NAME "SUBJECT"
+# make_ca NAME "SUBJECT" (path length 1: a CA signs leaves and
+# intermediates)
 make_ca() {
     ec_key "$tmp/$1.key"
     openssl req -new -x509 -key "$tmp/$1.key" -sha256 -days 30 -subj "$2" \
         -set_serial "$(serial)" \
-        -addext "basicConstraints = critical, CA:TRUE, pathlen:0" \
+        -addext "basicConstraints = critical, CA:TRUE, pathlen:1" \
         -addext "keyUsage = critical, keyCertSign, cRLSign" \
         -addext "subjectKeyIdentifier = hash" \
         -out "$tmp/$1.pem"
@@ -93,24 +103,41 @@ make_leaf server-rsa ca localhost "$names" rsa
 make_leaf wronghost ca wrong.example "DNS:wrong.example"
 make_leaf untrusted other-ca localhost "$names"
 
-# The expired certificate: `openssl x509 -req` in OpenSSL 3.0 cannot set a
-# start date in the past, `openssl ca` can (-startdate/-enddate).
-ec_key "$tmp/expired.key"
-openssl req -new -key "$tmp/expired.key" -subj "/O=ornd-lite test/CN=localhost" \
-    -out "$tmp/expired.csr"
+# Certificates with chosen dates: `openssl x509 -req` in OpenSSL 3.0 cannot
+# set a start date in the past, `openssl ca` can (-startdate/-enddate).
+# ca_issue NAME ISSUER SECTION DATES...: a key and a certificate for NAME
+# (CN localhost for a leaf, "ornd-lite test NAME" for a CA) with the
+# extensions of SECTION (leaf or intermediate), issued by ISSUER with
+# `openssl ca` for DATES (-days N, or -startdate X -enddate Y).
+cat >"$tmp/ext.cnf" <<EOF
+[ intermediate ]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+EOF
 leaf_ext "$names"
-mkdir "$tmp/db"
-: >"$tmp/db/index.txt"
-openssl rand -hex 8 >"$tmp/db/serial"
-cat >"$tmp/ca.cnf" <<EOF
+cat "$tmp/leaf.ext" >>"$tmp/ext.cnf"
+ca_issue() {
+    name=$1 issuer=$2 section=$3
+    shift 3
+    ec_key "$tmp/$name.key"
+    cn=localhost
+    [ "$section" = leaf ] || cn="ornd-lite test $name"
+    openssl req -new -key "$tmp/$name.key" -subj "/O=ornd-lite test/CN=$cn" -out "$tmp/$name.csr"
+    rm -rf "$tmp/db"
+    mkdir "$tmp/db"
+    : >"$tmp/db/index.txt"
+    openssl rand -hex 8 >"$tmp/db/serial"
+    cat >"$tmp/ca.cnf" <<EOF
 [ ca ]
 default_ca = test_ca
 [ test_ca ]
 database = $tmp/db/index.txt
 new_certs_dir = $tmp/db
 serial = $tmp/db/serial
-certificate = $tmp/ca.pem
-private_key = $tmp/ca.key
+certificate = $tmp/$issuer.pem
+private_key = $tmp/$issuer.key
 default_md = sha256
 policy = any
 unique_subject = no
@@ -119,10 +146,19 @@ copy_extensions = none
 organizationName = optional
 commonName = supplied
 EOF
-cat "$tmp/leaf.ext" >>"$tmp/ca.cnf"
-openssl ca -batch -notext -config "$tmp/ca.cnf" -extensions leaf \
-    -startdate 20200101000000Z -enddate 20200201000000Z \
-    -in "$tmp/expired.csr" -out "$tmp/expired.pem" 2>/dev/null
+    cat "$tmp/ext.cnf" >>"$tmp/ca.cnf"
+    openssl ca -batch -notext -config "$tmp/ca.cnf" -extensions "$section" "$@" \
+        -in "$tmp/$name.csr" -out "$tmp/$name.pem" 2>/dev/null
+}
+
+ca_issue expired ca leaf -startdate 20200101000000Z -enddate 20200201000000Z
+ca_issue future ca leaf -startdate 20990101000000Z -enddate 20990201000000Z
+ca_issue intermediate ca intermediate -days 30
+ca_issue intermediate-expired ca intermediate -startdate 20200101000000Z -enddate 20200201000000Z
+ca_issue chained intermediate leaf -days 30
+cat "$tmp/intermediate.pem" >>"$tmp/chained.pem"
+ca_issue chained-int-expired intermediate-expired leaf -days 30
+cat "$tmp/intermediate-expired.pem" >>"$tmp/chained-int-expired.pem"
 
 for f in $files; do
     chmod 0644 "$tmp/$f"

@@ -11,7 +11,13 @@
 # through tests/lwip/relay.py (the server binds loopback only). The
 # firmware's configuration maps "localhost" to 10.77.0.1 (host=...), so the
 # test PKI's name check holds. It reads its configuration, the CA and its
-# entropy (the host's /dev/urandom) over semihosting.
+# entropy (the host's /dev/urandom, a test crutch) over semihosting.
+#
+# The firmware's wall clock comes from tests/server/sntp_server.py, an SNTP
+# (NTP v4) server in the namespace: 10.77.0.1 serves the host's time,
+# 10.77.0.3 never answers, 10.77.0.4 says it is 2100. The certificate date
+# checks (expired and not-yet-valid leaves, an expired intermediate, a
+# valid chain) run against that clock, and without a time nothing is sent.
 #
 # Where network namespaces or TUN/TAP are not available (not root, no
 # CAP_NET_ADMIN, no /dev/net/tun) the stage says SKIPPED loudly and counts
@@ -40,6 +46,22 @@ tap_netns_up
 "$QEMU" --version | head -n 1
 echo "namespace $NS: $TAP 10.77.0.1/24 (kernel) <-> 10.77.0.2 (firmware in QEMU, LAN9118)"
 
+# SNTP servers on the TAP's kernel side: the host's time, a silent one,
+# one that says 2100-01-01.
+inns ip addr add 10.77.0.3/24 dev "$TAP" && inns ip addr add 10.77.0.4/24 dev "$TAP" ||
+    setup_failed "second and third TAP addresses"
+sntp_server() {
+    name=$1 addr=$2
+    shift 2
+    ip netns exec "$NS" "$PY" tests/server/sntp_server.py --bind "$addr" --log "$RUN/$name.jsonl" \
+        --lifetime 900 "$@" >"$RUN/$name.out" 2>&1 &
+    pids="$pids $!"
+    wait_line "$RUN/$name.out" '^READY' || setup_failed "SNTP server $name: $(cat "$RUN/$name.out")"
+}
+sntp_server sntp 10.77.0.1
+sntp_server sntp-silent 10.77.0.3 --silent
+sntp_server sntp-2100 10.77.0.4 --time 4102444800
+
 # fw NAME SECRET URL [key=value ...]: write the firmware's configuration and
 # run it in QEMU in the namespace (60 s at most); sets RC and SECS.
 fw() {
@@ -57,6 +79,8 @@ fw() {
         echo "netmask=255.255.255.0"
         echo "gateway=10.77.0.1"
         echo "host=localhost=10.77.0.1"
+        echo "sntp=10.77.0.1"
+        echo "sntp_wait_ms=5000"
         for kv in "$@"; do echo "$kv"; done
     } >"$cfg"
     t0=$(date +%s)
@@ -83,6 +107,31 @@ if start_server main; then
         nok "token fetch by the firmware"; show ok
     fi
     sed -n 's/^netfw: /  /p' "$RUN/ok.stderr"
+    # 1a. its time came from the SNTP server, before the handshake: the
+    #     clock it printed is the one served (NTP v4, client mode, from the
+    #     firmware's address, answered)
+    if "$PY" - "$RUN/sntp.jsonl" "$RUN/ok.stderr" <<'PYEOF'
+import json, re, sys
+recs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+reqs = [r for r in recs if r["event"] == "request"]
+answers = [r for r in recs if r["event"] == "answer"]
+assert reqs and all(r["peer"] == "10.77.0.2" and r["version"] == 4 and r["mode"] == 3 for r in reqs), reqs
+assert answers, recs
+assert len({r["transmit"] for r in reqs}) == len(reqs), "each request stamped at random"
+err = open(sys.argv[2]).read()
+m = re.search(r"^netfw: time from SNTP server 10\.77\.0\.1: unix (\d+) after \d+ ms; "
+              r"asked again every 3600 s", err, re.M)
+assert m, err
+got = int(m.group(1))
+assert any(abs(got - a["unix"]) <= 2 for a in answers), (got, answers)
+assert err.index("time from SNTP") < err.index("ornd_token_poll"), "the time came first"
+print("SNTP: %d request(s), the firmware's clock %d matches the time served" % (len(reqs), got))
+PYEOF
+    then
+        ok "the firmware took its time from the SNTP server (NTP v4) before its first handshake"
+    else
+        nok "time from SNTP"; show ok
+    fi
     # 1b. that fetch never blocked the firmware's super loop: many passes,
     #     lwIP fed the frames it waited for between the polled steps
     frames=$(sed -n 's/^netfw: ornd_token_poll: ORND_OK after [0-9]* loop passes, \([0-9]*\) with a frame$/\1/p' "$RUN/ok.stderr")
@@ -166,6 +215,107 @@ if start_server untrusted --fault cert_untrusted; then
     fi
 else
     nok "second identity server did not start"
+fi
+
+# 6b. certificate dates, checked on the target against the SNTP time: an
+#     expired leaf, a not-yet-valid one, an expired intermediate are
+#     refused before any request (the secret never leaves the device)
+for c in "cert_expired:expired leaf" "cert_future:not-yet-valid leaf" \
+         "cert_int_expired:leaf under an expired intermediate"; do
+    fault=${c%%:*} what=${c#*:}
+    if start_server "$fault" --fault "$fault"; then
+        fw "$fault" "$SECRET" "https://localhost:$PORT/oauth/token"
+        if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_TLS_CERT_EXPIRED' "$RUN/$fault.stderr" &&
+            check_log "$RUN/$fault.jsonl" "$RUN/$fault.stdout" tls_error; then
+            ok "$what: refused on the target (ORND_ERR_TLS_CERT_EXPIRED), no request sent"
+        else
+            nok "$what"; show "$fault"
+        fi
+    else
+        nok "identity server ($fault) did not start"
+    fi
+done
+# 6c. a valid chain through an intermediate is accepted
+if start_server chain --fault cert_chain; then
+    fw chain "$SECRET" "https://localhost:$PORT/oauth/token"
+    if [ "$RC" -eq 0 ] && check_log "$RUN/chain.jsonl" "$RUN/chain.stdout" ok1 &&
+        grep -q '"chain": "chained"' "$RUN/chain.jsonl"; then
+        ok "valid leaf and intermediate: token fetched"
+    else
+        nok "valid chain through an intermediate"; show chain
+    fi
+else
+    nok "identity server (cert_chain) did not start"
+fi
+# 6d. the SNTP server says 2100: today's valid certificate has expired by
+#     the firmware's clock (the dates are checked against the SNTP time)
+if start_server in2100; then
+    fw in2100 "$SECRET" "https://localhost:$PORT/oauth/token" sntp=10.77.0.4
+    if [ "$RC" -eq 3 ] && grep -q 'ORND_ERR_TLS_CERT_EXPIRED' "$RUN/in2100.stderr" &&
+        grep -q 'time from SNTP server 10.77.0.4: unix 41024448' "$RUN/in2100.stderr" &&
+        check_log "$RUN/in2100.jsonl" "$RUN/in2100.stdout" tls_error; then
+        ok "SNTP says 2100: a certificate valid today is refused as expired, no request sent"
+    else
+        nok "dates against the SNTP time (2100)"; show in2100
+    fi
+else
+    nok "identity server (2100) did not start"
+fi
+
+# 6e. no SNTP answer: the time is unknown, the firmware connects nowhere
+#     and says why (exit 6: try later)
+if start_server notime; then
+    fw notime "$SECRET" "https://localhost:$PORT/oauth/token" sntp=10.77.0.3 sntp_wait_ms=3000
+    if [ "$RC" -eq 6 ] && grep -q 'ORND_ERR_TIME_UNKNOWN' "$RUN/notime.stderr" &&
+        grep -q 'no SNTP answer from 10.77.0.3 within 3000 ms' "$RUN/notime.stderr" &&
+        grep -q 'give the platform a unix_time' "$RUN/notime.stderr" &&
+        grep -q '"peer": "10.77.0.2"' "$RUN/sntp-silent.jsonl" &&
+        check_log "$RUN/notime.jsonl" "$RUN/notime.stdout" nothing; then
+        ok "no SNTP answer: ORND_ERR_TIME_UNKNOWN, exit 6, nothing sent to the identity server"
+    else
+        nok "no SNTP answer"; show notime
+    fi
+    # 6f. the same with the INSECURE opt-in: it connects without time and says so
+    : >"$RUN/notime.jsonl"
+    fw optin "$SECRET" "https://localhost:$PORT/oauth/token" sntp=10.77.0.3 sntp_wait_ms=3000 \
+        insecure_accept_unknown_time=1
+    if [ "$RC" -eq 0 ] && grep -q 'certificate dates are NOT checked' "$RUN/optin.stderr" &&
+        check_log "$RUN/notime.jsonl" "$RUN/optin.stdout" ok1; then
+        ok "insecure_accept_unknown_time=1: token fetched without a time, and it says dates are not checked"
+    else
+        nok "opt-in without time"; show optin
+    fi
+else
+    nok "identity server (no time) did not start"
+fi
+
+# 6g. the clock is refreshed: with sntp_refresh_s=15 and the network run
+#     17 s more after the fetch, lwIP's SNTP client asks again and the
+#     answer sets the clock (the board's default interval is 3600 s)
+before=$(grep -c '"event": "answer"' "$RUN/sntp.jsonl")
+if start_server refresh; then
+    fw refresh "$SECRET" "https://localhost:$PORT/oauth/token" sntp_refresh_s=15 linger_ms=17000
+    after=$(grep -c '"event": "answer"' "$RUN/sntp.jsonl")
+    if [ "$RC" -eq 0 ] && grep -q 'asked again every 15 s' "$RUN/refresh.stderr" &&
+        grep -q '^netfw: SNTP answers taken: 2$' "$RUN/refresh.stderr" &&
+        [ $((after - before)) -eq 2 ] && check_log "$RUN/refresh.jsonl" "$RUN/refresh.stdout" ok1; then
+        ok "the clock is refreshed: a second SNTP request 15 s after the first, answered and taken (${SECS} s)"
+    else
+        nok "SNTP refresh (answers served: $((after - before)))"; show refresh
+    fi
+else
+    nok "identity server (refresh) did not start"
+fi
+
+# 6h. the offline firmware's placeholder entropy is not in netfw.elf (its
+#     entropy is the platform's member, the semihosting test crutch)
+NM=${ARM_NM:-arm-none-eabi-nm}
+if "$NM" build/mps2-an386/firmware.elf | grep -q ' insecure_entropy$' &&
+    ! "$NM" "$FW" | grep -q 'insecure_entropy\|mps2_platform' &&
+    "$NM" "$FW" | grep -q ' crutch_entropy$'; then
+    ok "netfw.elf links no placeholder entropy (firmware.elf's); its entropy is crutch_entropy"
+else
+    nok "placeholder entropy in netfw.elf"
 fi
 
 # 7. the server accepts and never answers: the receive times out, bounded

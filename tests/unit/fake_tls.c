@@ -65,7 +65,20 @@ static ornd_err_t sim_entropy(void *ctx, uint8_t *b, size_t l)
     return ORND_OK;
 }
 
-const ornd_platform_t fake_platform = {.ctx = NULL, .now_ms = sim_now, .entropy = sim_entropy};
+int64_t fake_unix_time = 1767225600; /* 2026-01-01 */
+bool fake_time_known = true;
+static ornd_err_t sim_unix_time(void *ctx, int64_t *seconds)
+{
+    (void)ctx;
+    if (!fake_time_known) {
+        return ORND_ERR_TIME_UNKNOWN;
+    }
+    *seconds = fake_unix_time;
+    return ORND_OK;
+}
+
+const ornd_platform_t fake_platform = {
+    .ctx = NULL, .now_ms = sim_now, .entropy = sim_entropy, .unix_time = sim_unix_time};
 
 const ornd_transport_t fake_transport = {.ctx = NULL,
                                          .connect = no_connect,
@@ -148,10 +161,21 @@ static bool not_yet(ornd_tls_t *t)
     return false;
 }
 
+void ornd_tls_set_time(ornd_tls_t *t, const int64_t *unix_time)
+{
+    t->time_known = unix_time != NULL;
+    t->unix_time = unix_time != NULL ? *unix_time : 0;
+}
+
 ornd_err_t ornd_tls_open(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
                          uint32_t deadline, bool nonblocking)
 {
     (void)port, (void)timeout_ms, (void)deadline;
+    fake.opens++;
+    if (t->time_known) {
+        fake.opens_with_time++;
+        fake.last_time = t->unix_time;
+    }
     t->connected = false;
     t->handshaking = false;
     t->nonblocking = nonblocking;

@@ -39,6 +39,10 @@ typedef struct {
     /* identity host */
     char token_answer[512];
     size_t token_pos;
+    /* the time each connection was given before it opened (ornd_tls_set_time) */
+    unsigned opens;           /* connections opened, both hosts */
+    unsigned opens_with_time; /* of which with a known time */
+    int64_t last_time;        /* the last known time given */
 } fake_world_t;
 
 extern fake_world_t fake;
@@ -63,6 +67,10 @@ void fake_reset(void);
  * connections are fake_tls.c's); the polling one can also connect without
  * waiting, for the polled calls. */
 extern uint32_t fake_clock_ms;
+/* The platform's wall clock: fake_unix_time while fake_time_known (a test
+ * sets both; fake_reset() leaves them alone), else ORND_ERR_TIME_UNKNOWN. */
+extern int64_t fake_unix_time;
+extern bool fake_time_known;
 extern const ornd_platform_t fake_platform;
 extern const ornd_transport_t fake_transport;
 extern const ornd_transport_t fake_polling_transport;

@@ -92,6 +92,7 @@ static int teardown(void **state)
     (void)state;
     ornd_api_release(&api);
     ornd_client_release(&client);
+    fake_time_known = true;
     return 0;
 }
 
@@ -607,6 +608,61 @@ static void polled_pages_walk_as_the_blocking_walk(void **state)
     assert_int_equal(pages, 2);
 }
 
+/* Without the time, a new API connection is refused before it opens (the
+ * token is cached: the client sends nothing either); a kept connection,
+ * verified when it opened, goes on. */
+static void unknown_time_refuses_a_new_connection_only(void **state)
+{
+    (void)state;
+    fake.api_conns[0] = (fake_conn_t){.answers = {ANSWER_200, ANSWER_200}};
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", "/members", NULL, 0, &handler, &res), ORND_OK);
+    assert_int_equal(fake.opens_with_time, 2); /* the token's and the API's */
+    assert_int_equal(fake.last_time, fake_unix_time);
+    fake_time_known = false;
+    assert_int_equal(ornd_api_request(&api, "GET", "/members", NULL, 0, &handler, &res), ORND_OK);
+    assert_true(res.reused);
+    ornd_api_close(&api);
+    unsigned sent = fake.api_requests;
+    assert_int_equal(
+        ornd_api_request(&api, "POST", "/checkins", (const uint8_t *)"{}", 2, &handler, &res),
+        ORND_ERR_TIME_UNKNOWN);
+    assert_int_equal(res.sends, 0);
+    assert_int_equal(fake.api_requests, sent);
+    assert_int_equal(fake.api_conn_count, 1);
+    fake_time_known = true;
+}
+
+/* The client's INSECURE opt-in holds for its API connections too. */
+static void insecure_opt_in_holds_for_api_connections(void **state)
+{
+    (void)state;
+    ornd_api_release(&api);
+    ornd_client_release(&client);
+    static const uint8_t ca[] = "not parsed by the fake";
+    ornd_settings_t s = {.platform = &fake_platform,
+                         .transport = &fake_transport,
+                         .token_url = "https://id.example/oauth/token",
+                         .client_id = "dev",
+                         .client_secret = "secret",
+                         .ca = ca,
+                         .ca_len = sizeof ca,
+                         .insecure_accept_unknown_time = true};
+    assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
+    ornd_api_settings_t as = {.transport = &fake_transport,
+                              .client = &client,
+                              .api_url = "https://" FAKE_API_HOST "/api/v2/organizations/",
+                              .org = "acme"};
+    assert_int_equal(ornd_api_init(&api, &as), ORND_OK);
+    fake.api_conns[0] = (fake_conn_t){.answers = {ANSWER_200}};
+    fake_time_known = false;
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", "/members", NULL, 0, &handler, &res), ORND_OK);
+    assert_int_equal(fake.opens, 2);
+    assert_int_equal(fake.opens_with_time, 0);
+    fake_time_known = true;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -636,6 +692,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(polled_request_step_times_out, setup, teardown),
         cmocka_unit_test_setup_teardown(polled_request_misuse, setup, teardown),
         cmocka_unit_test_setup_teardown(polled_pages_walk_as_the_blocking_walk, setup, teardown),
+        cmocka_unit_test_setup_teardown(unknown_time_refuses_a_new_connection_only, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(insecure_opt_in_holds_for_api_connections, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "fake_tls.h"
+#include "wall_clock.h"
 #include "ornd/client.h"
 
 /* The simulated platform (clock, entropy) is fake_tls.c's fake_platform. */
@@ -113,6 +114,8 @@ static int teardown(void **state)
     (void)state;
     ornd_client_release(&client);
     fake_identity_io = NULL;
+    fake_time_known = true;
+    fake_unix_time = 1767225600;
     return 0;
 }
 
@@ -676,6 +679,126 @@ static void fetch_runs_under_the_port_lock(void **state)
     assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
 }
 
+/* ---- the wall clock -------------------------------------------------------- */
+
+/* The platform does not know the time: refused before any connection, not
+ * counted against the rate guard, no back-off; the caller is told. */
+static void unknown_time_refused_before_anything_is_sent(void **state)
+{
+    (void)state;
+    const char *tok = NULL;
+    fake_time_known = false;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TIME_UNKNOWN);
+    char hdr[ORND_AUTH_HEADER_MAX];
+    assert_int_equal(ornd_auth_header(&client, hdr, sizeof hdr, NULL), ORND_ERR_TIME_UNKNOWN);
+    assert_null(tok);
+    assert_int_equal(script.connects, 0);
+    assert_int_equal(script.request_len, 0);
+    assert_int_equal(fake.opens, 0);
+    assert_int_equal(ornd_token_wait_ms(&client), 0); /* nothing held back */
+    assert_int_equal(ornd_err_class(ORND_ERR_TIME_UNKNOWN), ORND_CLASS_TRY_LATER);
+    assert_non_null(strstr(ornd_strerror(ORND_ERR_TIME_UNKNOWN), "unix_time"));
+
+    /* a clock still at its reset value is no better than none */
+    fake_time_known = true;
+    fake_unix_time = 1000;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TIME_UNKNOWN);
+    fake_unix_time = ORND_CONFIG_MIN_UNIX_TIME - 1;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TIME_UNKNOWN);
+    assert_int_equal(script.connects, 0);
+
+    /* once the time is known, the fetch goes, and the connection has it */
+    fake_unix_time = 1767225600;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(script.connects, 1);
+    assert_int_equal(fake.opens, 1);
+    assert_int_equal(fake.opens_with_time, 1);
+    assert_int_equal(fake.last_time, 1767225600);
+    /* a cached token needs no clock */
+    fake_time_known = false;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    fake_time_known = true;
+}
+
+/* Each connection gets the time read when it opens. */
+static void each_connection_gets_the_time_of_its_opening(void **state)
+{
+    (void)state;
+    const char *tok = NULL;
+    fake_unix_time = 1767225600;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    ornd_token_invalidate(&client);
+    fake_unix_time = 1767225600 + 86400;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(fake.opens_with_time, 2);
+    assert_int_equal(fake.last_time, 1767225600 + 86400);
+    fake_unix_time = 1767225600;
+}
+
+/* A platform without a wall clock at all: the same refusal. */
+static void platform_without_wall_clock_is_refused(void **state)
+{
+    (void)state;
+    ornd_client_release(&client);
+    ornd_platform_t no_wall = fake_platform;
+    no_wall.unix_time = NULL;
+    ornd_settings_t s = settings();
+    s.platform = &no_wall;
+    assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
+    const char *tok = NULL;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TIME_UNKNOWN);
+    assert_int_equal(script.connects, 0);
+    ornd_client_release(&client);
+    s.platform = &fake_platform;
+    assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
+}
+
+/* The INSECURE opt-in: without the time the fetch goes, and the connection
+ * is told there is no time (its dates are not checked). */
+static void insecure_opt_in_connects_without_time(void **state)
+{
+    (void)state;
+    ornd_client_release(&client);
+    ornd_settings_t s = settings();
+    s.insecure_accept_unknown_time = true;
+    assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
+    fake_time_known = false;
+    const char *tok = NULL;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_string_equal(tok, "tok-3599");
+    assert_int_equal(fake.opens, 1);
+    assert_int_equal(fake.opens_with_time, 0);
+    /* with the time known, the opt-in changes nothing: the time is given */
+    fake_time_known = true;
+    ornd_token_invalidate(&client);
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(fake.opens_with_time, 1);
+    assert_int_equal(fake.last_time, fake_unix_time);
+}
+
+/* The calendar of certificate dates (src/wall_clock.c). */
+static void calendar_arithmetic(void **state)
+{
+    (void)state;
+    assert_int_equal(ornd__days_from_civil(1970, 1, 1), 0);
+    assert_int_equal(ornd__days_from_civil(2000, 3, 1), 11017);
+    assert_int_equal(ornd__days_from_civil(2024, 2, 29), 19782);
+    assert_int_equal(ornd__days_from_civil(2038, 1, 19), 24855);
+    assert_int_equal(ornd__days_from_civil(2026, 1, 1), 20454);
+    assert_int_equal(ornd__days_from_civil(1950, 1, 1), -7305);
+    assert_int_equal(ornd__days_from_civil(9999, 12, 31), 2932896);
+    /* every day from 1900 to 2200 and back */
+    for (int64_t d = ornd__days_from_civil(1900, 1, 1); d <= ornd__days_from_civil(2200, 12, 31);
+         d++) {
+        int64_t y;
+        unsigned m, day, yday;
+        ornd__civil_from_days(d, &y, &m, &day, &yday);
+        assert_true(m >= 1 && m <= 12 && day >= 1 && day <= 31 && yday <= 365);
+        assert_int_equal(ornd__days_from_civil(y, m, day), d);
+        assert_int_equal(ornd__days_from_civil(y, 1, 1) + yday, d);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -703,6 +826,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(jitter_spreads_a_fleet, setup, teardown),
         cmocka_unit_test_setup_teardown(retry_after_honoured, setup, teardown),
         cmocka_unit_test_setup_teardown(guard_correct_across_clock_wrap, setup, teardown),
+        cmocka_unit_test_setup_teardown(unknown_time_refused_before_anything_is_sent, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(each_connection_gets_the_time_of_its_opening, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(platform_without_wall_clock_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(insecure_opt_in_connects_without_time, setup, teardown),
+        cmocka_unit_test(calendar_arithmetic),
         cmocka_unit_test_setup_teardown(fetch_runs_under_the_port_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(poll_needs_a_port_that_can_start, setup, teardown),
         cmocka_unit_test_setup_teardown(polled_fetch_returns_at_every_wait, setup, teardown),

@@ -61,6 +61,8 @@ typedef struct {
     bool ORND_PRIVATE(handshaking); /* opened, handshake not finished */
     bool ORND_PRIVATE(has_session); /* the kept session may resume the next handshake */
     uint32_t ORND_PRIVATE(handshakes); /* full or resumed, since init */
+    bool ORND_PRIVATE(time_known);     /* the next handshake checks dates against: */
+    int64_t ORND_PRIVATE(unix_time);   /* the wall clock's seconds, when known */
     ORND__TLS_STORAGE(ORND_CONFIG_TLS_CONN_STORAGE) ORND_PRIVATE(mbed);
 } ornd_tls_t;
 
@@ -83,6 +85,17 @@ void ornd_tls_conf_free(ornd_tls_conf_t *cf);
  * configuration `cf`; all three must outlive it. No I/O. */
 void ornd_tls_init(ornd_tls_t *t, const ornd_platform_t *platform,
                    const ornd_transport_t *transport, const ornd_tls_conf_t *cf);
+
+/*
+ * The wall-clock time for the certificate dates of the next handshake:
+ * `unix_time` (seconds since 1970 UTC), or NULL when it is not known, in
+ * which case the dates are NOT checked on that connection (the caller's
+ * policy allowed it: ornd_settings_t.insecure_accept_unknown_time). Until
+ * called after ornd_tls_init() the time counts as unknown. Each certificate
+ * of the chain is checked against it, also when mbedTLS checks the dates
+ * with a clock of its own (MBEDTLS_HAVE_TIME_DATE).
+ */
+void ornd_tls_set_time(ornd_tls_t *t, const int64_t *unix_time);
 
 /*
  * Open a connection to host:port and prepare the handshake, offering the

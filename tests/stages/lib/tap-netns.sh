@@ -106,7 +106,8 @@ start_server() {
 }
 
 # check_log LOG STDOUT EXPECT: the server log agrees with what the device
-# printed (EXPECT: okN for N headers, invalid_client, tls_error).
+# printed (EXPECT: okN for N headers, invalid_client, tls_error, nothing:
+# not even a connection).
 check_log() {
     "$PY" - "$1" "$2" "$3" "$ID" "$SECRET" <<'PYEOF'
 import base64, json, sys
@@ -142,6 +143,11 @@ elif expect == "invalid_client":
 elif expect == "tls_error":
     assert not reqs, "no request may be sent over an untrusted connection"
     assert any(r.get("event") == "tls_error" for r in recs), recs
+elif expect == "nothing":
+    assert not reqs and not conns, "no connection at all: %s" % recs
+    assert not any(r.get("event") == "tls_error" for r in recs), recs
+    assert open(out).read() == "", "nothing printed"
+
 print("server log agrees:", expect)
 PYEOF
 }
