@@ -6,6 +6,7 @@
 
 #include "compiler.h"
 #include "ornd/error.h"
+#include "ornd/core/text.h"
 #include "ornd/core/url.h"
 
 #define API_MAGIC 0x6f617069u /* "oapi": set while usable */
@@ -94,24 +95,6 @@ static bool is_2xx(int status)
     return status >= 200 && status <= 299;
 }
 
-static bool name_is(const char *name, size_t len, const char *want)
-{
-    size_t n = strlen(want);
-    if (len != n) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)name[i];
-        if (c >= 'A' && c <= 'Z') {
-            c = (unsigned char)(c + ('a' - 'A'));
-        }
-        if (c != (unsigned char)want[i]) {
-            return false;
-        }
-    }
-    return true;
-}
-
 static bool contains(const char *s, size_t len, const char *want)
 {
     size_t n = strlen(want);
@@ -123,37 +106,38 @@ static bool contains(const char *s, size_t len, const char *want)
     return false;
 }
 
-static int on_header(void *user, const char *name, size_t name_len, const char *value,
-                     size_t value_len)
+/* The header fields the API answer is read for, beyond the framing. */
+static const char *const answer_fields[] = {"www-authenticate"};
+
+static ornd_err_t on_field(void *user, size_t index, const char *value, size_t value_len)
 {
     ornd_api_t *a = user;
-    if (name_is(name, name_len, "www-authenticate") &&
-        contains(value, value_len, "invalid_token")) {
+    if (index == 0 && contains(value, value_len, "invalid_token")) {
         a->res->invalid_token = true;
     }
     return ORND_OK;
 }
 
-/* Keep the start of an error body as text (controls as spaces). */
-static void keep_text(ornd_api_t *a, const uint8_t *data, size_t len)
+/* Keep the start of an error body as text (the one text rule). */
+static void keep_text(ornd_api_t *a, const uint8_t *data, size_t len, bool end)
 {
     ornd_api_result_t *r = a->res;
-    for (size_t i = 0; i < len; i++) {
-        if (a->text_len + 1u >= sizeof r->error_text) {
-            r->error_text_truncated = true;
-            break;
-        }
-        unsigned char c = data[i];
-        r->error_text[a->text_len++] = (char)((c < 0x20u || c == 0x7fu) ? (unsigned char)' ' : c);
+    ornd_text_t t = {.buf = r->error_text,
+                     .cap = sizeof r->error_text,
+                     .len = a->text_len,
+                     .truncated = &r->error_text_truncated};
+    ornd_text_append(&t, data, len);
+    if (end) {
+        ornd_text_end(&t);
     }
-    r->error_text[a->text_len] = '\0';
+    a->text_len = t.len;
 }
 
-static int on_body(void *user, const uint8_t *data, size_t len)
+static ornd_err_t on_body(void *user, const uint8_t *data, size_t len)
 {
     ornd_api_t *a = user;
     if (!is_2xx(a->http.status)) {
-        keep_text(a, data, len);
+        keep_text(a, data, len, false);
         return ORND_OK;
     }
     const ornd_api_handler_t *h = a->handler;
@@ -164,7 +148,7 @@ static int on_body(void *user, const uint8_t *data, size_t len)
     if (rc < 0) {
         a->handler_err = rc;
     }
-    return rc < 0 ? rc : ORND_OK;
+    return rc < 0 ? (ornd_err_t)rc : ORND_OK;
 }
 
 /* ---- one request: a state machine, stepped blocking or polled ------------
@@ -292,7 +276,9 @@ static int send_out(ornd_api_t *a, const uint8_t *data, size_t len)
 static void start_answer(ornd_api_t *a)
 {
     ornd_http_reader_cfg_t cfg = {
-        .on_header = on_header,
+        .fields = answer_fields,
+        .field_count = sizeof answer_fields / sizeof answer_fields[0],
+        .on_field = on_field,
         .on_body = on_body,
         .user = a,
         .head_request = strcmp(a->method, "HEAD") == 0,
@@ -302,6 +288,18 @@ static void start_answer(ornd_api_t *a)
     a->text_len = 0;
     a->handler_err = ORND_OK;
     a->started = false;
+}
+
+/* An answer the HTTP reader could not read to its end whose final status
+ * already said no (401/403/429/5xx): the status decides the outcome, the
+ * connection is not reused. */
+static bool status_decides(const ornd_api_t *a, int rc)
+{
+    const int status = a->http.status;
+    const bool answer_fault = (rc <= ORND_ERR_HTTP_STATUS_LINE && rc >= ORND_ERR_HTTP_STATUS) ||
+                              rc == ORND_ERR_HTTP_NAMED_FIELD_TOO_LONG || rc == ORND_ERR_TRUNCATED;
+    return answer_fault && a->handler_err == ORND_OK &&
+           (status == 401 || status == 403 || status == 429 || (status >= 500 && status <= 599));
 }
 
 /* Read what there is of the answer: ORND_OK once it is complete. */
@@ -315,17 +313,29 @@ ORND_NOINLINE static int read_answer(ornd_api_t *a)
             a->started = true;
             arm(a, 1u);
             rc = ornd_http_reader_feed(&a->http, a->scratch.rx, (size_t)n, &used);
-            if (rc == 1 && used != (size_t)n) {
+            if (rc == ORND_OK && ornd_http_reader_complete(&a->http) && used != (size_t)n) {
                 a->http.connection_close = true; /* unasked bytes: not reusable */
             }
-        } else if (n == 0) {
-            rc = ornd_http_reader_eof(&a->http);
+        } else if (n == 0 || n == ORND_ERR_CLOSED) {
+            rc = ornd_http_reader_eof(&a->http, n == 0); /* 0: close_notify */
             a->http.connection_close = true;
         } else {
             rc = n;
         }
-        if (rc != 0) {
-            return rc < 0 ? rc : ORND_OK;
+        bool decided = false;
+        if (rc != ORND_OK && status_decides(a, rc)) {
+            a->http.connection_close = true;
+            rc = ORND_OK;
+            decided = true;
+        }
+        if (rc != ORND_OK) {
+            return rc;
+        }
+        if (decided || ornd_http_reader_complete(&a->http)) {
+            if (!is_2xx(a->http.status)) {
+                keep_text(a, NULL, 0, true);
+            }
+            return ORND_OK;
         }
     }
 }

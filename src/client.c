@@ -66,13 +66,8 @@ static int copy_scope(ornd_client_t *c, const char *scope)
     if (n >= sizeof c->scope) {
         return ORND_ERR_CONFIG_TOO_LONG;
     }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)scope[i];
-        bool space = ch == ' ';
-        bool bad_space = space && (i == 0 || i + 1u == n || scope[i - 1u] == ' ');
-        if (bad_space || (!space && (ch < 0x21u || ch > 0x7eu || ch == '"' || ch == '\\'))) {
-            return ORND_ERR_ARG;
-        }
+    if (!ornd_oauth_scope_valid(scope, n)) {
+        return ORND_ERR_ARG;
     }
     memcpy(c->scope, scope, n + 1u);
     c->scope_len = n;
@@ -266,21 +261,21 @@ static int read_answer(ornd_client_t *c)
 {
     ornd_oauth_parser_t *p = &c->scratch.answer.parser;
     uint8_t *rx = c->scratch.answer.rx;
-    int rc = 0;
-    while (rc == 0) {
+    int rc = ORND_OK;
+    while (rc == ORND_OK && !ornd_oauth_complete(p)) {
         int n = ornd_tls_read(&c->tls, rx, sizeof c->scratch.answer.rx);
         if (n == ORND_ERR_WOULD_BLOCK) {
             return n;
         }
         if (n > 0) {
             rc = ornd_oauth_feed(p, rx, (size_t)n);
-        } else if (n == 0) {
-            rc = ornd_oauth_eof(p);
+        } else if (n == 0 || n == ORND_ERR_CLOSED) {
+            rc = ornd_oauth_eof(p, n == 0); /* 0: close_notify; else a bare close */
         } else {
             rc = n;
         }
     }
-    return rc < 0 ? rc : ORND_OK;
+    return rc;
 }
 
 /* End the fetch with `rc`: keep the token or note the failure. */

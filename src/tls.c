@@ -403,8 +403,11 @@ int ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len)
         if (n > 0) {
             return n;
         }
-        if (n == 0 || n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
-            return 0;
+        if (n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+            return 0; /* a clean end: the peer said close_notify */
+        }
+        if (n == 0) {
+            return ORND_ERR_CLOSED; /* the transport ended without close_notify */
         }
         if (n == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
             keep_session(t); /* TLS 1.3: the ticket for the next connection */

@@ -95,21 +95,32 @@
 
 /* ---- HTTP reader ------------------------------------------------------- */
 
-/* Longest status line, header line or chunk-size line held at once. A longer
- * line is ORND_ERR_HTTP_LINE_TOO_LONG. */
-#ifndef ORND_CONFIG_HTTP_LINE_MAX
-#define ORND_CONFIG_HTTP_LINE_MAX 512u
+/* Longest value held of a header field the library uses (Content-Length,
+ * Transfer-Encoding, Connection, Retry-After) or that a caller names
+ * (ornd_http_reader_cfg_t.fields, e.g. WWW-Authenticate), after OWS is
+ * trimmed, and longest chunk-size line. A longer used value is
+ * ORND_ERR_HTTP_FIELD_TOO_LONG or ORND_ERR_HTTP_NAMED_FIELD_TOO_LONG, a
+ * longer chunk-size line ORND_ERR_HTTP_LINE_TOO_LONG. Fields the library
+ * does not use are checked and skipped whatever their length, never held. */
+#ifndef ORND_CONFIG_HTTP_FIELD_MAX
+#define ORND_CONFIG_HTTP_FIELD_MAX 384u
+#endif
+
+/* Longest field name a caller may name; longer names are never matched. */
+#ifndef ORND_CONFIG_HTTP_NAME_MAX
+#define ORND_CONFIG_HTTP_NAME_MAX 32u
 #endif
 
 /* Most bytes of status line plus headers (or of trailers) accepted in one
- * response; counted, not stored. More is ORND_ERR_HTTP_HEADERS_TOO_LARGE. */
+ * response; counted, not stored. More is ORND_ERR_HTTP_HEADERS_TOO_LARGE.
+ * CDNs and web frameworks send heads of 8-24 KiB (cookies, CSP). */
 #ifndef ORND_CONFIG_HTTP_HEADERS_MAX
-#define ORND_CONFIG_HTTP_HEADERS_MAX 16384u
+#define ORND_CONFIG_HTTP_HEADERS_MAX 32768u
 #endif
 
 /* Most header fields (or trailer fields) accepted in one response. */
 #ifndef ORND_CONFIG_HTTP_HEADER_COUNT_MAX
-#define ORND_CONFIG_HTTP_HEADER_COUNT_MAX 64u
+#define ORND_CONFIG_HTTP_HEADER_COUNT_MAX 256u
 #endif
 
 /* Largest response body accepted on the token path; the token answer is

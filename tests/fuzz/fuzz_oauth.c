@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ornd/error.h"
 #include "ornd/core/oauth.h"
+#include "ornd/error.h"
 
 typedef struct {
     ornd_oauth_parser_t parser;
@@ -24,15 +24,16 @@ static run_t whole, pieces;
 static int run(run_t *r, const uint8_t *data, size_t len, size_t chunk)
 {
     ornd_oauth_parser_init(&r->parser, &r->token, &r->server);
-    int rc = 0;
-    for (size_t off = 0; off < len && rc == 0; off += chunk) {
+    int rc = ORND_OK;
+    for (size_t off = 0; off < len && rc == ORND_OK && !ornd_oauth_complete(&r->parser);
+         off += chunk) {
         size_t n = len - off < chunk ? len - off : chunk;
         rc = ornd_oauth_feed(&r->parser, data + off, n);
     }
-    if (rc == 0) {
-        rc = ornd_oauth_eof(&r->parser);
+    if (rc == ORND_OK && !ornd_oauth_complete(&r->parser)) {
+        rc = ornd_oauth_eof(&r->parser, true);
     }
-    return rc < 0 ? rc : ornd_oauth_result(&r->parser);
+    return rc != ORND_OK ? rc : ornd_oauth_result(&r->parser);
 }
 
 static void check_text(const char *s, size_t cap)

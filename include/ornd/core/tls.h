@@ -112,8 +112,10 @@ int ornd_tls_write(ornd_tls_t *t, const uint8_t *buf, size_t len);
 /* Send all `len` bytes. Blocks (a blocking connection only). */
 int ornd_tls_write_all(ornd_tls_t *t, const uint8_t *buf, size_t len);
 
-/* Read up to `len` bytes: > 0 bytes read, 0 the peer closed the connection,
- * or a negative error. Blocks until something arrives or the step times out;
+/* Read up to `len` bytes: > 0 bytes read, 0 the peer closed the connection
+ * cleanly (TLS close_notify), ORND_ERR_CLOSED when the connection ended
+ * without close_notify (a bare TCP close or reset: what came may be cut
+ * short), or another negative error. Blocks until something arrives or the step times out;
  * a non-blocking connection returns ORND_ERR_WOULD_BLOCK when nothing is there.
  * Session tickets the server sends on the way are kept. */
 int ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len);
