@@ -6,6 +6,7 @@
 #include <mbedtls/error.h>
 #include <mbedtls/memory_buffer_alloc.h>
 #include <mbedtls/net_sockets.h>
+#include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/psa_util.h>
@@ -178,6 +179,37 @@ static int map_error(ornd_tls_t *t, int mbed)
     return ORND_ERR_TLS;
 }
 
+/* ---- name checks ------------------------------------------------------- */
+
+static bool san_has_ip(const mbedtls_x509_sequence *san, const uint8_t *ip, size_t ip_len)
+{
+    for (const mbedtls_x509_sequence *cur = san; cur != NULL; cur = cur->next) {
+        const unsigned tag = (unsigned)cur->buf.tag & MBEDTLS_ASN1_TAG_VALUE_MASK;
+        if (tag == MBEDTLS_X509_SAN_IP_ADDRESS && cur->buf.len == ip_len &&
+            memcmp(cur->buf.p, ip, ip_len) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The server's certificate: the name is checked against its subjectAltName
+ * only (RFC 9525 has no Common Name fallback, which mbedTLS would take), so
+ * a certificate without one is refused; with an IP literal as host (no SNI,
+ * and no name given to mbedTLS) the address must be an iPAddress entry. */
+static int verify_leaf(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    const ornd_tls_t *t = ctx;
+    if (depth != 0) {
+        return 0;
+    }
+    if (!mbedtls_x509_crt_has_ext_type(crt, MBEDTLS_X509_EXT_SUBJECT_ALT_NAME) ||
+        (t->ip_len > 0u && !san_has_ip(&crt->subject_alt_names, t->ip, t->ip_len))) {
+        *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    }
+    return 0;
+}
+
 /* ---- configuration, shared by connections --------------------------- */
 
 static int configure(ornd_tls_conf_t *cf)
@@ -306,7 +338,10 @@ int ornd_tls_open(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeo
     }
     rc = mbedtls_ssl_setup(&t->ssl, &t->conf->conf);
     if (rc == 0) {
-        rc = mbedtls_ssl_set_hostname(&t->ssl, host);
+        /* RFC 6066 §3: no SNI for an IP literal; verify_leaf checks it */
+        t->ip_len = (uint8_t)mbedtls_x509_crt_parse_cn_inet_pton(host, t->ip);
+        rc = mbedtls_ssl_set_hostname(&t->ssl, t->ip_len > 0u ? NULL : host);
+        mbedtls_ssl_set_verify(&t->ssl, verify_leaf, t);
     }
     if (rc == 0 && t->has_session && mbedtls_ssl_set_session(&t->ssl, &t->session) != 0) {
         forget_session(t); /* not resumable: a full handshake it is */

@@ -49,6 +49,8 @@ typedef struct {
     bool handshaking;         /* opened, handshake not finished */
     bool has_session;         /* `session` may resume the next handshake */
     uint32_t handshakes;      /* full or resumed, since init */
+    uint8_t ip[16];           /* the host as an IP literal (ip_len 4 or 16), else ip_len 0 */
+    uint8_t ip_len;
     mbedtls_ssl_context ssl;
     mbedtls_ssl_session session;
 } ornd_tls_t;
