@@ -79,6 +79,13 @@ void ornd_text_append(ornd_text_t *t, const void *src, size_t n)
         return;
     }
     for (size_t i = 0; i < n; i++) {
+        if (t->len + 1u >= t->cap) {
+            /* full: nothing more changes, however the rest is split */
+            if (t->truncated != NULL) {
+                *t->truncated = true;
+            }
+            break;
+        }
         const uint8_t c = p[i];
         const unsigned have = pending(t);
         if (have > 0u) {
