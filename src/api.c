@@ -118,26 +118,20 @@ static ornd_err_t on_field(void *user, size_t index, const char *value, size_t v
     return ORND_OK;
 }
 
-/* Keep the start of an error body as text (the one text rule). */
-static void keep_text(ornd_api_t *a, const uint8_t *data, size_t len, bool end)
+/* Keep the start of an error body as text; cleaned by the one text rule
+ * once the request ends (finish()). */
+static void keep_text(ornd_api_t *a, const uint8_t *data, size_t len)
 {
     ornd_api_result_t *r = a->res;
-    ornd_text_t t = {.buf = r->error_text,
-                     .cap = sizeof r->error_text,
-                     .len = a->text_len,
-                     .truncated = &r->error_text_truncated};
-    ornd_text_append(&t, data, len);
-    if (end) {
-        ornd_text_end(&t);
-    }
-    a->text_len = t.len;
+    a->text_len = ornd_text_keep(r->error_text, sizeof r->error_text, a->text_len, data, len,
+                                 &r->error_text_truncated);
 }
 
 static ornd_err_t on_body(void *user, const uint8_t *data, size_t len)
 {
     ornd_api_t *a = user;
     if (!is_2xx(a->http.status)) {
-        keep_text(a, data, len, false);
+        keep_text(a, data, len);
         return ORND_OK;
     }
     const ornd_api_handler_t *h = a->handler;
@@ -332,9 +326,6 @@ ORND_NOINLINE static int read_answer(ornd_api_t *a)
             return rc;
         }
         if (decided || ornd_http_reader_complete(&a->http)) {
-            if (!is_2xx(a->http.status)) {
-                keep_text(a, NULL, 0, true);
-            }
             return ORND_OK;
         }
     }
@@ -367,6 +358,10 @@ static int status_error(const ornd_api_t *a)
 static int finish(ornd_api_t *a, int rc)
 {
     memset(a->scratch.head, 0, sizeof a->scratch.head); /* no token left behind */
+    if (a->res != NULL) {
+        ornd_api_result_t *r = a->res;
+        a->text_len = ornd_text_clean(r->error_text, a->text_len, r->error_text_truncated);
+    }
     a->state = REQ_IDLE;
     a->res = NULL;
     a->handler = NULL;

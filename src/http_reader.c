@@ -17,11 +17,14 @@
  *
  * No 64-bit division: Content-Length and chunk sizes are checked for
  * overflow with comparisons and shifts only (no libgcc helper on 32-bit
- * targets).
+ * targets). No C library call but the word loads (memcpy of one word,
+ * compiled to a load): a call per field would cost more than its bytes.
  */
 #include "ornd/core/http_reader.h"
 
 #include <string.h>
+
+#include "compiler.h"
 
 _Static_assert(ORND_CONFIG_HTTP_FIELD_MAX >= 32u && ORND_CONFIG_HTTP_FIELD_MAX <= 0xFFFFu,
                "ORND_CONFIG_HTTP_FIELD_MAX must be 32..65535");
@@ -56,7 +59,6 @@ enum {
 #define F_CL_SEEN 0x08u    /* a Content-Length field was present */
 #define F_CLOSE 0x10u      /* Connection: close */
 #define F_KEEP_ALIVE 0x20u /* Connection: keep-alive (matters for HTTP/1.0) */
-#define F_WS_DROPPED 0x40u /* whitespace past the value's room was dropped */
 
 /* What the field being read is to the reader. */
 enum {
@@ -75,24 +77,32 @@ enum { CS_START, CS_DIGITS, CS_BWS };
 
 /* ---- Character classes ------------------------------------------------- */
 
-/* tchar (RFC 9110 §5.6.2) as a bit map of the 128 ASCII codes. */
-static const uint32_t tchar_map[4] = {
-    0x00000000u, /* controls */
-    0x03FF6CFAu, /* ! # $ % & ' * + - . 0-9 */
-    0xC7FFFFFEu, /* A-Z ^ _ */
-    0x57FFFFFFu, /* ` a-z | ~ */
+/* Classes of the 128 ASCII codes: C_TCHAR (RFC 9110 §5.6.2 tchar), C_TEXT
+ * (a byte of a field value, reason phrase or chunk extension: VCHAR, SP,
+ * HTAB). Bytes from 0x80 (obs-text) are text, never tchar. */
+#define C_TCHAR 1u
+#define C_TEXT 2u
+static const uint8_t ascii_class[128] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, /* 00-0F */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 10-1F */
+    2, 3, 2, 3, 3, 3, 3, 3, 2, 2, 3, 3, 2, 3, 3, 2, /* 20-2F */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, /* 30-3F */
+    2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 40-4F */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, /* 50-5F */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 60-6F */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 2, 3, 0, /* 70-7F */
 };
 
 static bool is_tchar(uint8_t c)
 {
-    return c < 0x80u && ((tchar_map[c >> 5] >> (c & 31u)) & 1u) != 0u;
+    return c < 0x80u && (ascii_class[c] & C_TCHAR) != 0u;
 }
 
-/* A byte of a field value, reason phrase or chunk extension: VCHAR,
- * obs-text, SP or HTAB; no other control. */
+/* A byte of a field value, reason phrase or chunk extension: no control but
+ * HTAB. */
 static bool is_text(uint8_t c)
 {
-    return (c >= 0x20u && c != 0x7Fu) || c == '\t';
+    return c >= 0x80u || (ascii_class[c] & C_TEXT) != 0u;
 }
 
 static bool is_ows(char c)
@@ -130,10 +140,39 @@ static bool equals_lower(const char *s, size_t n, const char *lit)
     return i == n && lit[i] == '\0';
 }
 
+/* The controls (< 0x20, HTAB included) and DEL among the bytes of the word
+ * at p, as the top bit of each such byte: a word at a time, one load (bytes
+ * from 0x80 pass). Such a byte is never missed; a borrow may also flag bytes
+ * above it, never below, so the lowest flag is the first such byte. */
+typedef size_t word_t;
+#define WORD_ONES ((word_t)-1 / 0xFFu)
+
+static word_t word_controls(const uint8_t *p)
+{
+    word_t w;
+    memcpy(&w, p, sizeof w);
+    const word_t del = w ^ (WORD_ONES * 0x7Fu);
+    return (((w - WORD_ONES * 0x20u) & ~w) | ((del - WORD_ONES) & ~del)) & (WORD_ONES * 0x80u);
+}
+
 /* Length of the run of text bytes at p[0..n). */
 static size_t text_run(const uint8_t *p, size_t n)
 {
     size_t i = 0;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (n - i >= sizeof(word_t)) {
+        const word_t bad = word_controls(p + i);
+        if (bad == 0u) {
+            i += sizeof(word_t);
+            continue;
+        }
+        i += (size_t)__builtin_ctzll((unsigned long long)bad) / 8u; /* the first one */
+        if (p[i] != '\t') {
+            return i;
+        }
+        i++;
+    }
+#endif
     while (i < n && is_text(p[i])) {
         i++;
     }
@@ -198,8 +237,13 @@ static void field_content_length(ornd_http_reader_t *r, const char *v, size_t n)
     const char *e;
     size_t len;
     r->flags |= F_CL_SEEN;
+    uint64_t x;
+    if (!r->has_content_length && parse_u64(v, n, &x)) {
+        r->has_content_length = true; /* the common case: one plain number */
+        r->content_length = x;
+        return;
+    }
     while (list_next(v, n, &pos, &e, &len)) {
-        uint64_t x;
         if (!parse_u64(e, len, &x) || (r->has_content_length && x != r->content_length)) {
             r->flags |= F_CL_BAD;
             return;
@@ -234,6 +278,10 @@ static void field_connection(ornd_http_reader_t *r, const char *v, size_t n)
     size_t pos = 0;
     const char *e;
     size_t len;
+    if (equals_lower(v, n, "keep-alive")) {
+        r->flags |= F_KEEP_ALIVE; /* the common case: one option */
+        return;
+    }
     while (list_next(v, n, &pos, &e, &len)) {
         if (equals_lower(e, len, "close")) {
             r->flags |= F_CLOSE;
@@ -266,24 +314,37 @@ static bool is_interim(int status)
     return status >= 100 && status <= 199 && status != 101;
 }
 
-/* The name is complete: what the field is to the reader. */
-static uint8_t field_kind(const ornd_http_reader_t *r)
+/* The name taken (`n` bytes, as sent) is the lower-case `want`. */
+static bool name_is(const char *name, size_t n, const char *want)
 {
-    static const char *const own[] = {"content-length", "transfer-encoding", "connection",
-                                      "retry-after"};
-    const size_t n = r->name_len;
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t c = (uint8_t)name[i];
+        if ((char)((uint8_t)(c - 'A') < 26u ? c | 0x20u : c) != want[i]) {
+            return false; /* also at want's NUL: c is never NUL */
+        }
+    }
+    return want[n] == '\0';
+}
+
+/* The name is complete: what the field is to the reader. */
+static uint8_t field_kind(const ornd_http_reader_t *r, const char *name, size_t n)
+{
+    static const struct {
+        char name[18];
+        uint8_t len;
+    } own[] = {
+        {"content-length", 14}, {"transfer-encoding", 17}, {"connection", 10}, {"retry-after", 11}};
     if ((r->flags & F_TRAILER) != 0u || is_interim(r->status) || n > ORND_CONFIG_HTTP_NAME_MAX) {
         return K_SKIP;
     }
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
-        if (strlen(own[i]) == n && memcmp(own[i], r->name, n) == 0) {
+        if (own[i].len == n && name_is(name, n, own[i].name)) {
             return (uint8_t)(K_CL + i);
         }
     }
     const size_t count = r->cfg.field_count < NAMED_MAX ? r->cfg.field_count : NAMED_MAX;
     for (size_t i = 0; i < count; i++) {
-        const char *want = r->cfg.fields[i];
-        if (want != NULL && strlen(want) == n && memcmp(want, r->name, n) == 0) {
+        if (r->cfg.fields[i] != NULL && name_is(name, n, r->cfg.fields[i])) {
             return (uint8_t)(K_NAMED + i);
         }
     }
@@ -322,27 +383,19 @@ static ornd_err_t field_end(ornd_http_reader_t *r)
     }
 }
 
-/* Keep value bytes of a used field. Whitespace that does not fit is dropped
- * while it may still be trailing OWS; a byte after it that is not
- * whitespace makes the value too long. */
+/* Keep value bytes of a used field. Whitespace past the room is dropped (it
+ * may be trailing OWS); any other byte past it makes the value too long. */
 static ornd_err_t keep_value(ornd_http_reader_t *r, const uint8_t *p, size_t n, size_t *fit)
 {
-    const size_t room = ORND_CONFIG_HTTP_FIELD_MAX - r->value_len;
-    size_t k = n < room ? n : room;
-    if ((r->flags & F_WS_DROPPED) != 0u) {
-        k = 0;
-    }
-    memcpy(r->value + r->value_len, p, k);
-    r->value_len = (uint16_t)(r->value_len + k);
-    for (size_t i = k; i < n; i++) {
-        if (!is_ows((char)p[i])) {
+    for (size_t i = 0; i < n; i++) {
+        if (r->value_len < ORND_CONFIG_HTTP_FIELD_MAX) {
+            r->value[r->value_len++] = (char)p[i];
+        } else if (!is_ows((char)p[i])) {
             *fit = i;
             return r->kind >= K_NAMED ? ORND_ERR_HTTP_NAMED_FIELD_TOO_LONG
                                       : ORND_ERR_HTTP_FIELD_TOO_LONG;
         }
-        r->flags |= F_WS_DROPPED;
     }
-    *fit = n;
     return ORND_OK;
 }
 
@@ -363,6 +416,8 @@ static void reset_message(ornd_http_reader_t *r)
     r->flags = 0;
     r->pos = 0;
     r->remaining = 0;
+    r->name_len = 0;
+    r->value_len = 0;
     r->state = S_STATUS;
 }
 
@@ -475,27 +530,22 @@ static ornd_err_t name_start(ornd_http_reader_t *r, uint8_t c)
     if (++r->field_count > ORND_CONFIG_HTTP_HEADER_COUNT_MAX) {
         return ORND_ERR_HTTP_HEADERS_TOO_LARGE;
     }
-    r->name[0] = (char)((uint8_t)(c - 'A') < 26u ? c | 0x20u : c);
-    r->name_len = 1;
-    r->state = S_NAME;
+    r->name_len = 0;
+    r->state = S_NAME; /* which takes the name from this byte on */
     return ORND_OK;
 }
 
-/* Take the tchar run of a field name, lower-cased while it may be used. */
-static size_t name_run(ornd_http_reader_t *r, const uint8_t *p, size_t n)
+/* Keep the part of a field name that a chunk ends in (as sent, while it
+ * may still be a used one: NAME_MAX + 1 marks one too long to be used). */
+static void name_keep(ornd_http_reader_t *r, const uint8_t *p, size_t k)
 {
-    size_t i = 0;
     size_t len = r->name_len;
-    while (i < n && is_tchar(p[i])) {
-        if (len < ORND_CONFIG_HTTP_NAME_MAX) {
-            const uint8_t c = p[i];
-            r->name[len] = (char)((uint8_t)(c - 'A') < 26u ? c | 0x20u : c);
-        }
-        len = len <= ORND_CONFIG_HTTP_NAME_MAX ? len + 1u : len;
-        i++;
+    for (size_t i = 0; i < k && len < ORND_CONFIG_HTTP_NAME_MAX; i++) {
+        r->name[len++] = (char)p[i];
     }
-    r->name_len = (uint8_t)len;
-    return i;
+    const size_t total = (size_t)r->name_len + k;
+    r->name_len =
+        (uint8_t)(total <= ORND_CONFIG_HTTP_NAME_MAX ? total : ORND_CONFIG_HTTP_NAME_MAX + 1u);
 }
 
 /* A line end (CR or LF) in a head state, or the error of that state. */
@@ -528,11 +578,8 @@ static ornd_err_t line_start(ornd_http_reader_t *r, uint8_t c)
             while (r->value_len > 0 && is_ows(r->value[r->value_len - 1u])) {
                 r->value_len--;
             }
-            r->flags &= (uint8_t)~F_WS_DROPPED; /* it was OWS before the fold */
-            if (r->value_len > 0) {
-                const uint8_t sp = ' ';
-                size_t fit;
-                (void)keep_value(r, &sp, 1, &fit); /* a space: never an error */
+            if (r->value_len > 0 && r->value_len < ORND_CONFIG_HTTP_FIELD_MAX) {
+                r->value[r->value_len++] = ' '; /* full: more is too long anyway */
             }
         }
         r->state = S_OWS;
@@ -558,9 +605,9 @@ static bool is_head_state(uint8_t s)
 }
 
 /* Take head (or trailer) bytes from p[0..n) up to the end of the section,
- * at most what the head limit leaves. *took: bytes consumed; on an error,
+ * at most what the head limit leaves. Returns the bytes consumed; on an error
  * the offending byte is not. */
-static ornd_err_t head_take(ornd_http_reader_t *r, const uint8_t *p, size_t n, size_t *took)
+ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, size_t n)
 {
     const size_t room = ORND_CONFIG_HTTP_HEADERS_MAX - r->head_bytes;
     const size_t lim = n < room ? n : room;
@@ -596,22 +643,38 @@ static ornd_err_t head_take(ornd_http_reader_t *r, const uint8_t *p, size_t n, s
             break;
         case S_LINE:
             rc = line_start(r, c);
+            if (rc == ORND_OK && r->state == S_NAME) {
+                continue; /* the name begins with this byte */
+            }
             break;
         case S_NAME:
-            k = name_run(r, p + i, lim - i);
-            i += k;
-            if (i == lim) {
+            k = 0;
+            while (i + k < lim && is_tchar(p[i + k])) {
+                k++;
+            }
+            if (i + k == lim) {
+                name_keep(r, p + i, k); /* the name goes on in the next chunk */
+                i = lim;
                 continue;
             }
-            if (p[i] != ':') {
+            if (p[i + k] != ':') {
+                i += k;
                 rc = ORND_ERR_HTTP_HEADER;
                 break;
             }
-            r->kind = field_kind(r);
+            if (r->name_len == 0u) {
+                r->kind = field_kind(r, (const char *)p + i, k); /* whole in this chunk */
+            } else {
+                name_keep(r, p + i, k);
+                r->kind = field_kind(r, r->name, r->name_len);
+            }
+            i += k + 1u; /* and the ':' */
+            while (i < lim && is_ows((char)p[i])) {
+                i++;
+            }
             r->value_len = 0;
-            r->flags &= (uint8_t)~F_WS_DROPPED;
-            r->state = S_OWS;
-            break;
+            r->state = i < lim ? S_VALUE : S_OWS;
+            continue;
         case S_OWS:
             if (is_ows((char)c)) {
                 break;
@@ -632,6 +695,11 @@ static ornd_err_t head_take(ornd_http_reader_t *r, const uint8_t *p, size_t n, s
             if (i == lim) {
                 continue;
             }
+            if (p[i] == '\r' && lim - i > 1u && p[i + 1u] == '\n') {
+                r->state = S_LINE; /* CRLF at once, the common line end */
+                i += 2u;
+                continue;
+            }
             rc = head_eol(r, p[i], ORND_ERR_HTTP_HEADER);
             break;
         }
@@ -642,11 +710,11 @@ static ornd_err_t head_take(ornd_http_reader_t *r, const uint8_t *p, size_t n, s
     if (is_head_state(r->state) || r->state == S_DONE) {
         r->head_bytes += (uint32_t)i; /* else a chunk-size line's count began */
     }
-    *took = i;
     if (rc == ORND_OK && i == room && i < n && is_head_state(r->state)) {
         rc = ORND_ERR_HTTP_HEADERS_TOO_LARGE;
     }
-    return rc;
+    r->err = rc;
+    return i;
 }
 
 /* ---- Chunk lines -------------------------------------------------------- */
@@ -672,7 +740,7 @@ static ornd_err_t chunk_line_end(ornd_http_reader_t *r)
 
 /* One byte of a chunk-size line ("1*HEXDIG [BWS ';' ext]") or of the CRLF
  * after chunk data. */
-static ornd_err_t chunk_byte(ornd_http_reader_t *r, uint8_t c)
+ORND_NOINLINE static ornd_err_t chunk_byte(ornd_http_reader_t *r, uint8_t c)
 {
     if ((r->flags & F_CR) != 0u) {
         if (c != '\n') {
@@ -751,7 +819,7 @@ static ornd_err_t deliver(ornd_http_reader_t *r, const uint8_t *p, size_t n)
 
 /* Pass on as many body bytes as the framing allows, in one run. Bytes up to
  * cfg.body_max are delivered before a close-delimited body is refused. */
-static ornd_err_t body_take(ornd_http_reader_t *r, const uint8_t *p, size_t n, size_t *took)
+static size_t body_take(ornd_http_reader_t *r, const uint8_t *p, size_t n)
 {
     size_t k = n;
     ornd_err_t verdict = ORND_OK;
@@ -763,10 +831,10 @@ static ornd_err_t body_take(ornd_http_reader_t *r, const uint8_t *p, size_t n, s
     } else if (r->remaining < k) {
         k = (size_t)r->remaining;
     }
-    *took = k;
     const ornd_err_t rc = deliver(r, p, k);
     if (rc != ORND_OK) {
-        return rc;
+        r->err = rc;
+        return k;
     }
     if (r->state != S_BODY_CLOSE) {
         r->remaining -= k;
@@ -774,18 +842,22 @@ static ornd_err_t body_take(ornd_http_reader_t *r, const uint8_t *p, size_t n, s
             r->state = r->state == S_BODY_LEN ? S_DONE : S_CHUNK_END;
         }
     }
-    return verdict;
+    r->err = verdict;
+    return k;
 }
 
 /* ---- API ------------------------------------------------------------------ */
 
 void ornd_http_reader_init(ornd_http_reader_t *r, const ornd_http_reader_cfg_t *cfg)
 {
-    memset(r, 0, sizeof *r);
-    if (cfg != NULL) {
-        r->cfg = *cfg;
-    }
-    r->state = S_STATUS;
+    static const ornd_http_reader_cfg_t none = {0};
+    r->cfg = cfg != NULL ? *cfg : none;
+    r->body_received = 0;
+    r->err = ORND_OK;
+    r->head_bytes = 0;
+    r->field_count = 0;
+    r->kind = K_NONE;
+    reset_message(r); /* the name and value buffers are written before read */
 }
 
 ornd_err_t ornd_http_reader_feed(ornd_http_reader_t *r, const uint8_t *data, size_t len,
@@ -799,18 +871,14 @@ ornd_err_t ornd_http_reader_feed(ornd_http_reader_t *r, const uint8_t *data, siz
         return ORND_ERR_ARG;
     }
     while (r->err == ORND_OK && r->state != S_DONE && pos < len) {
-        size_t took = 1;
-        ornd_err_t rc;
         if (is_head_state(r->state)) {
-            rc = head_take(r, data + pos, len - pos, &took);
+            pos += head_take(r, data + pos, len - pos);
         } else if (r->state >= S_BODY_LEN) {
-            rc = body_take(r, data + pos, len - pos, &took);
+            pos += body_take(r, data + pos, len - pos);
         } else {
-            rc = chunk_byte(r, data[pos]);
-            took = rc == ORND_OK ? 1u : 0u;
+            r->err = chunk_byte(r, data[pos]);
+            pos += r->err == ORND_OK ? 1u : 0u;
         }
-        pos += took;
-        r->err = rc;
     }
     if (used != NULL) {
         *used = pos;

@@ -85,17 +85,6 @@ static uint8_t lookup_field(const ornd_oauth_parser_t *p)
     return F_NONE;
 }
 
-/* Append server text to a NUL-terminated buffer by the one text rule. */
-static void append_text(char *dst, size_t cap, bool *truncated, const char *src, size_t n,
-                        bool last)
-{
-    ornd_text_t t = {.buf = dst, .cap = cap, .len = strlen(dst), .truncated = truncated};
-    ornd_text_append(&t, src, n);
-    if (last) {
-        ornd_text_end(&t);
-    }
-}
-
 /* ---- answer: 200 fields -------------------------------------------------- */
 
 /* RFC 6750 b64token characters: ALPHA / DIGIT / "-" / "." / "_" / "~" /
@@ -244,7 +233,8 @@ static void error_value(ornd_oauth_parser_t *p, const ornd_json_event_t *ev)
         return; /* already an error answer: odd types are not worth another */
     }
     if (p->field == F_ERROR) {
-        append_text(s->error, sizeof s->error, &s->error_truncated, ev->data, ev->len, ev->last);
+        p->error_len = (uint16_t)ornd_text_keep(s->error, sizeof s->error, p->error_len, ev->data,
+                                                ev->len, &s->error_truncated);
         return;
     }
     /* error_description wins over message. */
@@ -252,12 +242,14 @@ static void error_value(ornd_oauth_parser_t *p, const ornd_json_event_t *ev)
     if (ev->first && (desc || !(p->seen & (1u << F_ERROR_DESCRIPTION)))) {
         s->text[0] = '\0';
         s->text_truncated = false;
+        p->text_len = 0;
         p->json_text = true;
     }
     if (!desc && (p->seen & (1u << F_ERROR_DESCRIPTION))) {
         return;
     }
-    append_text(s->text, sizeof s->text, &s->text_truncated, ev->data, ev->len, ev->last);
+    p->text_len = (uint16_t)ornd_text_keep(s->text, sizeof s->text, p->text_len, ev->data, ev->len,
+                                           &s->text_truncated);
 }
 
 /* ---- answer: JSON events --------------------------------------------- */
@@ -343,19 +335,7 @@ static int on_json(void *user, const ornd_json_event_t *ev)
 /* Keep the start of an error body as text, in case it is not JSON. */
 static void capture_raw(ornd_oauth_parser_t *p, const uint8_t *data, size_t len)
 {
-    ornd_text_t t = {
-        .buf = p->raw, .cap = sizeof p->raw, .len = p->raw_len, .truncated = &p->raw_truncated};
-    ornd_text_append(&t, data, len);
-    p->raw_len = t.len;
-}
-
-/* The error body is over: its start is final text. */
-static void end_raw(ornd_oauth_parser_t *p)
-{
-    ornd_text_t t = {
-        .buf = p->raw, .cap = sizeof p->raw, .len = p->raw_len, .truncated = &p->raw_truncated};
-    ornd_text_end(&t);
-    p->raw_len = t.len;
+    p->raw_len = ornd_text_keep(p->raw, sizeof p->raw, p->raw_len, data, len, &p->raw_truncated);
 }
 
 static ornd_err_t on_body(void *user, const uint8_t *data, size_t len)
@@ -428,12 +408,14 @@ static int oauth_error_code(const char *error)
 static void drop_json_fields(ornd_oauth_parser_t *p)
 {
     ornd_server_error_t *s = p->server;
-    end_raw(p);
+    p->raw_len = ornd_text_clean(p->raw, p->raw_len, p->raw_truncated); /* the text is whole */
     memset(p->token, 0, sizeof *p->token);
     s->error[0] = '\0';
     s->error_truncated = false;
+    p->error_len = 0;
     memcpy(s->text, p->raw, p->raw_len + 1u);
     s->text_truncated = p->raw_truncated;
+    p->text_len = (uint16_t)p->raw_len;
 }
 
 static int error_result(ornd_oauth_parser_t *p)
@@ -446,7 +428,11 @@ static int error_result(ornd_oauth_parser_t *p)
         /* Valid JSON with neither description nor message: the code says it all. */
         s->text[0] = '\0';
         s->text_truncated = false;
+        p->text_len = 0;
     }
+    /* the texts are whole: cleaned once, by the one rule */
+    p->error_len = (uint16_t)ornd_text_clean(s->error, p->error_len, s->error_truncated);
+    p->text_len = (uint16_t)ornd_text_clean(s->text, p->text_len, s->text_truncated);
     if (status == 400 || status == 401 || status == 403) {
         return oauth_error_code(s->error);
     }

@@ -69,6 +69,8 @@ typedef struct {
     bool json_text; /* server->text holds error_description or message */
     bool done;      /* the answer is complete and its outcome settled */
     bool raw_truncated;
+    uint16_t error_len; /* bytes kept in server->error, server->text */
+    uint16_t text_len;
     size_t raw_len;
     char raw[ORND_CONFIG_ERROR_TEXT_MAX + 1]; /* start of an error body, for
                                                  when it turns out not JSON */

@@ -5,42 +5,49 @@
  * (error_description, message, the start of an error body) so that it can
  * be logged or printed on a terminal as it is.
  *
- * The rule, byte by byte as the text streams in, in pieces of any size:
+ * Text is kept as it arrives (ornd_text_keep(), bounded, in pieces of any
+ * size) and cleaned once it is whole (ornd_text_clean()), so the result
+ * never depends on how it was split. The rule:
  *  - C0 controls (U+0000-U+001F) and DEL become a space;
- *  - C1 controls (U+0080-U+009F, as UTF-8) become a space;
- *  - bytes that are not part of valid UTF-8 (RFC 3629: no overlong forms,
- *    no surrogates, nothing over U+10FFFF), and a sequence cut short, become
- *    one '?' each maximal bad run of a sequence;
+ *  - C1 controls (U+0080-U+009F, as UTF-8) become one space;
+ *  - bytes that are not valid UTF-8 (RFC 3629: no overlong forms, no
+ *    surrogates, nothing over U+10FFFF) become '?', one for each maximal
+ *    start of a sequence that cannot go on;
+ *  - a sequence cut short at the end becomes '?', or is dropped when the
+ *    text was cut for room;
  *  - everything else is kept: the result is valid UTF-8 with no controls.
- * The state of a sequence not yet complete is read back from the text kept
- * so far, so the result is the same however the text was split.
  */
 #ifndef ORND_CORE_TEXT_H
 #define ORND_CORE_TEXT_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Where the text goes: `cap` bytes at `buf`, the NUL included. */
-typedef struct {
-    char *buf;
-    size_t cap;
-    size_t len;      /* bytes kept, not counting the NUL */
-    bool *truncated; /* set when the text did not fit (may be NULL) */
-} ornd_text_t;
+/* Append `n` bytes to dst[0..len) (a buffer of `cap` bytes, cap > len, the
+ * NUL included), as many as fit; *cut is set when some did not. Returns the
+ * new length; dst stays NUL-terminated. Inline: it runs in the deepest
+ * callbacks (JSON string fragments), where a frame more counts. */
+static inline size_t ornd_text_keep(char *dst, size_t cap, size_t len, const void *src, size_t n,
+                                    bool *cut)
+{
+    const size_t room = cap - 1u - len;
+    const size_t k = n < room ? n : room;
+    if (k < n) {
+        *cut = true;
+    }
+    memcpy(dst + len, src, k);
+    dst[len + k] = '\0';
+    return len + k;
+}
 
-/* Append `n` bytes of server text, cleaned; buf stays NUL-terminated. When
- * the buffer is full the rest is dropped and *truncated set. */
-void ornd_text_append(ornd_text_t *t, const void *src, size_t n);
-
-/* The text is over: a UTF-8 sequence left incomplete at its end becomes '?'
- * (or is dropped when the text was cut for room). */
-void ornd_text_end(ornd_text_t *t);
+/* Clean the `n` bytes at `s` in place by the rule above; `cut`: the text
+ * was cut for room. Returns the new length (at most n); s[result] = NUL. */
+size_t ornd_text_clean(char *s, size_t n, bool cut);
 
 #ifdef __cplusplus
 }
