@@ -228,67 +228,53 @@ static bool list_next(const char *v, size_t n, size_t *pos, const char **elem, s
 
 /* ---- Fields the reader uses -------------------------------------------- */
 
-/* Content-Length: 1*DIGIT, or a list of identical values. An invalid or
- * conflicting value is only remembered here: it is an error at the end of
- * the headers. */
-static void field_content_length(ornd_http_reader_t *r, const char *v, size_t n)
+/* The list fields: Content-Length (1*DIGIT, or a list of identical values;
+ * an invalid or conflicting value is only remembered: an error at the end
+ * of the headers), Transfer-Encoding ("chunked", once, is the only coding
+ * supported; empty elements are allowed) and Connection (close,
+ * keep-alive). The common one-element forms first, without the list. */
+static ornd_err_t field_list(ornd_http_reader_t *r, uint8_t kind, const char *v, size_t n)
 {
     size_t pos = 0;
     const char *e;
     size_t len;
-    r->flags |= F_CL_SEEN;
     uint64_t x;
-    if (!r->has_content_length && parse_u64(v, n, &x)) {
-        r->has_content_length = true; /* the common case: one plain number */
-        r->content_length = x;
-        return;
-    }
-    while (list_next(v, n, &pos, &e, &len)) {
-        if (!parse_u64(e, len, &x) || (r->has_content_length && x != r->content_length)) {
-            r->flags |= F_CL_BAD;
-            return;
-        }
-        r->has_content_length = true;
-        r->content_length = x;
-    }
-}
-
-/* Transfer-Encoding: "chunked", once, is the only coding supported. */
-static ornd_err_t field_transfer_encoding(ornd_http_reader_t *r, const char *v, size_t n)
-{
-    size_t pos = 0;
-    const char *e;
-    size_t len;
     bool any = false;
-    while (list_next(v, n, &pos, &e, &len)) {
-        if (len == 0) {
-            continue;
-        }
-        if (r->chunked || !equals_lower(e, len, "chunked")) {
-            return ORND_ERR_HTTP_TRANSFER_ENCODING;
-        }
-        r->chunked = true;
-        any = true;
+    if (kind == K_CONN && equals_lower(v, n, "keep-alive")) {
+        r->flags |= F_KEEP_ALIVE;
+        return ORND_OK;
     }
-    return any ? ORND_OK : ORND_ERR_HTTP_TRANSFER_ENCODING;
-}
-
-static void field_connection(ornd_http_reader_t *r, const char *v, size_t n)
-{
-    size_t pos = 0;
-    const char *e;
-    size_t len;
-    if (equals_lower(v, n, "keep-alive")) {
-        r->flags |= F_KEEP_ALIVE; /* the common case: one option */
-        return;
+    if (kind == K_CL) {
+        r->flags |= F_CL_SEEN;
+        if (!r->has_content_length && parse_u64(v, n, &x)) {
+            r->has_content_length = true;
+            r->content_length = x;
+            return ORND_OK;
+        }
     }
     while (list_next(v, n, &pos, &e, &len)) {
-        if (equals_lower(e, len, "close")) {
-            r->flags |= F_CLOSE;
-        } else if (equals_lower(e, len, "keep-alive")) {
-            r->flags |= F_KEEP_ALIVE;
+        if (kind == K_CONN) {
+            r->flags |= equals_lower(e, len, "close")        ? F_CLOSE
+                        : equals_lower(e, len, "keep-alive") ? F_KEEP_ALIVE
+                                                             : 0u;
+        } else if (kind == K_TE) {
+            if (len == 0) {
+                continue;
+            }
+            if (r->chunked || !equals_lower(e, len, "chunked")) {
+                return ORND_ERR_HTTP_TRANSFER_ENCODING;
+            }
+            r->chunked = true;
+            any = true;
+        } else if (!parse_u64(e, len, &x) || (r->has_content_length && x != r->content_length)) {
+            r->flags |= F_CL_BAD;
+            return ORND_OK;
+        } else {
+            r->has_content_length = true;
+            r->content_length = x;
         }
     }
+    return kind == K_TE && !any ? ORND_ERR_HTTP_TRANSFER_ENCODING : ORND_OK;
 }
 
 /* Retry-After: delta-seconds, saturating. An HTTP-date is not used. */
@@ -365,13 +351,9 @@ static ornd_err_t field_end(ornd_http_reader_t *r)
     case K_SKIP:
         return ORND_OK;
     case K_CL:
-        field_content_length(r, r->value, n);
-        return ORND_OK;
     case K_TE:
-        return field_transfer_encoding(r, r->value, n);
     case K_CONN:
-        field_connection(r, r->value, n);
-        return ORND_OK;
+        return field_list(r, kind, r->value, n);
     case K_RETRY:
         field_retry_after(r, r->value, n);
         return ORND_OK;
@@ -495,19 +477,15 @@ static ornd_err_t section_end(ornd_http_reader_t *r)
  * be part of it. */
 static ornd_err_t status_byte(ornd_http_reader_t *r, uint8_t c)
 {
-    static const char prefix[] = "HTTP/1.";
+    static const char tmpl[] = "HTTP/1.D NDD"; /* D: a digit, N: 1-9 */
     const uint8_t pos = r->pos;
-    bool ok;
-    if (pos < 7u) {
-        ok = c == (uint8_t)prefix[pos];
-    } else if (pos == 7u) {
-        ok = is_digit((char)c);
+    const char t = tmpl[pos];
+    const bool digit = is_digit((char)c);
+    const bool ok = t == 'D' ? digit : t == 'N' ? digit && c != '0' : c == (uint8_t)t;
+    if (pos == 7u) {
         r->version_minor = (uint8_t)(c - '0');
-    } else if (pos == 8u) {
-        ok = c == ' ';
-    } else {
-        ok = is_digit((char)c) && (pos != 9u || c != '0');
-        r->remaining = r->remaining * 10u + (uint64_t)(c - '0'); /* the status so far */
+    } else if (pos >= 9u) {
+        r->remaining = (uint32_t)r->remaining * 10u + (uint32_t)(c - '0'); /* the status */
     }
     r->pos = (uint8_t)(pos + 1u);
     return ok ? ORND_OK : ORND_ERR_HTTP_STATUS_LINE;
@@ -626,8 +604,12 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
         switch (r->state) {
         case S_STATUS:
             if (r->pos < 12u) {
-                rc = status_byte(r, c);
-            } else if (c == ' ') {
+                while (r->pos < 12u && i < lim && (rc = status_byte(r, p[i])) == ORND_OK) {
+                    i++; /* the fixed part at once */
+                }
+                continue;
+            }
+            if (c == ' ') {
                 r->state = S_REASON;
             } else {
                 rc = head_eol(r, c, ORND_ERR_HTTP_STATUS_LINE);
@@ -742,33 +724,36 @@ static ornd_err_t chunk_line_end(ornd_http_reader_t *r)
  * after chunk data. */
 ORND_NOINLINE static ornd_err_t chunk_byte(ornd_http_reader_t *r, uint8_t c)
 {
-    if ((r->flags & F_CR) != 0u) {
-        if (c != '\n') {
-            return ORND_ERR_HTTP_CHUNK;
-        }
+    const bool ext = r->state == S_CHUNK_EXT;
+    if (c == '\n') {
         r->flags &= (uint8_t)~F_CR;
-    }
-    if (r->state == S_CHUNK_END) {
-        if (c == '\r') {
-            r->flags |= F_CR;
+        if (r->state == S_CHUNK_END) {
+            r->state = S_CHUNK_SIZE;
+            r->pos = CS_START;
+            r->head_bytes = 0;
             return ORND_OK;
         }
-        if (c != '\n') {
-            return ORND_ERR_HTTP_CHUNK;
+        return r->pos == CS_START ? ORND_ERR_HTTP_CHUNK : chunk_line_end(r);
+    }
+    if ((r->flags & F_CR) != 0u || r->state == S_CHUNK_END) {
+        if (c != '\r' || (r->flags & F_CR) != 0u) {
+            return ORND_ERR_HTTP_CHUNK; /* a CR not followed by LF, or data */
         }
-        r->state = S_CHUNK_SIZE;
-        r->pos = CS_START;
-        r->head_bytes = 0;
+        r->flags |= F_CR;
         return ORND_OK;
     }
-    if (c != '\r' && c != '\n' && ++r->head_bytes > ORND_CONFIG_HTTP_FIELD_MAX) {
+    if (c == '\r') {
+        r->flags |= F_CR;
+        return ORND_OK;
+    }
+    if (++r->head_bytes > ORND_CONFIG_HTTP_FIELD_MAX) {
         return ORND_ERR_HTTP_LINE_TOO_LONG; /* line ends not counted */
     }
     const int h = hex_value(c);
-    if (r->state == S_CHUNK_SIZE && r->pos != CS_BWS && h >= 0) {
-        if (r->pos == CS_START) {
-            r->remaining = 0;
-        }
+    if (ext) {
+        return is_text(c) ? ORND_OK : ORND_ERR_HTTP_CHUNK;
+    }
+    if (h >= 0 && r->pos != CS_BWS) {
         if (r->remaining > (UINT64_MAX >> 4)) {
             return ORND_ERR_HTTP_CHUNK;
         }
@@ -776,28 +761,15 @@ ORND_NOINLINE static ornd_err_t chunk_byte(ornd_http_reader_t *r, uint8_t c)
         r->pos = CS_DIGITS;
         return ORND_OK;
     }
-    if (r->state == S_CHUNK_SIZE && r->pos == CS_START) {
+    if (r->pos == CS_START || (c != ';' && !is_ows((char)c))) {
         return ORND_ERR_HTTP_CHUNK;
     }
-    if (c == '\r') {
-        r->flags |= F_CR;
-        return ORND_OK;
-    }
-    if (c == '\n') {
-        return chunk_line_end(r);
-    }
-    if (r->state == S_CHUNK_SIZE) {
-        if (is_ows((char)c)) {
-            r->pos = CS_BWS;
-            return ORND_OK;
-        }
-        if (c != ';') {
-            return ORND_ERR_HTTP_CHUNK;
-        }
+    if (c == ';') {
         r->state = S_CHUNK_EXT;
-        return ORND_OK;
+    } else {
+        r->pos = CS_BWS;
     }
-    return is_text(c) ? ORND_OK : ORND_ERR_HTTP_CHUNK;
+    return ORND_OK;
 }
 
 /* ---- Body ----------------------------------------------------------------- */
