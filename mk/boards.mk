@@ -127,7 +127,7 @@ RV_SIZE  := $(RV_PREFIX)size
 RV_ARCH  := -march=rv32imac -mabi=ilp32
 RV_CFLAGS := -std=c11 $(RV_ARCH) -Os -g -ffreestanding -ffunction-sections -fdata-sections \
              -Iinclude -I$(RV_DIR)/include
-RV_CORE_SRCS := src/json.c src/match.c src/http_reader.c src/http_writer.c src/buf.c src/oauth.c src/url.c \
+RV_CORE_SRCS := src/json.c src/match.c src/http_reader.c src/http_writer.c src/buf.c src/oauth.c src/text.c src/url.c \
                 src/error.c
 RV_CORE_OBJS := $(patsubst src/%.c,$(RV)/obj/src/%.o,$(RV_CORE_SRCS))
 RV_BOARD_OBJS := $(RV)/obj/start.o $(RV)/obj/main.o $(RV)/obj/mem.o $(RV)/obj/semihost.o

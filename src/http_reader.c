@@ -166,7 +166,11 @@ static size_t text_run(const uint8_t *p, size_t n)
             i += sizeof(word_t);
             continue;
         }
+#if SIZE_MAX > 0xFFFFFFFFu
         i += (size_t)__builtin_ctzll((unsigned long long)bad) / 8u; /* the first one */
+#else
+        i += (size_t)__builtin_ctz((unsigned)bad) / 8u; /* the first one; no libgcc call */
+#endif
         if (p[i] != '\t') {
             return i;
         }
