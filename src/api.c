@@ -323,7 +323,8 @@ ORND_NOINLINE static int read_answer(ornd_api_t *a)
             decided = true;
         }
         if (rc != ORND_OK) {
-            return rc;
+            /* the handler's own code as it returned it (an enum may be narrower) */
+            return a->handler_err != ORND_OK ? a->handler_err : rc;
         }
         if (decided || ornd_http_reader_complete(&a->http)) {
             return ORND_OK;

@@ -73,7 +73,7 @@ static bool token_answer_parsed(void)
                                  "\r\n"
                                  "{\"access_token\":\"abc.def.ghi\",\"token_type\":\"bearer\","
                                  "\"expires_in\":900}";
-    return parse_bytewise(answer, sizeof answer - 1u) == 1 &&
+    return parse_bytewise(answer, sizeof answer - 1u) == ORND_OK &&
            ornd_oauth_result(&parser) == ORND_OK && strcmp(token.value, "abc.def.ghi") == 0 &&
            token.expires_in_s == 900u;
 }

@@ -215,12 +215,12 @@ static size_t build(const head_t *h, int status, bool chunked)
     }
     if (chunked) {
         add("Transfer-Encoding: chunked\r\n\r\n");
-        snprintf(line, sizeof line, "%zx\r\n", strlen(body));
+        snprintf(line, sizeof line, "%lx\r\n", (unsigned long)strlen(body)); /* newlib-nano: no %z */
         add(line);
         add(body);
         add("\r\n0\r\n\r\n");
     } else {
-        snprintf(line, sizeof line, "Content-Length: %zu\r\n\r\n", strlen(body));
+        snprintf(line, sizeof line, "Content-Length: %lu\r\n\r\n", (unsigned long)strlen(body));
         add(line);
         add(body);
     }

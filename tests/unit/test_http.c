@@ -1494,14 +1494,15 @@ static void check_abort(const char *resp, size_t len, const opts_t *o, int err)
 static void test_err_callbacks_abort(void **state)
 {
     (void)state;
-    const opts_t stop_header = {.header_rc = -1234};
-    check_abort(resp_length, sizeof resp_length - 1, &stop_header, -1234);
+    /* callbacks return ornd_err_t: any code of it (an enum may be a byte) */
+    const opts_t stop_header = {.header_rc = ORND_ERR_STATE};
+    check_abort(resp_length, sizeof resp_length - 1, &stop_header, ORND_ERR_STATE);
     assert_int_equal(res_a.cap.field_count, 1);
     assert_int_equal(res_b.cap.field_count, 1);
     assert_int_equal(res_b.used, strlen("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"));
 
-    const opts_t stop_body = {.body_rc = -77};
-    check_abort(resp_chunked, sizeof resp_chunked - 1, &stop_body, -77);
+    const opts_t stop_body = {.body_rc = ORND_ERR_NO_MEM};
+    check_abort(resp_chunked, sizeof resp_chunked - 1, &stop_body, ORND_ERR_NO_MEM);
     assert_int_equal(res_a.cap.body_calls, 1);
     assert_int_equal(res_a.cap.body_len, 5);
     assert_memory_equal(res_a.cap.body, "hello", 5);
