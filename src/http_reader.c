@@ -319,17 +319,16 @@ static bool name_is(const char *name, size_t n, const char *want)
 /* The name is complete: what the field is to the reader. */
 static uint8_t field_kind(const ornd_http_reader_t *r, const char *name, size_t n)
 {
-    static const struct {
-        char name[18];
-        uint8_t len;
-    } own[] = {
-        {"content-length", 14}, {"transfer-encoding", 17}, {"connection", 10}, {"retry-after", 11}};
+    /* length, name, NUL; in the order of K_CL, K_TE, K_CONN, K_RETRY */
+    static const char own[] = "\016content-length\0\021transfer-encoding\0"
+                              "\012connection\0\013retry-after";
     if ((r->flags & F_TRAILER) != 0u || is_interim(r->status) || n > ORND_CONFIG_HTTP_NAME_MAX) {
         return K_SKIP;
     }
-    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
-        if (own[i].len == n && name_is(name, n, own[i].name)) {
-            return (uint8_t)(K_CL + i);
+    uint8_t kind = K_CL;
+    for (const char *o = own; kind <= K_RETRY; o += (uint8_t)o[0] + 2u, kind++) {
+        if ((uint8_t)o[0] == n && name_is(name, n, o + 1)) {
+            return kind;
         }
     }
     const size_t count = r->cfg.field_count < NAMED_MAX ? r->cfg.field_count : NAMED_MAX;

@@ -448,27 +448,6 @@ static int error_result(ornd_oauth_parser_t *p)
 /* The answer cannot be read to its end: settle on `rc` for good. When the
  * final status already said no (400/401/403, 429, 5xx), the status decides
  * the outcome: an odd head or body behind it does not make it "malformed". */
-static int fail(ornd_oauth_parser_t *p, int rc)
-{
-    const int status = p->http.status;
-    const bool decisive = status == 400 || status == 401 || status == 403 || status == 429 ||
-                          (status >= 500 && status <= 599);
-    p->server->http_status = status;
-    drop_json_fields(p);
-    /* the HTTP reader's faults of the answer (-40..-49), or a close-delimited
-     * body cut without close_notify */
-    const bool answer_fault =
-        (rc <= ORND_ERR_HTTP_STATUS_LINE && rc >= ORND_ERR_HTTP_STATUS) || rc == ORND_ERR_TRUNCATED;
-    if (decisive && answer_fault) {
-        p->server->has_retry_after = p->http.has_retry_after;
-        p->server->retry_after_s = p->http.retry_after_s;
-        rc = status == 429   ? ORND_ERR_RATE_LIMITED
-             : status >= 500 ? ORND_ERR_UNAVAILABLE
-                             : ORND_ERR_OAUTH_REJECTED;
-    }
-    p->err = rc;
-    return rc;
-}
 
 /* The response is complete: settle the outcome once. */
 static int complete(ornd_oauth_parser_t *p)
@@ -490,6 +469,22 @@ static int complete(ornd_oauth_parser_t *p)
     } else {
         p->err = error_result(p);
     }
+    return p->err;
+}
+
+/* The answer cannot be read to its end: settle on `rc` for good (its texts
+ * from the start of the body). When the final status already said no
+ * (400/401/403, 429, 5xx), the status decides the outcome: an odd head or
+ * body behind it (a fault of the HTTP reader, -40..-49, or a close-delimited
+ * body cut without close_notify) does not make it "malformed". */
+static int fail(ornd_oauth_parser_t *p, int rc)
+{
+    const bool answer_fault =
+        (rc <= ORND_ERR_HTTP_STATUS_LINE && rc >= ORND_ERR_HTTP_STATUS) || rc == ORND_ERR_TRUNCATED;
+    p->json_err = rc; /* as for a body that is not JSON */
+    const int by_status = complete(p);
+    p->err =
+        answer_fault && p->http.status != 200 && by_status != ORND_ERR_HTTP_STATUS ? by_status : rc;
     return p->err;
 }
 
