@@ -325,11 +325,12 @@ static uint8_t field_kind(const ornd_http_reader_t *r, const char *name, size_t 
     if ((r->flags & F_TRAILER) != 0u || is_interim(r->status) || n > ORND_CONFIG_HTTP_NAME_MAX) {
         return K_SKIP;
     }
-    uint8_t kind = K_CL;
-    for (const char *o = own; kind <= K_RETRY; o += (uint8_t)o[0] + 2u, kind++) {
+    const char *o = own;
+    for (unsigned kind = K_CL; kind <= K_RETRY; kind++) {
         if ((uint8_t)o[0] == n && name_is(name, n, o + 1)) {
-            return kind;
+            return (uint8_t)kind;
         }
+        o += (uint8_t)o[0] + 2u;
     }
     const size_t count = r->cfg.field_count < NAMED_MAX ? r->cfg.field_count : NAMED_MAX;
     for (size_t i = 0; i < count; i++) {
