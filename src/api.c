@@ -9,6 +9,7 @@
 #include "compiler.h"
 #include "ornd/core/http_writer.h"
 #include "ornd/core/retry.h"
+#include "ornd/core/text.h"
 #include "ornd/core/url.h"
 #include "ornd/core/wipe.h"
 #include "ornd/error.h"
@@ -106,24 +107,6 @@ static bool is_2xx(int status)
     return status >= 200 && status <= 299;
 }
 
-static bool name_is(const char *name, size_t len, const char *want)
-{
-    size_t n = strlen(want);
-    if (len != n) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)name[i];
-        if (c >= 'A' && c <= 'Z') {
-            c = (unsigned char)(c + ('a' - 'A'));
-        }
-        if (c != (unsigned char)want[i]) {
-            return false;
-        }
-    }
-    return true;
-}
-
 static bool contains(const char *s, size_t len, const char *want)
 {
     size_t n = strlen(want);
@@ -135,30 +118,25 @@ static bool contains(const char *s, size_t len, const char *want)
     return false;
 }
 
-static ornd_err_t on_header(void *user, const char *name, size_t name_len, const char *value,
-                     size_t value_len)
+/* The header fields the API answer is read for, beyond the framing. */
+static const char *const answer_fields[] = {"www-authenticate"};
+
+static ornd_err_t on_field(void *user, size_t index, const char *value, size_t value_len)
 {
     ornd_api_t *a = user;
-    if (name_is(name, name_len, "www-authenticate") &&
-        contains(value, value_len, "invalid_token")) {
+    if (index == 0 && contains(value, value_len, "invalid_token")) {
         a->res->invalid_token = true;
     }
     return ORND_OK;
 }
 
-/* Keep the start of an error body as text (controls as spaces). */
+/* Keep the start of an error body as text; cleaned by the one text rule
+ * once the request ends (finish()). */
 static void keep_text(ornd_api_t *a, const uint8_t *data, size_t len)
 {
     ornd_api_result_t *r = a->res;
-    for (size_t i = 0; i < len; i++) {
-        if (a->text_len + 1u >= sizeof r->error_text) {
-            r->error_text_truncated = true;
-            break;
-        }
-        unsigned char c = data[i];
-        r->error_text[a->text_len++] = (char)((c < 0x20u || c == 0x7fu) ? (unsigned char)' ' : c);
-    }
-    r->error_text[a->text_len] = '\0';
+    a->text_len = ornd_text_keep(r->error_text, sizeof r->error_text, a->text_len, data, len,
+                                 &r->error_text_truncated);
 }
 
 static ornd_err_t on_body(void *user, const uint8_t *data, size_t len)
@@ -176,7 +154,7 @@ static ornd_err_t on_body(void *user, const uint8_t *data, size_t len)
     if (rc < 0) {
         a->handler_err = rc;
     }
-    return rc < 0 ? rc : ORND_OK;
+    return rc < 0 ? (ornd_err_t)rc : ORND_OK;
 }
 
 /* ---- one request: a state machine, stepped blocking or polled ------------
@@ -305,7 +283,9 @@ static ornd_err_t send_out(ornd_api_t *a, const uint8_t *data, size_t len)
 static void start_answer(ornd_api_t *a)
 {
     ornd_http_reader_cfg_t cfg = {
-        .on_header = on_header,
+        .fields = answer_fields,
+        .field_count = sizeof answer_fields / sizeof answer_fields[0],
+        .on_field = on_field,
         .on_body = on_body,
         .user = a,
         .head_request = strcmp(a->method, "HEAD") == 0,
@@ -317,29 +297,51 @@ static void start_answer(ornd_api_t *a)
     a->started = false;
 }
 
+/* An answer the HTTP reader could not read to its end whose final status
+ * already said no (401/403/429/5xx): the status decides the outcome, the
+ * connection is not reused. */
+static bool status_decides(const ornd_api_t *a, ornd_err_t rc)
+{
+    const int status = a->http.status;
+    const bool answer_fault = (rc <= ORND_ERR_HTTP_STATUS_LINE && rc >= ORND_ERR_HTTP_STATUS) ||
+                              rc == ORND_ERR_HTTP_NAMED_FIELD_TOO_LONG || rc == ORND_ERR_TRUNCATED;
+    return answer_fault && a->handler_err == ORND_OK &&
+           (status == 401 || status == 403 || status == 429 || (status >= 500 && status <= 599));
+}
+
 /* Read what there is of the answer: ORND_OK once it is complete. */
 ORND_NOINLINE static ornd_err_t read_answer(ornd_api_t *a)
 {
     for (;;) {
         size_t n = 0;
         ornd_err_t got = ornd_tls_read(&a->tls, a->scratch.rx, sizeof a->scratch.rx, &n);
-        int rc;
+        ornd_err_t rc;
         size_t used = 0;
         if (got == ORND_OK) {
             a->started = true;
             arm(a, 1u);
             rc = ornd_http_reader_feed(&a->http, a->scratch.rx, n, &used);
-            if (rc == 1 && used != n) {
+            if (rc == ORND_OK && ornd_http_reader_complete(&a->http) && used != n) {
                 a->http.connection_close = true; /* unasked bytes: not reusable */
             }
-        } else if (got == ORND_ERR_CLOSED) {
-            rc = ornd_http_reader_eof(&a->http);
+        } else if (got == ORND_ERR_CLOSED || got == ORND_ERR_TRUNCATED) {
+            rc = ornd_http_reader_eof(&a->http, got == ORND_ERR_CLOSED); /* clean: close_notify */
             a->http.connection_close = true;
         } else {
             rc = got;
         }
-        if (rc != 0) {
-            return rc < 0 ? (ornd_err_t)rc : ORND_OK;
+        bool decided = false;
+        if (rc != ORND_OK && status_decides(a, rc)) {
+            a->http.connection_close = true;
+            rc = ORND_OK;
+            decided = true;
+        }
+        if (rc != ORND_OK) {
+            /* the handler's own code as it returned it (an enum may be narrower) */
+            return a->handler_err != ORND_OK ? a->handler_err : rc;
+        }
+        if (decided || ornd_http_reader_complete(&a->http)) {
+            return ORND_OK;
         }
     }
 }
@@ -347,6 +349,10 @@ ORND_NOINLINE static ornd_err_t read_answer(ornd_api_t *a)
 static ornd_err_t finish(ornd_api_t *a, ornd_err_t rc)
 {
     ornd_wipe(a->scratch.head, sizeof a->scratch.head); /* no token left behind */
+    if (a->res != NULL) {
+        ornd_api_result_t *r = a->res;
+        a->text_len = ornd_text_clean(r->error_text, a->text_len, r->error_text_truncated);
+    }
     a->state = REQ_IDLE;
     a->res = NULL;
     a->handler = NULL;

@@ -69,13 +69,8 @@ static ornd_err_t copy_scope(ornd_client_t *c, const char *scope)
     if (n >= sizeof c->scope) {
         return ORND_ERR_CONFIG_TOO_LONG;
     }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)scope[i];
-        bool space = ch == ' ';
-        bool bad_space = space && (i == 0 || i + 1u == n || scope[i - 1u] == ' ');
-        if (bad_space || (!space && (ch < 0x21u || ch > 0x7eu || ch == '"' || ch == '\\'))) {
-            return ORND_ERR_ARG;
-        }
+    if (!ornd_oauth_scope_valid(scope, n)) {
+        return ORND_ERR_ARG;
     }
     memcpy(c->scope, scope, n + 1u);
     c->scope_len = n;
@@ -282,8 +277,8 @@ static ornd_err_t read_answer(ornd_client_t *c)
 {
     ornd_oauth_parser_t *p = &c->scratch.answer.parser;
     uint8_t *rx = c->scratch.answer.rx;
-    int rc = 0;
-    while (rc == 0) {
+    ornd_err_t rc = ORND_OK;
+    while (rc == ORND_OK && !ornd_oauth_complete(p)) {
         size_t n = 0;
         ornd_err_t got = ornd_tls_read(&c->tls, rx, sizeof c->scratch.answer.rx, &n);
         if (got == ORND_ERR_WOULD_BLOCK) {
@@ -291,13 +286,13 @@ static ornd_err_t read_answer(ornd_client_t *c)
         }
         if (got == ORND_OK) {
             rc = ornd_oauth_feed(p, rx, n);
-        } else if (got == ORND_ERR_CLOSED) {
-            rc = ornd_oauth_eof(p);
+        } else if (got == ORND_ERR_CLOSED || got == ORND_ERR_TRUNCATED) {
+            rc = ornd_oauth_eof(p, got == ORND_ERR_CLOSED); /* clean: close_notify */
         } else {
             rc = got;
         }
     }
-    return rc < 0 ? (ornd_err_t)rc : ORND_OK;
+    return rc;
 }
 
 /* End the fetch with `rc`: keep the token or note the failure. */

@@ -2,74 +2,102 @@
 /*
  * Incremental HTTP/1.1 response reader (RFC 9112), sans I/O.
  *
- * A small state machine. The status line, header fields, chunk-size lines
- * and trailer fields are collected one line at a time into r->line and
- * parsed when the line ends; body bytes are handed to the body callback in
- * runs as they arrive and are never stored.
+ * One pass over the bytes: a small state machine whose states for the head
+ * (status line, field name, field value, ...) each take a run of bytes at
+ * once. Nothing of the head is stored but the lower-cased name of the field
+ * being read (up to ORND_CONFIG_HTTP_NAME_MAX bytes) and the value of a field
+ * the reader or its caller uses; every other value is checked and passed
+ * over. Body bytes are handed to the body callback in runs as they arrive
+ * and are never stored. The choices made where the RFC leaves room are
+ * listed in ornd/core/http_reader.h.
  *
  * Every decision depends only on the bytes seen so far, never on how they
  * were split between calls, so any chunking gives the same result, the same
  * error at the same byte and the same body bytes (callbacks that stop the
  * reader aside: they see the pieces as they come).
  *
- * Choices where the RFCs leave room:
- *  - A line ends with CRLF or a bare LF; a CR not followed by LF is an error.
- *  - A line may hold ORND_CONFIG_HTTP_LINE_MAX bytes, not counting its CRLF.
- *  - The status line, the header lines and the blank line after them, CRLFs
- *    included, may total ORND_CONFIG_HTTP_HEADERS_MAX bytes. Interim (1xx)
- *    responses count towards the limits of the response that follows them.
- *    Trailers have limits of their own of the same size.
- *  - Field values may not contain control characters other than HTAB.
- *  - Transfer-Encoding must be exactly one "chunked" (list elements may be
- *    empty). Every other coding, "identity" included, is
- *    ORND_ERR_HTTP_TRANSFER_ENCODING: the reader decodes no other coding and
- *    a framing it does not understand is not guessed at.
- *  - With chunked present, Content-Length is ignored (even if invalid), and
- *    the connection is marked to be closed, as RFC 9112 §6.3 asks.
- *  - Fields of interim responses are checked for syntax but otherwise
- *    skipped: they are not passed to on_header.
- *  - 101 (Switching Protocols) is never asked for; it ends the response
- *    without a body, with connection_close set, and the caller sees status
- *    101.
+ * No 64-bit division: Content-Length and chunk sizes are checked for
+ * overflow with comparisons and shifts only (no libgcc helper on 32-bit
+ * targets). No C library call but the word loads (memcpy of one word,
+ * compiled to a load): a call per field would cost more than its bytes.
  */
 #define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/core/http_reader.h"
 
 #include <string.h>
 
-#include "ornd/error.h"
+#include "compiler.h"
 
-_Static_assert(ORND_CONFIG_HTTP_LINE_MAX >= 16u && ORND_CONFIG_HTTP_LINE_MAX <= 0xFFFFu,
-               "ORND_CONFIG_HTTP_LINE_MAX must be 16..65535");
-_Static_assert(ORND_CONFIG_HTTP_HEADERS_MAX < 0xFFFFFFFFu,
-               "ORND_CONFIG_HTTP_HEADERS_MAX must fit in 32 bits");
-_Static_assert(ORND_CONFIG_HTTP_HEADER_COUNT_MAX < 0xFFFFu,
-               "ORND_CONFIG_HTTP_HEADER_COUNT_MAX must fit in 16 bits");
+/* the settings are checked where they are defined, in ornd/config.h */
 
-/* States. Those before S_BODY_LEN read the head of the response. */
+/* States. Those up to S_VALUE read the head or the trailers. */
 enum {
-    S_STATUS,     /* status line */
-    S_HEADER,     /* header lines up to the blank line */
+    S_STATUS,     /* "HTTP/1.x SP 3DIGIT", `pos` bytes of it so far */
+    S_REASON,     /* reason phrase: checked, skipped */
+    S_LINE,       /* start of a field line, of a fold, or the blank line */
+    S_NAME,       /* field name */
+    S_OWS,        /* whitespace before a value */
+    S_VALUE,      /* field value */
+    S_CHUNK_SIZE, /* chunk-size line: hex digits, `pos` says how far */
+    S_CHUNK_EXT,  /* chunk extensions: checked, skipped */
+    S_CHUNK_END,  /* the CRLF after chunk data */
     S_BODY_LEN,   /* `remaining` bytes of a Content-Length body */
     S_BODY_CLOSE, /* body up to the end of the connection */
-    S_CHUNK_SIZE, /* chunk-size line */
     S_CHUNK_DATA, /* `remaining` bytes of chunk data */
-    S_CHUNK_END,  /* the CRLF after chunk data */
-    S_TRAILER,    /* trailer lines up to the blank line */
     S_DONE
 };
 
-/* line_flags bits. */
-#define F_CR 0x01u         /* the line so far ended with CR: LF must follow */
-#define F_CL_BAD 0x02u     /* a Content-Length was invalid or conflicting */
-#define F_CLOSE 0x04u      /* Connection: close */
-#define F_KEEP_ALIVE 0x08u /* Connection: keep-alive (matters for HTTP/1.0) */
+/* flags bits. */
+#define F_CR 0x01u         /* a CR was taken: LF must follow */
+#define F_TRAILER 0x02u    /* the fields read are trailers */
+#define F_CL_BAD 0x04u     /* a Content-Length was invalid or conflicting */
+#define F_CL_SEEN 0x08u    /* a Content-Length field was present */
+#define F_CLOSE 0x10u      /* Connection: close */
+#define F_KEEP_ALIVE 0x20u /* Connection: keep-alive (matters for HTTP/1.0) */
 
-/* ---- Character classes and small parsers ---------------------------------- */
+/* What the field being read is to the reader. */
+enum {
+    K_NONE,  /* no field pending */
+    K_SKIP,  /* checked and passed over */
+    K_CL,    /* Content-Length */
+    K_TE,    /* Transfer-Encoding */
+    K_CONN,  /* Connection */
+    K_RETRY, /* Retry-After */
+    K_NAMED  /* K_NAMED + i: cfg.fields[i] */
+};
+#define NAMED_MAX (0xFFu - K_NAMED)
 
-static bool is_digit(char c)
+/* Chunk-size line progress in `pos`. */
+enum { CS_START, CS_DIGITS, CS_BWS };
+
+/* ---- Character classes ------------------------------------------------- */
+
+/* Classes of the 128 ASCII codes: C_TCHAR (RFC 9110 §5.6.2 tchar), C_TEXT
+ * (a byte of a field value, reason phrase or chunk extension: VCHAR, SP,
+ * HTAB). Bytes from 0x80 (obs-text) are text, never tchar. */
+#define C_TCHAR 1u
+#define C_TEXT 2u
+static const uint8_t ascii_class[128] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, /* 00-0F */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 10-1F */
+    2, 3, 2, 3, 3, 3, 3, 3, 2, 2, 3, 3, 2, 3, 3, 2, /* 20-2F */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, /* 30-3F */
+    2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 40-4F */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, /* 50-5F */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 60-6F */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 2, 3, 0, /* 70-7F */
+};
+
+static bool is_tchar(uint8_t c)
 {
-    return c >= '0' && c <= '9';
+    return c < 0x80u && (ascii_class[c] & C_TCHAR) != 0u;
+}
+
+/* A byte of a field value, reason phrase or chunk extension: no control but
+ * HTAB. */
+static bool is_text(uint8_t c)
+{
+    return c >= 0x80u || (ascii_class[c] & C_TEXT) != 0u;
 }
 
 static bool is_ows(char c)
@@ -77,41 +105,18 @@ static bool is_ows(char c)
     return c == ' ' || c == '\t';
 }
 
-static bool is_tchar(char c)
+static bool is_digit(char c)
 {
-    return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-           (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+    return c >= '0' && c <= '9';
 }
 
-/* Controls other than HTAB, which no field value or reason phrase holds. */
-static bool is_bad_ctl(char c)
+static int hex_value(uint8_t c)
 {
-    const unsigned char u = (unsigned char)c;
-    return (u < 0x20u && u != '\t') || u == 0x7Fu;
-}
-
-static bool has_bad_ctl(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (is_bad_ctl(s[i])) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static int hex_value(char c)
-{
-    if (is_digit(c)) {
+    if (c >= '0' && c <= '9') {
         return c - '0';
     }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
+    const uint8_t l = (uint8_t)(c | 0x20u);
+    return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
 }
 
 /* Case-insensitive match of s[0..n) against a lower-case literal. */
@@ -130,9 +135,54 @@ static bool equals_lower(const char *s, size_t n, const char *lit)
     return i == n && lit[i] == '\0';
 }
 
-/* 1*DIGIT into *out; false when empty, not all digits, or over 2^64-1. */
+/* The controls (< 0x20, HTAB included) and DEL among the bytes of the word
+ * at p, as the top bit of each such byte: a word at a time, one load (bytes
+ * from 0x80 pass). Such a byte is never missed; a borrow may also flag bytes
+ * above it, never below, so the lowest flag is the first such byte. */
+typedef size_t word_t;
+#define WORD_ONES ((word_t)-1 / 0xFFu)
+
+static word_t word_controls(const uint8_t *p)
+{
+    word_t w;
+    memcpy(&w, p, sizeof w);
+    const word_t del = w ^ (WORD_ONES * 0x7Fu);
+    return (((w - WORD_ONES * 0x20u) & ~w) | ((del - WORD_ONES) & ~del)) & (WORD_ONES * 0x80u);
+}
+
+/* Length of the run of text bytes at p[0..n). */
+static size_t text_run(const uint8_t *p, size_t n)
+{
+    size_t i = 0;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (n - i >= sizeof(word_t)) {
+        const word_t bad = word_controls(p + i);
+        if (bad == 0u) {
+            i += sizeof(word_t);
+            continue;
+        }
+#if SIZE_MAX > 0xFFFFFFFFu
+        i += (size_t)__builtin_ctzll((unsigned long long)bad) / 8u; /* the first one */
+#else
+        i += (size_t)__builtin_ctz((unsigned)bad) / 8u; /* the first one; no libgcc call */
+#endif
+        if (p[i] != '\t') {
+            return i;
+        }
+        i++;
+    }
+#endif
+    while (i < n && is_text(p[i])) {
+        i++;
+    }
+    return i;
+}
+
+/* 1*DIGIT into *out; false when empty, not all digits, or over 2^64-1.
+ * The overflow test compares with 2^64-1 divided by ten, written out. */
 static bool parse_u64(const char *s, size_t n, uint64_t *out)
 {
+    const uint64_t max10 = UINT64_C(1844674407370955161); /* (2^64-1) / 10 */
     uint64_t v = 0;
     if (n == 0) {
         return false;
@@ -142,7 +192,7 @@ static bool parse_u64(const char *s, size_t n, uint64_t *out)
             return false;
         }
         const unsigned d = (unsigned)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10u) {
+        if (v > max10 || (v == max10 && d > 5u)) {
             return false;
         }
         v = v * 10u + d;
@@ -175,59 +225,55 @@ static bool list_next(const char *v, size_t n, size_t *pos, const char **elem, s
     return true;
 }
 
-/* ---- Known header fields -------------------------------------------------- */
+/* ---- Fields the reader uses -------------------------------------------- */
 
-/* Content-Length: 1*DIGIT, or a list of identical values. An invalid or
- * conflicting value is only remembered here: it is an error at the end of
- * the headers unless chunked framing makes Content-Length irrelevant. */
-static void field_content_length(ornd_http_reader_t *r, const char *v, size_t n)
+/* The list fields: Content-Length (1*DIGIT, or a list of identical values;
+ * an invalid or conflicting value is only remembered: an error at the end
+ * of the headers), Transfer-Encoding ("chunked", once, is the only coding
+ * supported; empty elements are allowed) and Connection (close,
+ * keep-alive). The common one-element forms first, without the list. */
+static ornd_err_t field_list(ornd_http_reader_t *r, uint8_t kind, const char *v, size_t n)
 {
     size_t pos = 0;
     const char *e;
     size_t len;
-    while (list_next(v, n, &pos, &e, &len)) {
-        uint64_t x;
-        if (!parse_u64(e, len, &x) || (r->has_content_length && x != r->content_length)) {
-            r->line_flags |= F_CL_BAD;
-            return;
-        }
-        r->has_content_length = true;
-        r->content_length = x;
-    }
-}
-
-/* Transfer-Encoding: "chunked", once, is the only coding supported. */
-static int field_transfer_encoding(ornd_http_reader_t *r, const char *v, size_t n)
-{
-    size_t pos = 0;
-    const char *e;
-    size_t len;
+    uint64_t x;
     bool any = false;
-    while (list_next(v, n, &pos, &e, &len)) {
-        if (len == 0) {
-            continue;
-        }
-        if (r->chunked || !equals_lower(e, len, "chunked")) {
-            return ORND_ERR_HTTP_TRANSFER_ENCODING;
-        }
-        r->chunked = true;
-        any = true;
+    if (kind == K_CONN && equals_lower(v, n, "keep-alive")) {
+        r->flags |= F_KEEP_ALIVE;
+        return ORND_OK;
     }
-    return any ? ORND_OK : ORND_ERR_HTTP_TRANSFER_ENCODING;
-}
-
-static void field_connection(ornd_http_reader_t *r, const char *v, size_t n)
-{
-    size_t pos = 0;
-    const char *e;
-    size_t len;
-    while (list_next(v, n, &pos, &e, &len)) {
-        if (equals_lower(e, len, "close")) {
-            r->line_flags |= F_CLOSE;
-        } else if (equals_lower(e, len, "keep-alive")) {
-            r->line_flags |= F_KEEP_ALIVE;
+    if (kind == K_CL) {
+        r->flags |= F_CL_SEEN;
+        if (!r->has_content_length && parse_u64(v, n, &x)) {
+            r->has_content_length = true;
+            r->content_length = x;
+            return ORND_OK;
         }
     }
+    while (list_next(v, n, &pos, &e, &len)) {
+        if (kind == K_CONN) {
+            r->flags |= equals_lower(e, len, "close")        ? F_CLOSE
+                        : equals_lower(e, len, "keep-alive") ? F_KEEP_ALIVE
+                                                             : 0u;
+        } else if (kind == K_TE) {
+            if (len == 0) {
+                continue;
+            }
+            if (r->chunked || !equals_lower(e, len, "chunked")) {
+                return ORND_ERR_HTTP_TRANSFER_ENCODING;
+            }
+            r->chunked = true;
+            any = true;
+        } else if (!parse_u64(e, len, &x) || (r->has_content_length && x != r->content_length)) {
+            r->flags |= F_CL_BAD;
+            return ORND_OK;
+        } else {
+            r->has_content_length = true;
+            r->content_length = x;
+        }
+    }
+    return kind == K_TE && !any ? ORND_ERR_HTTP_TRANSFER_ENCODING : ORND_OK;
 }
 
 /* Retry-After: delta-seconds, saturating. An HTTP-date is not used. */
@@ -248,82 +294,93 @@ static void field_retry_after(ornd_http_reader_t *r, const char *v, size_t n)
     r->has_retry_after = true;
 }
 
-static int apply_field(ornd_http_reader_t *r, const char *name, size_t name_len, const char *v,
-                       size_t n)
-{
-    if (equals_lower(name, name_len, "content-length")) {
-        field_content_length(r, v, n);
-    } else if (equals_lower(name, name_len, "transfer-encoding")) {
-        return field_transfer_encoding(r, v, n);
-    } else if (equals_lower(name, name_len, "connection")) {
-        field_connection(r, v, n);
-    } else if (equals_lower(name, name_len, "retry-after")) {
-        field_retry_after(r, v, n);
-    }
-    return ORND_OK;
-}
-
-/* ---- Lines ---------------------------------------------------------------- */
-
 static bool is_interim(int status)
 {
     return status >= 100 && status <= 199 && status != 101;
 }
 
-/* "HTTP/1.x SP 3DIGIT [SP reason]". */
-static int parse_status_line(ornd_http_reader_t *r)
+/* The name taken (`n` bytes, as sent) is the lower-case `want`. */
+static bool name_is(const char *name, size_t n, const char *want)
 {
-    const char *s = r->line;
-    const size_t n = r->line_len;
-    if (n < 12 || memcmp(s, "HTTP/1.", 7) != 0 || !is_digit(s[7]) || s[8] != ' ' ||
-        !is_digit(s[9]) || !is_digit(s[10]) || !is_digit(s[11]) || s[9] == '0' ||
-        (n > 12 && s[12] != ' ') || has_bad_ctl(s + 12, n - 12)) {
-        return ORND_ERR_HTTP_STATUS_LINE;
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t c = (uint8_t)name[i];
+        if ((char)((uint8_t)(c - 'A') < 26u ? c | 0x20u : c) != want[i]) {
+            return false; /* also at want's NUL: c is never NUL */
+        }
     }
-    r->version_minor = (uint8_t)(s[7] - '0');
-    r->status = (s[9] - '0') * 100 + (s[10] - '0') * 10 + (s[11] - '0');
-    r->state = S_HEADER;
+    return want[n] == '\0';
+}
+
+/* The name is complete: what the field is to the reader. */
+static uint8_t field_kind(const ornd_http_reader_t *r, const char *name, size_t n)
+{
+    /* length, name, NUL; in the order of K_CL, K_TE, K_CONN, K_RETRY */
+    static const char own[] = "\016content-length\0\021transfer-encoding\0"
+                              "\012connection\0\013retry-after";
+    if ((r->flags & F_TRAILER) != 0u || is_interim(r->status) || n > ORND_CONFIG_HTTP_NAME_MAX) {
+        return K_SKIP;
+    }
+    const char *o = own;
+    for (unsigned kind = K_CL; kind <= K_RETRY; kind++) {
+        if ((uint8_t)o[0] == n && name_is(name, n, o + 1)) {
+            return (uint8_t)kind;
+        }
+        o += (uint8_t)o[0] + 2u;
+    }
+    const size_t count = r->cfg.field_count < NAMED_MAX ? r->cfg.field_count : NAMED_MAX;
+    for (size_t i = 0; i < count; i++) {
+        if (r->cfg.fields[i] != NULL && name_is(name, n, r->cfg.fields[i])) {
+            return (uint8_t)(K_NAMED + i);
+        }
+    }
+    return K_SKIP;
+}
+
+/* The field (with its folds) is complete: act on it. */
+static ornd_err_t field_end(ornd_http_reader_t *r)
+{
+    const uint8_t kind = r->kind;
+    size_t n = r->value_len;
+    r->kind = K_NONE;
+    while (n > 0 && is_ows(r->value[n - 1u])) {
+        n--;
+    }
+    switch (kind) {
+    case K_NONE:
+    case K_SKIP:
+        return ORND_OK;
+    case K_CL:
+    case K_TE:
+    case K_CONN:
+        return field_list(r, kind, r->value, n);
+    case K_RETRY:
+        field_retry_after(r, r->value, n);
+        return ORND_OK;
+    default:
+        if (r->cfg.on_field == NULL) {
+            return ORND_OK;
+        }
+        return r->cfg.on_field(r->cfg.user, (size_t)(kind - K_NAMED), r->value, n);
+    }
+}
+
+/* Keep value bytes of a used field. Whitespace past the room is dropped (it
+ * may be trailing OWS); any other byte past it makes the value too long. */
+static ornd_err_t keep_value(ornd_http_reader_t *r, const uint8_t *p, size_t n, size_t *fit)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (r->value_len < ORND_CONFIG_HTTP_FIELD_MAX) {
+            r->value[r->value_len++] = (char)p[i];
+        } else if (!is_ows((char)p[i])) {
+            *fit = i;
+            return r->kind >= K_NAMED ? ORND_ERR_HTTP_NAMED_FIELD_TOO_LONG
+                                      : ORND_ERR_HTTP_FIELD_TOO_LONG;
+        }
+    }
     return ORND_OK;
 }
 
-/* "name: value" of a header or trailer section. */
-static int parse_field(ornd_http_reader_t *r, bool trailer)
-{
-    const char *s = r->line;
-    const size_t n = r->line_len;
-    size_t name_len = 0;
-    if (++r->header_count > ORND_CONFIG_HTTP_HEADER_COUNT_MAX) {
-        return ORND_ERR_HTTP_HEADERS_TOO_LARGE;
-    }
-    /* A leading SP/HTAB (obs-fold) or a space before ':' stops the name. */
-    while (name_len < n && is_tchar(s[name_len])) {
-        name_len++;
-    }
-    if (name_len == 0 || name_len == n || s[name_len] != ':') {
-        return ORND_ERR_HTTP_HEADER;
-    }
-    size_t v = name_len + 1;
-    size_t end = n;
-    while (v < end && is_ows(s[v])) {
-        v++;
-    }
-    while (end > v && is_ows(s[end - 1])) {
-        end--;
-    }
-    if (has_bad_ctl(s + v, end - v)) {
-        return ORND_ERR_HTTP_HEADER;
-    }
-    if (is_interim(r->status)) {
-        return ORND_OK;
-    }
-    int rc = trailer ? ORND_OK : apply_field(r, s, name_len, s + v, end - v);
-    if (rc == ORND_OK && r->cfg.on_header != NULL) {
-        rc = r->cfg.on_header(r->cfg.user, s, name_len, s + v, end - v);
-    }
-    return rc < 0 ? rc : ORND_OK;
-}
-
-/* ---- End of the head, chunk lines ----------------------------------------- */
+/* ---- End of the head --------------------------------------------------- */
 
 /* Forget what an interim response said; the final one follows. Byte and
  * field counts go on, so interim responses share the limits. */
@@ -337,7 +394,11 @@ static void reset_message(ornd_http_reader_t *r)
     r->content_length = 0;
     r->retry_after_s = 0;
     r->has_retry_after = false;
-    r->line_flags = 0;
+    r->flags = 0;
+    r->pos = 0;
+    r->remaining = 0;
+    r->name_len = 0;
+    r->value_len = 0;
     r->state = S_STATUS;
 }
 
@@ -354,22 +415,24 @@ static bool has_no_body(const ornd_http_reader_t *r)
 
 /* The server closes after this response, or the connection must not be
  * reused: Connection: close, HTTP/1.0 without keep-alive, a protocol switch,
- * or chunked framing that is suspect (with Content-Length, or in HTTP/1.0). */
-static bool must_close(const ornd_http_reader_t *r, bool cl_seen)
+ * or chunked framing in HTTP/1.0. */
+static bool must_close(const ornd_http_reader_t *r)
 {
-    const unsigned f = r->line_flags;
+    const unsigned f = r->flags;
     return (f & F_CLOSE) != 0u || r->status == 101 ||
            (r->version_minor == 0u && (f & F_KEEP_ALIVE) == 0u) ||
-           (r->chunked && (cl_seen || r->version_minor == 0u));
+           (r->chunked && r->version_minor == 0u);
 }
 
 /* Choose how the body is delimited (RFC 9112 §6.3). */
-static int start_body(ornd_http_reader_t *r)
+static ornd_err_t start_body(ornd_http_reader_t *r)
 {
     if (has_no_body(r)) {
         r->state = S_DONE;
     } else if (r->chunked) {
         r->state = S_CHUNK_SIZE;
+        r->pos = CS_START;
+        r->head_bytes = 0;
     } else if (!r->has_content_length) {
         r->state = S_BODY_CLOSE;
         r->connection_close = true;
@@ -383,142 +446,341 @@ static int start_body(ornd_http_reader_t *r)
     return ORND_OK;
 }
 
-static int headers_end(ornd_http_reader_t *r)
+/* The blank line after the fields. */
+static ornd_err_t section_end(ornd_http_reader_t *r)
 {
+    if ((r->flags & F_TRAILER) != 0u) {
+        r->state = S_DONE;
+        return ORND_OK;
+    }
     if (is_interim(r->status)) {
         reset_message(r);
         return ORND_OK;
     }
-    const bool cl_seen = r->has_content_length || (r->line_flags & F_CL_BAD) != 0u;
-    if (r->chunked) {
-        r->has_content_length = false;
-        r->content_length = 0;
-    } else if ((r->line_flags & F_CL_BAD) != 0u) {
+    if (r->chunked && (r->flags & F_CL_SEEN) != 0u) {
+        /* both framings: a request smuggling shape; never reused */
+        r->connection_close = true;
         return ORND_ERR_HTTP_CONTENT_LENGTH;
     }
-    r->connection_close = must_close(r, cl_seen);
+    if ((r->flags & F_CL_BAD) != 0u) {
+        r->connection_close = true;
+        return ORND_ERR_HTTP_CONTENT_LENGTH;
+    }
+    r->connection_close = must_close(r);
     return start_body(r);
 }
 
-/* "1*HEXDIG [BWS ';' extensions]"; extensions are ignored. */
-static int parse_chunk_size(ornd_http_reader_t *r)
+/* ---- Head -------------------------------------------------------------- */
+
+/* One byte of "HTTP/1.x SP 3DIGIT", refused at the first byte that cannot
+ * be part of it. */
+static ornd_err_t status_byte(ornd_http_reader_t *r, uint8_t c)
 {
-    const char *s = r->line;
-    const size_t n = r->line_len;
-    uint64_t size = 0;
-    size_t i = 0;
-    for (; i < n && hex_value(s[i]) >= 0; i++) {
-        if (size > (UINT64_MAX >> 4)) {
-            return ORND_ERR_HTTP_CHUNK;
-        }
-        size = (size << 4) | (uint64_t)hex_value(s[i]);
+    static const char tmpl[] = "HTTP/1.D NDD"; /* D: a digit, N: 1-9 */
+    const uint8_t pos = r->pos;
+    const char t = tmpl[pos];
+    const bool digit = is_digit((char)c);
+    const bool ok = t == 'D' ? digit : t == 'N' ? digit && c != '0' : c == (uint8_t)t;
+    if (pos == 7u) {
+        r->version_minor = (uint8_t)(c - '0');
+    } else if (pos >= 9u) {
+        r->remaining = (uint32_t)r->remaining * 10u + (uint32_t)(c - '0'); /* the status */
     }
-    if (i == 0) {
-        return ORND_ERR_HTTP_CHUNK;
+    r->pos = (uint8_t)(pos + 1u);
+    return ok ? ORND_OK : ORND_ERR_HTTP_STATUS_LINE;
+}
+
+static void status_line_end(ornd_http_reader_t *r)
+{
+    r->status = (int)r->remaining;
+    r->remaining = 0;
+    r->state = S_LINE;
+    r->kind = K_SKIP; /* folded lines before the first field: consumed */
+}
+
+/* A field line starts with `c` (not a fold, not a line end). */
+static ornd_err_t name_start(ornd_http_reader_t *r, uint8_t c)
+{
+    if (!is_tchar(c)) {
+        return ORND_ERR_HTTP_HEADER;
     }
-    while (i < n && is_ows(s[i])) {
-        i++;
+    if (++r->field_count > ORND_CONFIG_HTTP_HEADER_COUNT_MAX) {
+        return ORND_ERR_HTTP_HEADERS_TOO_LARGE;
     }
-    if ((i < n && s[i] != ';') || has_bad_ctl(s + i, n - i)) {
-        return ORND_ERR_HTTP_CHUNK;
+    r->name_len = 0;
+    r->state = S_NAME; /* which takes the name from this byte on */
+    return ORND_OK;
+}
+
+/* Keep the part of a field name that a chunk ends in (as sent, while it
+ * may still be a used one: NAME_MAX + 1 marks one too long to be used). */
+static void name_keep(ornd_http_reader_t *r, const uint8_t *p, size_t k)
+{
+    size_t len = r->name_len;
+    for (size_t i = 0; i < k && len < ORND_CONFIG_HTTP_NAME_MAX; i++) {
+        r->name[len++] = (char)p[i];
     }
-    if (size == 0u) {
-        /* Last chunk: the trailer section gets limits of its own. */
-        r->state = S_TRAILER;
-        r->header_bytes = 0;
-        r->header_count = 0;
+    const size_t total = (size_t)r->name_len + k;
+    r->name_len =
+        (uint8_t)(total <= ORND_CONFIG_HTTP_NAME_MAX ? total : ORND_CONFIG_HTTP_NAME_MAX + 1u);
+}
+
+/* A line end (CR or LF) in a head state, or the error of that state. */
+static ornd_err_t head_eol(ornd_http_reader_t *r, uint8_t c, ornd_err_t bad)
+{
+    if (c == '\r') {
+        r->flags |= F_CR;
         return ORND_OK;
     }
-    if (over_body_max(r, size)) {
+    if (c != '\n') {
+        return bad;
+    }
+    if (r->state == S_STATUS || r->state == S_REASON) {
+        status_line_end(r);
+    } else {
+        r->state = S_LINE;
+    }
+    return ORND_OK;
+}
+
+/* The first byte of a line of the field section. */
+static ornd_err_t line_start(ornd_http_reader_t *r, uint8_t c)
+{
+    if (c == ' ' || c == '\t') {
+        /* obs-fold: the field goes on; the fold is one SP */
+        if (r->kind == K_NONE) {
+            return ORND_ERR_HTTP_HEADER;
+        }
+        if (r->kind != K_SKIP) {
+            while (r->value_len > 0 && is_ows(r->value[r->value_len - 1u])) {
+                r->value_len--;
+            }
+            if (r->value_len > 0 && r->value_len < ORND_CONFIG_HTTP_FIELD_MAX) {
+                r->value[r->value_len++] = ' '; /* full: more is too long anyway */
+            }
+        }
+        r->state = S_OWS;
+        return ORND_OK;
+    }
+    ornd_err_t rc = field_end(r);
+    if (rc != ORND_OK) {
+        return rc;
+    }
+    if (c == '\r') {
+        r->flags |= F_CR;
+        return ORND_OK;
+    }
+    if (c == '\n') {
+        return section_end(r);
+    }
+    return name_start(r, c);
+}
+
+static bool is_head_state(uint8_t s)
+{
+    return s <= S_VALUE;
+}
+
+/* Take head (or trailer) bytes from p[0..n) up to the end of the section,
+ * at most what the head limit leaves. Returns the bytes consumed; on an error
+ * the offending byte is not. */
+ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, size_t n)
+{
+    const size_t room = ORND_CONFIG_HTTP_HEADERS_MAX - r->head_bytes;
+    const size_t lim = n < room ? n : room;
+    size_t i = 0;
+    ornd_err_t rc = ORND_OK;
+    while (rc == ORND_OK && i < lim && is_head_state(r->state)) {
+        const uint8_t c = p[i];
+        if ((r->flags & F_CR) != 0u) {
+            if (c != '\n') {
+                rc = r->state <= S_REASON ? ORND_ERR_HTTP_STATUS_LINE : ORND_ERR_HTTP_HEADER;
+                break;
+            }
+            r->flags &= (uint8_t)~F_CR;
+        }
+        size_t k;
+        switch (r->state) {
+        case S_STATUS:
+            if (r->pos < 12u) {
+                while (r->pos < 12u && i < lim && (rc = status_byte(r, p[i])) == ORND_OK) {
+                    i++; /* the fixed part at once */
+                }
+                continue;
+            }
+            if (c == ' ') {
+                r->state = S_REASON;
+            } else {
+                rc = head_eol(r, c, ORND_ERR_HTTP_STATUS_LINE);
+            }
+            break;
+        case S_REASON:
+            k = text_run(p + i, lim - i);
+            i += k;
+            if (i == lim) {
+                continue;
+            }
+            rc = head_eol(r, p[i], ORND_ERR_HTTP_STATUS_LINE);
+            break;
+        case S_LINE:
+            rc = line_start(r, c);
+            if (rc == ORND_OK && r->state == S_NAME) {
+                continue; /* the name begins with this byte */
+            }
+            break;
+        case S_NAME:
+            k = 0;
+            while (i + k < lim && is_tchar(p[i + k])) {
+                k++;
+            }
+            if (i + k == lim) {
+                name_keep(r, p + i, k); /* the name goes on in the next chunk */
+                i = lim;
+                continue;
+            }
+            if (p[i + k] != ':') {
+                i += k;
+                rc = ORND_ERR_HTTP_HEADER;
+                break;
+            }
+            if (r->name_len == 0u) {
+                r->kind = field_kind(r, (const char *)p + i, k); /* whole in this chunk */
+            } else {
+                name_keep(r, p + i, k);
+                r->kind = field_kind(r, r->name, r->name_len);
+            }
+            i += k + 1u; /* and the ':' */
+            while (i < lim && is_ows((char)p[i])) {
+                i++;
+            }
+            r->value_len = 0;
+            r->state = i < lim ? S_VALUE : S_OWS;
+            continue;
+        case S_OWS:
+            if (is_ows((char)c)) {
+                break;
+            }
+            r->state = S_VALUE;
+            continue; /* the same byte, as a value byte */
+        default:      /* S_VALUE */
+            k = text_run(p + i, lim - i);
+            if (r->kind != K_SKIP && k > 0) {
+                size_t fit;
+                rc = keep_value(r, p + i, k, &fit);
+                if (rc != ORND_OK) {
+                    i += fit; /* the byte that does not fit is the offending one */
+                    break;
+                }
+            }
+            i += k;
+            if (i == lim) {
+                continue;
+            }
+            if (p[i] == '\r' && lim - i > 1u && p[i + 1u] == '\n') {
+                r->state = S_LINE; /* CRLF at once, the common line end */
+                i += 2u;
+                continue;
+            }
+            rc = head_eol(r, p[i], ORND_ERR_HTTP_HEADER);
+            break;
+        }
+        if (rc == ORND_OK) {
+            i++;
+        }
+    }
+    if (is_head_state(r->state) || r->state == S_DONE) {
+        r->head_bytes += (uint32_t)i; /* else a chunk-size line's count began */
+    }
+    if (rc == ORND_OK && i == room && i < n && is_head_state(r->state)) {
+        rc = ORND_ERR_HTTP_HEADERS_TOO_LARGE;
+    }
+    r->err = rc;
+    return i;
+}
+
+/* ---- Chunk lines -------------------------------------------------------- */
+
+/* The chunk-size line ended. */
+static ornd_err_t chunk_line_end(ornd_http_reader_t *r)
+{
+    if (r->remaining == 0u) {
+        /* last chunk: the trailer section gets limits of its own */
+        r->state = S_LINE;
+        r->kind = K_NONE;
+        r->flags |= F_TRAILER;
+        r->head_bytes = 0;
+        r->field_count = 0;
+        return ORND_OK;
+    }
+    if (over_body_max(r, r->remaining)) {
         return ORND_ERR_HTTP_BODY_TOO_LARGE;
     }
-    r->remaining = size;
     r->state = S_CHUNK_DATA;
     return ORND_OK;
 }
 
-/* A whole line is in r->line: act on it according to the state. */
-static int line_end(ornd_http_reader_t *r)
+/* One byte of a chunk-size line ("1*HEXDIG [BWS ';' ext]") or of the CRLF
+ * after chunk data. */
+ORND_NOINLINE static ornd_err_t chunk_byte(ornd_http_reader_t *r, uint8_t c)
 {
-    switch (r->state) {
-    case S_STATUS:
-        return parse_status_line(r);
-    case S_HEADER:
-        return r->line_len == 0u ? headers_end(r) : parse_field(r, false);
-    case S_CHUNK_SIZE:
-        return parse_chunk_size(r);
-    case S_CHUNK_END:
-        r->state = S_CHUNK_SIZE;
-        return ORND_OK;
-    default: /* S_TRAILER */
-        if (r->line_len == 0u) {
-            r->state = S_DONE;
+    const bool ext = r->state == S_CHUNK_EXT;
+    if (c == '\n') {
+        r->flags &= (uint8_t)~F_CR;
+        if (r->state == S_CHUNK_END) {
+            r->state = S_CHUNK_SIZE;
+            r->pos = CS_START;
+            r->head_bytes = 0;
             return ORND_OK;
         }
-        return parse_field(r, true);
+        return r->pos == CS_START ? ORND_ERR_HTTP_CHUNK : chunk_line_end(r);
     }
-}
-
-/* The error for a malformed line in the current state. */
-static int line_error(const ornd_http_reader_t *r)
-{
-    switch (r->state) {
-    case S_STATUS:
-        return ORND_ERR_HTTP_STATUS_LINE;
-    case S_HEADER:
-    case S_TRAILER:
-        return ORND_ERR_HTTP_HEADER;
-    default:
+    if ((r->flags & F_CR) != 0u || r->state == S_CHUNK_END) {
+        if (c != '\r' || (r->flags & F_CR) != 0u) {
+            return ORND_ERR_HTTP_CHUNK; /* a CR not followed by LF, or data */
+        }
+        r->flags |= F_CR;
+        return ORND_OK;
+    }
+    if (c == '\r') {
+        r->flags |= F_CR;
+        return ORND_OK;
+    }
+    if (++r->head_bytes > ORND_CONFIG_HTTP_FIELD_MAX) {
+        return ORND_ERR_HTTP_LINE_TOO_LONG; /* line ends not counted */
+    }
+    const int h = hex_value(c);
+    if (ext) {
+        return is_text(c) ? ORND_OK : ORND_ERR_HTTP_CHUNK;
+    }
+    if (h >= 0 && r->pos != CS_BWS) {
+        if (r->remaining > (UINT64_MAX >> 4)) {
+            return ORND_ERR_HTTP_CHUNK;
+        }
+        r->remaining = (r->remaining << 4) | (uint64_t)h;
+        r->pos = CS_DIGITS;
+        return ORND_OK;
+    }
+    if (r->pos == CS_START || (c != ';' && !is_ows((char)c))) {
         return ORND_ERR_HTTP_CHUNK;
     }
-}
-
-/* Collect line bytes up to and including the line end, which is acted on.
- * *took is what was consumed; on error the offending byte is not. */
-static int line_take(ornd_http_reader_t *r, const uint8_t *p, size_t n, size_t *took)
-{
-    const bool counted = r->state == S_STATUS || r->state == S_HEADER || r->state == S_TRAILER;
-    const bool must_be_empty = r->state == S_CHUNK_END;
-    for (size_t i = 0; i < n; i++) {
-        const char c = (char)p[i];
-        *took = i;
-        if (counted && ++r->header_bytes > ORND_CONFIG_HTTP_HEADERS_MAX) {
-            return ORND_ERR_HTTP_HEADERS_TOO_LARGE;
-        }
-        if (c == '\n') {
-            *took = i + 1;
-            r->line_flags &= (uint8_t)~F_CR;
-            const int rc = line_end(r);
-            r->line_len = 0;
-            return rc;
-        }
-        if ((r->line_flags & F_CR) != 0u) {
-            return line_error(r);
-        }
-        if (c == '\r') {
-            r->line_flags |= F_CR;
-        } else if (must_be_empty) {
-            return ORND_ERR_HTTP_CHUNK;
-        } else if (r->line_len >= ORND_CONFIG_HTTP_LINE_MAX) {
-            return ORND_ERR_HTTP_LINE_TOO_LONG;
-        } else {
-            r->line[r->line_len++] = c;
-        }
+    if (c == ';') {
+        r->state = S_CHUNK_EXT;
+    } else {
+        r->pos = CS_BWS;
     }
-    *took = n;
     return ORND_OK;
 }
 
 /* ---- Body ----------------------------------------------------------------- */
 
-static int deliver(ornd_http_reader_t *r, const uint8_t *p, size_t n)
+static ornd_err_t deliver(ornd_http_reader_t *r, const uint8_t *p, size_t n)
 {
     if (n == 0) {
         return ORND_OK;
     }
     if (r->cfg.on_body != NULL) {
-        const int rc = r->cfg.on_body(r->cfg.user, p, n);
-        if (rc < 0) {
+        const ornd_err_t rc = r->cfg.on_body(r->cfg.user, p, n);
+        if (rc != ORND_OK) {
             return rc;
         }
     }
@@ -528,10 +790,10 @@ static int deliver(ornd_http_reader_t *r, const uint8_t *p, size_t n)
 
 /* Pass on as many body bytes as the framing allows, in one run. Bytes up to
  * cfg.body_max are delivered before a close-delimited body is refused. */
-static int body_take(ornd_http_reader_t *r, const uint8_t *p, size_t n, size_t *took)
+static size_t body_take(ornd_http_reader_t *r, const uint8_t *p, size_t n)
 {
     size_t k = n;
-    int verdict = ORND_OK;
+    ornd_err_t verdict = ORND_OK;
     if (r->state == S_BODY_CLOSE) {
         if (over_body_max(r, k)) {
             k = (size_t)((uint64_t)r->cfg.body_max - r->body_received);
@@ -540,10 +802,10 @@ static int body_take(ornd_http_reader_t *r, const uint8_t *p, size_t n, size_t *
     } else if (r->remaining < k) {
         k = (size_t)r->remaining;
     }
-    *took = k;
-    const int rc = deliver(r, p, k);
-    if (rc < 0) {
-        return rc;
+    const ornd_err_t rc = deliver(r, p, k);
+    if (rc != ORND_OK) {
+        r->err = rc;
+        return k;
     }
     if (r->state != S_BODY_CLOSE) {
         r->remaining -= k;
@@ -551,26 +813,26 @@ static int body_take(ornd_http_reader_t *r, const uint8_t *p, size_t n, size_t *
             r->state = r->state == S_BODY_LEN ? S_DONE : S_CHUNK_END;
         }
     }
-    return verdict;
+    r->err = verdict;
+    return k;
 }
 
 /* ---- API ------------------------------------------------------------------ */
 
 void ornd_http_reader_init(ornd_http_reader_t *r, const ornd_http_reader_cfg_t *cfg)
 {
-    memset(r, 0, sizeof *r);
-    if (cfg != NULL) {
-        r->cfg = *cfg;
-    }
-    r->state = S_STATUS;
+    static const ornd_http_reader_cfg_t none = {0};
+    r->cfg = cfg != NULL ? *cfg : none;
+    r->body_received = 0;
+    r->err = ORND_OK;
+    r->head_bytes = 0;
+    r->field_count = 0;
+    r->kind = K_NONE;
+    reset_message(r); /* the name and value buffers are written before read */
 }
 
-static bool is_body_state(uint8_t state)
-{
-    return state == S_BODY_LEN || state == S_BODY_CLOSE || state == S_CHUNK_DATA;
-}
-
-int ornd_http_reader_feed(ornd_http_reader_t *r, const uint8_t *data, size_t len, size_t *used)
+ornd_err_t ornd_http_reader_feed(ornd_http_reader_t *r, const uint8_t *data, size_t len,
+                                 size_t *used)
 {
     size_t pos = 0;
     if (used != NULL) {
@@ -580,24 +842,22 @@ int ornd_http_reader_feed(ornd_http_reader_t *r, const uint8_t *data, size_t len
         return ORND_ERR_ARG;
     }
     while (r->err == ORND_OK && r->state != S_DONE && pos < len) {
-        size_t took = 0;
-        const int rc = is_body_state(r->state) ? body_take(r, data + pos, len - pos, &took)
-                                               : line_take(r, data + pos, len - pos, &took);
-        pos += took;
-        if (rc < 0) {
-            r->err = rc;
+        if (is_head_state(r->state)) {
+            pos += head_take(r, data + pos, len - pos);
+        } else if (r->state >= S_BODY_LEN) {
+            pos += body_take(r, data + pos, len - pos);
+        } else {
+            r->err = chunk_byte(r, data[pos]);
+            pos += r->err == ORND_OK ? 1u : 0u;
         }
     }
     if (used != NULL) {
         *used = pos;
     }
-    if (r->err != ORND_OK) {
-        return r->err;
-    }
-    return r->state == S_DONE ? 1 : 0;
+    return r->err;
 }
 
-int ornd_http_reader_eof(ornd_http_reader_t *r)
+ornd_err_t ornd_http_reader_eof(ornd_http_reader_t *r, bool clean)
 {
     if (r == NULL) {
         return ORND_ERR_ARG;
@@ -606,16 +866,23 @@ int ornd_http_reader_eof(ornd_http_reader_t *r)
         return r->err;
     }
     if (r->state == S_BODY_CLOSE) {
-        r->state = S_DONE;
-    }
-    if (r->state != S_DONE) {
+        if (clean) {
+            r->state = S_DONE;
+        } else {
+            r->err = ORND_ERR_TRUNCATED;
+        }
+    } else if (r->state != S_DONE) {
         r->err = ORND_ERR_CLOSED;
-        return r->err;
     }
-    return 1;
+    return r->err;
+}
+
+bool ornd_http_reader_complete(const ornd_http_reader_t *r)
+{
+    return r != NULL && r->err == ORND_OK && r->state == S_DONE;
 }
 
 bool ornd_http_reader_headers_done(const ornd_http_reader_t *r)
 {
-    return r != NULL && r->state >= S_BODY_LEN;
+    return r != NULL && (r->state >= S_CHUNK_SIZE || (r->flags & F_TRAILER) != 0u);
 }

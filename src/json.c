@@ -31,8 +31,6 @@
 #define COLD_PATH
 #endif
 
-_Static_assert(ORND_CONFIG_JSON_DEPTH_MAX >= 1u && ORND_CONFIG_JSON_DEPTH_MAX <= 0xFFFFu,
-               "ORND_CONFIG_JSON_DEPTH_MAX must fit the 16-bit depth counter");
 
 enum {
     /* between tokens */

@@ -22,12 +22,6 @@
 
 #include "ornd/error.h"
 
-_Static_assert(ORND_CONFIG_MATCH_PATHS_MAX >= 1u && ORND_CONFIG_MATCH_PATHS_MAX <= 32u,
-               "ORND_CONFIG_MATCH_PATHS_MAX must be 1..32 (one bit per path)");
-_Static_assert(ORND_CONFIG_MATCH_STEPS_MAX >= 1u && ORND_CONFIG_MATCH_STEPS_MAX <= 32u,
-               "ORND_CONFIG_MATCH_STEPS_MAX must be 1..32 (one bit per step)");
-_Static_assert(ORND_CONFIG_MATCH_NAME_MAX >= 1u && ORND_CONFIG_MATCH_NAME_MAX <= 255u,
-               "ORND_CONFIG_MATCH_NAME_MAX must be 1..255");
 
 /* ---- paths ------------------------------------------------------------- */
 

@@ -3,6 +3,7 @@
 #define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/core/oauth.h"
 #include "ornd/core/http_writer.h"
+#include "ornd/core/text.h"
 
 #include <string.h>
 
@@ -65,9 +66,12 @@ static uint8_t lookup_field(const ornd_oauth_parser_t *p)
         const char *name;
         uint8_t id;
     } names[] = {
-        {"access_token", F_ACCESS_TOKEN}, {"token_type", F_TOKEN_TYPE},
-        {"expires_in", F_EXPIRES_IN},     {"scope", F_SCOPE},
-        {"error", F_ERROR},               {"error_description", F_ERROR_DESCRIPTION},
+        {"access_token", F_ACCESS_TOKEN},
+        {"token_type", F_TOKEN_TYPE},
+        {"expires_in", F_EXPIRES_IN},
+        {"scope", F_SCOPE},
+        {"error", F_ERROR},
+        {"error_description", F_ERROR_DESCRIPTION},
         {"message", F_MESSAGE},
     };
     if (p->key_long) {
@@ -83,45 +87,42 @@ static uint8_t lookup_field(const ornd_oauth_parser_t *p)
     return F_NONE;
 }
 
-/* Copy text meant for a log or a terminal: control bytes become spaces. */
-static void append_text(char *dst, size_t cap, size_t *len, bool *truncated, const char *src,
-                        size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (*len + 1u >= cap) {
-            *truncated = true;
-            break;
-        }
-        unsigned char c = (unsigned char)src[i];
-        dst[(*len)++] = (char)((c < 0x20u || c == 0x7fu) ? (unsigned char)' ' : c);
-    }
-    dst[*len] = '\0';
-}
-
 /* ---- answer: 200 fields -------------------------------------------------- */
 
-static bool token_char_ok(unsigned char c)
-{
-    /* RFC 6750 b68token: ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" *"=" */
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
-}
+/* RFC 6750 b64token characters: ALPHA / DIGIT / "-" / "." / "_" / "~" /
+ * "+" / "/" / "=", as a bit map of the 128 ASCII codes: one load, a shift
+ * and a test per byte. */
+static const uint32_t token_map[4] = {
+    0x00000000u, /* controls */
+    0x23FFE800u, /* + - . / 0-9 = */
+    0x87FFFFFEu, /* A-Z _ */
+    0x47FFFFFEu, /* a-z ~ */
+};
 
 static int take_token(ornd_oauth_parser_t *p, const char *s, size_t n)
 {
     ornd_token_t *t = p->token;
-    for (size_t i = 0; i < n; i++) {
-        /* byte by byte, so the first fault found is the first in the text */
-        if (t->len >= ORND_CONFIG_TOKEN_MAX) {
-            return ORND_ERR_TOKEN_TOO_LARGE;
-        }
-        unsigned char c = (unsigned char)s[i];
-        bool after_pad = t->len > 0 && t->value[t->len - 1u] == '=';
-        if (!token_char_ok(c) || (after_pad && c != '=')) {
+    const size_t room = ORND_CONFIG_TOKEN_MAX - t->len;
+    const size_t k = n < room ? n : room;
+    bool pad = t->len > 0 && t->value[t->len - 1u] == '=';
+    /* the first fault found is the first in the text: characters up to the
+     * limit, then the limit */
+    for (size_t i = 0; i < k; i++) {
+        const uint8_t c = (uint8_t)s[i];
+        if (c >= 0x80u || ((token_map[c >> 5] >> (c & 31u)) & 1u) == 0u) {
             return ORND_ERR_TOKEN_CHARS;
         }
-        t->value[t->len++] = (char)c;
+        if (c == '=') {
+            pad = true;
+        } else if (pad) {
+            return ORND_ERR_TOKEN_CHARS; /* only '=' after the first '=' */
+        }
     }
+    if (k < n) {
+        return ORND_ERR_TOKEN_TOO_LARGE;
+    }
+    memcpy(t->value + t->len, s, k);
+    t->len += k;
     t->value[t->len] = '\0';
     return ORND_OK;
 }
@@ -157,7 +158,21 @@ static int take_expires(ornd_oauth_parser_t *p, const char *s, size_t n)
     return ORND_OK;
 }
 
-static int take_scope(ornd_oauth_parser_t *p, const char *s, size_t n)
+bool ornd_oauth_scope_valid(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char ch = (unsigned char)s[i];
+        const bool space = ch == ' ';
+        const bool bad_space = space && (i == 0 || i + 1u == n || s[i - 1u] == ' ');
+        if (bad_space || (!space && (ch < 0x21u || ch > 0x7eu || ch == '"' || ch == '\\'))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The granted scope, checked like a requested one once it is whole. */
+static int take_scope(ornd_oauth_parser_t *p, const char *s, size_t n, bool last)
 {
     ornd_token_t *t = p->token;
     if (n > ORND_CONFIG_SCOPE_MAX - t->scope_len) {
@@ -167,6 +182,9 @@ static int take_scope(ornd_oauth_parser_t *p, const char *s, size_t n)
     t->scope_len += n;
     t->scope[t->scope_len] = '\0';
     t->has_scope = true;
+    if (last && !ornd_oauth_scope_valid(t->scope, t->scope_len)) {
+        return ORND_ERR_TOKEN_SCOPE;
+    }
     return ORND_OK;
 }
 
@@ -182,8 +200,7 @@ static int success_type_error(uint8_t field, ornd_json_type_t type)
         return type == ORND_JSON_NUMBER || type == ORND_JSON_NULL ? ORND_OK
                                                                   : ORND_ERR_TOKEN_EXPIRES;
     default: /* scope */
-        return type == ORND_JSON_STRING || type == ORND_JSON_NULL ? ORND_OK
-                                                                  : ORND_ERR_TOKEN_FIELD;
+        return type == ORND_JSON_STRING || type == ORND_JSON_NULL ? ORND_OK : ORND_ERR_TOKEN_FIELD;
     }
 }
 
@@ -194,7 +211,7 @@ static int success_value(ornd_oauth_parser_t *p, const ornd_json_event_t *ev)
         return rc;
     }
     if (ev->type == ORND_JSON_NULL) {
-        p->seen &= (uint8_t)~(1u << p->field); /* null: as if absent */
+        p->seen &= (uint8_t) ~(1u << p->field); /* null: as if absent */
         return ORND_OK;
     }
     switch (p->field) {
@@ -205,7 +222,7 @@ static int success_value(ornd_oauth_parser_t *p, const ornd_json_event_t *ev)
     case F_EXPIRES_IN:
         return take_expires(p, ev->data, ev->len);
     default:
-        return take_scope(p, ev->data, ev->len);
+        return take_scope(p, ev->data, ev->len, ev->last);
     }
 }
 
@@ -218,8 +235,8 @@ static void error_value(ornd_oauth_parser_t *p, const ornd_json_event_t *ev)
         return; /* already an error answer: odd types are not worth another */
     }
     if (p->field == F_ERROR) {
-        size_t len = strlen(s->error);
-        append_text(s->error, sizeof s->error, &len, &s->error_truncated, ev->data, ev->len);
+        p->error_len = (uint16_t)ornd_text_keep(s->error, sizeof s->error, p->error_len, ev->data,
+                                                ev->len, &s->error_truncated);
         return;
     }
     /* error_description wins over message. */
@@ -227,13 +244,14 @@ static void error_value(ornd_oauth_parser_t *p, const ornd_json_event_t *ev)
     if (ev->first && (desc || !(p->seen & (1u << F_ERROR_DESCRIPTION)))) {
         s->text[0] = '\0';
         s->text_truncated = false;
+        p->text_len = 0;
         p->json_text = true;
     }
     if (!desc && (p->seen & (1u << F_ERROR_DESCRIPTION))) {
         return;
     }
-    size_t len = strlen(s->text);
-    append_text(s->text, sizeof s->text, &len, &s->text_truncated, ev->data, ev->len);
+    p->text_len = (uint16_t)ornd_text_keep(s->text, sizeof s->text, p->text_len, ev->data, ev->len,
+                                           &s->text_truncated);
 }
 
 /* ---- answer: JSON events --------------------------------------------- */
@@ -299,8 +317,8 @@ static int on_json(void *user, const ornd_json_event_t *ev)
         } else {
             error_value(p, ev);
         }
-        bool value_over = (ev->type != ORND_JSON_STRING && ev->type != ORND_JSON_NUMBER) ||
-                          ev->last;
+        bool value_over =
+            (ev->type != ORND_JSON_STRING && ev->type != ORND_JSON_NUMBER) || ev->last;
         if (value_over) {
             p->field = F_NONE;
         }
@@ -319,18 +337,10 @@ static int on_json(void *user, const ornd_json_event_t *ev)
 /* Keep the start of an error body as text, in case it is not JSON. */
 static void capture_raw(ornd_oauth_parser_t *p, const uint8_t *data, size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
-        if (p->raw_len + 1u >= sizeof p->raw) {
-            p->raw_truncated = true;
-            break;
-        }
-        unsigned char c = data[i];
-        p->raw[p->raw_len++] = (char)((c < 0x20u || c >= 0x7fu) ? (unsigned char)' ' : c);
-    }
-    p->raw[p->raw_len] = '\0';
+    p->raw_len = ornd_text_keep(p->raw, sizeof p->raw, p->raw_len, data, len, &p->raw_truncated);
 }
 
-static int on_body(void *user, const uint8_t *data, size_t len)
+static ornd_err_t on_body(void *user, const uint8_t *data, size_t len)
 {
     ornd_oauth_parser_t *p = user;
     if (!is_success(p)) {
@@ -345,7 +355,7 @@ static int on_body(void *user, const uint8_t *data, size_t len)
     }
     p->json_err = rc;
     /* A 200 answer must be valid JSON; an error answer may be anything. */
-    return is_success(p) ? rc : ORND_OK;
+    return is_success(p) ? (ornd_err_t)rc : ORND_OK;
 }
 
 /* ---- answer: outcome ----------------------------------------------------- */
@@ -400,20 +410,14 @@ static int oauth_error_code(const char *error)
 static void drop_json_fields(ornd_oauth_parser_t *p)
 {
     ornd_server_error_t *s = p->server;
+    p->raw_len = ornd_text_clean(p->raw, p->raw_len, p->raw_truncated); /* the text is whole */
     memset(p->token, 0, sizeof *p->token);
     s->error[0] = '\0';
     s->error_truncated = false;
+    p->error_len = 0;
     memcpy(s->text, p->raw, p->raw_len + 1u);
     s->text_truncated = p->raw_truncated;
-}
-
-/* The answer cannot be read to its end: settle on `rc` for good. */
-static int fail(ornd_oauth_parser_t *p, int rc)
-{
-    p->err = rc;
-    p->server->http_status = p->http.status;
-    drop_json_fields(p);
-    return rc;
+    p->text_len = (uint16_t)p->raw_len;
 }
 
 static int error_result(ornd_oauth_parser_t *p)
@@ -426,7 +430,11 @@ static int error_result(ornd_oauth_parser_t *p)
         /* Valid JSON with neither description nor message: the code says it all. */
         s->text[0] = '\0';
         s->text_truncated = false;
+        p->text_len = 0;
     }
+    /* the texts are whole: cleaned once, by the one rule */
+    p->error_len = (uint16_t)ornd_text_clean(s->error, p->error_len, s->error_truncated);
+    p->text_len = (uint16_t)ornd_text_clean(s->text, p->text_len, s->text_truncated);
     if (status == 400 || status == 401 || status == 403) {
         return oauth_error_code(s->error);
     }
@@ -439,6 +447,10 @@ static int error_result(ornd_oauth_parser_t *p)
     return ORND_ERR_HTTP_STATUS;
 }
 
+/* The answer cannot be read to its end: settle on `rc` for good. When the
+ * final status already said no (400/401/403, 429, 5xx), the status decides
+ * the outcome: an odd head or body behind it does not make it "malformed". */
+
 /* The response is complete: settle the outcome once. */
 static int complete(ornd_oauth_parser_t *p)
 {
@@ -450,7 +462,7 @@ static int complete(ornd_oauth_parser_t *p)
         p->json_err = ornd_json_finish(&p->json);
     }
     if (is_success(p)) {
-        p->err = p->json_err != ORND_OK   ? p->json_err
+        p->err = p->json_err != ORND_OK    ? p->json_err
                  : p->field_err != ORND_OK ? p->field_err
                                            : success_result(p);
         if (p->err != ORND_OK) {
@@ -459,7 +471,23 @@ static int complete(ornd_oauth_parser_t *p)
     } else {
         p->err = error_result(p);
     }
-    return p->err == ORND_OK ? 1 : p->err;
+    return p->err;
+}
+
+/* The answer cannot be read to its end: settle on `rc` for good (its texts
+ * from the start of the body). When the final status already said no
+ * (400/401/403, 429, 5xx), the status decides the outcome: an odd head or
+ * body behind it (a fault of the HTTP reader, -40..-49, or a close-delimited
+ * body cut without close_notify) does not make it "malformed". */
+static int fail(ornd_oauth_parser_t *p, int rc)
+{
+    const bool answer_fault =
+        (rc <= ORND_ERR_HTTP_STATUS_LINE && rc >= ORND_ERR_HTTP_STATUS) || rc == ORND_ERR_TRUNCATED;
+    p->json_err = rc; /* as for a body that is not JSON */
+    const int by_status = complete(p);
+    p->err =
+        answer_fault && p->http.status != 200 && by_status != ORND_ERR_HTTP_STATUS ? by_status : rc;
+    return p->err;
 }
 
 void ornd_oauth_parser_init(ornd_oauth_parser_t *p, ornd_token_t *token,
@@ -473,7 +501,6 @@ void ornd_oauth_parser_init(ornd_oauth_parser_t *p, ornd_token_t *token,
     p->type_ok = true;
     ornd_json_init(&p->json, on_json, p);
     ornd_http_reader_cfg_t cfg = {
-        .on_header = NULL,
         .on_body = on_body,
         .user = p,
         .head_request = false,
@@ -482,40 +509,45 @@ void ornd_oauth_parser_init(ornd_oauth_parser_t *p, ornd_token_t *token,
     ornd_http_reader_init(&p->http, &cfg);
 }
 
-int ornd_oauth_feed(ornd_oauth_parser_t *p, const uint8_t *data, size_t len)
+ornd_err_t ornd_oauth_feed(ornd_oauth_parser_t *p, const uint8_t *data, size_t len)
 {
-    if (p->err != ORND_OK) {
-        return p->err;
+    if (p->err != ORND_OK || p->done) {
+        return (ornd_err_t)p->err;
     }
     size_t used = 0;
-    int rc = ornd_http_reader_feed(&p->http, data, len, &used);
-    if (rc < 0) {
-        return fail(p, rc);
+    ornd_err_t rc = ornd_http_reader_feed(&p->http, data, len, &used);
+    if (rc != ORND_OK) {
+        return (ornd_err_t)fail(p, rc);
     }
-    if (rc == 0) {
-        return 0;
+    if (!ornd_http_reader_complete(&p->http)) {
+        return ORND_OK;
     }
     /* The response is framed: its outcome is settled here. Bytes after it
      * (used < len) are not part of it and are left unread, so the outcome
      * never depends on how the stream happened to be cut into reads. */
-    int done = complete(p);
-    return done < 0 ? done : 1;
+    p->done = true;
+    return (ornd_err_t)complete(p);
 }
 
-int ornd_oauth_eof(ornd_oauth_parser_t *p)
+ornd_err_t ornd_oauth_eof(ornd_oauth_parser_t *p, bool clean)
 {
-    if (p->err != ORND_OK) {
-        return p->err;
+    if (p->err != ORND_OK || p->done) {
+        return (ornd_err_t)p->err;
     }
-    int rc = ornd_http_reader_eof(&p->http);
-    if (rc < 0) {
-        return fail(p, rc);
+    ornd_err_t rc = ornd_http_reader_eof(&p->http, clean);
+    if (rc != ORND_OK) {
+        return (ornd_err_t)fail(p, rc);
     }
-    int done = complete(p);
-    return done < 0 ? done : 1;
+    p->done = true;
+    return (ornd_err_t)complete(p);
 }
 
-int ornd_oauth_result(ornd_oauth_parser_t *p)
+bool ornd_oauth_complete(const ornd_oauth_parser_t *p)
 {
-    return p->err;
+    return p->done;
+}
+
+ornd_err_t ornd_oauth_result(const ornd_oauth_parser_t *p)
+{
+    return (ornd_err_t)p->err;
 }

@@ -9,6 +9,7 @@
 #include <mbedtls/build_info.h>
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
+#include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/psa_util.h>
@@ -210,23 +211,57 @@ static int64_t x509_seconds(const mbedtls_x509_time *x)
     return days * 86400 + (int64_t)x->hour * 3600 + (int64_t)x->min * 60 + x->sec;
 }
 
-/* mbedTLS's verify callback, per connection, for each certificate of the
- * chain: its validity against the time the connection was given. With no
- * time (the INSECURE opt-in) the dates are not checked, also not by
- * mbedTLS's own clock, which then knows no better. */
-static int check_dates(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+/* Each certificate of the chain: its validity against the time the
+ * connection was given. With no time (the INSECURE opt-in) the dates are
+ * not checked, also not by mbedTLS's own clock, which then knows no better. */
+static void check_dates(const ornd_tls_t *t, const mbedtls_x509_crt *crt, uint32_t *flags)
 {
-    const ornd_tls_t *t = ctx;
-    (void)depth;
     if (!t->time_known) {
         *flags &= ~DATE_FLAGS;
-        return 0;
+        return;
     }
     if (x509_seconds(&crt->valid_to) < t->unix_time) {
         *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
     }
     if (x509_seconds(&crt->valid_from) > t->unix_time) {
         *flags |= MBEDTLS_X509_BADCERT_FUTURE;
+    }
+}
+
+/* ---- name checks ------------------------------------------------------- */
+
+static bool san_has_ip(const mbedtls_x509_sequence *san, const uint8_t *ip, size_t ip_len)
+{
+    for (const mbedtls_x509_sequence *cur = san; cur != NULL; cur = cur->next) {
+        const unsigned tag = (unsigned)cur->buf.tag & MBEDTLS_ASN1_TAG_VALUE_MASK;
+        if (tag == MBEDTLS_X509_SAN_IP_ADDRESS && cur->buf.len == ip_len &&
+            memcmp(cur->buf.p, ip, ip_len) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The server's certificate: the name is checked against its subjectAltName
+ * only (RFC 9525 has no Common Name fallback, which mbedTLS would take), so
+ * a certificate without one is refused; with an IP literal as host (no SNI,
+ * and no name given to mbedTLS) the address must be an iPAddress entry. */
+static void check_name(const ornd_tls_t *t, const mbedtls_x509_crt *crt, uint32_t *flags)
+{
+    if (!mbedtls_x509_crt_has_ext_type(crt, MBEDTLS_X509_EXT_SUBJECT_ALT_NAME) ||
+        (t->ip_len > 0u && !san_has_ip(&crt->subject_alt_names, t->ip, t->ip_len))) {
+        *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    }
+}
+
+/* mbedTLS's verify callback, per connection, for each certificate of the
+ * chain: the dates of every one, the name of the server's own (depth 0). */
+static int verify_cert(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    const ornd_tls_t *t = ctx;
+    check_dates(t, crt, flags);
+    if (depth == 0) {
+        check_name(t, crt, flags);
     }
     return 0;
 }
@@ -382,7 +417,9 @@ ornd_err_t ornd_tls_open(ornd_tls_t *t, const char *host, uint16_t port, uint32_
     }
     int mbed = mbedtls_ssl_setup(SSL(t), &CF_CONST(t->conf)->conf);
     if (mbed == 0) {
-        mbed = mbedtls_ssl_set_hostname(SSL(t), host);
+        /* RFC 6066 §3: no SNI for an IP literal; check_name checks it */
+        t->ip_len = (uint8_t)mbedtls_x509_crt_parse_cn_inet_pton(host, t->ip);
+        mbed = mbedtls_ssl_set_hostname(SSL(t), t->ip_len > 0u ? NULL : host);
     }
     if (mbed == 0 && t->has_session && mbedtls_ssl_set_session(SSL(t), &CN(t)->session) != 0) {
         forget_session(t); /* not resumable: a full handshake it is */
@@ -390,7 +427,7 @@ ornd_err_t ornd_tls_open(ornd_tls_t *t, const char *host, uint16_t port, uint32_
     if (mbed != 0) {
         return abandon(t, map_error(t, mbed));
     }
-    mbedtls_ssl_set_verify(SSL(t), check_dates, t);
+    mbedtls_ssl_set_verify(SSL(t), verify_cert, t);
     mbedtls_ssl_set_bio(SSL(t), t, bio_send, NULL, bio_recv_timeout);
     t->handshaking = true;
     return ORND_OK;
@@ -464,8 +501,11 @@ ornd_err_t ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len, size_t *got)
             *got = (size_t)n;
             return ORND_OK;
         }
-        if (n == 0 || n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
-            return ORND_ERR_CLOSED;
+        if (n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+            return ORND_ERR_CLOSED; /* a clean end: the peer said close_notify */
+        }
+        if (n == 0) {
+            return ORND_ERR_TRUNCATED; /* the transport ended without close_notify */
         }
         if (n == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
             keep_session(t); /* TLS 1.3: the ticket for the next connection */

@@ -93,9 +93,12 @@ for f in $FUZZ/fuzz_*; do
     mkdir -p "$corpus"
     seeds=tests/fuzz/corpus/${name#fuzz_}
     [ -d "$seeds" ] && cp -r "$seeds"/. "$corpus"/
+    dict=tests/fuzz/${name#fuzz_}.dict # a dictionary of the format's tokens, if any
+    set --
+    [ -f "$dict" ] && set -- -dict="$dict"
     echo "-- $name"
     check "fuzz:$name" "$f" -max_total_time="${FUZZ_SECONDS:-10}" -print_final_stats=0 \
-        -artifact_prefix="$RUN/$name-" "$corpus" 2>"$RUN/$name.log"
+        "$@" -artifact_prefix="$RUN/$name-" "$corpus" 2>"$RUN/$name.log"
     tail -n 2 "$RUN/$name.log"
 done
 

@@ -108,14 +108,14 @@ static ornd_token_t token;
 static ornd_server_error_t server;
 
 /* Feed `answer` one byte at a time; returns the number of bytes fed when
- * the parser stopped (complete: 1, or an error), 0 if it never did, and
- * its last code in *rc. */
+ * the parser stopped (complete, or an error), 0 if it never did, and its
+ * last code in *rc. */
 static size_t feed_bytewise(const char *answer, size_t len, int *rc)
 {
     ornd_oauth_parser_init(&parser, &token, &server);
     for (size_t i = 0; i < len; i++) {
         *rc = ornd_oauth_feed(&parser, (const uint8_t *)&answer[i], 1);
-        if (*rc != 0) {
+        if (*rc != ORND_OK || ornd_oauth_complete(&parser)) {
             return i + 1;
         }
     }
@@ -137,7 +137,7 @@ static void token_answer(void)
         "0\r\n\r\n";
     int rc = 0;
     size_t done = feed_bytewise(answer, sizeof answer - 1u, &rc);
-    check(done == sizeof answer - 1u && rc == 1, "200 answer complete exactly at its last byte");
+    check(done == sizeof answer - 1u && rc == ORND_OK, "200 answer complete exactly at its last byte");
     check(ornd_oauth_result(&parser) == ORND_OK, "200 answer accepted");
     check(token.len == sizeof tok - 1u && strcmp(token.value, tok) == 0, "access_token");
     check(token.expires_in_s == 3600u, "expires_in");

@@ -32,11 +32,11 @@ static ornd_match_t matcher;
 static int parse_bytewise(const char *answer, size_t len)
 {
     ornd_oauth_parser_init(&parser, &token, &server);
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < len; i++) {
+    int rc = ORND_OK;
+    for (size_t i = 0; rc == ORND_OK && !ornd_oauth_complete(&parser) && i < len; i++) {
         rc = ornd_oauth_feed(&parser, (const uint8_t *)&answer[i], 1);
     }
-    return rc == 0 ? ornd_oauth_eof(&parser) : rc;
+    return rc == ORND_OK && !ornd_oauth_complete(&parser) ? ornd_oauth_eof(&parser, true) : rc;
 }
 
 static bool request_written(void)
@@ -74,7 +74,7 @@ static bool token_answer_parsed(void)
                                  "\r\n"
                                  "{\"access_token\":\"abc.def.ghi\",\"token_type\":\"bearer\","
                                  "\"expires_in\":900}";
-    return parse_bytewise(answer, sizeof answer - 1u) == 1 &&
+    return parse_bytewise(answer, sizeof answer - 1u) == ORND_OK &&
            ornd_oauth_result(&parser) == ORND_OK && strcmp(token.value, "abc.def.ghi") == 0 &&
            token.expires_in_s == 900u;
 }

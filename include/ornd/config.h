@@ -110,21 +110,36 @@
 
 /* ---- HTTP reader ------------------------------------------------------- */
 
-/* Longest status line, header line or chunk-size line held at once. A longer
- * line is ORND_ERR_HTTP_LINE_TOO_LONG. */
-#ifndef ORND_CONFIG_HTTP_LINE_MAX
-#define ORND_CONFIG_HTTP_LINE_MAX 512u
+/* Longest value held of a header field the library uses (Content-Length,
+ * Transfer-Encoding, Connection, Retry-After) or that a caller names
+ * (ornd_http_reader_cfg_t.fields, e.g. WWW-Authenticate), after OWS is
+ * trimmed, and longest chunk-size line. A longer used value is
+ * ORND_ERR_HTTP_FIELD_TOO_LONG or ORND_ERR_HTTP_NAMED_FIELD_TOO_LONG, a
+ * longer chunk-size line ORND_ERR_HTTP_LINE_TOO_LONG. Fields the library
+ * does not use are checked and skipped whatever their length, never held.
+ * Range: 32-65535. */
+#ifndef ORND_CONFIG_HTTP_FIELD_MAX
+#define ORND_CONFIG_HTTP_FIELD_MAX 384u
+#endif
+
+/* Longest field name a caller may name; longer names are never matched.
+ * Range: 17-254. */
+#ifndef ORND_CONFIG_HTTP_NAME_MAX
+#define ORND_CONFIG_HTTP_NAME_MAX 32u
 #endif
 
 /* Most bytes of status line plus headers (or of trailers) accepted in one
- * response; counted, not stored. More is ORND_ERR_HTTP_HEADERS_TOO_LARGE. */
+ * response; counted, not stored. More is ORND_ERR_HTTP_HEADERS_TOO_LARGE.
+ * CDNs and web frameworks send heads of 8-24 KiB (cookies, CSP).
+ * Range: 1024-4294967294. */
 #ifndef ORND_CONFIG_HTTP_HEADERS_MAX
-#define ORND_CONFIG_HTTP_HEADERS_MAX 16384u
+#define ORND_CONFIG_HTTP_HEADERS_MAX 32768u
 #endif
 
-/* Most header fields (or trailer fields) accepted in one response. */
+/* Most header fields (or trailer fields) accepted in one response.
+ * Range: 1-65534. */
 #ifndef ORND_CONFIG_HTTP_HEADER_COUNT_MAX
-#define ORND_CONFIG_HTTP_HEADER_COUNT_MAX 64u
+#define ORND_CONFIG_HTTP_HEADER_COUNT_MAX 256u
 #endif
 
 /* Largest response body accepted on the token path; the token answer is
@@ -337,6 +352,14 @@ ORND__CHECK(ORND_CONFIG_ERROR_CODE_MAX >= 1u && ORND_CONFIG_ERROR_CODE_MAX <= 25
             "ORND_CONFIG_ERROR_CODE_MAX: 1-255");
 ORND__CHECK(ORND_CONFIG_ERROR_TEXT_MAX >= 1u && ORND_CONFIG_ERROR_TEXT_MAX <= 4096u,
             "ORND_CONFIG_ERROR_TEXT_MAX: 1-4096");
+ORND__CHECK(ORND_CONFIG_HTTP_FIELD_MAX >= 32u && ORND_CONFIG_HTTP_FIELD_MAX <= 0xFFFFu,
+            "ORND_CONFIG_HTTP_FIELD_MAX: 32-65535");
+ORND__CHECK(ORND_CONFIG_HTTP_NAME_MAX >= 17u && ORND_CONFIG_HTTP_NAME_MAX < 0xFFu,
+            "ORND_CONFIG_HTTP_NAME_MAX: 17-254");
+ORND__CHECK(ORND_CONFIG_HTTP_HEADERS_MAX >= 1024u && ORND_CONFIG_HTTP_HEADERS_MAX < 0xFFFFFFFFu,
+            "ORND_CONFIG_HTTP_HEADERS_MAX: 1024-4294967294 (counted in 32 bits)");
+ORND__CHECK(ORND_CONFIG_HTTP_HEADER_COUNT_MAX >= 1u && ORND_CONFIG_HTTP_HEADER_COUNT_MAX < 0xFFFFu,
+            "ORND_CONFIG_HTTP_HEADER_COUNT_MAX: 1-65534 (counted in 16 bits)");
 ORND__CHECK(ORND_CONFIG_TOKEN_BODY_MAX >= 1024u && ORND_CONFIG_TOKEN_BODY_MAX <= 16777216u,
             "ORND_CONFIG_TOKEN_BODY_MAX: 1024-16777216");
 ORND__CHECK(ORND_CONFIG_JSON_DEPTH_MAX >= 1u && ORND_CONFIG_JSON_DEPTH_MAX <= 0xFFFFu,
@@ -404,7 +427,7 @@ ORND__CHECK(ORND_CONFIG_ERROR_STRINGS == 0 || ORND_CONFIG_ERROR_STRINGS == 1,
 #define ORND__FP_6 ORND__FP(ORND__FP_5, ORND_CONFIG_TOKEN_MAX)
 #define ORND__FP_7 ORND__FP(ORND__FP_6, ORND_CONFIG_ERROR_CODE_MAX)
 #define ORND__FP_8 ORND__FP(ORND__FP_7, ORND_CONFIG_ERROR_TEXT_MAX)
-#define ORND__FP_9 ORND__FP(ORND__FP_8, ORND_CONFIG_HTTP_LINE_MAX)
+#define ORND__FP_9 ORND__FP(ORND__FP(ORND__FP_8, ORND_CONFIG_HTTP_FIELD_MAX), ORND_CONFIG_HTTP_NAME_MAX)
 #define ORND__FP_10 ORND__FP(ORND__FP_9, ORND_CONFIG_JSON_DEPTH_MAX)
 #define ORND__FP_11 ORND__FP(ORND__FP_10, ORND_CONFIG_RECV_CHUNK)
 #define ORND__FP_12 ORND__FP(ORND__FP_11, ORND_CONFIG_TOKEN_REQUESTS_PER_MIN)

@@ -50,6 +50,8 @@ extern "C" {
       "connection lost after the request was sent: it may have been carried out")   \
     X(ORND_ERR_WOULD_BLOCK, -26, NETWORK,                                            \
       "transport: nothing can move without waiting (a port's answer, never a call's)") \
+    X(ORND_ERR_TRUNCATED, -27, NETWORK,                                              \
+      "connection closed without TLS close_notify: the response may be cut short") \
     /* TLS */                                                                        \
     X(ORND_ERR_TLS, -30, TLS, "TLS handshake or record failure")                     \
     X(ORND_ERR_TLS_CERT, -31, TLS, "server certificate not trusted")                 \
@@ -64,20 +66,25 @@ extern "C" {
     X(ORND_ERR_HTTP_CHUNK, -45, MALFORMED, "malformed chunked encoding")             \
     X(ORND_ERR_HTTP_TRANSFER_ENCODING, -46, MALFORMED, "unsupported Transfer-Encoding") \
     X(ORND_ERR_HTTP_BODY_TOO_LARGE, -47, MALFORMED, "response body larger than the configured limit") \
-    X(ORND_ERR_PAGE_LIMIT, -48, MALFORMED, "list has more pages than the walk allows") \
+    X(ORND_ERR_HTTP_FIELD_TOO_LONG, -48, MALFORMED,                                  \
+      "HTTP framing or Retry-After field longer than the configured limit")       \
     X(ORND_ERR_HTTP_STATUS, -49, MALFORMED, "unexpected HTTP status")                \
     X(ORND_ERR_JSON_SYNTAX, -50, MALFORMED, "invalid JSON")                          \
     X(ORND_ERR_JSON_DEPTH, -51, MALFORMED, "JSON nested deeper than the configured limit") \
     X(ORND_ERR_JSON_UTF8, -52, MALFORMED, "invalid UTF-8 or escape in JSON string")  \
     X(ORND_ERR_JSON_INCOMPLETE, -53, MALFORMED, "JSON document ended early")         \
     X(ORND_ERR_JSON_NUMBER, -54, MALFORMED, "JSON number not acceptable here")       \
+    X(ORND_ERR_PAGE_LIMIT, -57, MALFORMED, "list has more pages than the walk allows") \
     X(ORND_ERR_MATCH_TOO_LONG, -58, MALFORMED, "matched JSON value larger than the capture buffer") \
+    X(ORND_ERR_HTTP_NAMED_FIELD_TOO_LONG, -59, MALFORMED,                            \
+      "HTTP header field asked for (e.g. WWW-Authenticate) longer than the configured limit") \
     X(ORND_ERR_TOKEN_MISSING, -60, MALFORMED, "token answer has no access_token")    \
     X(ORND_ERR_TOKEN_TOO_LARGE, -61, MALFORMED, "access_token larger than the configured limit") \
     X(ORND_ERR_TOKEN_CHARS, -62, MALFORMED, "access_token has characters not allowed in a header") \
     X(ORND_ERR_TOKEN_TYPE, -63, MALFORMED, "token_type missing or not Bearer")       \
     X(ORND_ERR_TOKEN_EXPIRES, -64, MALFORMED, "expires_in is not a positive integer") \
     X(ORND_ERR_TOKEN_FIELD, -65, MALFORMED, "token answer field of the wrong type, repeated or too long") \
+    X(ORND_ERR_TOKEN_SCOPE, -66, MALFORMED, "granted scope is not a list of scope tokens (RFC 6749 3.3)") \
     /* credentials or scope rejected by the server (RFC 6749 §5.2) */                \
     X(ORND_ERR_OAUTH_INVALID_REQUEST, -70, REJECTED, "server: invalid_request")      \
     X(ORND_ERR_OAUTH_INVALID_CLIENT, -71, REJECTED, "server: invalid_client (wrong client_id or client_secret)") \

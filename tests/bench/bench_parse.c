@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ornd/error.h"
 #include "ornd/core/http_reader.h"
+#include "ornd/error.h"
 #include "ornd/json.h"
 
 static unsigned long events;
@@ -24,12 +24,12 @@ static ornd_err_t on_json(void *user, const ornd_json_event_t *ev)
     return 0;
 }
 
-static int on_body(void *user, const uint8_t *data, size_t len)
+static ornd_err_t on_body(void *user, const uint8_t *data, size_t len)
 {
     (void)user;
     (void)data;
     events += len;
-    return 0;
+    return ORND_OK;
 }
 
 static uint8_t *slurp(const char *path, size_t *len)
@@ -76,12 +76,16 @@ static int run_http(const uint8_t *in, size_t len, size_t chunk)
     static ornd_http_reader_t r;
     ornd_http_reader_cfg_t cfg = {.on_body = on_body};
     ornd_http_reader_init(&r, &cfg);
-    int rc = 0;
-    for (size_t off = 0; off < len && rc == 0; off += chunk) {
+    ornd_err_t rc = ORND_OK;
+    for (size_t off = 0; off < len && rc == ORND_OK && !ornd_http_reader_complete(&r);
+         off += chunk) {
         size_t n = len - off < chunk ? len - off : chunk;
         rc = ornd_http_reader_feed(&r, in + off, n, NULL);
     }
-    return rc == 1 ? ORND_OK : (rc < 0 ? rc : ORND_ERR_CLOSED);
+    if (rc != ORND_OK) {
+        return rc;
+    }
+    return ornd_http_reader_complete(&r) ? ORND_OK : ORND_ERR_CLOSED;
 }
 
 int main(int argc, char **argv)

@@ -14,6 +14,7 @@ Indirect calls are resolved by name, from where the library registers its
 callbacks:
   src/json.c         j->cb            -> oauth.c on_json   (ornd_json_init in oauth.c)
   src/http_reader.c  cfg.on_body      -> oauth.c on_body, api.c on_body
+  src/http_reader.c  cfg.on_field     -> api.c on_field (head_take)
                      cfg.on_header    -> api.c on_header (NULL in oauth.c)
   src/api.c          the caller's body handler (user frames: not counted)
   src/tls.c, src/client.c  port->*    -> the port (outside the library: 0 here)
@@ -38,8 +39,10 @@ FRAME = re.compile(r'\\n(\d+) bytes \((static|dynamic[^)]*)\)')
 # file) making an indirect call -> what it may call
 CALLBACKS = {
     "src/json.c": ["src/oauth.c:on_json"],
-    # the header callback: NULL for the token answer, api.c's for API answers
-    "src/http_reader.c:parse_field": ["src/api.c:on_header"],
+    # the named-field callback, called in the head: NULL for the token
+    # answer (it names no field), api.c's for API answers
+    "src/http_reader.c:head_take": ["src/api.c:on_field"],
+    "src/http_reader.c:head_take.constprop.0": ["src/api.c:on_field"],
     # the body callback: the token answer's or an API answer's
     "src/http_reader.c": ["src/oauth.c:on_body", "src/api.c:on_body"],
     "src/api.c": [],     # the caller's body handler and the port's clock

@@ -2,10 +2,12 @@
 /*
  * libFuzzer target for the HTTP response reader.
  *
- * Input: two control bytes, then the response bytes.
+ * Input: four control bytes, then the response bytes.
  *   byte 0: bits 0-5 + 1 = piece size for the split feed; bit 6 = the request
  *           was HEAD; bit 7 = vary the piece sizes pseudo-randomly.
  *   byte 1: body_max - 1 for the limited runs.
+ *   bytes 2-3: the inserted lines (below): bits 0-1 of byte 2 + 1 lines,
+ *           the rest a length of their values (up to 16383 bytes each).
  *
  * The response is read four times: one-shot and in pieces, each without and
  * with body_max. Without a limit, both feeds must agree on everything: the
@@ -13,16 +15,23 @@
  * body (compared through a running hash). With a limit, the result must be
  * the unlimited one, or ORND_ERR_HTTP_BODY_TOO_LARGE after at most body_max
  * bytes when the unlimited body was longer or an error came after it.
- * Any disagreement aborts.
+ *
+ * Then unrelated header lines ("X-Ins-<n>: <value>", values of any length
+ * made of the input's own bytes, folds included) are inserted after the
+ * first line: as long as the head stays within the limits, the verdict, the
+ * status and flags, the used fields and the body must not change, and the
+ * bytes consumed grow by exactly what was inserted (when the reader got
+ * past the insertion point). Any disagreement aborts.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ornd/error.h"
 #include "ornd/core/http_reader.h"
+#include "ornd/error.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -64,43 +73,47 @@ typedef struct {
     sink_t fields;
 } outcome_t;
 
-static bool is_tchar(char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-           (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
-}
+/* The fields the target asks for; inserted names are never among them. */
+static const char *const wanted[] = {"www-authenticate", "content-type", "x-a", "set-cookie"};
 
-/* Fields handed out are well formed: a token name, a value with no CR, LF,
- * NUL and no surrounding whitespace. */
-static int on_field(void *user, const char *name, size_t name_len, const char *value,
-                    size_t value_len)
+/* Fields handed out are well formed: a value with no CR, LF, NUL, no other
+ * control but HTAB, no surrounding whitespace, within the limit. */
+static ornd_err_t on_field(void *user, size_t index, const char *value, size_t value_len)
 {
     outcome_t *o = user;
-    CHECK(name_len > 0);
-    for (size_t i = 0; i < name_len; i++) {
-        CHECK(is_tchar(name[i]));
-    }
+    CHECK(index < sizeof wanted / sizeof wanted[0]);
     for (size_t i = 0; i < value_len; i++) {
-        CHECK(value[i] != '\r' && value[i] != '\n' && value[i] != '\0');
+        const unsigned char c = (unsigned char)value[i];
+        CHECK((c >= 0x20u && c != 0x7Fu) || c == '\t');
     }
     if (value_len > 0) {
         CHECK(value[0] != ' ' && value[0] != '\t');
         CHECK(value[value_len - 1] != ' ' && value[value_len - 1] != '\t');
     }
-    CHECK(name_len + value_len < ORND_CONFIG_HTTP_LINE_MAX);
-    sink_add(&o->fields, name, name_len);
-    sink_add(&o->fields, ":", 1);
+    CHECK(value_len <= ORND_CONFIG_HTTP_FIELD_MAX);
+    const uint8_t id = (uint8_t)index;
+    sink_add(&o->fields, &id, 1);
     sink_add(&o->fields, value, value_len);
     sink_add(&o->fields, "\n", 1);
-    return 0;
+    return ORND_OK;
 }
 
-static int on_body(void *user, const uint8_t *p, size_t n)
+static ornd_err_t on_body(void *user, const uint8_t *p, size_t n)
 {
     outcome_t *o = user;
     CHECK(n > 0);
     sink_add(&o->body, p, n);
-    return 0;
+    return ORND_OK;
+}
+
+/* The verdict as this target states it: 1 complete, 0 more needed, or the
+ * error. */
+static int verdict_of(const ornd_http_reader_t *r, ornd_err_t rc)
+{
+    if (rc != ORND_OK) {
+        return rc;
+    }
+    return ornd_http_reader_complete(r) ? 1 : 0;
 }
 
 typedef struct {
@@ -134,12 +147,12 @@ static void finish(const ornd_http_reader_t *r, outcome_t *o)
 }
 
 /* After the verdict: complete stays complete, errors stay. */
-static void check_sticky(ornd_http_reader_t *r, int verdict, const uint8_t *data, size_t len)
+static void check_sticky(ornd_http_reader_t *r, int want, const uint8_t *data, size_t len)
 {
     size_t used = 1;
-    CHECK(ornd_http_reader_feed(r, data, len, &used) == verdict);
+    CHECK(verdict_of(r, ornd_http_reader_feed(r, data, len, &used)) == want);
     CHECK(used == 0);
-    CHECK(ornd_http_reader_eof(r) == verdict);
+    CHECK(verdict_of(r, ornd_http_reader_eof(r, true)) == want);
 }
 
 static void run(const uint8_t *data, size_t len, const plan_t *p, outcome_t *o)
@@ -147,7 +160,9 @@ static void run(const uint8_t *data, size_t len, const plan_t *p, outcome_t *o)
     ornd_http_reader_t r;
     memset(o, 0, sizeof *o);
     const ornd_http_reader_cfg_t cfg = {
-        .on_header = on_field,
+        .fields = wanted,
+        .field_count = sizeof wanted / sizeof wanted[0],
+        .on_field = on_field,
         .on_body = on_body,
         .user = o,
         .head_request = p->head,
@@ -161,7 +176,7 @@ static void run(const uint8_t *data, size_t len, const plan_t *p, outcome_t *o)
         size_t n = p->piece == 0 ? len : next_piece(p, &seed);
         n = n > len - pos ? len - pos : n;
         size_t used = (size_t)-1;
-        rc = ornd_http_reader_feed(&r, data + pos, n, &used);
+        rc = verdict_of(&r, ornd_http_reader_feed(&r, data + pos, n, &used));
         CHECK(used <= n);
         CHECK(rc != 0 || used == n);
         CHECK(rc >= 0 || rc == r.err);
@@ -169,7 +184,12 @@ static void run(const uint8_t *data, size_t len, const plan_t *p, outcome_t *o)
         pos += n;
     }
     if (rc == 0) {
-        rc = ornd_http_reader_eof(&r);
+        /* the clean end and the bare one differ only for a close-delimited
+         * body: the bare one is ORND_ERR_TRUNCATED there */
+        ornd_http_reader_t bare = r;
+        const int cut = verdict_of(&bare, ornd_http_reader_eof(&bare, false));
+        rc = verdict_of(&r, ornd_http_reader_eof(&r, true));
+        CHECK(cut == rc || (rc == 1 && cut == ORND_ERR_TRUNCATED && r.connection_close));
     }
     CHECK(rc == 1 || rc < 0);
     o->verdict = rc;
@@ -225,9 +245,86 @@ static void check_limited(const outcome_t *full, const outcome_t *lim, size_t bo
     CHECK(lim->body_received <= full->body_received || full->verdict < 0);
 }
 
+/* The response with `lines` unrelated field lines of `value_len` bytes
+ * each inserted after its first line (which must end with LF at `at`). */
+static uint8_t inserted[2 * ORND_CONFIG_HTTP_HEADERS_MAX + 65536];
+
+static size_t insert_lines(const uint8_t *data, size_t len, size_t at, unsigned lines,
+                           size_t value_len, size_t *added)
+{
+    size_t n = 0;
+    memcpy(inserted, data, at);
+    n = at;
+    for (unsigned k = 0; k < lines; k++) {
+        n += (size_t)snprintf((char *)inserted + n, 16, "X-Ins-%u: ", k);
+        for (size_t i = 0; i < value_len; i++) {
+            /* the input's bytes as field text (VCHAR and obs-text); now and
+             * then a fold, so that folded unrelated lines are tried too */
+            uint8_t c = len > 0 ? data[(i * 7u + k) % len] : (uint8_t)'v';
+            if (c < 0x21u || c == 0x7Fu) {
+                c = (uint8_t)('a' + (c & 15u));
+            }
+            if (i % 997u == 996u && i + 3u < value_len) {
+                memcpy(inserted + n, "\r\n ", 3);
+                n += 3;
+                i += 2;
+                continue;
+            }
+            inserted[n++] = c;
+        }
+        memcpy(inserted + n, "\r\n", 2);
+        n += 2;
+    }
+    *added = n - at;
+    memcpy(inserted + n, data + at, len - at);
+    return n + len - at;
+}
+
+static size_t count_lf(const uint8_t *data, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        n += data[i] == '\n' ? 1u : 0u;
+    }
+    return n;
+}
+
+/* Inserted unrelated lines change nothing but the bytes consumed. */
+static void check_insertion(const uint8_t *data, size_t len, const plan_t *p, const outcome_t *a,
+                            uint8_t c2, uint8_t c3)
+{
+    const uint8_t *lf = memchr(data, '\n', len);
+    if (lf == NULL) {
+        return;
+    }
+    const size_t at = (size_t)(lf - data) + 1u;
+    const unsigned lines = (c2 & 3u) + 1u;
+    const size_t value_len = (((size_t)c2 >> 2) << 8 | c3) & 0x3FFFu;
+    const size_t per_line = value_len + 12u + 3u * (value_len / 997u);
+    /* within the limits whatever the original head is */
+    if (len + lines * per_line > ORND_CONFIG_HTTP_HEADERS_MAX ||
+        count_lf(data, len) + lines > ORND_CONFIG_HTTP_HEADER_COUNT_MAX) {
+        return;
+    }
+    size_t added = 0;
+    const size_t n = insert_lines(data, len, at, lines, value_len, &added);
+    static outcome_t b;
+    run(inserted, n, p, &b);
+    CHECK(b.verdict == a->verdict);
+    CHECK(b.status == a->status && b.version_minor == a->version_minor);
+    CHECK(b.headers_done == a->headers_done && b.chunked == a->chunked &&
+          b.has_content_length == a->has_content_length &&
+          b.connection_close == a->connection_close && b.content_length == a->content_length &&
+          b.has_retry_after == a->has_retry_after && b.retry_after_s == a->retry_after_s);
+    CHECK(b.fields.hash == a->fields.hash && b.fields.len == a->fields.len);
+    CHECK(b.body.hash == a->body.hash && b.body.len == a->body.len &&
+          b.body_received == a->body_received);
+    CHECK(b.used == (a->used >= at ? a->used + added : a->used));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 2) {
+    if (size < 4) {
         return 0;
     }
     const plan_t split = {
@@ -237,8 +334,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     };
     const plan_t once = {.head = split.head};
     const size_t body_max = (size_t)data[1] + 1u;
-    data += 2;
-    size -= 2;
+    const uint8_t c2 = data[2];
+    const uint8_t c3 = data[3];
+    data += 4;
+    size -= 4;
 
     static outcome_t a, b, c, d;
     run(data, size, &once, &a);
@@ -254,5 +353,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     run(data, size, &split_lim, &d);
     CHECK(same(&c, &d));
     check_limited(&a, &c, body_max);
+
+    check_insertion(data, size, &once, &a, c2, c3);
     return 0;
 }

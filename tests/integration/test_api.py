@@ -262,6 +262,71 @@ class TestAnswers(ApiTest):
         self.assertEqual(plain.out, onebyte.out)
 
 
+class TestHeads(ApiTest):
+    """API answers behind heads as CDNs and frameworks send them
+    (tests/server/heads.py): the same output and exit status as behind the
+    server's plain head."""
+
+    def test_200_behind_every_head(self):
+        s = self.api_server()
+        plain = self.run_api(s, "GET", "/members?$limit=2")
+        self.assert_ok(plain, lines=1)
+        for n in range(12):
+            with self.subTest(head=n):
+                s.control("/faults", "heads:%d" % n)
+                r = self.run_api(s, "GET", "/members?$limit=2")
+                self.assert_ok(r, lines=1)
+                self.assertEqual(r.out, plain.out)
+                s.control("/faults", "heads:%d chunked" % n)
+                r = self.run_api(s, "GET", "/members?$limit=2")
+                self.assertEqual(r.out, plain.out)
+
+    def test_401_behind_the_largest_head_refreshes_once_then_exit_4(self):
+        s = self.api_server("--fault", "heads:11", "--fault", "status401")
+        r = self.run_api(s, "GET", "/locations")
+        self.assertEqual(r.code, 4, str(r))
+        self.assertIn("401", r.stderr)
+        c = s.counters()
+        self.assertEqual(c["requests"], 2, c)  # the first 401 said invalid_token
+        self.assertEqual(c["token_requests"], 2, c)
+
+    def test_429_behind_every_head(self):
+        s = self.api_server()
+        for n in range(12):
+            with self.subTest(head=n):
+                s.control("/faults", "heads:%d status429:7" % n)
+                r = self.run_api(s, "GET", "/locations", extra=["--retries", "0"])
+                self.assertEqual(r.code, 6, str(r))
+                self.assertIn("wait 7 s", r.stderr)
+
+
+class TestFraming(ApiTest):
+    def test_close_delimited_answers(self):
+        """No Content-Length: complete after close_notify; after a bare TCP
+        close a truncation (exit 3), never output as whole."""
+        s = self.api_server()
+        plain = self.run_api(s, "GET", "/members?$limit=2")
+        s.control("/faults", "close_delimited")
+        r = self.run_api(s, "GET", "/members?$limit=2")
+        self.assert_ok(r, lines=1)
+        self.assertEqual(r.out, plain.out)
+        s.control("/faults", "close_delimited close_bare")
+        r = self.run_api(s, "GET", "/members?$limit=2")
+        self.assertEqual(r.code, 3, str(r))
+        self.assertIn("close_notify", r.stderr)
+        s.control("/faults", "close_bare")
+        r = self.run_api(s, "GET", "/members?$limit=2")
+        self.assert_ok(r, lines=1)
+        self.assertEqual(r.out, plain.out)
+
+    def test_content_length_with_transfer_encoding_refused(self):
+        s = self.api_server("--fault", "cl_te")
+        r = self.run_api(s, "GET", "/locations")
+        self.assertEqual(r.code, 5, str(r))
+        self.assertIn("content-length", r.stderr.lower())
+        self.assertEqual(r.out, b"")
+
+
 class TestCheckins(ApiTest):
     def test_checkin_created(self):
         s = self.api_server()

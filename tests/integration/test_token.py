@@ -704,14 +704,145 @@ class TestMalformed(OrndTest):
     def test_big_token(self):
         self.case("big_token")
 
-    def test_big_header(self):
-        self.case("big_header")
-
-    def test_many_headers(self):
-        self.case("many_headers")
+    def test_content_length_with_transfer_encoding(self):
+        """Both framings (RFC 9112 §6.3): refused, not guessed at."""
+        self.case("cl_te", "content-length")
 
     def test_bad_json(self):
         self.case("bad_json")
+
+
+# ---- answers behind real CDN and framework heads -------------------------------
+
+HEAD_COUNT = 12  # tests/server/heads.py HEADS
+
+
+class TestHeads(OrndTest):
+    """Heads as CDNs and frameworks send them (tests/server/heads.py): the
+    outcome is the one behind the server's plain head, whatever the length
+    of the fields the tool does not use."""
+
+    def test_200_behind_every_head(self):
+        for n in range(HEAD_COUNT):
+            with self.subTest(head=n):
+                s = self.server("heads:%d" % n)
+                r = self.run_ornd(self.token_args(s))
+                (req,) = self.assert_requests(s, 1)
+                self.assert_token_json(r, req)
+
+    def test_200_chunked_behind_the_largest_heads(self):
+        for n in (5, 9, 11):
+            with self.subTest(head=n):
+                s = self.server("heads:%d" % n, "chunked")
+                r = self.run_ornd(self.token_args(s))
+                (req,) = self.assert_requests(s, 1)
+                self.assert_token_json(r, req)
+
+    def test_401_behind_every_head(self):
+        for n in range(HEAD_COUNT):
+            with self.subTest(head=n):
+                s = self.server("heads:%d" % n)
+                wrong = "wrong-" + SECRET
+                r = self.run_ornd(self.token_args(s), env=creds_env(CLIENT_ID, wrong))
+                self.assert_failed(r, 4, "invalid_client", "Client authentication failed")
+                self.assert_requests(s, 1, secret=wrong)
+
+    def test_429_behind_every_head(self):
+        for n in range(HEAD_COUNT):
+            with self.subTest(head=n):
+                s = self.server("heads:%d" % n, "status429:1")
+                r = self.run_ornd(self.token_args(s, extra=["--retries", "0"]))
+                self.assert_failed(r, 6, "Too many requests, please try again later")
+                self.assert_requests(s, 1)
+
+    def test_long_and_many_header_fields(self):
+        """A 2000-byte field and 200 fields (once refused) are taken."""
+        for fault in ("big_header", "many_headers"):
+            with self.subTest(fault=fault):
+                s = self.server(fault)
+                r = self.run_ornd(self.token_args(s))
+                (req,) = self.assert_requests(s, 1)
+                self.assert_token_json(r, req)
+
+
+# ---- framing of the body and the connection's end ------------------------------
+
+class TestFraming(OrndTest):
+    def test_close_delimited_with_close_notify(self):
+        """No Content-Length: the body ends with the close, after the
+        server's TLS close_notify: complete."""
+        s = self.server("close_delimited")
+        r = self.run_ornd(self.token_args(s))
+        (req,) = self.assert_requests(s, 1)
+        self.assert_token_json(r, req)
+
+    def test_close_delimited_without_close_notify_is_a_truncation(self):
+        """The same body ended by a bare TCP close: maybe cut short, never
+        taken (exit 3, ORND_ERR_TRUNCATED)."""
+        s = self.server("close_delimited", "close_bare")
+        r = self.run_ornd(self.token_args(s, extra=["--retries", "0"]))
+        self.assert_failed(r, 3, "close_notify")
+        self.assert_requests(s, 1)
+
+    def test_framed_body_without_close_notify_is_complete(self):
+        """A Content-Length or chunked body that is whole stands without
+        close_notify."""
+        for faults in (("close_bare",), ("close_bare", "chunked")):
+            with self.subTest(faults=faults):
+                s = self.server(*faults)
+                r = self.run_ornd(self.token_args(s))
+                (req,) = self.assert_requests(s, 1)
+                self.assert_token_json(r, req)
+
+    def test_not_http_refused_as_malformed_at_once(self):
+        """Bytes that cannot begin a status line: malformed (exit 5), found
+        at the first byte, not a network fault."""
+        s = self.server("garbage")
+        r = self.run_ornd(self.token_args(s))
+        self.assert_failed(r, 5, "status line")
+
+
+# ---- certificate names -----------------------------------------------------------
+
+class TestNames(OrndTest):
+    def ip_args(self, server, host="127.0.0.1"):
+        args = self.token_args(server)
+        i = args.index("--token-url")
+        args[i + 1] = "https://%s:%d/oauth/token" % (host, server.port)
+        return args
+
+    def test_certificate_without_subject_alt_name_refused(self):
+        """CN=localhost but no subjectAltName: no Common Name fallback."""
+        s = self.server("cert_nosan")
+        r = self.run_ornd(self.token_args(s))
+        self.assert_failed(r, 3, "host")
+        self.assertEqual(s.requests(), [])
+
+    def test_sni_sent_for_a_name(self):
+        s = self.server()
+        r = self.run_ornd(self.token_args(s))
+        self.assertEqual(r.code, 0, str(r))
+        (conn,) = s.events("connect")
+        self.assertEqual(conn["sni"], "localhost")
+
+    def test_ip_literal_no_sni_ip_san_matched(self):
+        """https://127.0.0.1: no SNI (RFC 6066 §3), the address matched
+        against the certificate's IP entries."""
+        s = self.server()
+        r = self.run_ornd(self.ip_args(s))
+        self.assertEqual(r.code, 0, str(r))
+        (conn,) = s.events("connect")
+        self.assertIsNone(conn["sni"])
+
+    def test_ip_literal_needs_an_ip_entry(self):
+        """A certificate for DNS:localhost only does not cover 127.0.0.1."""
+        s = self.server("cert_dnsonly")
+        r = self.run_ornd(self.ip_args(s))
+        self.assert_failed(r, 3, "host")
+        self.assertEqual(s.requests(), [])
+        s = self.server("cert_dnsonly")
+        r = self.run_ornd(self.token_args(s))
+        self.assertEqual(r.code, 0, str(r))
 
 
 # ---- rate limiting and server errors (retry, exit 6) --------------------------

@@ -66,6 +66,10 @@ API_FAULTS = {
     "delay": "int",        # wait ARG ms before answering
     "stall": None,         # read the request, never answer (held up to 30 s)
     "truncate": None,      # head + half the body, then close
+    "heads": "int",        # the fields of head ARG of tests/server/heads.py added
+    "close_delimited": None,  # no Content-Length: the body ends with the close
+    "close_bare": None,    # close after the answer without TLS close_notify (FIN only)
+    "cl_te": None,         # Content-Length and Transfer-Encoding: chunked together
 }
 
 # Actions done when the Nth API request from now arrives (ARG = N, default 1),
@@ -572,7 +576,8 @@ class ApiServer(ids.IdentityServer):
                 return False
         resp = self.process(req, faults)
         self.counters.bump("status", resp.status)
-        close = req.wants_close() or "close" in faults or "truncate" in faults
+        close = (req.wants_close() or "close" in faults or "truncate" in faults
+                 or "close_delimited" in faults or "close_bare" in faults)
         head, body = self.serialize(resp, faults, close)
         if "truncate" in faults:
             body = body[: len(body) // 2]
@@ -588,6 +593,9 @@ class ApiServer(ids.IdentityServer):
         else:
             ok = self.write(tls, head + body, one_byte="onebyte" in faults)
         if not ok:
+            return False
+        if "close_bare" in faults:
+            self.close_bare(tls)
             return False
         if close:
             self.close_tls(tls)

@@ -35,6 +35,7 @@ import urllib.parse
 from email.utils import formatdate
 
 import common
+import heads
 from common import Fault, Log
 
 TOKEN_PATH = "/oauth/token"
@@ -71,6 +72,10 @@ REQUEST_FAULTS = {
     "bad_json": None,
     "message_401": None,
     "html_401": None,
+    "heads": "int",          # the fields of head ARG of tests/server/heads.py added
+    "close_delimited": None,  # no Content-Length: the body ends with the close
+    "close_bare": None,      # close after the answer without TLS close_notify (FIN only)
+    "cl_te": None,           # Content-Length and Transfer-Encoding: chunked together
 }
 
 # Faults that choose the certificate chain of one connection -> file stem.
@@ -82,10 +87,12 @@ CERT_FAULTS = {
     "cert_future": "future",
     "cert_chain": "chained",
     "cert_int_expired": "chained-int-expired",
+    "cert_nosan": "nosan",
+    "cert_dnsonly": "dnsonly",
 }
 
 CHAINS = ["server", "server-rsa", "expired", "wronghost", "untrusted", "future", "chained",
-          "chained-int-expired"]
+          "chained-int-expired", "nosan", "dnsonly"]
 
 MESSAGE_401 = "Unauthorized: this application no longer exists"
 MESSAGE_429 = "Too many requests, please try again later"
@@ -106,6 +113,12 @@ REASONS = {
 
 class Stop(Exception):
     """The server is shutting down."""
+
+
+def _note_sni(tls, server_name, ctx):
+    """Remember the server name the client sent (None: no SNI) for the log."""
+    tls.ornd_sni = server_name
+    return None
 
 
 # ---- faults -----------------------------------------------------------------
@@ -283,6 +296,7 @@ class IdentityServer:
             elif args.tls == "1.3":
                 ctx.minimum_version = ssl.TLSVersion.TLSv1_3
             ctx.load_cert_chain(cert, key)
+            ctx.sni_callback = _note_sni
             self.contexts[stem] = ctx
         if "server" not in self.contexts:
             raise SystemExit("identity_server: no server.pem/server.key in %s "
@@ -386,7 +400,7 @@ class IdentityServer:
             return
         self.log.write({"event": "connect", "conn": conn_id, "peer": addr[0],
                         "chain": stem, "fault": cert_fault, "tls": tls.version(),
-                        "cipher": tls.cipher()[0]})
+                        "cipher": tls.cipher()[0], "sni": getattr(tls, "ornd_sni", None)})
         buf = b""
         seq = 0
         while not self.stop.is_set():
@@ -561,8 +575,18 @@ class IdentityServer:
             lines.append(prefix + "p" * (2000 - len(prefix)))
         if "many_headers" in faults:
             lines += ["X-Filler-%03d: %d" % (i, i) for i in range(200)]
+        if "heads" in faults:
+            lines += ["%s: %s" % f for f in heads.fields(faults["heads"])]
         body = resp.body
-        if "chunked" in faults:
+        if "close_delimited" in faults:
+            lines.append("Connection: close")
+            head = ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
+            return head, body
+        if "cl_te" in faults:
+            lines.append("Content-Length: %d" % len(body))
+            lines.append("Transfer-Encoding: chunked")
+            body = chunk_body(body)
+        elif "chunked" in faults:
             lines.append("Transfer-Encoding: chunked")
             lines.append("Trailer: X-Token-Check")
             body = chunk_body(body)
@@ -595,7 +619,8 @@ class IdentityServer:
             return False
 
         resp, form = self.process(req, faults)
-        close = req.wants_close() or "truncate" in faults or resp.close
+        close = (req.wants_close() or "truncate" in faults or resp.close
+                 or "close_delimited" in faults or "close_bare" in faults)
         head, body = self.serialize(resp, faults, close)
         if "truncate" in faults:
             body = body[: len(body) // 2]
@@ -609,10 +634,24 @@ class IdentityServer:
             self.sleep(faults["delay"] / 1000.0)
         if not self.write(tls, head + body, one_byte="onebyte" in faults):
             return False
+        if "close_bare" in faults:
+            self.close_bare(tls)
+            return False
         if close:
             self.close_tls(tls)
             return False
         return True
+
+    def close_bare(self, tls):
+        """End the TCP connection without a TLS close_notify (FIN only)."""
+        try:
+            tls.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        try:
+            tls.close()
+        except OSError:
+            pass
 
     def write(self, tls, data, one_byte):
         """Send bytes; with one_byte each byte goes in its own TLS record."""

@@ -19,6 +19,8 @@
 #                                  PEM holds the leaf then that intermediate
 #   other-ca.pem other-ca.key      a second, unrelated CA (ECDSA P-256)
 #   untrusted.pem untrusted.key    localhost, signed by other-ca
+#   nosan.pem nosan.key            CN=localhost and no subjectAltName at all (by ca)
+#   dnsonly.pem dnsonly.key        DNS:localhost only, no IP entries (by ca)
 #
 # Idempotent: when every file is present and the CA is valid for at least one
 # more day, nothing is done. Otherwise a fresh set is made in a scratch
@@ -37,7 +39,7 @@ files="ca.pem ca.key server.pem server.key server-rsa.pem server-rsa.key
 wronghost.pem wronghost.key expired.pem expired.key other-ca.pem other-ca.key
 untrusted.pem untrusted.key future.pem future.key intermediate.pem intermediate.key
 intermediate-expired.pem intermediate-expired.key chained.pem chained.key
-chained-int-expired.pem chained-int-expired.key"
+chained-int-expired.pem chained-int-expired.key nosan.pem nosan.key dnsonly.pem dnsonly.key"
 
 complete=1
 for f in $files; do
@@ -102,6 +104,15 @@ make_leaf server ca localhost "$names"
 make_leaf server-rsa ca localhost "$names" rsa
 make_leaf wronghost ca wrong.example "DNS:wrong.example"
 make_leaf untrusted other-ca localhost "$names"
+make_leaf dnsonly ca localhost "DNS:localhost"
+# no subjectAltName: the leaf extensions without that line
+ec_key "$tmp/nosan.key"
+openssl req -new -key "$tmp/nosan.key" -subj "/O=ornd-lite test/CN=localhost" -out "$tmp/nosan.csr"
+leaf_ext "DNS:localhost"
+grep -v '^subjectAltName' "$tmp/leaf.ext" >"$tmp/nosan.ext"
+openssl x509 -req -in "$tmp/nosan.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" \
+    -set_serial "$(serial)" -sha256 -days 30 \
+    -extfile "$tmp/nosan.ext" -extensions leaf -out "$tmp/nosan.pem" 2>/dev/null
 
 # Certificates with chosen dates: `openssl x509 -req` in OpenSSL 3.0 cannot
 # set a start date in the past, `openssl ca` can (-startdate/-enddate).

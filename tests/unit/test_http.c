@@ -9,11 +9,12 @@
 
 #include <cmocka.h>
 
-#include "ornd/error.h"
-#include "ornd/core/http_writer.h"
 #include "ornd/core/http_reader.h"
+#include "ornd/core/http_writer.h"
+#include "ornd/error.h"
 
-#define LINE_MAX_ ((size_t)ORND_CONFIG_HTTP_LINE_MAX)
+#define FIELD_MAX_ ((size_t)ORND_CONFIG_HTTP_FIELD_MAX)
+#define PAD_LINE_ ((size_t)1000) /* longest line of the pad fields */
 #define HEADERS_MAX_ ((size_t)ORND_CONFIG_HTTP_HEADERS_MAX)
 #define COUNT_MAX_ ((size_t)ORND_CONFIG_HTTP_HEADER_COUNT_MAX)
 
@@ -511,10 +512,18 @@ typedef struct {
     capture_t cap;
 } result_t;
 
-static int on_field(void *user, const char *name, size_t name_len, const char *value,
-                    size_t value_len)
+/* The fields the tests ask the reader for (lower case, as cfg.fields wants). */
+static const char *const wanted[] = {
+    "content-type", "cache-control",    "x-empty", "trailer", "a",      "t",
+    "x-checksum",   "www-authenticate", "x",       "date",    "b",      "x-long",
+    "set-cookie",   "x-fold",           "server",  "x-pad",   "x-trace"};
+
+static ornd_err_t on_field(void *user, size_t index, const char *value, size_t value_len)
 {
     capture_t *c = user;
+    assert_true(index < sizeof wanted / sizeof wanted[0]);
+    const char *name = wanted[index];
+    const size_t name_len = strlen(name);
     c->field_count++;
     if (c->fields_len + name_len + value_len + 2 <= sizeof c->fields) {
         memcpy(c->fields + c->fields_len, name, name_len);
@@ -524,10 +533,10 @@ static int on_field(void *user, const char *name, size_t name_len, const char *v
         c->fields_len += value_len;
         c->fields[c->fields_len++] = '\n';
     }
-    return c->header_rc;
+    return (ornd_err_t)c->header_rc;
 }
 
-static int on_body(void *user, const uint8_t *data, size_t len)
+static ornd_err_t on_body(void *user, const uint8_t *data, size_t len)
 {
     capture_t *c = user;
     assert_true(len > 0);
@@ -536,13 +545,14 @@ static int on_body(void *user, const uint8_t *data, size_t len)
         memcpy(c->body + c->body_len, data, len);
     }
     c->body_len += len;
-    return c->body_rc;
+    return (ornd_err_t)c->body_rc;
 }
 
 typedef struct {
     bool head_request;
     size_t body_max;
-    bool eof; /* call eof() after the last piece when still incomplete */
+    bool eof;        /* call eof() after the last piece when still incomplete */
+    bool bare_close; /* that end is a bare close (no TLS close_notify) */
     int header_rc;
     int body_rc;
 } opts_t;
@@ -553,7 +563,9 @@ static void reader_start(ornd_http_reader_t *r, result_t *out, const opts_t *o)
     out->cap.header_rc = o->header_rc;
     out->cap.body_rc = o->body_rc;
     ornd_http_reader_cfg_t cfg = {
-        .on_header = on_field,
+        .fields = wanted,
+        .field_count = sizeof wanted / sizeof wanted[0],
+        .on_field = on_field,
         .on_body = on_body,
         .user = &out->cap,
         .head_request = o->head_request,
@@ -576,6 +588,25 @@ static void reader_finish(ornd_http_reader_t *r, result_t *out)
     out->body_received = r->body_received;
 }
 
+/* The verdict as the tests state it: 1 complete, 0 more needed, or the error. */
+static int verdict(const ornd_http_reader_t *r, ornd_err_t rc)
+{
+    if (rc != ORND_OK) {
+        return rc;
+    }
+    return ornd_http_reader_complete(r) ? 1 : 0;
+}
+
+static int feed_v(ornd_http_reader_t *r, const uint8_t *p, size_t n, size_t *used)
+{
+    return verdict(r, ornd_http_reader_feed(r, p, n, used));
+}
+
+static int eof_v(ornd_http_reader_t *r)
+{
+    return verdict(r, ornd_http_reader_eof(r, true));
+}
+
 /* Feed `len` bytes split at the `ncuts` ascending offsets in `cuts`. */
 static void run_cuts(const void *data, size_t len, const size_t *cuts, size_t ncuts,
                      const opts_t *o, result_t *out)
@@ -588,7 +619,7 @@ static void run_cuts(const void *data, size_t len, const size_t *cuts, size_t nc
     for (size_t i = 0; i <= ncuts && rc == 0; i++) {
         const size_t end = i < ncuts ? cuts[i] : len;
         size_t used = 12345;
-        rc = ornd_http_reader_feed(&r, p + start, end - start, &used);
+        rc = verdict(&r, ornd_http_reader_feed(&r, p + start, end - start, &used));
         assert_true(used <= end - start);
         if (rc == 0) {
             assert_int_equal(used, end - start); /* incomplete: all consumed */
@@ -597,7 +628,7 @@ static void run_cuts(const void *data, size_t len, const size_t *cuts, size_t nc
         start = end;
     }
     if (rc == 0 && o->eof) {
-        rc = ornd_http_reader_eof(&r);
+        rc = verdict(&r, ornd_http_reader_eof(&r, !o->bare_close));
     }
     out->rc = rc;
     reader_finish(&r, out);
@@ -617,11 +648,11 @@ static void run_bytes(const void *data, size_t len, const opts_t *o, result_t *o
     int rc = 0;
     for (size_t i = 0; i < len && rc == 0; i++) {
         size_t used = 12345;
-        rc = ornd_http_reader_feed(&r, p + i, 1, &used);
+        rc = verdict(&r, ornd_http_reader_feed(&r, p + i, 1, &used));
         out->used += used;
     }
     if (rc == 0 && o->eof) {
-        rc = ornd_http_reader_eof(&r);
+        rc = verdict(&r, ornd_http_reader_eof(&r, !o->bare_close));
     }
     out->rc = rc;
     reader_finish(&r, out);
@@ -659,6 +690,11 @@ static void check_all_splits(const char *resp, size_t len, const opts_t *o)
 {
     run_once(resp, len, o, &res_a);
     for (size_t split = 0; split <= len; split++) {
+        /* answers over 4 KiB: every split in their first and last 512
+         * bytes, every 61st in between (the cost stays linear) */
+        if (len > 4096 && split > 512 && split + 512 < len && split % 61u != 0) {
+            continue;
+        }
         run_cuts(resp, len, &split, 1, o, &res_b);
         assert_same_result(&res_a, &res_b);
     }
@@ -685,6 +721,8 @@ static void assert_fields(const result_t *r, const char *want)
     assert_memory_equal(r->cap.fields, want, r->cap.fields_len);
 }
 
+static void check_bad(const char *resp, size_t len, int err, const opts_t *o);
+
 /* ---- Well-formed responses ------------------------------------------------ */
 
 static const char resp_length[] = "HTTP/1.1 200 OK\r\n"
@@ -710,8 +748,8 @@ static void test_read_content_length(void **state)
     assert_false(res_a.chunked);
     assert_false(res_a.connection_close);
     assert_false(res_a.has_retry_after);
-    assert_fields(&res_a, "Content-Type=application/json\ncontent-LENGTH=40\n"
-                          "Cache-Control=no-store\nX-Empty=\n");
+    /* the fields asked for, never the reader's own framing fields */
+    assert_fields(&res_a, "content-type=application/json\ncache-control=no-store\nx-empty=\n");
     assert_body(&res_a, "{\"access_token\":\"abc\",\"expires_in\":3600}");
     assert_int_equal(res_a.cap.body_calls, 1); /* passed on in one run */
 }
@@ -744,8 +782,8 @@ static void test_read_chunked(void **state)
     assert_true(res_a.chunked);
     assert_false(res_a.has_content_length);
     assert_false(res_a.connection_close);
-    assert_fields(&res_a, "Transfer-Encoding=chunked\nTrailer=X-Checksum\n"
-                          "X-Checksum=abc\nX-Other=x\n");
+    /* trailers (X-Checksum) are never reported as header fields */
+    assert_fields(&res_a, "trailer=X-Checksum\n");
     assert_body(&res_a, "hello, world0123456789!");
     assert_int_equal(res_a.cap.body_calls, 4); /* one run per chunk */
 }
@@ -800,7 +838,7 @@ static void test_read_interim_then_final(void **state)
     assert_int_equal(res_a.status, 201);
     assert_true(res_a.connection_close);
     /* Interim fields are not reported. */
-    assert_fields(&res_a, "Content-Length=2\nConnection=Keep-Alive, CLOSE\n");
+    assert_fields(&res_a, "");
     assert_body(&res_a, "ok");
 }
 
@@ -874,7 +912,7 @@ static void test_read_bare_lf_lines(void **state)
     check_all_splits(resp, sizeof resp - 1, &o);
     assert_int_equal(res_a.rc, 1);
     assert_int_equal(res_a.used, sizeof resp - 1);
-    assert_fields(&res_a, "Transfer-Encoding=chunked\nA=b\nT=t\n");
+    assert_fields(&res_a, "a=b\n"); /* T is a trailer */
     assert_body(&res_a, "abcde");
 }
 
@@ -954,7 +992,10 @@ static void test_read_content_length_max_value(void **state)
     assert_int_equal(res_a.cap.body_len, 2);
 }
 
-static void test_read_chunked_overrides_content_length(void **state)
+/* Content-Length with Transfer-Encoding: refused (RFC 9112 §6.3 "ought to
+ * be handled as an error"), in either order, whatever the Content-Length
+ * says; the connection is never to be reused. */
+static void test_read_cl_with_te_refused(void **state)
 {
     (void)state;
     static const char *const resps[] = {
@@ -966,15 +1007,15 @@ static void test_read_chunked_overrides_content_length(void **state)
         "2\r\nok\r\n0\r\n\r\n",
         "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n"
         "Transfer-Encoding: , CHUNKED\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+        "HTTP/1.1 401 Unauthorized\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "2\r\nok\r\n0\r\n\r\n",
     };
     for (size_t i = 0; i < sizeof resps / sizeof resps[0]; i++) {
         const opts_t o = {.body_max = 2};
-        check_all_splits(resps[i], strlen(resps[i]), &o);
-        assert_int_equal(res_a.rc, 1);
-        assert_true(res_a.chunked);
-        assert_false(res_a.has_content_length);
-        assert_true(res_a.connection_close); /* suspect framing: do not reuse */
-        assert_body(&res_a, "ok");
+        check_bad(resps[i], strlen(resps[i]), ORND_ERR_HTTP_CONTENT_LENGTH, &o);
+        assert_true(res_a.connection_close);
+        assert_int_equal(res_a.cap.body_len, 0);
+        assert_int_equal(res_a.used, strstr(resps[i], "\r\n\r\n") - resps[i] + 3);
     }
 }
 
@@ -1047,20 +1088,19 @@ static void test_read_after_complete(void **state)
     assert_false(ornd_http_reader_headers_done(&r));
     size_t used;
     static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcXYZ";
-    assert_int_equal(ornd_http_reader_feed(&r, (const uint8_t *)resp, 10, &used), 0);
+    assert_int_equal(feed_v(&r, (const uint8_t *)resp, 10, &used), 0);
     assert_int_equal(used, 10);
     assert_false(ornd_http_reader_headers_done(&r));
-    assert_int_equal(ornd_http_reader_feed(&r, (const uint8_t *)resp + 10, sizeof resp - 11, &used),
-                     1);
+    assert_int_equal(feed_v(&r, (const uint8_t *)resp + 10, sizeof resp - 11, &used), 1);
     assert_int_equal(used, sizeof resp - 11 - 3);
     assert_true(ornd_http_reader_headers_done(&r));
     assert_true(r.body_received == 3);
     /* Complete stays complete; nothing more is consumed. */
-    assert_int_equal(ornd_http_reader_feed(&r, (const uint8_t *)"XYZ", 3, &used), 1);
+    assert_int_equal(feed_v(&r, (const uint8_t *)"XYZ", 3, &used), 1);
     assert_int_equal(used, 0);
-    assert_int_equal(ornd_http_reader_feed(&r, NULL, 0, NULL), 1);
-    assert_int_equal(ornd_http_reader_eof(&r), 1);
-    assert_int_equal(ornd_http_reader_eof(&r), 1);
+    assert_int_equal(feed_v(&r, NULL, 0, NULL), 1);
+    assert_int_equal(eof_v(&r), 1);
+    assert_int_equal(eof_v(&r), 1);
 }
 
 static void test_read_pipelined_not_consumed(void **state)
@@ -1094,7 +1134,7 @@ static void test_read_headers_done_with_body(void **state)
     static const char resp[] = "HTTP/1.1 503 Unavailable\r\nRetry-After: 30\r\n"
                                "Content-Length: 5\r\n\r\nab";
     size_t used;
-    assert_int_equal(ornd_http_reader_feed(&r, (const uint8_t *)resp, sizeof resp - 1, &used), 0);
+    assert_int_equal(feed_v(&r, (const uint8_t *)resp, sizeof resp - 1, &used), 0);
     assert_true(ornd_http_reader_headers_done(&r));
     assert_int_equal(r.status, 503);
     assert_true(r.has_retry_after);
@@ -1161,11 +1201,110 @@ static void test_closed_is_sticky(void **state)
     ornd_http_reader_t r;
     ornd_http_reader_init(&r, NULL);
     size_t used = 99;
-    assert_int_equal(ornd_http_reader_eof(&r), ORND_ERR_CLOSED);
-    assert_int_equal(ornd_http_reader_feed(&r, (const uint8_t *)"HTTP/1.1", 8, &used),
-                     ORND_ERR_CLOSED);
+    assert_int_equal(eof_v(&r), ORND_ERR_CLOSED);
+    assert_int_equal(feed_v(&r, (const uint8_t *)"HTTP/1.1", 8, &used), ORND_ERR_CLOSED);
     assert_int_equal(used, 0);
-    assert_int_equal(ornd_http_reader_eof(&r), ORND_ERR_CLOSED);
+    assert_int_equal(eof_v(&r), ORND_ERR_CLOSED);
+}
+
+/* ---- Framing choices (see ornd/core/http_reader.h) ------------------------ */
+
+/* obs-fold: the fold and the whitespace around it become one SP (RFC 9112
+ * §5.2), in used fields and skipped ones; folds before the first field are
+ * consumed. */
+static void test_obs_fold_is_one_space(void **state)
+{
+    (void)state;
+    static const char resp[] = "HTTP/1.1 401 Unauthorized\r\n"
+                               " stray fold before any field\r\n"
+                               "WWW-Authenticate: Bearer realm=\"api\",  \r\n"
+                               " \t error=\"invalid_token\"\r\n"
+                               "X-Skipped: a\r\n\tb\r\n c\r\n"
+                               "X-Fold: one\r\n   \r\n two \r\n"
+                               "Content-Length:\r\n 2\r\n"
+                               "\r\nok";
+    const opts_t o = {0};
+    check_all_splits(resp, sizeof resp - 1, &o);
+    assert_int_equal(res_a.rc, 1);
+    assert_int_equal(res_a.status, 401);
+    assert_fields(&res_a, "www-authenticate=Bearer realm=\"api\", error=\"invalid_token\"\n"
+                          "x-fold=one two\n");
+    assert_body(&res_a, "ok");
+}
+
+/* Bytes that cannot begin "HTTP/1.x SP 3DIGIT" are refused at the first
+ * byte that rules the status line out, without waiting for a line end. */
+static void test_not_http1_refused_at_once(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        size_t at; /* the offending byte */
+    } cases[] = {
+        {"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 0},     /* HTTP/2 connection preface */
+        {"\x00\x00\x12\x04\x00\x00\x00\x00\x00", 0}, /* an HTTP/2 SETTINGS frame */
+        {"<html><body>HTTP/0.9 answer", 0},
+        {"\x16\x03\x01\x02\x00", 0}, /* a TLS record */
+        {"HTTP/2 200", 5},
+        {"HTTP/1.1 2x", 10},
+        {"HTTP/1.1 099", 9},
+        {"HTTP/1.1 200x", 12},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const size_t len = cases[i].at + 1u; /* nothing after the offending byte */
+        const opts_t o = {0};
+        check_bad(cases[i].in, len, ORND_ERR_HTTP_STATUS_LINE, &o);
+        assert_int_equal(res_a.used, cases[i].at);
+        assert_int_equal(res_a.status, 0);
+    }
+}
+
+/* A close-delimited body is complete only after a clean close (TLS
+ * close_notify); a bare close is ORND_ERR_TRUNCATED. Framed bodies that are
+ * complete do not depend on how the connection ends. */
+static void test_close_delimited_needs_clean_close(void **state)
+{
+    (void)state;
+    static const char resp[] = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nall of it";
+    const opts_t clean = {.eof = true};
+    check_all_splits(resp, sizeof resp - 1, &clean);
+    assert_int_equal(res_a.rc, 1);
+    assert_body(&res_a, "all of it");
+    assert_true(res_a.connection_close);
+
+    const opts_t bare = {.eof = true, .bare_close = true};
+    check_all_splits(resp, sizeof resp - 1, &bare);
+    assert_int_equal(res_a.rc, ORND_ERR_TRUNCATED);
+    assert_body(&res_a, "all of it"); /* what came was passed on, but not taken as whole */
+
+    static const char framed[] = "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n"
+                                 "\r\nok";
+    check_all_splits(framed, sizeof framed - 1, &bare);
+    assert_int_equal(res_a.rc, 1);
+    static const char cut[] = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok";
+    check_all_splits(cut, sizeof cut - 1, &bare);
+    assert_int_equal(res_a.rc, ORND_ERR_CLOSED);
+    check_all_splits(cut, sizeof cut - 1, &clean);
+    assert_int_equal(res_a.rc, ORND_ERR_CLOSED);
+}
+
+/* Trailer fields are never reported as header fields, never change the
+ * framing or Retry-After. */
+static void test_trailers_not_reported(void **state)
+{
+    (void)state;
+    static const char resp[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                               "2\r\nok\r\n0\r\n"
+                               "WWW-Authenticate: Bearer error=\"invalid_token\"\r\n"
+                               "Retry-After: 99\r\nContent-Length: 12\r\nConnection: close\r\n"
+                               "\r\n";
+    const opts_t o = {0};
+    check_all_splits(resp, sizeof resp - 1, &o);
+    assert_int_equal(res_a.rc, 1);
+    assert_fields(&res_a, "");
+    assert_false(res_a.has_retry_after);
+    assert_false(res_a.connection_close);
+    assert_true(res_a.chunked);
 }
 
 /* ---- Errors ----------------------------------------------------------------- */
@@ -1185,10 +1324,10 @@ static void check_bad(const char *resp, size_t len, int err, const opts_t *o)
     result_t *tmp = &res_b;
     reader_start(&r, tmp, o);
     size_t used = 0;
-    assert_int_equal(ornd_http_reader_feed(&r, (const uint8_t *)resp, len, &used), err);
-    assert_int_equal(ornd_http_reader_feed(&r, (const uint8_t *)"\r\n", 2, &used), err);
+    assert_int_equal(feed_v(&r, (const uint8_t *)resp, len, &used), err);
+    assert_int_equal(feed_v(&r, (const uint8_t *)"\r\n", 2, &used), err);
     assert_int_equal(used, 0);
-    assert_int_equal(ornd_http_reader_eof(&r), err);
+    assert_int_equal(eof_v(&r), err);
 }
 
 static void check_bad_cases(const bad_case_t *cases, size_t n)
@@ -1234,9 +1373,6 @@ static void test_err_header(void **state)
 {
     (void)state;
     static const bad_case_t cases[] = {
-        {"HTTP/1.1 200 OK\r\nA: b\r\n folded\r\n\r\n", ORND_ERR_HTTP_HEADER},
-        {"HTTP/1.1 200 OK\r\nA: b\r\n\tfolded\r\n\r\n", ORND_ERR_HTTP_HEADER},
-        {"HTTP/1.1 200 OK\r\n leading\r\n\r\n", ORND_ERR_HTTP_HEADER},
         {"HTTP/1.1 200 OK\r\nName : v\r\n\r\n", ORND_ERR_HTTP_HEADER},
         {"HTTP/1.1 200 OK\r\nName\t: v\r\n\r\n", ORND_ERR_HTTP_HEADER},
         {"HTTP/1.1 200 OK\r\nNo colon here\r\n\r\n", ORND_ERR_HTTP_HEADER},
@@ -1250,8 +1386,6 @@ static void test_err_header(void **state)
         {"HTTP/1.1 200 OK\r\nA: b\r\n\r\r\n", ORND_ERR_HTTP_HEADER},
         {"HTTP/1.1 100 Continue\r\nBad Name: x\r\n\r\n", ORND_ERR_HTTP_HEADER},
         {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT : x\r\n\r\n",
-         ORND_ERR_HTTP_HEADER},
-        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: x\r\n y\r\n\r\n",
          ORND_ERR_HTTP_HEADER},
         {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: x\ry\r\n\r\n",
          ORND_ERR_HTTP_HEADER},
@@ -1349,11 +1483,11 @@ static void check_abort(const char *resp, size_t len, const opts_t *o, int err)
     ornd_http_reader_t r;
     reader_start(&r, &res_a, o);
     size_t used = 0;
-    assert_int_equal(ornd_http_reader_feed(&r, (const uint8_t *)resp, len, &used), err);
+    assert_int_equal(feed_v(&r, (const uint8_t *)resp, len, &used), err);
     assert_true(used < len);
-    assert_int_equal(ornd_http_reader_feed(&r, (const uint8_t *)resp, len, &used), err);
+    assert_int_equal(feed_v(&r, (const uint8_t *)resp, len, &used), err);
     assert_int_equal(used, 0);
-    assert_int_equal(ornd_http_reader_eof(&r), err);
+    assert_int_equal(eof_v(&r), err);
     run_bytes(resp, len, o, &res_b);
     assert_int_equal(res_b.rc, err);
 }
@@ -1361,25 +1495,21 @@ static void check_abort(const char *resp, size_t len, const opts_t *o, int err)
 static void test_err_callbacks_abort(void **state)
 {
     (void)state;
-    const opts_t stop_header = {.header_rc = -1234};
-    check_abort(resp_length, sizeof resp_length - 1, &stop_header, -1234);
+    /* callbacks return ornd_err_t: any code of it (an enum may be a byte) */
+    const opts_t stop_header = {.header_rc = ORND_ERR_STATE};
+    check_abort(resp_length, sizeof resp_length - 1, &stop_header, ORND_ERR_STATE);
     assert_int_equal(res_a.cap.field_count, 1);
     assert_int_equal(res_b.cap.field_count, 1);
     assert_int_equal(res_b.used, strlen("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"));
 
-    const opts_t stop_body = {.body_rc = -77};
-    check_abort(resp_chunked, sizeof resp_chunked - 1, &stop_body, -77);
+    const opts_t stop_body = {.body_rc = ORND_ERR_NO_MEM};
+    check_abort(resp_chunked, sizeof resp_chunked - 1, &stop_body, ORND_ERR_NO_MEM);
     assert_int_equal(res_a.cap.body_calls, 1);
     assert_int_equal(res_a.cap.body_len, 5);
     assert_memory_equal(res_a.cap.body, "hello", 5);
     assert_int_equal(res_b.cap.body_calls, 1);
     assert_int_equal(res_b.cap.body_len, 1);
     assert_int_equal(res_b.used, strstr(resp_chunked, "hello") - resp_chunked + 1);
-
-    /* Positive returns mean "go on". */
-    const opts_t positive = {.header_rc = 5, .body_rc = 9};
-    run_once(resp_chunked, sizeof resp_chunked - 1, &positive, &res_a);
-    assert_int_equal(res_a.rc, 1);
 }
 
 static void test_err_arg(void **state)
@@ -1388,11 +1518,10 @@ static void test_err_arg(void **state)
     ornd_http_reader_t r;
     ornd_http_reader_init(&r, NULL);
     size_t used = 7;
-    assert_int_equal(ornd_http_reader_feed(&r, NULL, 3, &used), ORND_ERR_ARG);
+    assert_int_equal(feed_v(&r, NULL, 3, &used), ORND_ERR_ARG);
     assert_int_equal(used, 0);
     /* Not sticky: the reader was not given anything. */
-    assert_int_equal(
-        ornd_http_reader_feed(&r, (const uint8_t *)"HTTP/1.1 204 x\r\n\r\n", 18, &used), 1);
+    assert_int_equal(feed_v(&r, (const uint8_t *)"HTTP/1.1 204 x\r\n\r\n", 18, &used), 1);
 }
 
 /* ---- Body limit --------------------------------------------------------------- */
@@ -1404,7 +1533,7 @@ static void test_body_max_content_length(void **state)
     /* Refused at the blank line, before any body byte arrives. */
     const opts_t small = {.body_max = 10};
     check_bad(resp, sizeof resp - 1, ORND_ERR_HTTP_BODY_TOO_LARGE, &small);
-    assert_int_equal(res_a.used, sizeof resp - 1);
+    assert_int_equal(res_a.used, sizeof resp - 2); /* the LF that ends the head */
     assert_true(res_a.headers_done);
     assert_int_equal(res_a.status, 200);
 
@@ -1474,44 +1603,84 @@ static void big_add_field(size_t *len, size_t i, size_t line_len, const char *eo
     big_add(len, eol);
 }
 
-static void test_limit_line_exact(void **state)
+/* A field the reader does not use may be of any length: never held. */
+static void test_limit_skipped_field_any_length(void **state)
 {
     (void)state;
     static const char *const eols[] = {"\r\n", "\n"};
+    static const size_t lengths[] = {FIELD_MAX_, FIELD_MAX_ + 1, 8192, 30000};
     for (size_t e = 0; e < 2; e++) {
-        for (size_t extra = 0; extra <= 1; extra++) {
+        for (size_t k = 0; k < sizeof lengths / sizeof lengths[0]; k++) {
             size_t len = 0;
             big_add(&len, "HTTP/1.1 200 OK\r\n");
-            big_add_field(&len, 1, LINE_MAX_ + extra, eols[e]);
-            big_add(&len, "Content-Length: 0\r\n\r\n");
+            big_add_field(&len, 1, lengths[k], eols[e]);
+            big_add(&len, "Content-Length: 0\r\nX: y\r\n\r\n");
             const opts_t o = {0};
-            if (extra == 0) {
-                check_all_splits(big, len, &o);
-                assert_int_equal(res_a.rc, 1);
-                assert_int_equal(res_a.cap.fields_len, LINE_MAX_ + 17);
-            } else {
-                check_bad(big, len, ORND_ERR_HTTP_LINE_TOO_LONG, &o);
-                /* Refused at the first byte past the limit. */
-                assert_int_equal(res_a.used, 17 + LINE_MAX_);
-            }
+            check_all_splits(big, len, &o);
+            assert_int_equal(res_a.rc, 1);
+            assert_fields(&res_a, "x=y\n");
         }
     }
 }
 
-static void test_limit_status_line_exact(void **state)
+/* A used field is held up to FIELD_MAX bytes (after OWS), then refused with
+ * its own error at the first byte that does not fit. */
+static void test_limit_used_field_exact(void **state)
 {
     (void)state;
     for (size_t extra = 0; extra <= 1; extra++) {
+        /* a named field (WWW-Authenticate) */
         size_t len = 0;
-        big_add(&len, "HTTP/1.1 200 ");
-        while (len < LINE_MAX_ + extra) {
-            big[len++] = 'R';
+        big_add(&len, "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate:  ");
+        const size_t value_at = len;
+        while (len - value_at < FIELD_MAX_ + extra) {
+            big[len++] = 'a';
         }
-        big_add(&len, "\r\nContent-Length: 0\r\n\r\n");
+        big_add(&len, "  \r\nContent-Length: 0\r\n\r\n");
         const opts_t o = {0};
-        run_once(big, len, &o, &res_a);
-        assert_int_equal(res_a.rc, extra == 0 ? 1 : ORND_ERR_HTTP_LINE_TOO_LONG);
+        if (extra == 0) {
+            check_all_splits(big, len, &o);
+            assert_int_equal(res_a.rc, 1);
+            assert_int_equal(res_a.cap.fields_len, strlen("www-authenticate=\n") + FIELD_MAX_);
+        } else {
+            check_bad(big, len, ORND_ERR_HTTP_NAMED_FIELD_TOO_LONG, &o);
+            assert_int_equal(res_a.used, value_at + FIELD_MAX_);
+            assert_int_equal(res_a.status, 401); /* the status is known */
+        }
+        /* the reader's own field: Content-Length with leading zeros */
+        len = 0;
+        big_add(&len, "HTTP/1.1 200 OK\r\nContent-Length: ");
+        const size_t cl_at = len;
+        while (len - cl_at + 1 < FIELD_MAX_ + extra) {
+            big[len++] = '0';
+        }
+        big_add(&len, "2\r\n\r\nok");
+        if (extra == 0) {
+            check_all_splits(big, len, &o);
+            assert_int_equal(res_a.rc, 1);
+            assert_body(&res_a, "ok");
+        } else {
+            check_bad(big, len, ORND_ERR_HTTP_FIELD_TOO_LONG, &o);
+            assert_int_equal(res_a.used, cl_at + FIELD_MAX_);
+        }
     }
+}
+
+/* A reason phrase of any length is passed over. */
+static void test_limit_reason_any_length(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    big_add(&len, "HTTP/1.1 429 ");
+    while (len < 20000) {
+        big[len++] = 'R';
+    }
+    big_add(&len, "\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n");
+    const opts_t o = {0};
+    check_all_splits(big, len, &o);
+    assert_int_equal(res_a.rc, 1);
+    assert_int_equal(res_a.status, 429);
+    assert_int_equal(res_a.retry_after_s, 7);
 }
 
 static void test_limit_chunk_line_exact(void **state)
@@ -1521,7 +1690,7 @@ static void test_limit_chunk_line_exact(void **state)
         size_t len = 0;
         big_add(&len, CHUNKED_HEAD "3;ext=");
         const size_t line_start = len - 6;
-        while (len - line_start < LINE_MAX_ + extra) {
+        while (len - line_start < FIELD_MAX_ + extra) {
             big[len++] = 'e';
         }
         big_add(&len, "\r\nabc\r\n0\r\n\r\n");
@@ -1537,12 +1706,12 @@ static void test_limit_chunk_line_exact(void **state)
 }
 
 /* Append pad fields totalling exactly `bytes` (CRLFs included, at least
- * 18), each line at most LINE_MAX bytes. */
+ * 18), each line at most PAD_LINE bytes. */
 static void fill_fields(size_t *len, size_t *i, size_t bytes)
 {
     assert_true(bytes >= 18);
     while (bytes > 0) {
-        size_t line = bytes - 2 > LINE_MAX_ ? LINE_MAX_ : bytes - 2;
+        size_t line = bytes - 2 > PAD_LINE_ ? PAD_LINE_ : bytes - 2;
         const size_t rest = bytes - (line + 2);
         if (rest > 0 && rest < 18) {
             line -= 18; /* leave room for one more whole field */
@@ -1553,10 +1722,10 @@ static void fill_fields(size_t *len, size_t *i, size_t bytes)
 }
 
 /* Whether a head of HEADERS_MAX bytes can be made of at most COUNT_MAX - 1
- * fields of at most LINE_MAX bytes (not so with some small configurations). */
+ * fields of at most PAD_LINE bytes (not so with some small configurations). */
 static bool bytes_limit_reachable(void)
 {
-    return (COUNT_MAX_ - 2) * (LINE_MAX_ + 2) > HEADERS_MAX_ + 64;
+    return (COUNT_MAX_ - 2) * (PAD_LINE_ + 2) > HEADERS_MAX_ + 64;
 }
 
 /* Whether COUNT_MAX + 1 short fields fit in HEADERS_MAX bytes. */
@@ -1589,7 +1758,6 @@ static void test_limit_headers_bytes_exact(void **state)
     check_all_splits(big, len, &o);
     assert_int_equal(res_a.rc, 1);
     assert_body(&res_a, "ok");
-    assert_true(res_a.cap.field_count <= COUNT_MAX_);
 
     len = build_head(HEADERS_MAX_ + 1, "ok");
     check_bad(big, len, ORND_ERR_HTTP_HEADERS_TOO_LARGE, &o);
@@ -1637,10 +1805,8 @@ static void test_limit_field_count_exact(void **state)
         if (extra == 0) {
             check_all_splits(big, len, &o);
             assert_int_equal(res_a.rc, 1);
-            assert_int_equal(res_a.cap.field_count, COUNT_MAX_);
         } else {
             check_bad(big, len, ORND_ERR_HTTP_HEADERS_TOO_LARGE, &o);
-            assert_int_equal(res_a.cap.field_count, COUNT_MAX_);
         }
     }
 }
@@ -1699,7 +1865,6 @@ static void test_limit_trailer_count_exact(void **state)
         if (extra == 0) {
             check_all_splits(big, len, &o);
             assert_int_equal(res_a.rc, 1);
-            assert_int_equal(res_a.cap.field_count, 2 * COUNT_MAX_);
         } else {
             check_bad(big, len, ORND_ERR_HTTP_HEADERS_TOO_LARGE, &o);
         }
@@ -1749,7 +1914,11 @@ int main(void)
         cmocka_unit_test(test_read_101_ends_response),
         cmocka_unit_test(test_read_content_length_forms),
         cmocka_unit_test(test_read_content_length_max_value),
-        cmocka_unit_test(test_read_chunked_overrides_content_length),
+        cmocka_unit_test(test_read_cl_with_te_refused),
+        cmocka_unit_test(test_obs_fold_is_one_space),
+        cmocka_unit_test(test_not_http1_refused_at_once),
+        cmocka_unit_test(test_close_delimited_needs_clean_close),
+        cmocka_unit_test(test_trailers_not_reported),
         cmocka_unit_test(test_read_connection_and_version),
         cmocka_unit_test(test_read_retry_after),
         cmocka_unit_test(test_read_after_complete),
@@ -1770,8 +1939,9 @@ int main(void)
         cmocka_unit_test(test_body_max_content_length),
         cmocka_unit_test(test_body_max_chunked),
         cmocka_unit_test(test_body_max_close_delimited),
-        cmocka_unit_test(test_limit_line_exact),
-        cmocka_unit_test(test_limit_status_line_exact),
+        cmocka_unit_test(test_limit_skipped_field_any_length),
+        cmocka_unit_test(test_limit_used_field_exact),
+        cmocka_unit_test(test_limit_reason_any_length),
         cmocka_unit_test(test_limit_chunk_line_exact),
         cmocka_unit_test(test_limit_headers_bytes_exact),
         cmocka_unit_test(test_limit_headers_bytes_include_interim),

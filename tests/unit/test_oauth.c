@@ -9,9 +9,9 @@
 
 #include <cmocka.h>
 
-#include "ornd/error.h"
-#include "ornd/core/oauth.h"
 #include "ornd/core/http_writer.h"
+#include "ornd/core/oauth.h"
+#include "ornd/error.h"
 
 static ornd_oauth_parser_t parser;
 static ornd_token_t token;
@@ -33,15 +33,16 @@ static size_t build(int status, const char *headers, const char *body)
 static int parse_chunked(const char *data, size_t len, size_t chunk)
 {
     ornd_oauth_parser_init(&parser, &token, &server);
-    int rc = 0;
-    for (size_t off = 0; off < len && rc == 0; off += chunk) {
+    int rc = ORND_OK;
+    for (size_t off = 0; off < len && rc == ORND_OK && !ornd_oauth_complete(&parser);
+         off += chunk) {
         size_t n = len - off < chunk ? len - off : chunk;
         rc = ornd_oauth_feed(&parser, (const uint8_t *)data + off, n);
     }
-    if (rc == 0) {
-        rc = ornd_oauth_eof(&parser);
+    if (rc == ORND_OK && !ornd_oauth_complete(&parser)) {
+        rc = ornd_oauth_eof(&parser, true);
     }
-    return rc < 0 ? rc : ornd_oauth_result(&parser);
+    return rc != ORND_OK ? rc : ornd_oauth_result(&parser);
 }
 
 static int parse(const char *data, size_t len)
@@ -55,8 +56,8 @@ static int parse_body(int status, const char *headers, const char *body)
     return parse(response, n);
 }
 
-#define GOOD_BODY                                                                          \
-    "{\"access_token\":\"eyJhbGciOi.J9-_~+/x==\",\"token_type\":\"Bearer\",\"expires_in\":3599," \
+#define GOOD_BODY                                                                                  \
+    "{\"access_token\":\"eyJhbGciOi.J9-_~+/x==\",\"token_type\":\"Bearer\",\"expires_in\":3599,"   \
     "\"scope\":\"flex.community.members.read\"}"
 
 static void good_answer_every_split(void **state)
@@ -68,11 +69,13 @@ static void good_answer_every_split(void **state)
     for (size_t split = 0; split <= len; split++) {
         ornd_oauth_parser_init(&parser, &token, &server);
         int rc = ornd_oauth_feed(&parser, (const uint8_t *)copy, split);
-        assert_true(rc == 0 || (split == len && rc == 1));
+        assert_int_equal(rc, ORND_OK);
+        assert_true(!ornd_oauth_complete(&parser) || split == len);
         if (split < len) {
             rc = ornd_oauth_feed(&parser, (const uint8_t *)copy + split, len - split);
         }
-        assert_int_equal(rc, 1);
+        assert_int_equal(rc, ORND_OK);
+        assert_true(ornd_oauth_complete(&parser));
         assert_int_equal(ornd_oauth_result(&parser), ORND_OK);
         assert_string_equal(token.value, "eyJhbGciOi.J9-_~+/x==");
         assert_int_equal(token.len, strlen("eyJhbGciOi.J9-_~+/x=="));
@@ -179,8 +182,9 @@ static void nested_and_unknown_members_ignored(void **state)
     assert_string_equal(token.value, "good");
     assert_false(token.has_scope);
 
-    assert_int_equal(parse_body(200, "", "{\"x\":{\"access_token\":\"evil\"},\"token_type\":"
-                                         "\"Bearer\"}"),
+    assert_int_equal(parse_body(200, "",
+                                "{\"x\":{\"access_token\":\"evil\"},\"token_type\":"
+                                "\"Bearer\"}"),
                      ORND_ERR_TOKEN_MISSING);
     assert_int_equal(parse_body(200, "", "[\"access_token\",\"t\"]"), ORND_ERR_TOKEN_MISSING);
 }
@@ -188,23 +192,24 @@ static void nested_and_unknown_members_ignored(void **state)
 static void repeated_or_mistyped_fields(void **state)
 {
     (void)state;
-    assert_int_equal(parse_body(200, "", "{\"access_token\":\"a\",\"access_token\":\"b\","
-                                         "\"token_type\":\"Bearer\"}"),
+    assert_int_equal(parse_body(200, "",
+                                "{\"access_token\":\"a\",\"access_token\":\"b\","
+                                "\"token_type\":\"Bearer\"}"),
                      ORND_ERR_TOKEN_FIELD);
     assert_int_equal(parse_body(200, "", "{\"access_token\":42,\"token_type\":\"Bearer\"}"),
                      ORND_ERR_TOKEN_FIELD);
     assert_int_equal(parse_body(200, "", "{\"access_token\":\"\",\"token_type\":\"Bearer\"}"),
                      ORND_ERR_TOKEN_MISSING);
-    assert_int_equal(parse_body(200, "", "{\"access_token\":\"a\",\"token_type\":\"Bearer\","
-                                         "\"scope\":[\"x\"]}"),
+    assert_int_equal(parse_body(200, "",
+                                "{\"access_token\":\"a\",\"token_type\":\"Bearer\","
+                                "\"scope\":[\"x\"]}"),
                      ORND_ERR_TOKEN_FIELD);
 }
 
 static void token_characters_checked(void **state)
 {
     (void)state;
-    const char *bad[] = {"a b", "a\\r\\nX-Evil: 1", "a=b", "a\\u0000", "caf\\u00e9", "a\"",
-                         "a;b"};
+    const char *bad[] = {"a b", "a\\r\\nX-Evil: 1", "a=b", "a\\u0000", "caf\\u00e9", "a\"", "a;b"};
     char body[128];
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         snprintf(body, sizeof body, "{\"access_token\":\"%s\",\"token_type\":\"Bearer\"}", bad[i]);
@@ -237,16 +242,18 @@ static void token_size_limit_exact(void **state)
 static void oauth_error_bodies(void **state)
 {
     (void)state;
-    assert_int_equal(parse_body(401, "", "{\"error\":\"invalid_client\",\"error_description\":"
-                                         "\"Client authentication failed\"}"),
+    assert_int_equal(parse_body(401, "",
+                                "{\"error\":\"invalid_client\",\"error_description\":"
+                                "\"Client authentication failed\"}"),
                      ORND_ERR_OAUTH_INVALID_CLIENT);
     assert_int_equal(server.http_status, 401);
     assert_string_equal(server.error, "invalid_client");
     assert_string_equal(server.text, "Client authentication failed");
     assert_false(server.text_truncated);
 
-    assert_int_equal(parse_body(400, "", "{\"error_description\":\"no\\nway\",\"error\":"
-                                         "\"invalid_scope\"}"),
+    assert_int_equal(parse_body(400, "",
+                                "{\"error_description\":\"no\\nway\",\"error\":"
+                                "\"invalid_scope\"}"),
                      ORND_ERR_OAUTH_INVALID_SCOPE);
     assert_string_equal(server.text, "no way");
 
@@ -283,9 +290,9 @@ static void message_and_non_json_bodies(void **state)
                      ORND_ERR_OAUTH_REJECTED);
     assert_string_equal(server.text, "d");
 
-    assert_int_equal(parse_body(401, "Content-Type: text/html\r\n",
-                                "<html>\r\n<b>401</b>\tDenied</html>"),
-                     ORND_ERR_OAUTH_REJECTED);
+    assert_int_equal(
+        parse_body(401, "Content-Type: text/html\r\n", "<html>\r\n<b>401</b>\tDenied</html>"),
+        ORND_ERR_OAUTH_REJECTED);
     assert_string_equal(server.text, "<html>  <b>401</b> Denied</html>");
 
     assert_int_equal(parse_body(401, "", ""), ORND_ERR_OAUTH_REJECTED);
@@ -356,7 +363,8 @@ static void first_fault_wins_at_every_chunk_size(void **state)
         {"{\"access_token\":\"abc&def\x01\",\"token_type\":\"Bearer\"}", ORND_ERR_JSON_SYNTAX},
         {"{\"token_type\":\"Bearer\",\"token_type\":\"Bearer\",\"access_token\":\"a&\"}",
          ORND_ERR_TOKEN_FIELD},
-        {"{\"access_token\":\"a\",\"token_type\":\"Basic\",\"expires_in\":-1}", ORND_ERR_TOKEN_TYPE},
+        {"{\"access_token\":\"a\",\"token_type\":\"Basic\",\"expires_in\":-1}",
+         ORND_ERR_TOKEN_TYPE},
     };
     char copy[sizeof response];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -384,7 +392,8 @@ static void first_fault_wins_at_every_chunk_size(void **state)
 static void broken_json_error_body(void **state)
 {
     (void)state;
-    size_t len = build(401, "", "{\"error\":\"invalid_client\",\"error_description\":\"bad \x93 byte\"}");
+    size_t len =
+        build(401, "", "{\"error\":\"invalid_client\",\"error_description\":\"bad \x93 byte\"}");
     char copy[sizeof response];
     memcpy(copy, response, len);
     for (size_t chunk = 1; chunk <= len; chunk++) {
@@ -392,7 +401,7 @@ static void broken_json_error_body(void **state)
         assert_int_equal(server.http_status, 401);
         assert_string_equal(server.error, "");
         assert_string_equal(server.text,
-                            "{\"error\":\"invalid_client\",\"error_description\":\"bad   byte\"}");
+                            "{\"error\":\"invalid_client\",\"error_description\":\"bad ? byte\"}");
     }
 }
 
@@ -416,6 +425,102 @@ static void oversized_body_rejected(void **state)
     snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Length: %u\r\n\r\n",
              ORND_CONFIG_TOKEN_BODY_MAX + 1u);
     assert_int_equal(parse(head, strlen(head)), ORND_ERR_HTTP_BODY_TOO_LARGE);
+}
+
+/* The granted scope is checked like a requested one (RFC 6749 §3.3):
+ * scope-token characters, single spaces; anything else refuses the answer. */
+static void granted_scope_validated(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "a\\u0000b", "a\\u001b[31mb", "a\\u007fb", "caf\\u00e9", "caf\xc3\xa9", "a  b", " a",
+        "a ",        "a\\tb",         "a\\\"b",    "a\\\\b",     "\\u0085",
+    };
+    char body[256];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(body, sizeof body,
+                 "{\"access_token\":\"t\",\"token_type\":\"Bearer\",\"scope\":\"%s\"}", bad[i]);
+        const size_t len = build(200, "", body);
+        for (size_t chunk = 1; chunk <= len; chunk += chunk < 8 ? 1u : 7u) {
+            assert_int_equal(parse_chunked(response, len, chunk), ORND_ERR_TOKEN_SCOPE);
+            assert_int_equal(token.len, 0); /* nothing of the answer is kept */
+            assert_false(token.has_scope);
+        }
+    }
+    static const char *const good[] = {"a", "flex.a.read flex.b:create",
+                                       "!#$%&'()*+,-./:;<=>?@[]^_`{|}~", ""};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        snprintf(body, sizeof body,
+                 "{\"access_token\":\"t\",\"token_type\":\"Bearer\",\"scope\":\"%s\"}", good[i]);
+        assert_int_equal(parse_body(200, "", body), ORND_OK);
+        assert_string_equal(token.scope, good[i]);
+    }
+    assert_true(ornd_oauth_scope_valid("a b", 3));
+    assert_false(ornd_oauth_scope_valid("a\0b", 3));
+}
+
+/* Server text for the logs holds no C0 or C1 controls and only valid UTF-8,
+ * at every chunk size: controls become spaces, bad bytes '?'. */
+static void server_text_cleaned(void **state)
+{
+    (void)state;
+    const size_t len = build(401, "",
+                             "{\"error\":\"invalid_client\",\"error_description\":"
+                             "\"\\u001b[31mred\\u001b[0m \\u0085next Zo\\u00eb \\u009b2J\"}");
+    for (size_t chunk = 1; chunk <= len; chunk++) {
+        assert_int_equal(parse_chunked(response, len, chunk), ORND_ERR_OAUTH_INVALID_CLIENT);
+        assert_string_equal(server.text, " [31mred [0m  next Zo\xc3\xab  2J");
+    }
+    /* a body that is not JSON: raw bytes, cut UTF-8 and C1 in raw form */
+    const size_t raw = build(503, "", "<h1>Zo\xc3\xab \xc2\x85 \xff\xfe \xe2\x82 \x1b[2J</h1>");
+    for (size_t chunk = 1; chunk <= raw; chunk++) {
+        assert_int_equal(parse_chunked(response, raw, chunk), ORND_ERR_UNAVAILABLE);
+        assert_string_equal(server.text, "<h1>Zo\xc3\xab   ?? ?  [2J</h1>");
+    }
+}
+
+/* When the final status said no, a broken rest of the answer does not make
+ * it "malformed": the status decides. */
+static void status_decides_over_a_broken_head(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *resp;
+        int want;
+    } cases[] = {
+        {"HTTP/1.1 429 Too Many\r\nRetry-After: 30\r\nBad Name: x\r\n\r\n", ORND_ERR_RATE_LIMITED},
+        {"HTTP/1.1 401 No\r\nX: a\x01b\r\n\r\n", ORND_ERR_OAUTH_REJECTED},
+        {"HTTP/1.1 403 No\r\nTransfer-Encoding: gzip\r\n\r\n", ORND_ERR_OAUTH_REJECTED},
+        {"HTTP/1.1 503 Busy\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n",
+         ORND_ERR_UNAVAILABLE},
+        {"HTTP/1.1 502 Bad\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", ORND_ERR_UNAVAILABLE},
+        {"HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n", ORND_ERR_HTTP_HEADER},
+        {"HTTP/1.1 404 No\r\nBad Name: x\r\n\r\n", ORND_ERR_HTTP_HEADER},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const size_t len = strlen(cases[i].resp);
+        for (size_t chunk = 1; chunk <= len; chunk++) {
+            assert_int_equal(parse_chunked(cases[i].resp, len, chunk), cases[i].want);
+        }
+    }
+    assert_int_equal(parse_chunked(cases[0].resp, strlen(cases[0].resp), 3), ORND_ERR_RATE_LIMITED);
+    assert_true(server.has_retry_after);
+    assert_int_equal(server.retry_after_s, 30);
+    /* a close-delimited error body cut without close_notify */
+    static const char cut[] = "HTTP/1.1 503 Busy\r\nConnection: close\r\n\r\nlater";
+    ornd_oauth_parser_init(&parser, &token, &server);
+    assert_int_equal(ornd_oauth_feed(&parser, (const uint8_t *)cut, sizeof cut - 1), ORND_OK);
+    assert_int_equal(ornd_oauth_eof(&parser, false), ORND_ERR_UNAVAILABLE);
+    /* and a close-delimited token answer so cut is never taken */
+    static const char tok[] = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" GOOD_BODY;
+    ornd_oauth_parser_init(&parser, &token, &server);
+    assert_int_equal(ornd_oauth_feed(&parser, (const uint8_t *)tok, sizeof tok - 1), ORND_OK);
+    assert_int_equal(ornd_oauth_eof(&parser, false), ORND_ERR_TRUNCATED);
+    assert_int_equal(token.len, 0);
+    ornd_oauth_parser_init(&parser, &token, &server);
+    assert_int_equal(ornd_oauth_feed(&parser, (const uint8_t *)tok, sizeof tok - 1), ORND_OK);
+    assert_int_equal(ornd_oauth_eof(&parser, true), ORND_OK);
+    assert_string_equal(token.value, "eyJhbGciOi.J9-_~+/x==");
 }
 
 static void request_bytes_exact(void **state)
@@ -483,6 +588,9 @@ int main(void)
         cmocka_unit_test(first_fault_wins_at_every_chunk_size),
         cmocka_unit_test(oversized_body_rejected),
         cmocka_unit_test(request_bytes_exact),
+        cmocka_unit_test(granted_scope_validated),
+        cmocka_unit_test(server_text_cleaned),
+        cmocka_unit_test(status_decides_over_a_broken_head),
     };
     return cmocka_run_group_tests_name("oauth", tests, NULL, NULL);
 }

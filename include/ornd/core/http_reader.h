@@ -4,13 +4,55 @@
  * application code: its type is here so that ornd_api_t can hold it).
  *
  * Reader: fed the bytes of one response in any chunking down to one byte.
- * Parses the status line and header fields (names case-insensitive, optional
- * whitespace around values), then delivers the body de-chunked through a
- * callback. Supports Content-Length, Transfer-Encoding: chunked (extensions
- * and trailers) and bodies delimited by the connection closing. Interim 1xx
- * responses are skipped. Lines longer than ORND_CONFIG_HTTP_LINE_MAX, more
- * than ORND_CONFIG_HTTP_HEADERS_MAX header bytes or more than
- * ORND_CONFIG_HTTP_HEADER_COUNT_MAX fields are errors of their own.
+ * Parses the status line and the header fields in one pass over the bytes,
+ * then delivers the body de-chunked through a callback. Supports
+ * Content-Length, Transfer-Encoding: chunked (extensions and trailers) and
+ * bodies delimited by the connection closing. Interim 1xx responses are
+ * skipped.
+ *
+ * Memory is constant whatever the answer: a field the reader does not use
+ * is checked (name syntax, no control bytes, the head's size) and skipped as
+ * it streams, whatever its length, and never stored. Only the fields it
+ * uses are held, each up to ORND_CONFIG_HTTP_FIELD_MAX bytes: its own
+ * framing fields (Content-Length, Transfer-Encoding, Connection), Retry-After,
+ * and the fields a caller names in cfg.fields (WWW-Authenticate,
+ * Content-Type, ...), whose values are handed to cfg.on_field. A longer used
+ * field is an error of its own, never cut silently. A new wanted field is a
+ * new name in the caller's list: the reader does not change.
+ *
+ * Choices where RFC 9112 leaves room, made for a robust client:
+ *  - A line ends with CRLF or a bare LF; a CR not followed by LF is an error.
+ *  - Bytes that cannot begin "HTTP/1.x SP 3DIGIT" (an HTTP/2 preface, an
+ *    HTTP/0.9 body, binary data) are ORND_ERR_HTTP_STATUS_LINE at the first
+ *    byte that rules it out, without waiting for a line end or the close.
+ *  - obs-fold (a field line starting with SP or HTAB) continues the field
+ *    before it; the fold and the whitespace around it become one SP (§5.2).
+ *    Folded lines right after the status line are consumed without being
+ *    processed (§2.2).
+ *  - The status line, the header lines and the blank line after them, line
+ *    ends included, may total ORND_CONFIG_HTTP_HEADERS_MAX bytes (counted, not
+ *    stored) and ORND_CONFIG_HTTP_HEADER_COUNT_MAX fields. Interim (1xx)
+ *    responses count towards the limits of the response that follows them.
+ *    Trailers have limits of their own of the same size.
+ *  - Field names are tokens followed directly by ':'; values may not contain
+ *    control characters other than HTAB (obs-text is accepted).
+ *  - Transfer-Encoding must be exactly one "chunked" (list elements may be
+ *    empty). Every other coding, "identity" included, is
+ *    ORND_ERR_HTTP_TRANSFER_ENCODING: a framing it does not understand is not
+ *    guessed at.
+ *  - Content-Length together with Transfer-Encoding is refused as
+ *    ORND_ERR_HTTP_CONTENT_LENGTH (§6.3: "ought to be handled as an error"),
+ *    and connection_close is set: the connection is never reused.
+ *  - A body delimited by the connection's end is complete only when the close
+ *    was clean (a TLS close_notify, RFC 8446 §6.1, §9.8 of RFC 9112):
+ *    ornd_http_reader_eof() with clean = false there is ORND_ERR_TRUNCATED.
+ *    A Content-Length or chunked body that is complete is complete however
+ *    the connection ends.
+ *  - Trailer fields are checked like header fields and skipped: they are
+ *    never handed to on_field and never change the framing or Retry-After.
+ *  - Fields of interim responses are checked for syntax, then skipped.
+ *  - 101 (Switching Protocols) is never asked for; it ends the response
+ *    without a body, with connection_close set, and the caller sees 101.
  */
 #ifndef ORND_CORE_HTTP_READER_H
 #define ORND_CORE_HTTP_READER_H
@@ -20,24 +62,30 @@
 #include <stdint.h>
 
 #include "ornd/config.h"
+#include "ornd/error.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Header field callback: name and value (value without surrounding
- * whitespace). Not NUL-terminated. Called for the header and trailer fields
- * of the final response, not for those of skipped interim (1xx) responses.
- * Return 0 to go on, negative to stop (returned by feed()). */
-typedef int (*ornd_http_header_cb_t)(void *user, const char *name, size_t name_len,
-                                     const char *value, size_t value_len);
+/* Named field callback: the whole value of one occurrence of cfg.fields[index]
+ * in the head of the final response (never a trailer, never an interim
+ * response's), OWS around it removed, obs-folds as SP. Not NUL-terminated.
+ * Return ORND_OK to go on, or an error to stop (returned by feed()). */
+typedef ornd_err_t (*ornd_http_field_cb_t)(void *user, size_t index, const char *value,
+                                           size_t value_len);
 
-/* Body callback: the next de-chunked body bytes. Return 0 or negative. */
-typedef int (*ornd_http_body_cb_t)(void *user, const uint8_t *data, size_t len);
+/* Body callback: the next de-chunked body bytes. ORND_OK or an error. */
+typedef ornd_err_t (*ornd_http_body_cb_t)(void *user, const uint8_t *data, size_t len);
 
 typedef struct {
-    ornd_http_header_cb_t on_header; /* may be NULL */
-    ornd_http_body_cb_t on_body;     /* may be NULL (body discarded) */
+    /* Field names wanted by the caller, lower case, at most
+     * ORND_CONFIG_HTTP_NAME_MAX bytes each (longer names never match); at
+     * most 255 of them. May be NULL. */
+    const char *const *fields;
+    size_t field_count;
+    ornd_http_field_cb_t on_field; /* may be NULL */
+    ornd_http_body_cb_t on_body;   /* may be NULL (body discarded) */
     void *user;
     bool head_request; /* the request was HEAD: no body follows */
     /* Most body bytes accepted (0 = no limit); more is
@@ -48,28 +96,33 @@ typedef struct {
 } ornd_http_reader_cfg_t;
 
 /* Reader state. Public fields may be read once the headers are complete
- * (ornd_http_reader_headers_done()). Other fields are private. */
+ * (ornd_http_reader_headers_done()); `status` as soon as the final status
+ * line was read (0 before). Other fields are private. */
 typedef struct {
     ornd_http_reader_cfg_t cfg;
     /* public, valid after the headers */
     int status;              /* e.g. 200 */
     uint8_t version_minor;   /* HTTP/1.<minor> */
     bool chunked;            /* Transfer-Encoding: chunked */
-    bool has_content_length; /* and it frames the body (false when chunked) */
-    bool connection_close;   /* server will close after this response */
+    bool has_content_length; /* and it frames the body */
+    bool connection_close;   /* the connection must not be used again */
     uint64_t content_length;
     uint32_t retry_after_s; /* Retry-After in seconds, if has_retry_after */
     bool has_retry_after;
     uint64_t body_received; /* de-chunked body bytes so far */
     /* private */
-    int err; /* sticky error, or 0 */
+    ornd_err_t err; /* sticky error, or ORND_OK */
     uint8_t state;
-    uint8_t line_flags;                   /* pending CR and what Connection/Content-Length said */
-    uint16_t line_len;                    /* bytes in `line` */
-    uint32_t header_bytes;                /* of the head (or of the trailers) so far */
-    uint16_t header_count;                /* fields of the head (or of the trailers) so far */
-    uint64_t remaining;                   /* of Content-Length or of the current chunk */
-    char line[ORND_CONFIG_HTTP_LINE_MAX]; /* line being collected, no CRLF */
+    uint8_t flags;        /* pending CR, trailer section, Connection tokens, bad CL */
+    uint8_t pos;          /* bytes of the status line so far (up to 13) */
+    uint8_t kind;         /* what the current field is to the reader */
+    uint8_t name_len;     /* of `name`; NAME_MAX + 1: too long to be used */
+    uint16_t value_len;   /* bytes in `value` */
+    uint32_t head_bytes;  /* of the head (or of the trailers) so far */
+    uint16_t field_count; /* fields of the head (or of the trailers) so far */
+    uint64_t remaining;   /* of Content-Length or of the current chunk */
+    char name[ORND_CONFIG_HTTP_NAME_MAX];   /* field name so far, lower case */
+    char value[ORND_CONFIG_HTTP_FIELD_MAX]; /* value of a used field */
 } ornd_http_reader_t;
 
 void ornd_http_reader_init(ornd_http_reader_t *r, const ornd_http_reader_cfg_t *cfg);
@@ -78,24 +131,24 @@ void ornd_http_reader_init(ornd_http_reader_t *r, const ornd_http_reader_cfg_t *
  * Feed the next bytes of the response. `*used` (if `used` is not NULL) is set
  * to the bytes consumed: after the response is complete, the rest belongs to
  * the next response on the connection and is not consumed; on an error, the
- * bytes before the offending one. Once complete, feed() returns 1 and
- * consumes nothing.
- * Returns 0 while more is needed, 1 when the response is complete, or a
- * negative error (sticky; a negative callback return is passed on as is).
- * Limits: a line may hold ORND_CONFIG_HTTP_LINE_MAX bytes before its line
- * end (CRLF or bare LF); the head (status line to blank line, line ends
- * included, interim responses counted in) may total
- * ORND_CONFIG_HTTP_HEADERS_MAX bytes and ORND_CONFIG_HTTP_HEADER_COUNT_MAX
- * fields; the trailers have the same limits of their own.
+ * bytes before the offending one. Once complete, feed() consumes nothing.
+ * Returns ORND_OK (ask ornd_http_reader_complete() whether more is needed)
+ * or an error (sticky; an error returned by a callback is passed on as is).
  */
-int ornd_http_reader_feed(ornd_http_reader_t *r, const uint8_t *data, size_t len, size_t *used);
+ornd_err_t ornd_http_reader_feed(ornd_http_reader_t *r, const uint8_t *data, size_t len,
+                                 size_t *used);
 
 /*
- * The connection was closed by the peer. Returns 1 when that completes the
- * response (a body delimited by close, or an already complete response),
+ * The connection ended. `clean`: it ended with a TLS close_notify; false for
+ * a bare transport close or reset. Returns ORND_OK when the response is
+ * complete (a close-delimited body is completed by a clean close only),
+ * ORND_ERR_TRUNCATED for a close-delimited body cut by a bare close,
  * ORND_ERR_CLOSED when the response was cut short, or the sticky error.
  */
-int ornd_http_reader_eof(ornd_http_reader_t *r);
+ornd_err_t ornd_http_reader_eof(ornd_http_reader_t *r, bool clean);
+
+/* True once the whole response has been read. */
+bool ornd_http_reader_complete(const ornd_http_reader_t *r);
 
 /* True once the status line and all headers have been parsed. */
 bool ornd_http_reader_headers_done(const ornd_http_reader_t *r);

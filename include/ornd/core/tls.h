@@ -63,6 +63,8 @@ typedef struct {
     uint32_t ORND_PRIVATE(handshakes); /* full or resumed, since init */
     bool ORND_PRIVATE(time_known);     /* the next handshake checks dates against: */
     int64_t ORND_PRIVATE(unix_time);   /* the wall clock's seconds, when known */
+    uint8_t ORND_PRIVATE(ip)[16]; /* the host as an IP literal (ip_len 4 or 16), else ip_len 0 */
+    uint8_t ORND_PRIVATE(ip_len);
     ORND__TLS_STORAGE(ORND_CONFIG_TLS_CONN_STORAGE) ORND_PRIVATE(mbed);
 } ornd_tls_t;
 
@@ -131,9 +133,11 @@ void ornd_tls_set_nonblocking(ornd_tls_t *t, bool nonblocking);
 ornd_err_t ornd_tls_write(ornd_tls_t *t, const uint8_t *buf, size_t len, size_t *written);
 
 /* Read up to `len` bytes: ORND_OK with *got >= 1; ORND_ERR_CLOSED when the
- * peer ended the stream; ORND_ERR_WOULD_BLOCK on a non-blocking connection
- * when nothing is there; or an error. Blocks until something arrives or the
- * step times out. Session tickets the server sends on the way are kept. */
+ * peer ended the stream cleanly (TLS close_notify); ORND_ERR_TRUNCATED when
+ * the connection ended without close_notify (a bare TCP close: what came
+ * may be cut short); ORND_ERR_WOULD_BLOCK on a non-blocking connection when
+ * nothing is there; or an error. Blocks until something arrives or the step
+ * times out. Session tickets the server sends on the way are kept. */
 ornd_err_t ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len, size_t *got);
 
 /*
