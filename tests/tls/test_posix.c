@@ -608,12 +608,23 @@ static void reset(int fd)
     close(fd);
 }
 
-/* A reset peer: for send, the connection is gone (ORND_ERR_CLOSED). */
+/* port.h: a reset is a failure (ORND_ERR_NET) for recv, not the end of the
+ * stream (ORND_ERR_CLOSED): a truncated answer must not pass for a complete
+ * one. For send it is "the connection is gone" (ORND_ERR_CLOSED). */
 static void peer_reset(void **state)
 {
     (void)state;
     link_t k;
+    link_up(&k);
+    reset(k.peer);
+    k.peer = -1;
+    uint8_t buf[16];
     size_t n = 0;
+    usleep(20 * 1000);
+    assert_int_equal(k.tr.recv(k.tr.ctx, buf, sizeof buf, 1000, &n), ORND_ERR_NET);
+    assert_int_equal(n, 0);
+    link_down(&k);
+
     link_up(&k);
     reset(k.peer);
     k.peer = -1;
