@@ -9,6 +9,7 @@
 #include <mbedtls/build_info.h>
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
+#include <mbedtls/pem.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/psa_util.h>
@@ -176,7 +177,7 @@ static bool is_alloc_error(int mbed)
     return mbed == MBEDTLS_ERR_SSL_ALLOC_FAILED || mbed == MBEDTLS_ERR_X509_ALLOC_FAILED ||
            mbed == MBEDTLS_ERR_PK_ALLOC_FAILED || mbed == MBEDTLS_ERR_MPI_ALLOC_FAILED ||
            mbed == MBEDTLS_ERR_ECP_ALLOC_FAILED || mbed == MBEDTLS_ERR_ASN1_ALLOC_FAILED ||
-           mbed == PSA_ERROR_INSUFFICIENT_MEMORY;
+           mbed == MBEDTLS_ERR_PEM_ALLOC_FAILED || mbed == PSA_ERROR_INSUFFICIENT_MEMORY;
 }
 
 /* Turn an mbedTLS error into the library's, preferring what the transport

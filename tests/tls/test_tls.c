@@ -747,6 +747,32 @@ static void pool_runs_out_during_handshake(void **state)
     assert_int_equal(pool_now(), base);
 }
 
+/* CA certificates that do not fit what is left of the pool: ORND_ERR_NO_MEM
+ * (not "bad CA"), at every size short of enough. */
+static void pool_too_small_for_the_ca(void **state)
+{
+    (void)state;
+    size_t base = pool_now();
+    int nomem = 0, ok = 0;
+    for (size_t leave = 0; leave <= 8192u; leave += 64u) {
+        pool_take(leave);
+        ornd_tls_conf_t cf;
+        ornd_err_t rc = ornd_tls_conf_init(&cf, ca_pem, ca_pem_len);
+        if (rc == ORND_OK) {
+            ok++;
+            ornd_tls_conf_free(&cf);
+        } else {
+            assert_int_equal(rc, ORND_ERR_NO_MEM);
+            assert_false(cf.ready);
+            nomem++;
+        }
+        pool_give_back();
+        assert_int_equal(pool_now(), base);
+    }
+    assert_true(nomem >= 1);
+    assert_true(ok >= 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -769,6 +795,7 @@ int main(void)
         cmocka_unit_test(calls_out_of_order),
         cmocka_unit_test(conf_init_rejects_bad_input),
         cmocka_unit_test(pool_runs_out_during_handshake),
+        cmocka_unit_test(pool_too_small_for_the_ca),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
