@@ -528,7 +528,21 @@ static void idle_check(void **state)
     write_all(&t, "unasked\n"); /* the echo comes back unasked */
     wait_readable(2000);
     assert_false(ornd_tls_idle_ok(&t));
+    ornd_tls_free(&t);
+    /* a ticket alone is not data: idle, and the ticket is kept */
+    ornd_tls_init(&t, &platform, &transport, &conf);
+    assert_int_equal(connect_to(&t, TLS13), ORND_OK);
+    assert_int_equal(view(&t)->session.ticket_len, 0);
+    wait_readable(2000);
+    assert_true(ornd_tls_idle_ok(&t));
+    assert_true(view(&t)->session.ticket_len > 0);
     ornd_tls_close(&t);
+    /* a ticket, then the server's close_notify: closed, not idle */
+    assert_int_equal(connect_to(&t, TLS13), ORND_OK);
+    write_all(&t, "close_notify\n");
+    wait_readable(2000);
+    usleep(50 * 1000);
+    assert_false(ornd_tls_idle_ok(&t)); /* the server closed it */
     ornd_tls_free(&t);
 }
 
