@@ -10,6 +10,7 @@
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/oid.h>
+#include <mbedtls/pem.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/psa_util.h>
@@ -178,7 +179,7 @@ static bool is_alloc_error(int mbed)
     return mbed == MBEDTLS_ERR_SSL_ALLOC_FAILED || mbed == MBEDTLS_ERR_X509_ALLOC_FAILED ||
            mbed == MBEDTLS_ERR_PK_ALLOC_FAILED || mbed == MBEDTLS_ERR_MPI_ALLOC_FAILED ||
            mbed == MBEDTLS_ERR_ECP_ALLOC_FAILED || mbed == MBEDTLS_ERR_ASN1_ALLOC_FAILED ||
-           mbed == PSA_ERROR_INSUFFICIENT_MEMORY;
+           mbed == MBEDTLS_ERR_PEM_ALLOC_FAILED || mbed == PSA_ERROR_INSUFFICIENT_MEMORY;
 }
 
 /* Turn an mbedTLS error into the library's, preferring what the transport
@@ -524,14 +525,22 @@ bool ornd_tls_idle_ok(ornd_tls_t *t)
         return false;
     }
     uint8_t byte;
-    int n;
+    int n = 0;
+    int prev = 0;
     t->poll_only = true;
-    do {
+    /* A read that meets a TLS 1.3 ticket says WANT_READ and takes the ticket
+     * in on the next call: read until two WANT_READs in a row (nothing
+     * there) or anything else (a close_notify, data, an error) behind it.
+     * Bounded, for a server that sends nothing but tickets. */
+    for (int pass = 0; pass < 16; pass++) {
+        prev = n;
         n = mbedtls_ssl_read(SSL(t), &byte, 1);
         if (n == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
             keep_session(t);
+        } else if (n != MBEDTLS_ERR_SSL_WANT_READ || prev == MBEDTLS_ERR_SSL_WANT_READ) {
+            break;
         }
-    } while (n == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET);
+    }
     t->poll_only = false;
     /* Only "nothing there" leaves the connection fit for a request. */
     return n == MBEDTLS_ERR_SSL_WANT_READ;

@@ -25,10 +25,12 @@
  *                          library calls again later.
  *   ORND_ERR_TIMEOUT       waited timeout_ms (> 0) and nothing moved
  *   ORND_ERR_CLOSED        recv: the peer closed the connection (end of
- *                          stream); send: the connection is gone
+ *                          stream, its FIN); send: the connection is gone
+ *                          (closed or reset by the peer)
  *   other negative codes   failures: ORND_ERR_DNS, ORND_ERR_CONNECT,
- *                          ORND_ERR_NET (reset, unreachable, ...),
- *                          ORND_ERR_ENTROPY, ORND_ERR_PORT
+ *                          ORND_ERR_NET (recv: a reset; either: aborted,
+ *                          unreachable, a socket error), ORND_ERR_ENTROPY,
+ *                          ORND_ERR_PORT
  *
  * Sketch of a transport (port/posix/ is a complete one):
  *

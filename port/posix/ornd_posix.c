@@ -293,10 +293,13 @@ static ornd_err_t nothing(uint32_t timeout_ms)
     return timeout_ms == 0 ? ORND_ERR_WOULD_BLOCK : ORND_ERR_TIMEOUT;
 }
 
-/* A socket error: the peer reset or the socket failed. */
-static ornd_err_t sock_error(int err)
+/* A socket error (port.h): for send, a connection the peer closed or reset
+ * is gone (ORND_ERR_CLOSED); for recv only the peer's FIN ends the stream,
+ * and a reset is a failure (ORND_ERR_NET), so that a cut answer never passes
+ * for a complete one. */
+static ornd_err_t sock_error(bool sending, int err)
 {
-    return err == EPIPE || err == ECONNRESET ? ORND_ERR_CLOSED : ORND_ERR_NET;
+    return sending && (err == EPIPE || err == ECONNRESET) ? ORND_ERR_CLOSED : ORND_ERR_NET;
 }
 
 /* One send of `out` or, with `out` NULL, one receive into `in`, of up to
@@ -329,7 +332,7 @@ static ornd_err_t transfer(ornd_posix_conn_t *p, const uint8_t *out, uint8_t *in
             return ORND_ERR_CLOSED; /* recv: the peer's FIN, the end of the stream */
         }
         if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
-            return sock_error(errno);
+            return sock_error(out != NULL, errno);
         }
         if (errno != EINTR && ms_left(deadline) == 0) {
             return nothing(timeout_ms); /* ready, then not: the time is up */
