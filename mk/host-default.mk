@@ -43,3 +43,18 @@ $(HDEF)/ornd: $(TOOL_SRCS) boards/host/tool.h $(HDEF_LIBS)
 
 -include $(HDEF_LIB_OBJS:.o=.d) $(HDEF_PORT_OBJS:.o=.d)
 
+# tests/coexist/coexist.c: a program using mbedTLS on its own beside a client,
+# built twice: against mbedTLS's default configuration without the opt-ins
+# (build/host-default/coexist) and against the host configuration with the
+# static pool and the platform RNG (build/host/tests/coexist-pool).
+# tests/integration/test_coexist.py runs both against the identity server.
+COEXIST_BINS := $(HDEF)/coexist $(HOST)/tests/coexist-pool
+.PHONY: coexist
+coexist: $(COEXIST_BINS)
+test: $(COEXIST_BINS)
+
+$(HDEF)/coexist: tests/coexist/coexist.c $(HDEF_LIBS)
+	$(call say,LD,$@)$(CC) $(HDEF_CFLAGS) $(WARN) -Iport/posix $< $(HDEF_LIBS) -o $@
+$(HOST)/tests/coexist-pool: tests/coexist/coexist.c $(HOST_LIBS) | $(HOST)/tests
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -DCOEXIST_STATIC_POOL=1 -Iport/posix $< \
+	    $(HOST_LIBS) -o $@
