@@ -11,8 +11,12 @@ three ways a consumer would, each run against the local identity server
   add_subdirectory  the same CMakeLists.txt with this tree added as a
                     subdirectory (the pinned mbedTLS, both lwIP ports built
                     against build/deps' lwIP and port/lwip/host*/lwipopts.h)
+  sdk_mbedtls       add_subdirectory again, linked to the MbedTLS::mbedtls of
+                    mbedTLS's own CMake build with its default configuration,
+                    as an SDK provides it; builds and runs tests/coexist/coexist.c
+                    (the example takes the opt-ins, which that mbedTLS lacks)
 
-Each build's program must print seven header lines from one client while
+Each quickstart must print seven header lines from one client while
 the server sees one token request. Everything is built in a temporary
 directory outside the tree, removed at the end.
 
@@ -43,6 +47,7 @@ PKG_CONFIG = os.environ.get("PKG_CONFIG", "pkg-config")
 BUILD_LIMIT = 900
 LINE_RE = re.compile(r"^call (\d+): Authorization header, (\d+) bytes$")
 LWIP = REPO / "build" / "deps" / "lwip-2.2.1"
+MBEDTLS = Path(os.environ.get("MBEDTLS_DIR") or REPO / "build" / "deps" / "mbedtls-3.6.7")
 
 
 def readme_example():
@@ -71,6 +76,7 @@ class ConsumerTest(OrndTest):
         cls.app.mkdir()
         (cls.app / "quickstart.c").write_text(readme_example())
         shutil.copy(HERE / "CMakeLists.txt", cls.app / "CMakeLists.txt")
+        shutil.copy(REPO / "tests" / "coexist" / "coexist.c", cls.app / "coexist.c")
         cls.install = run(["make", "--no-print-directory", "install", "PREFIX=%s" % cls.prefix],
                           cwd=REPO)
 
@@ -165,6 +171,23 @@ class TestCMake(ConsumerTest):
                     "libornd-lwip-raw.a"):
             self.assertTrue((b / "ornd" / lib).is_file(), lib)
         self.assert_runs(b / "quickstart")
+
+    def test_sdk_mbedtls_target(self):
+        """ORND_MBEDTLS_TARGET: an SDK's MbedTLS::mbedtls, stock configuration."""
+        b = self.tmp / "sdk_mbedtls"
+        self.built([[CMAKE, "-S", self.app, "-B", b, "-DORND_WAY=sdk_mbedtls",
+                     "-DORND_SOURCE_DIR=%s" % REPO, "-DMBEDTLS_SOURCE_DIR=%s" % MBEDTLS,
+                     "-DORND_WARNINGS_AS_ERRORS=ON"],
+                    [CMAKE, "--build", b, "-j2"]])
+        s = self.server()
+        p = subprocess.run([str(b / "coexist"), str(CA), s.url], env=creds_env(),
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=RUN_LIMIT)
+        out = p.stdout.decode()
+        self.assertEqual(p.returncode, 0, out + p.stderr.decode())
+        self.assertEqual(out.splitlines()[-1], "coexist: all steps ok", out)
+        self.assertIn("memory: ok mbedTLS's own allocator (calloc/free)", out)
+        tokens = [r for r in s.requests() if not r["outcome"] == "not_found"]
+        self.assertEqual([r["outcome"] for r in tokens], ["granted"])
 
 
 def main():
