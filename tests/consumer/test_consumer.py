@@ -7,7 +7,9 @@ three ways a consumer would, each run against the local identity server
   pkg-config        `make install PREFIX=<tmp>/prefix`, then
                     cc $(pkg-config --cflags ornd) quickstart.c $(pkg-config --libs --static ornd)
                     with only that prefix's ornd.pc on PKG_CONFIG_PATH
-  find_package      tests/consumer/CMakeLists.txt, CMAKE_PREFIX_PATH=<tmp>/prefix
+  find_package      tests/consumer/CMakeLists.txt, CMAKE_PREFIX_PATH=<tmp>/prefix;
+                    again after the CMake build's own `cmake --install`, whose
+                    files must be the same as make install's
   add_subdirectory  the same CMakeLists.txt with this tree added as a
                     subdirectory (the pinned mbedTLS, both lwIP ports built
                     against build/deps' lwIP and port/lwip/host*/lwipopts.h)
@@ -157,6 +159,22 @@ class TestCMake(ConsumerTest):
                      "-DCMAKE_PREFIX_PATH=%s" % self.prefix],
                     [CMAKE, "--build", b, "-j2"]])
         self.assert_runs(b / "quickstart")
+
+    def test_quickstart_built_with_find_package_after_cmake_install(self):
+        """The CMake build's own install: the same package as make install's."""
+        b = self.tmp / "cmake_install"
+        prefix = self.tmp / "cmake-prefix"
+        self.built([[CMAKE, "-S", REPO, "-B", b / "ornd", "-DCMAKE_INSTALL_PREFIX=%s" % prefix,
+                     "-DORND_WARNINGS_AS_ERRORS=ON"],
+                    [CMAKE, "--build", b / "ornd", "-j2"],
+                    [CMAKE, "--install", b / "ornd"],
+                    [CMAKE, "-S", self.app, "-B", b / "app", "-DORND_WAY=find_package",
+                     "-DCMAKE_PREFIX_PATH=%s" % prefix],
+                    [CMAKE, "--build", b / "app", "-j2"]])
+        installed = sorted(str(p.relative_to(prefix)) for p in prefix.rglob("*"))
+        by_make = sorted(str(p.relative_to(self.prefix)) for p in self.prefix.rglob("*"))
+        self.assertEqual(installed, by_make)
+        self.assert_runs(b / "app" / "quickstart")
 
     def test_quickstart_built_with_add_subdirectory(self):
         b = self.tmp / "add_subdirectory"
