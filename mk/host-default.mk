@@ -19,9 +19,12 @@ HDEF_LIB_OBJS   := $(patsubst %.c,$(HDEF)/obj/%.o,$(LIB_SRCS))
 HDEF_PORT_OBJS  := $(patsubst %.c,$(HDEF)/obj/%.o,$(PORT_SRCS))
 HDEF_LIBS       := $(HDEF)/libornd.a $(HDEF)/libornd-posix.a $(HDEF_LIBMBEDTLS)
 
-.PHONY: host-default
+.PHONY: host-default clean-host-default
 host-default: $(HDEF)/ornd
 test: $(HDEF)/ornd
+clean: clean-host-default
+clean-host-default:
+	rm -rf $(HDEF)
 
 $(HDEF_LIBMBEDTLS): $(MBEDTLS_STAMP) mk/mbedtls.mk
 	$(MAKE) --no-print-directory -f mk/mbedtls.mk MBEDTLS_DIR=$(MBEDTLS_DIR) \
