@@ -197,6 +197,8 @@ class TestCMake(ConsumerTest):
                      "-DORND_SOURCE_DIR=%s" % REPO, "-DMBEDTLS_SOURCE_DIR=%s" % MBEDTLS,
                      "-DORND_WARNINGS_AS_ERRORS=ON"],
                     [CMAKE, "--build", b, "-j2"]])
+        # An SDK's mbedTLS may define PSA's RNG hook itself: off by default.
+        self.assertIn("ORND_TLS_RNG_HOOK:BOOL=OFF", (b / "CMakeCache.txt").read_text())
         s = self.server()
         p = subprocess.run([str(b / "coexist"), str(CA), s.url], env=creds_env(),
                            stdin=subprocess.DEVNULL, capture_output=True, timeout=RUN_LIMIT)
