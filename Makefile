@@ -47,8 +47,11 @@ PORT_SRCS  := $(ORND_POSIX_SRCS)
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 
-LIB_OBJS   := $(patsubst %.c,$(HOST)/obj/%.o,$(LIB_SRCS) $(PORT_SRCS))
+LIB_OBJS   := $(patsubst %.c,$(HOST)/obj/%.o,$(LIB_SRCS))
+PORT_OBJS  := $(patsubst %.c,$(HOST)/obj/%.o,$(PORT_SRCS))
+# The library (core, sessions, TLS glue) and each port in its own archive.
 LIBORND    := $(HOST)/libornd.a
+LIBORND_POSIX := $(HOST)/libornd-posix.a
 # Objects are kept per source tree, so that a new MBEDTLS_DIR (a new pin, or
 # the caller's copy) is compiled afresh, whatever the timestamps of its files.
 MBEDTLS_OUT := $(HOST)/$(notdir $(MBEDTLS_DIR))
@@ -56,7 +59,7 @@ LIBMBEDTLS := $(MBEDTLS_OUT)/libmbedtls.a
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(HOST)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all demo test unit lint clean distclean mbedtls
-all: $(LIBORND) $(HOST)/ornd $(HOST)/json-check $(HOST)/door $(HOST)/quickstart
+all: $(LIBORND) $(LIBORND_POSIX) $(HOST)/ornd $(HOST)/json-check $(HOST)/door $(HOST)/quickstart
 
 # ---- mbedTLS -------------------------------------------------------------
 $(MBEDTLS_STAMP):
@@ -79,9 +82,12 @@ $(HOST)/obj/port/posix/%.o: port/posix/%.c $(MBEDTLS_STAMP) $(BUILD_FILES) | $(H
 $(LIBORND): $(LIB_OBJS)
 	@rm -f $@
 	$(call say,AR,$@)$(AR) rcs $@ $^
+$(LIBORND_POSIX): $(PORT_OBJS)
+	@rm -f $@
+	$(call say,AR,$@)$(AR) rcs $@ $^
 
 # ---- host programs ---------------------------------------------------------
-HOST_LIBS := $(LIBORND) $(LIBMBEDTLS)
+HOST_LIBS := $(LIBORND) $(LIBORND_POSIX) $(LIBMBEDTLS)
 TOOL_SRCS := boards/host/tool.c boards/host/tool_api.c
 $(HOST)/ornd: $(TOOL_SRCS) boards/host/tool.h $(HOST_LIBS)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $(TOOL_SRCS) $(HOST_LIBS) -o $@
@@ -126,7 +132,8 @@ unit: $(UNIT_BINS)
 # Sanitizer build of the library and unit tests (ASan + UBSan, gcc).
 SAN       := $(BUILD)/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-SAN_OBJS  := $(patsubst %.c,$(SAN)/obj/%.o,$(LIB_SRCS) $(PORT_SRCS))
+SAN_OBJS  := $(patsubst %.c,$(SAN)/obj/%.o,$(LIB_SRCS))
+SAN_PORT_OBJS := $(patsubst %.c,$(SAN)/obj/%.o,$(PORT_SRCS))
 SAN_BINS  := $(patsubst tests/unit/%.c,$(SAN)/tests/%,$(UNIT_SRCS))
 $(SAN)/obj/%.o: %.c $(MBEDTLS_STAMP) $(BUILD_FILES)
 	@mkdir -p $(dir $@)
@@ -134,10 +141,13 @@ $(SAN)/obj/%.o: %.c $(MBEDTLS_STAMP) $(BUILD_FILES)
 $(SAN)/libornd.a: $(SAN_OBJS)
 	@rm -f $@
 	$(call say,AR,$@)$(AR) rcs $@ $^
-$(SAN)/tests/%: tests/unit/%.c $(SAN)/libornd.a $(LIBMBEDTLS)
+$(SAN)/libornd-posix.a: $(SAN_PORT_OBJS)
+	@rm -f $@
+	$(call say,AR,$@)$(AR) rcs $@ $^
+$(SAN)/tests/%: tests/unit/%.c $(SAN)/libornd.a $(SAN)/libornd-posix.a $(LIBMBEDTLS)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) -Isrc -Iport/posix -Itests/unit $< \
-	    $(SAN)/libornd.a $(LIBMBEDTLS) -lcmocka -o $@
+	    $(SAN)/libornd.a $(SAN)/libornd-posix.a $(LIBMBEDTLS) -lcmocka -o $@
 $(addprefix $(SAN)/tests/,$(FAKE_TLS_TESTS)): $(SAN)/tests/%: tests/unit/%.c $(FAKE_TLS_SRCS) tests/unit/fake_tls.h $(LIBMBEDTLS)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) -Isrc -Itests/unit $< \
@@ -191,7 +201,7 @@ distclean:
 $(HOST)/obj/src $(HOST)/obj/port/posix $(HOST)/tests:
 	@mkdir -p $@
 
--include $(LIB_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(PORT_OBJS:.o=.d)
 
 # Further parts (boards, ports, benchmarks) bring their own rules in mk/;
 # mk/mbedtls.mk is not one of them: it is run as a sub-make.

@@ -6,6 +6,13 @@
 #include <stdalign.h>
 #include <string.h>
 
+/* mbedtls/version.h first: it exists in every mbedTLS (2.x has no
+ * build_info.h), so an old one stops the build with the message below. */
+#include <mbedtls/version.h>
+#if !defined(MBEDTLS_VERSION_NUMBER) || MBEDTLS_VERSION_NUMBER < 0x03060000
+#error "ornd-lite needs mbedTLS 3.6 LTS or a later 3.x (mbedtls/version.h says older)"
+#endif
+
 #include <mbedtls/build_info.h>
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
@@ -24,9 +31,7 @@
 
 /* ---- what the library needs of mbedTLS, in one place ---------------------- */
 
-#if !defined(MBEDTLS_VERSION_NUMBER) || MBEDTLS_VERSION_NUMBER < 0x03060000
-#error "ornd-lite needs mbedTLS 3.6 LTS or a later 3.x (mbedtls/build_info.h says older)"
-#endif
+/* The version: checked above, before the headers 2.x lacks. */
 #if !defined(MBEDTLS_SSL_CLI_C)
 #error "ornd-lite needs MBEDTLS_SSL_CLI_C (TLS client)"
 #endif

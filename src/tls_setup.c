@@ -15,8 +15,8 @@
 
 #if defined(MBEDTLS_MEMORY_BUFFER_ALLOC_C)
 static unsigned char tls_pool[ORND_CONFIG_TLS_POOL_SIZE];
-#endif
 static bool pool_in_use;
+#endif
 
 ornd_err_t ornd_tls_use_static_pool(void)
 {

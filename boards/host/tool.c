@@ -409,6 +409,23 @@ static void wall_clock_setup(const options_t *o)
     }
 }
 
+/* The tool is its process's only mbedTLS user. Built against an mbedTLS
+ * configured for it (boards/host/mbedtls_config.h) it takes both opt-ins of
+ * ornd/tls_setup.h: the static pool, whose peak `ornd api` reports, and PSA's
+ * RNG from the port. Built against mbedTLS's own default configuration
+ * (build/host-default/) it has neither and takes neither: mbedTLS allocates
+ * with calloc/free and draws from its own entropy sources. */
+#if defined(MBEDTLS_MEMORY_BUFFER_ALLOC_C)
+#define TOOL_STATIC_POOL 1
+#else
+#define TOOL_STATIC_POOL 0
+#endif
+#if defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
+#define TOOL_PLATFORM_RNG 1
+#else
+#define TOOL_PLATFORM_RNG 0
+#endif
+
 /* Credentials from the environment, CA file, client. 0 or an exit status. */
 static int start_client(const options_t *o)
 {
@@ -425,12 +442,16 @@ static int start_client(const options_t *o)
     if (rc == ORND_OK) {
         rc = ornd_posix_transport(&id_transport, &id_conn);
     }
+#if TOOL_STATIC_POOL
     if (rc == ORND_OK) {
         rc = ornd_tls_use_static_pool(); /* the tool's one mbedTLS user: measure its pool */
     }
+#endif
+#if TOOL_PLATFORM_RNG
     if (rc == ORND_OK) {
         rc = ornd_tls_use_platform_rng(&platform);
     }
+#endif
     if (rc != ORND_OK) {
         mbedtls_platform_zeroize(secret, sizeof secret);
         fprintf(stderr, "ornd: platform set-up failed: %s (%s)\n", ornd_strerror(rc),

@@ -264,9 +264,13 @@ int run_api(const options_t *o)
         }
     }
     size_t pool_now, pool_peak;
-    (void)ornd_tls_pool_usage(&pool_now, &pool_peak);
-    fprintf(stderr, "ornd: %u request(s), %lu connection(s), TLS pool peak %lu bytes\n", done,
-            (unsigned long)ornd_api_connections(&api), (unsigned long)pool_peak);
+    if (ornd_tls_pool_usage(&pool_now, &pool_peak) == ORND_OK) {
+        fprintf(stderr, "ornd: %u request(s), %lu connection(s), TLS pool peak %lu bytes\n", done,
+                (unsigned long)ornd_api_connections(&api), (unsigned long)pool_peak);
+    } else { /* mbedTLS's default configuration: no pool, calloc/free */
+        fprintf(stderr, "ornd: %u request(s), %lu connection(s), mbedTLS's own allocator\n", done,
+                (unsigned long)ornd_api_connections(&api));
+    }
     ornd_api_release(&api);
     return exit_status(rc);
 }
