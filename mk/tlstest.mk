@@ -12,10 +12,10 @@ TLSTEST_SAN_BINS := $(patsubst tests/tls/%.c,$(SAN)/tests/%,$(TLSTEST_SRCS))
 $(TLSTEST_BINS): $(HOST)/tests/%: tests/tls/%.c $(HOST_LIBS) | $(HOST)/tests
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $< $(HOST_LIBS) \
 	    -lcmocka -lpthread -o $@
-$(TLSTEST_SAN_BINS): $(SAN)/tests/%: tests/tls/%.c $(SAN)/libornd.a $(LIBMBEDTLS)
+$(TLSTEST_SAN_BINS): $(SAN)/tests/%: tests/tls/%.c $(SAN)/libornd.a $(SAN)/libornd-posix.a $(LIBMBEDTLS)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) -Iport/posix $< \
-	    $(SAN)/libornd.a $(LIBMBEDTLS) -lcmocka -lpthread -o $@
+	    $(SAN)/libornd.a $(SAN)/libornd-posix.a $(LIBMBEDTLS) -lcmocka -lpthread -o $@
 
 unit: $(TLSTEST_BINS)
 san: $(TLSTEST_SAN_BINS)
