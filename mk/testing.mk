@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: MIT
+# The testing library (ornd/testing.h) and what is built on it.
+#
+#   build/host/libornd-testing.a   core + sessions + port/testing (a scripted
+#                                  peer, a plain TLS layer): host tests of
+#                                  code written against the library, without
+#                                  mbedTLS or a network
+#   make fuzz-long FUZZ_SECONDS=600   every fuzz target for that long each
+#
+# The library's own client, API and paging unit tests link it in place of
+# the TLS glue, on the host, under the sanitizers and on the Cortex-M4.
+
+TESTING_TESTS := test_client test_api test_pages
+TESTING_LIB_SRCS := $(ORND_CORE_SRCS) $(ORND_SESSION_SRCS) $(ORND_TESTING_SRCS)
+LIBORND_TESTING := $(HOST)/libornd-testing.a
+TESTING_OBJS := $(patsubst %.c,$(HOST)/obj/%.o,$(TESTING_LIB_SRCS))
+
+all: $(LIBORND_TESTING)
+
+$(HOST)/obj/port/testing/%.o: port/testing/%.c $(MBEDTLS_STAMP) $(BUILD_FILES) mk/testing.mk
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(CC) $(BASE_CFLAGS) $(SRC_WARN) -MMD -MP -c $< -o $@
+
+$(LIBORND_TESTING): $(TESTING_OBJS)
+	@rm -f $@
+	$(call say,AR,$@)$(AR) rcs $@ $^
+
+TESTING_DEPS := $(wildcard tests/unit/*.h)
+
+$(addprefix $(HOST)/tests/,$(TESTING_TESTS)): $(HOST)/tests/%: tests/unit/%.c $(LIBORND_TESTING) \
+        $(TESTING_DEPS) | $(HOST)/tests
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Itests/unit $< \
+	    $(LIBORND_TESTING) -lcmocka -o $@
+
+# ---- under ASan + UBSan --------------------------------------------------------
+SAN_LIBORND_TESTING := $(SAN)/libornd-testing.a
+$(SAN_LIBORND_TESTING): $(patsubst %.c,$(SAN)/obj/%.o,$(TESTING_LIB_SRCS))
+	@rm -f $@
+	$(call say,AR,$@)$(AR) rcs $@ $^
+$(addprefix $(SAN)/tests/,$(TESTING_TESTS)): $(SAN)/tests/%: tests/unit/%.c $(SAN_LIBORND_TESTING) \
+        $(TESTING_DEPS)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) -Itests/unit $< \
+	    $(SAN_LIBORND_TESTING) -lcmocka -o $@
+
+# ---- on the Cortex-M4 (mk/boards.mk), the same way -----------------------------
+M4_TESTING_OBJS := $(patsubst src/%.c,$(M4)/obj/src/%.o,$(ORND_CORE_SRCS) $(ORND_SESSION_SRCS)) \
+                   $(patsubst port/testing/%.c,$(M4)/obj/testing/%.o,$(ORND_TESTING_SRCS))
+$(M4)/obj/testing/%.o: port/testing/%.c $(MBEDTLS_STAMP) $(M4_MBEDTLS_CONFIG) $(M4_ORND_CONFIG)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(M4_CC) $(M4_CFLAGS) $(SRC_WARN) -c $< -o $@
+$(addprefix $(M4)/tests/,$(addsuffix .elf,$(TESTING_TESTS))): $(M4)/tests/%.elf: \
+    tests/unit/%.c $(M4_TESTING_OBJS) $(M4)/obj/cmocka.o \
+    $(M4_RT_OBJS) $(TESTING_DEPS)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) $(M4_CMOCKA_INC) -Itests/unit $< \
+	    $(M4_TESTING_OBJS) $(M4)/obj/cmocka.o $(M4_RT_OBJS) $(M4_LDFLAGS) -o $@
+
+# ---- the session fuzzer: the state machines over the scripted peers -----------
+$(FUZZ)/fuzz_session: tests/fuzz/fuzz_session.c $(TESTING_LIB_SRCS) $(MBEDTLS_STAMP) \
+        include/ornd/testing.h
+	@mkdir -p $(dir $@)
+	$(call say,FUZZ,$@)$(FUZZ_CC) -std=c11 $(FUZZ_FLAGS) -Iinclude -Isrc -isystem $(MBEDTLS_DIR)/include \
+	    $(HOST_DEFS) $< $(TESTING_LIB_SRCS) -o $@
+
+.PHONY: fuzz-long lint-testing
+FUZZ_SECONDS ?= 600
+fuzz-long: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do \
+	    name=$$(basename $$f); corpus=$(BUILD)/fuzz-long/corpus/$${name#fuzz_}; \
+	    mkdir -p $$corpus; seeds=tests/fuzz/corpus/$${name#fuzz_}; \
+	    [ -d $$seeds ] && cp -r $$seeds/. $$corpus/; \
+	    echo "-- $$name, $(FUZZ_SECONDS) s"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	        -artifact_prefix=$(BUILD)/fuzz-long/$$name- $$corpus 2>$(BUILD)/fuzz-long/$$name.log \
+	        || { tail -n 30 $(BUILD)/fuzz-long/$$name.log; exit 1; }; \
+	    grep -E '^stat::number_of_executed_units|^Done' $(BUILD)/fuzz-long/$$name.log; \
+	done
+
+# clang-tidy over the testing library (cppcheck's run over port/ covers it).
+lint: lint-testing
+lint-testing: $(MBEDTLS_STAMP)
+	@mkdir -p $(BUILD)
+	clang-tidy --quiet $(ORND_TESTING_SRCS) -- $(BASE_CFLAGS) \
+	    2>$(BUILD)/clang-tidy-testing.log || { cat $(BUILD)/clang-tidy-testing.log; exit 1; }
+
+-include $(TESTING_OBJS:.o=.d)
