@@ -85,8 +85,9 @@ HOST_LIBS := $(LIBORND) $(LIBMBEDTLS)
 TOOL_SRCS := boards/host/tool.c boards/host/tool_api.c
 $(HOST)/ornd: $(TOOL_SRCS) boards/host/tool.h $(HOST_LIBS)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $(TOOL_SRCS) $(HOST_LIBS) -o $@
-$(HOST)/door: boards/host/door.c $(HOST_LIBS)
-	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $< $(HOST_LIBS) -o $@
+DOOR_SRCS := boards/host/door.c boards/host/door_logic.c
+$(HOST)/door: $(DOOR_SRCS) boards/host/door.h $(HOST_LIBS)
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $(DOOR_SRCS) $(HOST_LIBS) -o $@
 # README.md's library example, quoted there whole (tests/docs/readme_example.sh).
 $(HOST)/quickstart: boards/host/quickstart.c $(HOST_LIBS)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $< $(HOST_LIBS) -o $@
@@ -101,7 +102,7 @@ $(HOST)/tests/token_race: tests/integration/token_race.c $(HOST_LIBS) | $(HOST)/
 $(HOST)/tests/%: tests/unit/%.c $(HOST_LIBS) $(wildcard tests/unit/*.h) | $(HOST)/tests
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Isrc -Iport/posix -Itests/unit $< $(HOST_LIBS) -lcmocka -o $@
 
-# The client, API and paging tests link libornd-testing.a (a
+# The client, API, paging, door and fault tests link libornd-testing.a (a
 # plain TLS layer and scripted peers in place of the TLS glue, so that
 # connections, answers and breaks are exact): mk/testing.mk. The library
 # itself has no test seam.

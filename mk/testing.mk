@@ -10,7 +10,7 @@
 # The library's own client, API and paging unit tests link it in place of
 # the TLS glue, on the host, under the sanitizers and on the Cortex-M4.
 
-TESTING_TESTS := test_client test_api test_pages
+TESTING_TESTS := test_client test_api test_pages test_door
 TESTING_LIB_SRCS := $(ORND_CORE_SRCS) $(ORND_SESSION_SRCS) $(ORND_TESTING_SRCS)
 LIBORND_TESTING := $(HOST)/libornd-testing.a
 TESTING_OBJS := $(patsubst %.c,$(HOST)/obj/%.o,$(TESTING_LIB_SRCS))
@@ -25,11 +25,14 @@ $(LIBORND_TESTING): $(TESTING_OBJS)
 	@rm -f $@
 	$(call say,AR,$@)$(AR) rcs $@ $^
 
-TESTING_DEPS := $(wildcard tests/unit/*.h)
+# The door example's logic, tested over the scripted peers (tests/unit/test_door.c).
+DOOR_LOGIC := boards/host/door_logic.c
+TESTING_EXTRA_test_door := $(DOOR_LOGIC) -Iboards/host
+TESTING_DEPS := $(wildcard tests/unit/*.h) boards/host/door.h $(DOOR_LOGIC)
 
 $(addprefix $(HOST)/tests/,$(TESTING_TESTS)): $(HOST)/tests/%: tests/unit/%.c $(LIBORND_TESTING) \
         $(TESTING_DEPS) | $(HOST)/tests
-	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Itests/unit $< \
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Itests/unit $< $(TESTING_EXTRA_$*) \
 	    $(LIBORND_TESTING) -lcmocka -o $@
 
 # ---- under ASan + UBSan --------------------------------------------------------
@@ -40,7 +43,7 @@ $(SAN_LIBORND_TESTING): $(patsubst %.c,$(SAN)/obj/%.o,$(TESTING_LIB_SRCS))
 $(addprefix $(SAN)/tests/,$(TESTING_TESTS)): $(SAN)/tests/%: tests/unit/%.c $(SAN_LIBORND_TESTING) \
         $(TESTING_DEPS)
 	@mkdir -p $(dir $@)
-	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) -Itests/unit $< \
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) -Itests/unit $< $(TESTING_EXTRA_$*) \
 	    $(SAN_LIBORND_TESTING) -lcmocka -o $@
 
 # ---- on the Cortex-M4 (mk/boards.mk), the same way -----------------------------
@@ -49,12 +52,17 @@ M4_TESTING_OBJS := $(patsubst src/%.c,$(M4)/obj/src/%.o,$(ORND_CORE_SRCS) $(ORND
 $(M4)/obj/testing/%.o: port/testing/%.c $(MBEDTLS_STAMP) $(M4_MBEDTLS_CONFIG) $(M4_ORND_CONFIG)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(M4_CC) $(M4_CFLAGS) $(SRC_WARN) -c $< -o $@
+$(M4)/obj/door_logic.o: $(DOOR_LOGIC) boards/host/door.h $(MBEDTLS_STAMP)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) -Iboards/host -c $< -o $@
+M4_TESTING_EXTRA_test_door := $(M4)/obj/door_logic.o
+M4_TESTING_INC_test_door := -Iboards/host
 $(addprefix $(M4)/tests/,$(addsuffix .elf,$(TESTING_TESTS))): $(M4)/tests/%.elf: \
-    tests/unit/%.c $(M4_TESTING_OBJS) $(M4)/obj/cmocka.o \
+    tests/unit/%.c $(M4_TESTING_OBJS) $(M4)/obj/door_logic.o $(M4)/obj/cmocka.o \
     $(M4_RT_OBJS) $(TESTING_DEPS)
 	@mkdir -p $(dir $@)
-	$(call say,LD,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) $(M4_CMOCKA_INC) -Itests/unit $< \
-	    $(M4_TESTING_OBJS) $(M4)/obj/cmocka.o $(M4_RT_OBJS) $(M4_LDFLAGS) -o $@
+	$(call say,LD,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) $(M4_CMOCKA_INC) -Itests/unit $(M4_TESTING_INC_$*) $< \
+	    $(M4_TESTING_EXTRA_$*) $(M4_TESTING_OBJS) $(M4)/obj/cmocka.o $(M4_RT_OBJS) $(M4_LDFLAGS) -o $@
 
 # ---- the session fuzzer: the state machines over the scripted peers -----------
 $(FUZZ)/fuzz_session: tests/fuzz/fuzz_session.c $(TESTING_LIB_SRCS) $(MBEDTLS_STAMP) \
