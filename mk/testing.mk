@@ -10,7 +10,7 @@
 # The library's own client, API and paging unit tests link it in place of
 # the TLS glue, on the host, under the sanitizers and on the Cortex-M4.
 
-TESTING_TESTS := test_client test_api test_pages test_door
+TESTING_TESTS := test_client test_api test_pages test_door test_faults
 TESTING_LIB_SRCS := $(ORND_CORE_SRCS) $(ORND_SESSION_SRCS) $(ORND_TESTING_SRCS)
 LIBORND_TESTING := $(HOST)/libornd-testing.a
 TESTING_OBJS := $(patsubst %.c,$(HOST)/obj/%.o,$(TESTING_LIB_SRCS))
@@ -28,7 +28,9 @@ $(LIBORND_TESTING): $(TESTING_OBJS)
 # The door example's logic, tested over the scripted peers (tests/unit/test_door.c).
 DOOR_LOGIC := boards/host/door_logic.c
 TESTING_EXTRA_test_door := $(DOOR_LOGIC) -Iboards/host
-TESTING_DEPS := $(wildcard tests/unit/*.h) boards/host/door.h $(DOOR_LOGIC)
+# The fault-injecting transport and its sweep (tests/faults/).
+TESTING_EXTRA_test_faults := tests/faults/fault.c -Itests/faults
+TESTING_DEPS := $(wildcard tests/unit/*.h tests/faults/*.[ch]) boards/host/door.h $(DOOR_LOGIC)
 
 $(addprefix $(HOST)/tests/,$(TESTING_TESTS)): $(HOST)/tests/%: tests/unit/%.c $(LIBORND_TESTING) \
         $(TESTING_DEPS) | $(HOST)/tests
@@ -55,10 +57,15 @@ $(M4)/obj/testing/%.o: port/testing/%.c $(MBEDTLS_STAMP) $(M4_MBEDTLS_CONFIG) $(
 $(M4)/obj/door_logic.o: $(DOOR_LOGIC) boards/host/door.h $(MBEDTLS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) -Iboards/host -c $< -o $@
+$(M4)/obj/fault.o: tests/faults/fault.c tests/faults/fault.h $(MBEDTLS_STAMP)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) -Itests/faults -c $< -o $@
 M4_TESTING_EXTRA_test_door := $(M4)/obj/door_logic.o
 M4_TESTING_INC_test_door := -Iboards/host
+M4_TESTING_EXTRA_test_faults := $(M4)/obj/fault.o
+M4_TESTING_INC_test_faults := -Itests/faults
 $(addprefix $(M4)/tests/,$(addsuffix .elf,$(TESTING_TESTS))): $(M4)/tests/%.elf: \
-    tests/unit/%.c $(M4_TESTING_OBJS) $(M4)/obj/door_logic.o $(M4)/obj/cmocka.o \
+    tests/unit/%.c $(M4_TESTING_OBJS) $(M4)/obj/door_logic.o $(M4)/obj/fault.o $(M4)/obj/cmocka.o \
     $(M4_RT_OBJS) $(TESTING_DEPS)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) $(M4_CMOCKA_INC) -Itests/unit $(M4_TESTING_INC_$*) $< \
