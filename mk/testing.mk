@@ -72,11 +72,13 @@ $(addprefix $(M4)/tests/,$(addsuffix .elf,$(TESTING_TESTS))): $(M4)/tests/%.elf:
 	    $(M4_TESTING_EXTRA_$*) $(M4_TESTING_OBJS) $(M4)/obj/cmocka.o $(M4_RT_OBJS) $(M4_LDFLAGS) -o $@
 
 # ---- the session fuzzer: the state machines over the scripted peers -----------
-$(FUZZ)/fuzz_session: tests/fuzz/fuzz_session.c $(TESTING_LIB_SRCS) $(MBEDTLS_STAMP) \
-        include/ornd/testing.h
+# (no mbedTLS: the testing library in its place; its headers for client.c)
+$(FUZZ)/fuzz_session: tests/fuzz/fuzz_session.c $(TESTING_LIB_SRCS) tests/faults/fault.c \
+        tests/faults/fault.h include/ornd/testing.h $(MBEDTLS_STAMP)
 	@mkdir -p $(dir $@)
-	$(call say,FUZZ,$@)$(FUZZ_CC) -std=c11 $(FUZZ_FLAGS) -Iinclude -Isrc -isystem $(MBEDTLS_DIR)/include \
-	    $(HOST_DEFS) $< $(TESTING_LIB_SRCS) -o $@
+	$(call say,FUZZ,$@)$(FUZZ_CC) -std=c11 $(FUZZ_FLAGS) -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc \
+	    -Itests/faults -isystem $(MBEDTLS_DIR)/include $(HOST_DEFS) $< tests/faults/fault.c \
+	    $(TESTING_LIB_SRCS) -o $@
 
 .PHONY: fuzz-long lint-testing
 FUZZ_SECONDS ?= 600
