@@ -14,7 +14,6 @@
 #define _POSIX_C_SOURCE 200809L /* gmtime_r */
 #include "door.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -105,18 +104,16 @@ static bool query_value(const char *s, char *out, size_t cap)
     return true;
 }
 
-/* Append a line to what the door says. */
-static void say(door_out_t *out, const char *fmt, ...)
+/* Append to what the door says: `n` is what snprintf() at its end returned. */
+static void said(door_out_t *out, int n)
 {
-    va_list ap;
-    va_start(ap, fmt);
     size_t room = sizeof out->text - out->len;
-    int n = vsnprintf(out->text + out->len, room, fmt, ap);
-    va_end(ap);
     if (n > 0) {
         out->len += (size_t)n < room ? (size_t)n : room - 1u;
     }
 }
+#define say(out, ...)                                                                              \
+    said((out), snprintf((out)->text + (out)->len, sizeof(out)->text - (out)->len, __VA_ARGS__))
 
 static void say_denied(door_out_t *out, const char *who, int rc, const ornd_api_result_t *res)
 {
@@ -124,7 +121,7 @@ static void say_denied(door_out_t *out, const char *who, int rc, const ornd_api_
     if (res != NULL && res->has_retry_after) {
         say(out, " (try again in %lu s)", (unsigned long)res->retry_after_s);
     }
-    say(out, "\n");
+    say(out, "%s", "\n");
 }
 
 /* Look the member up: id and name into pick.id / pick.text. */
