@@ -102,3 +102,66 @@ lint-testing: $(MBEDTLS_STAMP)
 	    2>$(BUILD)/clang-tidy-testing.log || { cat $(BUILD)/clang-tidy-testing.log; exit 1; }
 
 -include $(TESTING_OBJS:.o=.d)
+
+# ---- make bench: a soak over the scripted servers (not in make test) -----------
+.PHONY: bench-soak
+bench: bench-soak
+$(BENCH_HOST)/soak: tests/bench/soak.c $(LIBORND_TESTING)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) $< $(LIBORND_TESTING) -o $@
+bench-soak: $(BENCH_HOST)/soak
+	@$(BENCH_HOST)/soak
+
+# ---- make coverage: gcov over the unit tests and the fuzz corpus replays ------
+# Needs gcovr (Debian package gcovr). Prints one line per file of src/ and
+# port/posix/ (lines, branches) and the total. The integration runs are not
+# included: they drive the host tool, built without coverage.
+COV := $(BUILD)/cov
+COV_FLAGS := -O0 -g --coverage
+COV_CORE := $(ORND_CORE_SRCS) $(ORND_SESSION_SRCS)
+COV_LIB_OBJS := $(patsubst %.c,$(COV)/obj/%.o,$(COV_CORE) $(ORND_TLS_SRCS) $(ORND_POSIX_SRCS))
+COV_TESTING_OBJS := $(patsubst %.c,$(COV)/obj/%.o,$(COV_CORE) $(ORND_TESTING_SRCS))
+COV_PLAIN_TESTS := $(filter-out $(TESTING_TESTS),$(patsubst tests/unit/%.c,%,$(UNIT_SRCS)))
+COV_FUZZ := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRCS))
+COV_CFLAGS = $(filter-out -O2,$(BASE_CFLAGS)) $(COV_FLAGS)
+
+$(COV)/obj/%.o: %.c $(MBEDTLS_STAMP) $(BUILD_FILES) mk/testing.mk
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(CC) $(COV_CFLAGS) $(SRC_WARN) -Iport/posix -c $< -o $@
+$(COV)/libornd.a: $(COV_LIB_OBJS)
+	@rm -f $@
+	$(call say,AR,$@)$(AR) rcs $@ $^
+$(COV)/libornd-testing.a: $(COV_TESTING_OBJS)
+	@rm -f $@
+	$(call say,AR,$@)$(AR) rcs $@ $^
+$(addprefix $(COV)/tests/,$(TESTING_TESTS)): $(COV)/tests/%: tests/unit/%.c $(COV)/libornd-testing.a \
+        $(TESTING_DEPS)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(COV_CFLAGS) $(WARN) -Itests/unit $< $(TESTING_EXTRA_$*) \
+	    $(COV)/libornd-testing.a -lcmocka -o $@
+$(addprefix $(COV)/tests/,$(COV_PLAIN_TESTS)): $(COV)/tests/%: tests/unit/%.c $(COV)/libornd.a $(LIBMBEDTLS)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(COV_CFLAGS) $(WARN) -Isrc -Iport/posix -Itests/unit $< $(COV)/libornd.a \
+	    $(LIBMBEDTLS) -lcmocka -o $@
+$(COV)/fuzz/fuzz_session: tests/fuzz/fuzz_session.c tests/fuzz/replay.c tests/faults/fault.c \
+        $(COV)/libornd-testing.a
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(COV_CFLAGS) -Isrc -Itests/faults $< tests/fuzz/replay.c \
+	    tests/faults/fault.c $(COV)/libornd-testing.a -o $@
+$(COV)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(COV)/libornd.a
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(COV_CFLAGS) -Isrc $< tests/fuzz/replay.c $(COV)/libornd.a -o $@
+
+.PHONY: coverage
+coverage: $(addprefix $(COV)/tests/,$(COV_PLAIN_TESTS) $(TESTING_TESTS)) $(addprefix $(COV)/fuzz/,$(COV_FUZZ))
+	@find $(COV) -name '*.gcda' -delete
+	@for t in $(addprefix $(COV)/tests/,$(COV_PLAIN_TESTS) $(TESTING_TESTS)); do \
+	    $$t >$(COV)/$$(basename $$t).log 2>&1 || { echo "coverage: $$t failed"; exit 1; }; done
+	@for f in $(COV_FUZZ); do [ -d tests/fuzz/corpus/$${f#fuzz_} ] || continue; \
+	    $(COV)/fuzz/$$f tests/fuzz/corpus/$${f#fuzz_}/* || { echo "coverage: $$f failed"; exit 1; }; done
+	@gcovr -r . --object-directory $(COV)/obj --filter 'src/' --filter 'port/posix/' \
+	    --json-summary $(COV)/summary.json >/dev/null
+	@$(PYTHON) scripts/coverage.py $(COV)/summary.json
+clean: clean-cov
+clean-cov:
+	rm -rf $(COV)
