@@ -165,3 +165,10 @@ coverage: $(addprefix $(COV)/tests/,$(COV_PLAIN_TESTS) $(TESTING_TESTS)) $(addpr
 clean: clean-cov
 clean-cov:
 	rm -rf $(COV)
+
+# ---- the fault sweep over real TLS (tests/integration/test_fault_tls.py) ------
+$(HOST)/tests/fault_tls: tests/integration/fault_tls.c tests/faults/fault.c tests/faults/fault.h \
+        $(HOST_LIBS) | $(HOST)/tests
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix -Itests/faults $< tests/faults/fault.c \
+	    $(HOST_LIBS) -o $@
+test: $(HOST)/tests/fault_tls
