@@ -91,8 +91,9 @@ HOST_LIBS := $(LIBORND) $(LIBORND_POSIX) $(LIBMBEDTLS)
 TOOL_SRCS := boards/host/tool.c boards/host/tool_api.c
 $(HOST)/ornd: $(TOOL_SRCS) boards/host/tool.h $(HOST_LIBS)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $(TOOL_SRCS) $(HOST_LIBS) -o $@
-$(HOST)/door: boards/host/door.c $(HOST_LIBS)
-	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $< $(HOST_LIBS) -o $@
+DOOR_SRCS := boards/host/door.c boards/host/door_logic.c
+$(HOST)/door: $(DOOR_SRCS) boards/host/door.h $(HOST_LIBS)
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $(DOOR_SRCS) $(HOST_LIBS) -o $@
 # README.md's library example, quoted there whole (tests/docs/readme_example.sh).
 $(HOST)/quickstart: boards/host/quickstart.c $(HOST_LIBS)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $< $(HOST_LIBS) -o $@
@@ -107,14 +108,10 @@ $(HOST)/tests/token_race: tests/integration/token_race.c $(HOST_LIBS) | $(HOST)/
 $(HOST)/tests/%: tests/unit/%.c $(HOST_LIBS) $(wildcard tests/unit/*.h) | $(HOST)/tests
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Isrc -Iport/posix -Itests/unit $< $(HOST_LIBS) -lcmocka -o $@
 
-# test_client and test_api link the library with tests/unit/fake_tls.c in
-# place of src/tls.c: a scripted TLS layer, so that connections, answers and
-# breaks are exact. The library itself has no test seam.
-FAKE_TLS_TESTS := test_client test_api
-FAKE_TLS_SRCS := $(ORND_CORE_SRCS) $(ORND_SESSION_SRCS) tests/unit/fake_tls.c
-$(addprefix $(HOST)/tests/,$(FAKE_TLS_TESTS)): $(HOST)/tests/%: tests/unit/%.c $(FAKE_TLS_SRCS) tests/unit/fake_tls.h $(LIBMBEDTLS) | $(HOST)/tests
-	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Isrc -Itests/unit $< $(FAKE_TLS_SRCS) \
-	    $(LIBMBEDTLS) -lcmocka -o $@
+# The client, API, paging, door and fault tests link libornd-testing.a (a
+# plain TLS layer and scripted peers in place of the TLS glue, so that
+# connections, answers and breaks are exact): mk/testing.mk. The library
+# itself has no test seam.
 
 # An application built with other settings than the library, and without
 # mbedTLS's headers: the library refuses its structs (tests/abi/).
@@ -148,10 +145,6 @@ $(SAN)/tests/%: tests/unit/%.c $(SAN)/libornd.a $(SAN)/libornd-posix.a $(LIBMBED
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) -Isrc -Iport/posix -Itests/unit $< \
 	    $(SAN)/libornd.a $(SAN)/libornd-posix.a $(LIBMBEDTLS) -lcmocka -o $@
-$(addprefix $(SAN)/tests/,$(FAKE_TLS_TESTS)): $(SAN)/tests/%: tests/unit/%.c $(FAKE_TLS_SRCS) tests/unit/fake_tls.h $(LIBMBEDTLS)
-	@mkdir -p $(dir $@)
-	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) -Isrc -Itests/unit $< \
-	    $(FAKE_TLS_SRCS) $(LIBMBEDTLS) -lcmocka -o $@
 $(SAN)/json-check: boards/host/json_check.c $(SAN)/libornd.a
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) $< $(SAN)/libornd.a -o $@
 san: $(SAN_BINS) $(SAN)/json-check

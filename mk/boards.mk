@@ -107,17 +107,8 @@ $(M4)/tests/%.elf: tests/unit/%.c $(M4_TEST_LIBS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) $(M4_CMOCKA_INC) -Isrc -Itests/unit $< \
 	    $(M4_TEST_LIBS) $(M4_LDFLAGS) -o $@
-# As on the host, test_client and test_api run the library over
-# tests/unit/fake_tls.c in place of src/tls.c.
-M4_FAKE_OBJS := $(patsubst src/%.c,$(M4)/obj/src/%.o,$(ORND_CORE_SRCS) $(ORND_SESSION_SRCS)) $(M4)/obj/fake_tls.o
-$(M4)/obj/fake_tls.o: tests/unit/fake_tls.c tests/unit/fake_tls.h $(MBEDTLS_STAMP)
-	@mkdir -p $(dir $@)
-	$(call say,CC,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) -Itests/unit -c $< -o $@
-$(addprefix $(M4)/tests/,$(addsuffix .elf,$(FAKE_TLS_TESTS))): $(M4)/tests/%.elf: \
-    tests/unit/%.c $(M4_FAKE_OBJS) $(M4)/obj/cmocka.o $(M4_RT_OBJS) $(M4_LIBMBEDTLS)
-	@mkdir -p $(dir $@)
-	$(call say,LD,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) $(M4_CMOCKA_INC) -Isrc -Itests/unit $< \
-	    $(M4_FAKE_OBJS) $(M4)/obj/cmocka.o $(M4_RT_OBJS) $(M4_LIBMBEDTLS) $(M4_LDFLAGS) -o $@
+# As on the host, the tests over the scripted peers link the testing
+# library's objects in place of the TLS glue (mk/testing.mk).
 
 qemu-tests: $(M4_TEST_BINS) $(M4)/firmware.elf
 test: qemu-tests

@@ -24,3 +24,8 @@ ORND_LWIP_RAW_SRCS := port/lwip/ornd_lwip_raw.c
 
 # Public headers (include/ornd/*.h; the engine's under include/ornd/core/).
 ORND_INCLUDE_DIR := include
+
+# Testing: a scripted peer and a plain (unencrypted) TLS layer, linked with
+# the core and sessions in place of the TLS glue, for host tests without
+# mbedTLS or a network (ornd/testing.h).
+ORND_TESTING_SRCS := port/testing/script.c port/testing/tls_plain.c

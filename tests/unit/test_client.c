@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the client: settings, the token cache on a simulated clock
- * (including the 32-bit wrap), the fetch over a scripted transport, and
- * wiping. Linked with tests/unit/fake_tls.c in place of src/tls.c, whose
- * identity connection is the script below.
+ * (including the 32-bit wrap), the fetch over a scripted identity server,
+ * and wiping. Linked with libornd-testing.a (ornd/testing.h): a plain TLS
+ * layer in place of src/tls.c, and the scripted peer below.
  */
 /* White-box: the wipe checks look into the client's scratch memory. */
 #define ORND_ALLOW_PRIVATE_ACCESS
@@ -16,62 +16,40 @@
 
 #include <cmocka.h>
 
-#include "fake_tls.h"
 #include "wall_clock.h"
 #include "ornd/client.h"
+#include "ornd/testing.h"
 
-/* The simulated platform (clock, entropy) is fake_tls.c's fake_platform. */
+/* ---- the simulated platform and the scripted identity server -------------- */
 
-/* ---- scripted transport ------------------------------------------------ */
+static ornd_test_platform_t sim;
+static ornd_platform_t platform;
+static ornd_test_conn_t id;            /* the identity server */
+static ornd_transport_t id_tr;         /* blocking only (no connect_start) */
+static ornd_transport_t id_poll_tr;    /* can also connect without waiting */
+static ornd_transport_t scripted;      /* the peer's own table */
 
-typedef struct {
-    const char *answer;  /* served to every connection */
-    size_t read_chunk;   /* bytes per read */
-    int connect_rc;
-    int connects;
-    int closes;
-    size_t pos;
-    char request[2048];
-    size_t request_len;
-} script_t;
-
-static script_t script;
-
-static ornd_err_t s_connect(void *ctx, const char *host, uint16_t p)
+/* Every connection goes to the token URL's host and port. */
+static ornd_err_t checked_connect(void *ctx, const char *host, uint16_t p, uint32_t t)
 {
-    script_t *s = ctx;
     assert_string_equal(host, "id.example");
     assert_int_equal(p, 8443);
-    s->connects++;
-    s->pos = 0;
-    s->request_len = 0;
-    return (ornd_err_t)s->connect_rc;
+    return scripted.connect(ctx, host, p, t);
 }
-static ornd_err_t s_write(void *ctx, const uint8_t *buf, size_t len)
+static ornd_err_t checked_start(void *ctx, const char *host, uint16_t p)
 {
-    script_t *s = ctx;
-    assert_true(s->request_len + len <= sizeof s->request);
-    memcpy(s->request + s->request_len, buf, len);
-    s->request_len += len;
-    return ORND_OK;
-}
-static ornd_err_t s_read(void *ctx, uint8_t *buf, size_t len, size_t *got)
-{
-    script_t *s = ctx;
-    size_t left = strlen(s->answer) - s->pos;
-    size_t n = left < len ? left : len;
-    n = n < s->read_chunk ? n : s->read_chunk;
-    memcpy(buf, s->answer + s->pos, n);
-    s->pos += n;
-    *got = n;
-    return n > 0 ? ORND_OK : ORND_ERR_CLOSED;
-}
-static void s_close(void *ctx)
-{
-    ((script_t *)ctx)->closes++;
+    assert_string_equal(host, "id.example");
+    assert_int_equal(p, 8443);
+    return scripted.connect_start(ctx, host, p);
 }
 
-static const fake_io_t script_io = {&script, s_connect, s_write, s_read, s_close};
+/* The server gives `answer` to every request. */
+static void serve_always(const char *answer)
+{
+    ornd_test_step_t s = ornd_test_answer(answer);
+    s.times = ORND_TEST_FOREVER;
+    assert_int_equal(ornd_test_script(&id, &s, 1), ORND_OK);
+}
 
 static ornd_client_t client;
 
@@ -82,11 +60,15 @@ static ornd_client_t client;
 
 static const char *secret = "p+/=&% \"'\xc3\xa9!";
 
+static const uint8_t ca[] = "not read by the plain TLS layer";
+
 static ornd_settings_t settings(void)
 {
     ornd_settings_t s = {
-        .platform = &fake_platform,
-        .transport = &fake_transport,
+        .platform = &platform,
+        .transport = &id_tr,
+        .ca = ca,
+        .ca_len = sizeof ca,
         .token_url = "https://id.example:8443/oauth/token",
         .client_id = "device-7",
         .client_secret = secret,
@@ -99,12 +81,14 @@ static ornd_settings_t settings(void)
 static int setup(void **state)
 {
     (void)state;
-    memset(&script, 0, sizeof script);
-    fake_reset();
-    script.answer = ANSWER(3599);
-    script.read_chunk = 4096;
-    fake_identity_io = &script_io;
-    fake_clock_ms = 1000;
+    assert_int_equal(ornd_test_platform(&platform, &sim, 1000), ORND_OK);
+    assert_int_equal(ornd_test_transport(&scripted, &id, &sim), ORND_OK);
+    id_tr = scripted;
+    id_tr.connect = checked_connect;
+    id_tr.connect_start = NULL;
+    id_poll_tr = id_tr;
+    id_poll_tr.connect_start = checked_start;
+    serve_always(ANSWER(3599));
     ornd_settings_t s = settings();
     return ornd_client_init(&client, &s) == ORND_OK ? 0 : -1;
 }
@@ -113,9 +97,6 @@ static int teardown(void **state)
 {
     (void)state;
     ornd_client_release(&client);
-    fake_identity_io = NULL;
-    fake_time_known = true;
-    fake_unix_time = 1767225600;
     return 0;
 }
 
@@ -129,13 +110,13 @@ static void fetches_once_then_serves_cache(void **state)
     assert_int_equal(ornd_token(&client, &tok, &len), ORND_OK);
     assert_string_equal(tok, "tok-3599");
     assert_int_equal(len, 8);
-    assert_int_equal(script.connects, 1);
-    assert_int_equal(script.closes, 1);
+    assert_int_equal(id.connects, 1);
+    assert_int_equal(id.closes, 1);
     for (int i = 0; i < 5; i++) {
-        fake_clock_ms += 1000;
+        sim.now_ms += 1000;
         assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     }
-    assert_int_equal(script.connects, 1);
+    assert_int_equal(id.connects, 1);
 }
 
 /* A second init of a live client is refused and changes nothing (it once
@@ -151,7 +132,7 @@ static void init_of_an_initialised_client_is_refused(void **state)
     }
     assert_non_null(ornd_token_info(&client)); /* the cached token is still there */
     assert_int_equal(ornd_auth_header(&client, hdr, sizeof hdr, NULL), ORND_OK);
-    assert_int_equal(script.connects, 1);
+    assert_int_equal(id.connects, 1);
     ornd_client_release(&client);
     assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
 }
@@ -164,15 +145,15 @@ static void incomplete_port_is_refused(void **state)
     (void)state;
     ornd_client_t c = {0};
     ornd_settings_t s = settings();
-    ornd_platform_t no_clock = fake_platform;
+    ornd_platform_t no_clock = platform;
     no_clock.now_ms = NULL;
     s.platform = &no_clock;
     assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_PORT);
-    ornd_platform_t half_lock = fake_platform;
+    ornd_platform_t half_lock = platform;
     half_lock.lock = t_lock;
     s.platform = &half_lock;
     assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_PORT);
-    ornd_transport_t no_recv = fake_transport;
+    ornd_transport_t no_recv = id_tr;
     no_recv.recv = NULL;
     s = settings();
     s.transport = &no_recv;
@@ -185,16 +166,16 @@ static void refreshes_at_margin(void **state)
 {
     (void)state;
     const char *tok;
-    uint32_t start = fake_clock_ms;
+    uint32_t start = sim.now_ms;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     uint32_t usable = (3599u - ORND_CONFIG_REFRESH_MARGIN_S) * 1000u;
-    fake_clock_ms = start + usable - 1u;
+    sim.now_ms = start + usable - 1u;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
-    assert_int_equal(script.connects, 1);
+    assert_int_equal(id.connects, 1);
     assert_int_equal(ornd_token_remaining_s(&client), 0);
-    fake_clock_ms = start + usable;
+    sim.now_ms = start + usable;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
-    assert_int_equal(script.connects, 2);
+    assert_int_equal(id.connects, 2);
     assert_int_equal(ornd_token_remaining_s(&client), usable / 1000u);
 }
 
@@ -202,36 +183,36 @@ static void correct_across_clock_wrap(void **state)
 {
     (void)state;
     const char *tok;
-    fake_clock_ms = UINT32_MAX - 5000u; /* 5 s before the 32-bit tick wraps */
-    uint32_t start = fake_clock_ms;
+    sim.now_ms = UINT32_MAX - 5000u; /* 5 s before the 32-bit tick wraps */
+    uint32_t start = sim.now_ms;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
-    assert_int_equal(script.connects, 1);
-    fake_clock_ms = start + 10000u; /* wrapped: now a small number */
-    assert_true(fake_clock_ms < start);
+    assert_int_equal(id.connects, 1);
+    sim.now_ms = start + 10000u; /* wrapped: now a small number */
+    assert_true(sim.now_ms < start);
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
-    assert_int_equal(script.connects, 1);
+    assert_int_equal(id.connects, 1);
     uint32_t usable = (3599u - ORND_CONFIG_REFRESH_MARGIN_S) * 1000u;
-    fake_clock_ms = start + usable - 1u;
+    sim.now_ms = start + usable - 1u;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
-    assert_int_equal(script.connects, 1);
-    fake_clock_ms = start + usable + 1u;
+    assert_int_equal(id.connects, 1);
+    sim.now_ms = start + usable + 1u;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
-    assert_int_equal(script.connects, 2);
+    assert_int_equal(id.connects, 2);
 }
 
 static void short_lifetime_uses_half_as_margin(void **state)
 {
     (void)state;
     const char *tok;
-    script.answer = ANSWER(100);
-    uint32_t start = fake_clock_ms;
+    serve_always(ANSWER(100));
+    uint32_t start = sim.now_ms;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
-    fake_clock_ms = start + 49999u;
+    sim.now_ms = start + 49999u;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
-    assert_int_equal(script.connects, 1);
-    fake_clock_ms = start + 50000u;
+    assert_int_equal(id.connects, 1);
+    sim.now_ms = start + 50000u;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
-    assert_int_equal(script.connects, 2);
+    assert_int_equal(id.connects, 2);
 }
 
 static void request_sent_is_exact(void **state)
@@ -248,8 +229,10 @@ static void request_sent_is_exact(void **state)
              "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %lu\r\n"
              "Connection: close\r\n\r\n%s",
              (unsigned long)strlen(body), body);
-    assert_int_equal(script.request_len, strlen(expect));
-    assert_memory_equal(script.request, expect, script.request_len);
+    size_t sent_len;
+    const char *sent = ornd_test_sent(&id, &sent_len);
+    assert_int_equal(sent_len, strlen(expect));
+    assert_memory_equal(sent, expect, sent_len);
 }
 
 static bool contains(const void *hay, size_t hay_len, const void *needle, size_t n)
@@ -293,8 +276,8 @@ static void failed_fetch_reports_server_and_keeps_nothing(void **state)
 {
     (void)state;
     const char *tok = "unchanged";
-    script.answer = "HTTP/1.1 401 Unauthorized\r\nContent-Length: 68\r\n\r\n"
-                    "{\"error\":\"invalid_client\",\"error_description\":\"Client unknown here\"}";
+    serve_always("HTTP/1.1 401 Unauthorized\r\nContent-Length: 68\r\n\r\n"
+                    "{\"error\":\"invalid_client\",\"error_description\":\"Client unknown here\"}");
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_OAUTH_INVALID_CLIENT);
     assert_null(tok);
     assert_null(ornd_token_info(&client));
@@ -306,21 +289,22 @@ static void failed_fetch_reports_server_and_keeps_nothing(void **state)
     uint32_t wait = ornd_token_wait_ms(&client);
     assert_true(wait >= 500 && wait <= 1000);
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TOKEN_HELD);
-    assert_int_equal(script.connects, 1);
-    fake_clock_ms += wait;
+    assert_int_equal(id.connects, 1);
+    sim.now_ms += wait;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_OAUTH_INVALID_CLIENT);
-    assert_int_equal(script.connects, 2);
+    assert_int_equal(id.connects, 2);
 }
 
 static void network_failure_and_early_close(void **state)
 {
     (void)state;
     const char *tok;
-    script.connect_rc = ORND_ERR_TIMEOUT;
+    ornd_test_step_t refuse = ornd_test_step(ORND_TEST_REFUSE);
+    refuse.err = ORND_ERR_TIMEOUT;
+    assert_int_equal(ornd_test_script(&id, &refuse, 1), ORND_OK);
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TIMEOUT);
-    fake_clock_ms += ornd_token_wait_ms(&client);
-    script.connect_rc = ORND_OK;
-    script.answer = "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"access_token\":\"x\"";
+    sim.now_ms += ornd_token_wait_ms(&client);
+    serve_always("HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"access_token\":\"x\"");
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_CLOSED);
     assert_null(ornd_token_info(&client));
 }
@@ -329,7 +313,7 @@ static void one_byte_reads(void **state)
 {
     (void)state;
     const char *tok;
-    script.read_chunk = 1;
+    id.read_chunk = 1;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     assert_string_equal(tok, "tok-3599");
 }
@@ -338,7 +322,7 @@ static void scope_defaults_to_requested(void **state)
 {
     (void)state;
     const char *tok;
-    script.answer = "HTTP/1.1 200 OK\r\n\r\n{\"access_token\":\"t\",\"token_type\":\"Bearer\"}";
+    serve_always("HTTP/1.1 200 OK\r\n\r\n{\"access_token\":\"t\",\"token_type\":\"Bearer\"}");
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     const ornd_token_t *info = ornd_token_info(&client);
     assert_non_null(info);
@@ -355,7 +339,7 @@ static void invalidate_forces_fetch(void **state)
     ornd_token_invalidate(&client);
     assert_null(ornd_token_info(&client));
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
-    assert_int_equal(script.connects, 2);
+    assert_int_equal(id.connects, 2);
 }
 
 static void release_wipes_everything(void **state)
@@ -413,51 +397,51 @@ static void five_requests_a_minute_failed_ones_included(void **state)
 {
     (void)state;
     const char *tok;
-    uint32_t first = fake_clock_ms;
+    uint32_t first = sim.now_ms;
     /* two failures (waiting out each back-off), then three successes */
-    script.answer = ANSWER_500;
+    serve_always(ANSWER_500);
     for (int i = 0; i < 2; i++) {
         assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_UNAVAILABLE);
-        fake_clock_ms += ornd_token_wait_ms(&client);
+        sim.now_ms += ornd_token_wait_ms(&client);
     }
-    script.answer = ANSWER(3599);
+    serve_always(ANSWER(3599));
     for (int i = 0; i < 3; i++) {
         assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
         ornd_token_invalidate(&client);
-        fake_clock_ms += 100;
+        sim.now_ms += 100;
     }
-    assert_int_equal(script.connects, 5);
+    assert_int_equal(id.connects, 5);
     /* the sixth within the minute is held back until the first is a minute old */
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TOKEN_HELD);
-    assert_int_equal(script.connects, 5);
-    assert_int_equal(ornd_token_wait_ms(&client), first + 60000u - fake_clock_ms);
-    fake_clock_ms = first + 60000u - 1u;
+    assert_int_equal(id.connects, 5);
+    assert_int_equal(ornd_token_wait_ms(&client), first + 60000u - sim.now_ms);
+    sim.now_ms = first + 60000u - 1u;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TOKEN_HELD);
-    fake_clock_ms += 1u;
+    sim.now_ms += 1u;
     assert_int_equal(ornd_token_wait_ms(&client), 0);
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
-    assert_int_equal(script.connects, 6);
+    assert_int_equal(id.connects, 6);
 }
 
 static void backoff_grows_with_jitter_and_resets(void **state)
 {
     (void)state;
     const char *tok;
-    script.answer = ANSWER_500;
+    serve_always(ANSWER_500);
     for (uint32_t n = 1; n <= 12; n++) {
         assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_UNAVAILABLE);
         uint32_t full = 1000u << (n - 1u);
         full = full < 300000u ? full : 300000u;
         uint32_t wait = ornd_token_wait_ms(&client);
         assert_true(wait >= full / 2u && wait <= full);
-        fake_clock_ms += wait + 60000u; /* also clear the per-minute guard */
+        sim.now_ms += wait + 60000u; /* also clear the per-minute guard */
     }
-    script.answer = ANSWER(3599);
+    serve_always(ANSWER(3599));
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     assert_int_equal(ornd_token_wait_ms(&client), 0);
     ornd_token_invalidate(&client);
-    fake_clock_ms += 60000u;
-    script.answer = ANSWER_500;
+    sim.now_ms += 60000u;
+    serve_always(ANSWER_500);
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_UNAVAILABLE);
     assert_true(ornd_token_wait_ms(&client) <= 1000u); /* back to the first step */
 }
@@ -466,7 +450,7 @@ static void jitter_spreads_a_fleet(void **state)
 {
     (void)state;
     const char *tok;
-    script.answer = ANSWER_500;
+    serve_always(ANSWER_500);
     uint32_t lo = UINT32_MAX, hi = 0;
     for (int device = 0; device < 32; device++) {
         ornd_client_release(&client);
@@ -485,31 +469,31 @@ static void retry_after_honoured(void **state)
 {
     (void)state;
     const char *tok;
-    script.answer = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 120\r\nContent-Length: 0\r\n\r\n";
+    serve_always("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 120\r\nContent-Length: 0\r\n\r\n");
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_RATE_LIMITED);
     assert_int_equal(ornd_token_wait_ms(&client), 120000u);
-    fake_clock_ms += 119999u;
+    sim.now_ms += 119999u;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TOKEN_HELD);
-    fake_clock_ms += 1u;
-    script.answer = ANSWER(3599);
+    sim.now_ms += 1u;
+    serve_always(ANSWER(3599));
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
-    assert_int_equal(script.connects, 2);
+    assert_int_equal(id.connects, 2);
 }
 
 static void guard_correct_across_clock_wrap(void **state)
 {
     (void)state;
     const char *tok;
-    fake_clock_ms = UINT32_MAX - 200u;
-    uint32_t first = fake_clock_ms;
+    sim.now_ms = UINT32_MAX - 200u;
+    uint32_t first = sim.now_ms;
     for (int i = 0; i < 5; i++) {
         assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
         ornd_token_invalidate(&client);
-        fake_clock_ms += 100u; /* wraps on the way */
+        sim.now_ms += 100u; /* wraps on the way */
     }
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TOKEN_HELD);
-    assert_int_equal(ornd_token_wait_ms(&client), (uint32_t)(first + 60000u - fake_clock_ms));
-    fake_clock_ms = first + 60000u;
+    assert_int_equal(ornd_token_wait_ms(&client), (uint32_t)(first + 60000u - sim.now_ms));
+    sim.now_ms = first + 60000u;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
 }
 
@@ -522,7 +506,7 @@ static void use_polling_port(void)
 {
     ornd_client_release(&client);
     ornd_settings_t s = settings();
-    s.transport = &fake_polling_transport;
+    s.transport = &id_poll_tr;
     assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
 }
 
@@ -535,7 +519,7 @@ static ornd_err_t token_poll(void *c)
  * outcome, *passes the calls that said ORND_IN_PROGRESS. */
 static int poll_until_done(uint32_t step_ms, unsigned *passes)
 {
-    return fake_poll_to_end(token_poll, &client, step_ms, passes);
+    return ornd_test_poll(&sim, token_poll, &client, step_ms, 100000u, passes);
 }
 
 static void poll_needs_a_port_that_can_start(void **state)
@@ -544,7 +528,7 @@ static void poll_needs_a_port_that_can_start(void **state)
     for (int i = 0; i < 10; i++) { /* not counted as requests: never held */
         assert_int_equal(ornd_token_poll(&client), ORND_ERR_PORT);
     }
-    assert_int_equal(script.connects, 0);
+    assert_int_equal(id.connects, 0);
     assert_int_equal(ornd_token_wait_ms(&client), 0u);
     const char *tok;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK); /* blocking still works */
@@ -554,61 +538,61 @@ static void polled_fetch_returns_at_every_wait(void **state)
 {
     (void)state;
     use_polling_port();
-    fake.would_block_each = 3;
+    id.would_block_each = 3;
     unsigned passes;
     assert_int_equal(poll_until_done(1, &passes), ORND_OK);
     /* one ORND_IN_PROGRESS for every "not yet" of the network, no more */
-    assert_int_equal(passes, fake.would_blocks);
+    assert_int_equal(passes, id.would_blocks);
     /* handshake, request, answer data, end of answer: 3 waits each */
     assert_int_equal(passes, 12u);
     const char *tok;
     size_t len;
     assert_int_equal(ornd_token(&client, &tok, &len), ORND_OK);
     assert_string_equal(tok, "tok-3599");
-    assert_int_equal(script.connects, 1);
-    assert_int_equal(script.closes, 1);
-    assert_non_null(strstr(script.request, "grant_type=client_credentials"));
+    assert_int_equal(id.connects, 1);
+    assert_int_equal(id.closes, 1);
+    assert_non_null(strstr(ornd_test_sent(&id, NULL), "grant_type=client_credentials"));
     /* fresh now: no network */
     assert_int_equal(ornd_token_poll(&client), ORND_OK);
-    assert_int_equal(script.connects, 1);
-    assert_int_equal(fake.would_blocks, 12u);
+    assert_int_equal(id.connects, 1);
+    assert_int_equal(id.would_blocks, 12u);
 }
 
 static void polled_fetch_one_byte_reads_and_error_answer(void **state)
 {
     (void)state;
     use_polling_port();
-    fake.would_block_each = 1;
-    script.read_chunk = 1;
+    id.would_block_each = 1;
+    id.read_chunk = 1;
     unsigned passes;
     assert_int_equal(poll_until_done(1, &passes), ORND_OK);
-    assert_int_equal(passes, fake.would_blocks);
+    assert_int_equal(passes, id.would_blocks);
     assert_true(passes > strlen(ANSWER(3599)));
     assert_string_equal(ornd_token_info(&client)->value, "tok-3599");
     ornd_token_invalidate(&client);
-    fake_clock_ms += 1000u;
-    script.answer = "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
-                    "Content-Length: 26\r\n\r\n{\"error\":\"invalid_client\"}";
+    sim.now_ms += 1000u;
+    serve_always("HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+                    "Content-Length: 26\r\n\r\n{\"error\":\"invalid_client\"}");
     assert_int_equal(poll_until_done(1, &passes), ORND_ERR_OAUTH_INVALID_CLIENT);
     assert_int_equal(ornd_server_error(&client)->http_status, 401);
     assert_null(ornd_token_info(&client));
     /* the failure holds the next request back, polled or not */
     assert_int_equal(ornd_token_poll(&client), ORND_ERR_TOKEN_HELD);
-    assert_int_equal(script.connects, 2);
+    assert_int_equal(id.connects, 2);
 }
 
 static void polled_fetch_ends_at_its_deadline(void **state)
 {
     (void)state;
     use_polling_port();
-    fake.would_block_each = UINT32_MAX; /* the server never answers */
-    uint32_t start = fake_clock_ms;
+    id.would_block_each = UINT32_MAX; /* the server never answers */
+    uint32_t start = sim.now_ms;
     unsigned passes;
     assert_int_equal(poll_until_done(10, &passes), ORND_ERR_TIMEOUT);
     /* 3 x timeout_ms (1000) after the start, not one pass more */
-    assert_int_equal(fake_clock_ms - start, 3000u);
+    assert_int_equal(sim.now_ms - start, 3000u);
     assert_int_equal(passes, 300u);
-    assert_int_equal(script.closes, 1);
+    assert_int_equal(id.closes, 1);
     assert_int_equal(ornd_token_poll(&client), ORND_ERR_TOKEN_HELD);
     assert_true(ornd_token_wait_ms(&client) > 0u);
 }
@@ -617,15 +601,15 @@ static void blocking_call_finishes_a_polled_fetch(void **state)
 {
     (void)state;
     use_polling_port();
-    fake.would_block_each = 2;
+    id.would_block_each = 2;
     assert_int_equal(ornd_token_poll(&client), ORND_IN_PROGRESS);
     assert_int_equal(ornd_token_poll(&client), ORND_IN_PROGRESS);
     ornd_token_invalidate(&client); /* no effect during a fetch */
     const char *tok;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     assert_string_equal(tok, "tok-3599");
-    assert_int_equal(script.connects, 1);
-    assert_int_equal(fake.would_blocks, 2u); /* the blocking steps waited instead */
+    assert_int_equal(id.connects, 1);
+    assert_int_equal(id.would_blocks, 2u); /* the blocking steps waited instead */
     assert_int_equal(ornd_token_poll(&client), ORND_OK);
 }
 
@@ -644,24 +628,24 @@ static void t_unlock(void *ctx)
     assert_int_equal(lock_depth, 1);
     lock_depth--;
 }
-static ornd_err_t locked_connect(void *ctx, const char *host, uint16_t p)
+static ornd_err_t locked_connect(void *ctx, const char *host, uint16_t p, uint32_t t)
 {
     assert_int_equal(lock_depth, 1);
-    return s_connect(ctx, host, p);
+    return checked_connect(ctx, host, p, t);
 }
 
 static void fetch_runs_under_the_port_lock(void **state)
 {
     (void)state;
-    ornd_platform_t locking = fake_platform;
+    ornd_platform_t locking = platform;
     locking.lock = t_lock;
     locking.unlock = t_unlock;
-    fake_io_t io = script_io;
-    io.connect = locked_connect;
-    fake_identity_io = &io;
+    ornd_transport_t locked_tr = id_tr;
+    locked_tr.connect = locked_connect;
     ornd_client_release(&client);
     ornd_settings_t s = settings();
     s.platform = &locking;
+    s.transport = &locked_tr;
     assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
     lock_depth = locks_taken = 0;
     char hdr[ORND_AUTH_HEADER_MAX];
@@ -669,17 +653,20 @@ static void fetch_runs_under_the_port_lock(void **state)
     assert_int_equal(ornd_auth_header(&client, hdr, sizeof hdr, NULL), ORND_OK);
     assert_int_equal(locks_taken, 2);
     assert_int_equal(lock_depth, 0);
-    assert_int_equal(script.connects, 1);
+    assert_int_equal(id.connects, 1);
     /* an error inside releases the lock too */
     assert_int_equal(ornd_auth_header(&client, hdr, 10, NULL), ORND_ERR_BUF_TOO_SMALL);
     assert_int_equal(lock_depth, 0);
     ornd_client_release(&client);
-    fake_identity_io = &script_io;
-    s.platform = &fake_platform;
+    s = settings();
     assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
 }
 
 /* ---- the wall clock -------------------------------------------------------- */
+
+/* What the connection to the token endpoint was last given as the time. */
+#define TLS_TIME_KNOWN (client.ORND_PRIVATE(tls).ORND_PRIVATE(time_known))
+#define TLS_TIME (client.ORND_PRIVATE(tls).ORND_PRIVATE(unix_time))
 
 /* The platform does not know the time: refused before any connection, not
  * counted against the rate guard, no back-off; the caller is told. */
@@ -687,37 +674,35 @@ static void unknown_time_refused_before_anything_is_sent(void **state)
 {
     (void)state;
     const char *tok = NULL;
-    fake_time_known = false;
+    sim.time_unknown = true;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TIME_UNKNOWN);
     char hdr[ORND_AUTH_HEADER_MAX];
     assert_int_equal(ornd_auth_header(&client, hdr, sizeof hdr, NULL), ORND_ERR_TIME_UNKNOWN);
     assert_null(tok);
-    assert_int_equal(script.connects, 0);
-    assert_int_equal(script.request_len, 0);
-    assert_int_equal(fake.opens, 0);
+    assert_int_equal(id.connects, 0);
+    assert_int_equal(id.requests, 0);
     assert_int_equal(ornd_token_wait_ms(&client), 0); /* nothing held back */
     assert_int_equal(ornd_err_class(ORND_ERR_TIME_UNKNOWN), ORND_CLASS_TRY_LATER);
     assert_non_null(strstr(ornd_strerror(ORND_ERR_TIME_UNKNOWN), "unix_time"));
 
     /* a clock still at its reset value is no better than none */
-    fake_time_known = true;
-    fake_unix_time = 1000;
+    sim.time_unknown = false;
+    sim.unix_s = 1000;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TIME_UNKNOWN);
-    fake_unix_time = ORND_CONFIG_MIN_UNIX_TIME - 1;
+    sim.unix_s = ORND_CONFIG_MIN_UNIX_TIME - 1;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TIME_UNKNOWN);
-    assert_int_equal(script.connects, 0);
+    assert_int_equal(id.connects, 0);
 
     /* once the time is known, the fetch goes, and the connection has it */
-    fake_unix_time = 1767225600;
+    sim.unix_s = ORND_TEST_UNIX_S;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
-    assert_int_equal(script.connects, 1);
-    assert_int_equal(fake.opens, 1);
-    assert_int_equal(fake.opens_with_time, 1);
-    assert_int_equal(fake.last_time, 1767225600);
+    assert_int_equal(id.connects, 1);
+    assert_true(TLS_TIME_KNOWN);
+    assert_true(TLS_TIME == ORND_TEST_UNIX_S);
     /* a cached token needs no clock */
-    fake_time_known = false;
+    sim.time_unknown = true;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
-    fake_time_known = true;
+    assert_int_equal(id.connects, 1);
 }
 
 /* Each connection gets the time read when it opens. */
@@ -725,14 +710,13 @@ static void each_connection_gets_the_time_of_its_opening(void **state)
 {
     (void)state;
     const char *tok = NULL;
-    fake_unix_time = 1767225600;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_true(TLS_TIME == ORND_TEST_UNIX_S);
     ornd_token_invalidate(&client);
-    fake_unix_time = 1767225600 + 86400;
+    sim.unix_s = ORND_TEST_UNIX_S + 86400;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
-    assert_int_equal(fake.opens_with_time, 2);
-    assert_int_equal(fake.last_time, 1767225600 + 86400);
-    fake_unix_time = 1767225600;
+    assert_int_equal(id.connects, 2);
+    assert_true(TLS_TIME == ORND_TEST_UNIX_S + 86400);
 }
 
 /* A platform without a wall clock at all: the same refusal. */
@@ -740,16 +724,16 @@ static void platform_without_wall_clock_is_refused(void **state)
 {
     (void)state;
     ornd_client_release(&client);
-    ornd_platform_t no_wall = fake_platform;
+    ornd_platform_t no_wall = platform;
     no_wall.unix_time = NULL;
     ornd_settings_t s = settings();
     s.platform = &no_wall;
     assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
     const char *tok = NULL;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TIME_UNKNOWN);
-    assert_int_equal(script.connects, 0);
+    assert_int_equal(id.connects, 0);
     ornd_client_release(&client);
-    s.platform = &fake_platform;
+    s.platform = &platform;
     assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
 }
 
@@ -762,18 +746,18 @@ static void insecure_opt_in_connects_without_time(void **state)
     ornd_settings_t s = settings();
     s.insecure_accept_unknown_time = true;
     assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
-    fake_time_known = false;
+    sim.time_unknown = true;
     const char *tok = NULL;
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     assert_string_equal(tok, "tok-3599");
-    assert_int_equal(fake.opens, 1);
-    assert_int_equal(fake.opens_with_time, 0);
+    assert_int_equal(id.connects, 1);
+    assert_false(TLS_TIME_KNOWN);
     /* with the time known, the opt-in changes nothing: the time is given */
-    fake_time_known = true;
+    sim.time_unknown = false;
     ornd_token_invalidate(&client);
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
-    assert_int_equal(fake.opens_with_time, 1);
-    assert_int_equal(fake.last_time, fake_unix_time);
+    assert_true(TLS_TIME_KNOWN);
+    assert_true(TLS_TIME == sim.unix_s);
 }
 
 /* The calendar of certificate dates (src/wall_clock.c). */

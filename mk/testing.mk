@@ -1,0 +1,174 @@
+# SPDX-License-Identifier: MIT
+# The testing library (ornd/testing.h) and what is built on it.
+#
+#   build/host/libornd-testing.a   core + sessions + port/testing (a scripted
+#                                  peer, a plain TLS layer): host tests of
+#                                  code written against the library, without
+#                                  mbedTLS or a network
+#   make fuzz-long FUZZ_SECONDS=600   every fuzz target for that long each
+#
+# The library's own client, API and paging unit tests link it in place of
+# the TLS glue, on the host, under the sanitizers and on the Cortex-M4.
+
+TESTING_TESTS := test_client test_api test_pages test_door test_faults
+TESTING_LIB_SRCS := $(ORND_CORE_SRCS) $(ORND_SESSION_SRCS) $(ORND_TESTING_SRCS)
+LIBORND_TESTING := $(HOST)/libornd-testing.a
+TESTING_OBJS := $(patsubst %.c,$(HOST)/obj/%.o,$(TESTING_LIB_SRCS))
+
+all: $(LIBORND_TESTING)
+
+$(HOST)/obj/port/testing/%.o: port/testing/%.c $(MBEDTLS_STAMP) $(BUILD_FILES) mk/testing.mk
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(CC) $(BASE_CFLAGS) $(SRC_WARN) -MMD -MP -c $< -o $@
+
+$(LIBORND_TESTING): $(TESTING_OBJS)
+	@rm -f $@
+	$(call say,AR,$@)$(AR) rcs $@ $^
+
+# The door example's logic, tested over the scripted peers (tests/unit/test_door.c).
+DOOR_LOGIC := boards/host/door_logic.c
+TESTING_EXTRA_test_door := $(DOOR_LOGIC) -Iboards/host
+# The fault-injecting transport and its sweep (tests/faults/).
+TESTING_EXTRA_test_faults := tests/faults/fault.c -Itests/faults
+TESTING_DEPS := $(wildcard tests/unit/*.h tests/faults/*.[ch]) boards/host/door.h $(DOOR_LOGIC)
+
+$(addprefix $(HOST)/tests/,$(TESTING_TESTS)): $(HOST)/tests/%: tests/unit/%.c $(LIBORND_TESTING) \
+        $(TESTING_DEPS) | $(HOST)/tests
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Isrc -Itests/unit $< $(TESTING_EXTRA_$*) \
+	    $(LIBORND_TESTING) -lcmocka -o $@
+
+# ---- under ASan + UBSan --------------------------------------------------------
+SAN_LIBORND_TESTING := $(SAN)/libornd-testing.a
+$(SAN_LIBORND_TESTING): $(patsubst %.c,$(SAN)/obj/%.o,$(TESTING_LIB_SRCS))
+	@rm -f $@
+	$(call say,AR,$@)$(AR) rcs $@ $^
+$(addprefix $(SAN)/tests/,$(TESTING_TESTS)): $(SAN)/tests/%: tests/unit/%.c $(SAN_LIBORND_TESTING) \
+        $(TESTING_DEPS)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) -Isrc -Itests/unit $< $(TESTING_EXTRA_$*) \
+	    $(SAN_LIBORND_TESTING) -lcmocka -o $@
+
+# ---- on the Cortex-M4 (mk/boards.mk), the same way -----------------------------
+M4_TESTING_OBJS := $(patsubst src/%.c,$(M4)/obj/src/%.o,$(ORND_CORE_SRCS) $(ORND_SESSION_SRCS)) \
+                   $(patsubst port/testing/%.c,$(M4)/obj/testing/%.o,$(ORND_TESTING_SRCS))
+$(M4)/obj/testing/%.o: port/testing/%.c $(MBEDTLS_STAMP) $(M4_MBEDTLS_CONFIG) $(M4_ORND_CONFIG)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(M4_CC) $(M4_CFLAGS) $(SRC_WARN) -c $< -o $@
+$(M4)/obj/door_logic.o: $(DOOR_LOGIC) boards/host/door.h $(MBEDTLS_STAMP)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) -Iboards/host -c $< -o $@
+$(M4)/obj/fault.o: tests/faults/fault.c tests/faults/fault.h $(MBEDTLS_STAMP)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) -Itests/faults -c $< -o $@
+M4_TESTING_EXTRA_test_door := $(M4)/obj/door_logic.o
+M4_TESTING_INC_test_door := -Iboards/host
+M4_TESTING_EXTRA_test_faults := $(M4)/obj/fault.o
+M4_TESTING_INC_test_faults := -Itests/faults
+$(addprefix $(M4)/tests/,$(addsuffix .elf,$(TESTING_TESTS))): $(M4)/tests/%.elf: \
+    tests/unit/%.c $(M4_TESTING_OBJS) $(M4)/obj/door_logic.o $(M4)/obj/fault.o $(M4)/obj/cmocka.o \
+    $(M4_RT_OBJS) $(TESTING_DEPS)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(M4_CC) $(M4_CFLAGS) $(WARN) $(M4_CMOCKA_INC) -Isrc -Itests/unit $(M4_TESTING_INC_$*) $< \
+	    $(M4_TESTING_EXTRA_$*) $(M4_TESTING_OBJS) $(M4)/obj/cmocka.o $(M4_RT_OBJS) $(M4_LDFLAGS) -o $@
+
+# ---- the session fuzzer: the state machines over the scripted peers -----------
+# (no mbedTLS: the testing library in its place; its headers for client.c)
+$(FUZZ)/fuzz_session: tests/fuzz/fuzz_session.c $(TESTING_LIB_SRCS) tests/faults/fault.c \
+        tests/faults/fault.h include/ornd/testing.h $(MBEDTLS_STAMP)
+	@mkdir -p $(dir $@)
+	$(call say,FUZZ,$@)$(FUZZ_CC) -std=c11 $(FUZZ_FLAGS) -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc \
+	    -Itests/faults -isystem $(MBEDTLS_DIR)/include $(HOST_DEFS) $< tests/faults/fault.c \
+	    $(TESTING_LIB_SRCS) -o $@
+
+.PHONY: fuzz-long lint-testing
+FUZZ_SECONDS ?= 600
+fuzz-long: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do \
+	    name=$$(basename $$f); corpus=$(BUILD)/fuzz-long/corpus/$${name#fuzz_}; \
+	    mkdir -p $$corpus; seeds=tests/fuzz/corpus/$${name#fuzz_}; \
+	    [ -d $$seeds ] && cp -r $$seeds/. $$corpus/; \
+	    echo "-- $$name, $(FUZZ_SECONDS) s"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	        -artifact_prefix=$(BUILD)/fuzz-long/$$name- $$corpus 2>$(BUILD)/fuzz-long/$$name.log \
+	        || { tail -n 30 $(BUILD)/fuzz-long/$$name.log; exit 1; }; \
+	    grep -E '^stat::number_of_executed_units|^Done' $(BUILD)/fuzz-long/$$name.log; \
+	done
+
+# clang-tidy over the testing library (cppcheck's run over port/ covers it).
+lint: lint-testing
+lint-testing: $(MBEDTLS_STAMP)
+	@mkdir -p $(BUILD)
+	clang-tidy --quiet $(ORND_TESTING_SRCS) -- $(BASE_CFLAGS) \
+	    2>$(BUILD)/clang-tidy-testing.log || { cat $(BUILD)/clang-tidy-testing.log; exit 1; }
+
+-include $(TESTING_OBJS:.o=.d)
+
+# ---- make bench: a soak over the scripted servers (not in make test) -----------
+.PHONY: bench-soak
+bench: bench-soak
+$(BENCH_HOST)/soak: tests/bench/soak.c $(LIBORND_TESTING)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) $< $(LIBORND_TESTING) -o $@
+bench-soak: $(BENCH_HOST)/soak
+	@$(BENCH_HOST)/soak
+
+# ---- make coverage: gcov over the unit tests and the fuzz corpus replays ------
+# Needs gcovr (Debian package gcovr). Prints one line per file of src/ and
+# port/posix/ (lines, branches) and the total. The integration runs are not
+# included: they drive the host tool, built without coverage.
+COV := $(BUILD)/cov
+COV_FLAGS := -O0 -g --coverage
+COV_CORE := $(ORND_CORE_SRCS) $(ORND_SESSION_SRCS)
+COV_LIB_OBJS := $(patsubst %.c,$(COV)/obj/%.o,$(COV_CORE) $(ORND_TLS_SRCS) $(ORND_POSIX_SRCS))
+COV_TESTING_OBJS := $(patsubst %.c,$(COV)/obj/%.o,$(COV_CORE) $(ORND_TESTING_SRCS))
+COV_PLAIN_TESTS := $(filter-out $(TESTING_TESTS),$(patsubst tests/unit/%.c,%,$(UNIT_SRCS)))
+COV_FUZZ := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRCS))
+COV_CFLAGS = $(filter-out -O2,$(BASE_CFLAGS)) $(COV_FLAGS)
+
+$(COV)/obj/%.o: %.c $(MBEDTLS_STAMP) $(BUILD_FILES) mk/testing.mk
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(CC) $(COV_CFLAGS) $(SRC_WARN) -Iport/posix -c $< -o $@
+$(COV)/libornd.a: $(COV_LIB_OBJS)
+	@rm -f $@
+	$(call say,AR,$@)$(AR) rcs $@ $^
+$(COV)/libornd-testing.a: $(COV_TESTING_OBJS)
+	@rm -f $@
+	$(call say,AR,$@)$(AR) rcs $@ $^
+$(addprefix $(COV)/tests/,$(TESTING_TESTS)): $(COV)/tests/%: tests/unit/%.c $(COV)/libornd-testing.a \
+        $(TESTING_DEPS)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(COV_CFLAGS) $(WARN) -Isrc -Itests/unit $< $(TESTING_EXTRA_$*) \
+	    $(COV)/libornd-testing.a -lcmocka -o $@
+$(addprefix $(COV)/tests/,$(COV_PLAIN_TESTS)): $(COV)/tests/%: tests/unit/%.c $(COV)/libornd.a $(LIBMBEDTLS)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(COV_CFLAGS) $(WARN) -Isrc -Iport/posix -Itests/unit $< $(COV)/libornd.a \
+	    $(LIBMBEDTLS) -lcmocka -o $@
+$(COV)/fuzz/fuzz_session: tests/fuzz/fuzz_session.c tests/fuzz/replay.c tests/faults/fault.c \
+        $(COV)/libornd-testing.a
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(COV_CFLAGS) -Isrc -Itests/faults $< tests/fuzz/replay.c \
+	    tests/faults/fault.c $(COV)/libornd-testing.a -o $@
+$(COV)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(COV)/libornd.a
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(COV_CFLAGS) -Isrc $< tests/fuzz/replay.c $(COV)/libornd.a -o $@
+
+.PHONY: coverage
+coverage: $(addprefix $(COV)/tests/,$(COV_PLAIN_TESTS) $(TESTING_TESTS)) $(addprefix $(COV)/fuzz/,$(COV_FUZZ))
+	@find $(COV) -name '*.gcda' -delete
+	@for t in $(addprefix $(COV)/tests/,$(COV_PLAIN_TESTS) $(TESTING_TESTS)); do \
+	    $$t >$(COV)/$$(basename $$t).log 2>&1 || { echo "coverage: $$t failed"; exit 1; }; done
+	@for f in $(COV_FUZZ); do [ -d tests/fuzz/corpus/$${f#fuzz_} ] || continue; \
+	    $(COV)/fuzz/$$f tests/fuzz/corpus/$${f#fuzz_}/* || { echo "coverage: $$f failed"; exit 1; }; done
+	@gcovr -r . --object-directory $(COV)/obj --filter 'src/' --filter 'port/posix/' \
+	    --json-summary $(COV)/summary.json >/dev/null
+	@$(PYTHON) scripts/coverage.py $(COV)/summary.json
+clean: clean-cov
+clean-cov:
+	rm -rf $(COV)
+
+# ---- the fault sweep over real TLS (tests/integration/test_fault_tls.py) ------
+$(HOST)/tests/fault_tls: tests/integration/fault_tls.c tests/faults/fault.c tests/faults/fault.h \
+        $(HOST_LIBS) | $(HOST)/tests
+	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix -Itests/faults $< tests/faults/fault.c \
+	    $(HOST_LIBS) -o $@
+test: $(HOST)/tests/fault_tls

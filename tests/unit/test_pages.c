@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of the paging helper (src/pages.c): cursorNext followed,
+ * pages that cannot be followed refused, the polled walk as the blocking
+ * one; over the scripted servers of ornd/testing.h (api_fixture.h).
+ */
+#include "api_fixture.h"
+
+/* ---- paging (ornd_api_get_pages) ------------------------------------------ */
+
+#define PAGE(body) "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" body "0\r\n\r\n"
+
+static ornd_api_pages_t pager;
+
+static void pages_follow_cursor_next(void **state)
+{
+    (void)state;
+    read_chunk(7);
+    serve(PAGE("1c\r\n{\"results\":[1],\"cursorNext\":\r\n9\r\n\"a b/c~\"}\r\n"),
+          PAGE("23\r\n{\"cursorNext\":null,\"results\":[2,3]}\r\n"));
+    ornd_api_result_t res;
+    unsigned pages = 0;
+    assert_int_equal(
+        ornd_api_get_pages(&api, &pager, "/members?$limit=1", &handler, 0, &res, &pages), ORND_OK);
+    assert_int_equal(pages, 2);
+    assert_string_equal(sink.body, "{\"results\":[1],\"cursorNext\":\"a b/c~\"}"
+                                   "{\"cursorNext\":null,\"results\":[2,3]}");
+    assert_non_null(
+        strstr(api_peer.sent, "GET /api/v2/organizations/acme/members?$limit=1 HTTP/1.1\r\n"));
+    assert_non_null(strstr(api_peer.sent, "GET /api/v2/organizations/acme/members?$limit=1"
+                                          "&$cursorNext=a%20b%2Fc~ HTTP/1.1\r\n"));
+    assert_int_equal(api_peer.connects, 1);
+}
+
+static void pages_refuse_what_they_cannot_follow(void **state)
+{
+    (void)state;
+    ornd_api_result_t res;
+    unsigned pages = 0;
+    /* a page that is not JSON */
+    serve(PAGE("5\r\n<html\r\n"));
+    assert_int_equal(ornd_api_get_pages(&api, &pager, "/m", &handler, 0, &res, &pages),
+                     ORND_ERR_JSON_SYNTAX);
+    assert_int_equal(pages, 0);
+    /* a list that never ends, bounded by max_pages */
+    serve(PAGE("12\r\n{\"cursorNext\":\"x\"}\r\n"), PAGE("12\r\n{\"cursorNext\":\"x\"}\r\n"));
+    assert_int_equal(ornd_api_get_pages(&api, &pager, "/m", &handler, 2, &res, &pages),
+                     ORND_ERR_PAGE_LIMIT);
+    assert_int_equal(pages, 2);
+    /* a cursor longer than its buffer: an error, never a cut cursor */
+    static char body[512], answer[640];
+    int n = snprintf(body, sizeof body, "{\"cursorNext\":\"%0*d\"}",
+                     (int)ORND_CONFIG_API_CURSOR_MAX + 1, 0);
+    assert_true(n > 0 && (size_t)n < sizeof body);
+    snprintf(answer, sizeof answer, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", n, body);
+    serve(answer);
+    assert_int_equal(ornd_api_get_pages(&api, &pager, "/m", &handler, 0, &res, &pages),
+                     ORND_ERR_MATCH_TOO_LONG);
+}
+
+static void polled_pages_walk_as_the_blocking_walk(void **state)
+{
+    (void)state;
+    use_polling_port();
+    would_block_each(1);
+    read_chunk(7);
+    serve(PAGE("1c\r\n{\"results\":[1],\"cursorNext\":\r\n9\r\n\"a b/c~\"}\r\n"),
+          PAGE("23\r\n{\"cursorNext\":null,\"results\":[2,3]}\r\n"));
+    ornd_api_result_t res;
+    unsigned pages = 99, passes = 0;
+    assert_int_equal(ornd_api_pages_start(&api, &pager, "/members?$limit=1", &handler, 0, &res),
+                     ORND_OK);
+    int rc;
+    while ((rc = ornd_api_pages_poll(&api, &pager, &pages)) == ORND_IN_PROGRESS) {
+        passes++;
+        sim.now_ms++;
+        assert_true(passes < 10000u);
+    }
+    assert_int_equal(rc, ORND_OK);
+    assert_int_equal(pages, 2);
+    /* every pass was a "not yet" of the network, or the turn to a next page */
+    assert_int_equal(passes, WOULD_BLOCKS() + 1u);
+    assert_string_equal(sink.body, "{\"results\":[1],\"cursorNext\":\"a b/c~\"}"
+                                   "{\"cursorNext\":null,\"results\":[2,3]}");
+    assert_non_null(strstr(api_peer.sent, "GET /api/v2/organizations/acme/members?$limit=1"
+                                          "&$cursorNext=a%20b%2Fc~ HTTP/1.1\r\n"));
+    assert_int_equal(api_peer.connects, 1);
+    assert_int_equal(ornd_api_pages_poll(&api, &pager, &pages), ORND_ERR_STATE); /* over */
+    /* a list that never ends, bounded as the blocking walk is */
+    serve(PAGE("12\r\n{\"cursorNext\":\"x\"}\r\n"), PAGE("12\r\n{\"cursorNext\":\"x\"}\r\n"));
+    ornd_api_close(&api); /* the next walk on a connection of its own */
+    assert_int_equal(ornd_api_pages_start(&api, &pager, "/m", &handler, 2, &res), ORND_OK);
+    while ((rc = ornd_api_pages_poll(&api, &pager, &pages)) == ORND_IN_PROGRESS) {
+    }
+    assert_int_equal(rc, ORND_ERR_PAGE_LIMIT);
+    assert_int_equal(pages, 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(pages_follow_cursor_next, setup, teardown),
+        cmocka_unit_test_setup_teardown(pages_refuse_what_they_cannot_follow, setup, teardown),
+        cmocka_unit_test_setup_teardown(polled_pages_walk_as_the_blocking_walk, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
