@@ -174,7 +174,12 @@ demo: all
 LINT_MBEDTLS := -DMBEDTLS_VERSION_NUMBER=0x03060700 -DMBEDTLS_SSL_CLI_C -DMBEDTLS_SSL_PROTO_TLS1_2 \
     -DMBEDTLS_X509_CRT_PARSE_C -DMBEDTLS_PEM_PARSE_C -DMBEDTLS_PSA_CRYPTO_C \
     -DMBEDTLS_MEMORY_BUFFER_ALLOC_C -DMBEDTLS_PSA_CRYPTO_EXTERNAL_RNG
+# The library's C is kept in the project's .clang-format style.
+FORMAT_FILES = $(wildcard src/*.[ch] include/ornd/*.h include/ornd/core/*.h \
+                  port/*/*.[ch] port/lwip/*/*.h)
+
 lint: $(MBEDTLS_STAMP)
+	clang-format --dry-run -Werror $(FORMAT_FILES)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	    --std=c11 --inline-suppr -Iinclude -Iport/posix -D__GNUC__ $(HOST_DEFS) \
 	    $(LINT_MBEDTLS) src port
@@ -198,4 +203,4 @@ $(HOST)/obj/src $(HOST)/obj/port/posix $(HOST)/tests:
 
 # Further parts (boards, ports, benchmarks) bring their own rules in mk/;
 # mk/mbedtls.mk is not one of them: it is run as a sub-make.
-include $(sort $(filter-out mk/mbedtls.mk mk/sources.mk,$(wildcard mk/*.mk)))
+include $(sort $(filter-out mk/mbedtls.mk mk/liblwip.mk mk/sources.mk,$(wildcard mk/*.mk)))

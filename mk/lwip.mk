@@ -37,13 +37,23 @@ test: $(LWIP_DEMO) $(LWIP_RAW_DEMO)
 $(LWIP_STAMP):
 	sh scripts/fetch-lwip.sh $(LWIP_DIR)
 
-$(LWIP_LIB): $(LWIP_STAMP) $(LWIP_OPTS_DIR)/lwipopts.h tests/lwip/liblwip.mk
-	$(MAKE) --no-print-directory -f tests/lwip/liblwip.mk LWIP_DIR=$(LWIP_DIR) \
-	    OPTS_DIR=$(LWIP_OPTS_DIR) OUT=$(LWIP_OUT) CC="$(CC)" AR="$(AR)" CFLAGS="-std=gnu99 -O2 -g"
+# The host proof of port/lwip: the core (IPv4, IPv6), the sequential and
+# sockets APIs, the Ethernet layer and, from lwIP's contrib tree, the unix
+# port's pthreads sys_arch and TAP netif (built by mk/liblwip.mk).
+LWIP_HOST_FILES = $(patsubst $(LWIP_DIR)/%,%,$(wildcard $(LWIP_DIR)/src/core/*.c \
+                      $(LWIP_DIR)/src/core/ipv4/*.c $(LWIP_DIR)/src/core/ipv6/*.c \
+                      $(LWIP_DIR)/src/api/*.c)) \
+                  src/netif/ethernet.c contrib/ports/unix/port/sys_arch.c \
+                  contrib/ports/unix/port/netif/tapif.c
+LWIP_HOST_MAKE = $(MAKE) --no-print-directory -f mk/liblwip.mk LWIP_DIR=$(LWIP_DIR) \
+    LWIP_FILES="$(LWIP_HOST_FILES)" EXTRA_INC="-I$(LWIP_DIR)/contrib/ports/unix/port/include" \
+    CC="$(CC)" AR="$(AR)" CFLAGS="-std=gnu99 -O2 -g"
 
-$(LWIP_NOSYS_LIB): $(LWIP_STAMP) $(LWIP_NOSYS_OPTS)/lwipopts.h tests/lwip/liblwip.mk
-	$(MAKE) --no-print-directory -f tests/lwip/liblwip.mk LWIP_DIR=$(LWIP_DIR) \
-	    OPTS_DIR=$(LWIP_NOSYS_OPTS) OUT=$(LWIP_NOSYS_OUT) CC="$(CC)" AR="$(AR)" CFLAGS="-std=gnu99 -O2 -g"
+$(LWIP_LIB): $(LWIP_STAMP) $(LWIP_OPTS_DIR)/lwipopts.h mk/liblwip.mk
+	$(LWIP_HOST_MAKE) OPTS_DIR=$(LWIP_OPTS_DIR) OUT=$(LWIP_OUT)
+
+$(LWIP_NOSYS_LIB): $(LWIP_STAMP) $(LWIP_NOSYS_OPTS)/lwipopts.h mk/liblwip.mk
+	$(LWIP_HOST_MAKE) OPTS_DIR=$(LWIP_NOSYS_OPTS) OUT=$(LWIP_NOSYS_OUT)
 
 $(LWIP_RAW_OBJ): port/lwip/ornd_lwip_raw.c $(LWIP_STAMP) $(MBEDTLS_STAMP) $(LWIP_NOSYS_OPTS)/lwipopts.h
 	@mkdir -p $(dir $@)

@@ -21,9 +21,19 @@ M4_NET_OBJS := $(M4_NET_BOARD_OBJS) $(M4)/obj/board/systick.o $(M4)/obj/board/wa
                $(M4)/obj/board/stack.o \
                $(M4_RT_OBJS) $(M4_RAW_OBJ)
 
-$(M4_LIBLWIP): $(LWIP_STAMP) $(M4_DIR)/lwipopts.h $(M4_DIR)/arch/cc.h $(M4_DIR)/liblwip.mk
-	$(MAKE) --no-print-directory -f $(M4_DIR)/liblwip.mk LWIP_DIR=$(LWIP_DIR) BOARD_DIR=$(M4_DIR) \
-	    OUT=$(M4_LWIP_OUT) CC="$(M4_CC)" AR="$(M4_AR)" CFLAGS="-std=gnu99 $(M4_ARCH) $(M4_OPT)"
+# lwIP for the firmware: the IPv4 core, TCP, UDP (DNS, SNTP), ARP, the
+# Ethernet layer and lwIP's SNTP client (apps/sntp), configured by the
+# board's lwipopts.h and arch/cc.h. No OS layer (NO_SYS 1) and no netif
+# driver from lwIP: the board brings its own (netif_lan9118.c).
+M4_LWIP_FILES := $(patsubst %,src/%.c,core/init core/def core/dns core/inet_chksum core/ip \
+                   core/mem core/memp core/netif core/pbuf core/raw core/stats core/sys core/tcp \
+                   core/tcp_in core/tcp_out core/timeouts core/udp core/ipv4/etharp core/ipv4/icmp \
+                   core/ipv4/ip4 core/ipv4/ip4_addr core/ipv4/ip4_frag netif/ethernet \
+                   apps/sntp/sntp)
+$(M4_LIBLWIP): $(LWIP_STAMP) $(M4_DIR)/lwipopts.h $(M4_DIR)/arch/cc.h mk/liblwip.mk
+	$(MAKE) --no-print-directory -f mk/liblwip.mk LWIP_DIR=$(LWIP_DIR) OPTS_DIR=$(M4_DIR) \
+	    LWIP_FILES="$(M4_LWIP_FILES)" TAG=" (Cortex-M4)" OUT=$(M4_LWIP_OUT) CC="$(M4_CC)" \
+	    AR="$(M4_AR)" CFLAGS="-std=gnu99 $(M4_ARCH) $(M4_OPT)"
 
 # Board files that use lwIP: its headers (as system headers) and port/lwip.
 $(M4_NET_BOARD_OBJS): M4_BOARD_INC := $(M4_LWIP_INC)

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "ascii.h"
 #include "client_internal.h"
 #include "compiler.h"
 #include "ornd/core/http_writer.h"
@@ -30,8 +31,7 @@ static bool valid_org(const char *org, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         char ch = org[i];
-        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                  (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
+        bool ok = ornd_ascii_alnum((uint8_t)ch) || ch == '-' || ch == '_' || ch == '.';
         if (!ok) {
             return false;
         }
@@ -42,7 +42,8 @@ static bool valid_org(const char *org, size_t n)
 static ornd_err_t apply_settings(ornd_api_t *a, const ornd_api_settings_t *s)
 {
     const char *url = s->api_url != NULL ? s->api_url : ORND_DEFAULT_API_URL;
-    ornd_err_t rc = ornd_url_parse(url, a->host, sizeof a->host, &a->tcp_port, a->base, sizeof a->base);
+    ornd_err_t rc =
+        ornd_url_parse(url, a->host, sizeof a->host, &a->tcp_port, a->base, sizeof a->base);
     if (rc != ORND_OK) {
         return rc;
     }
@@ -377,8 +378,7 @@ ORND_NOINLINE static ornd_err_t connect_or_reuse(ornd_api_t *a)
     a->connections++;
     arm(a, CONNECT_STEPS);
     a->state = REQ_HANDSHAKE;
-    return ornd_tls_open(&a->tls, a->host, a->tcp_port, a->timeout_ms, a->deadline,
-                         a->nonblocking);
+    return ornd_tls_open(&a->tls, a->host, a->tcp_port, a->timeout_ms, a->deadline, a->nonblocking);
 }
 
 /* The request was sent (or not all of it) and its answer read (or not):
@@ -525,8 +525,8 @@ ORND_NOINLINE static ornd_err_t step(ornd_api_t *a)
 }
 
 static ornd_err_t begin(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
-                 size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res,
-                 bool nonblocking)
+                        size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res,
+                        bool nonblocking)
 {
     if (res == NULL) {
         return ORND_ERR_ARG;
@@ -563,8 +563,8 @@ ornd_err_t ornd_api_request(ornd_api_t *a, const char *method, const char *path,
     return rc == ORND_OK ? step(a) : rc;
 }
 
-ornd_err_t ornd_api_start(ornd_api_t *a, const char *method, const char *path,
-                          const uint8_t *body, size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res)
+ornd_err_t ornd_api_start(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
+                          size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res)
 {
     return begin(a, method, path, body, body_len, h, res, true);
 }

@@ -20,7 +20,6 @@ static bool ready(const ornd_client_t *c)
     return c != NULL && c->magic == CLIENT_MAGIC;
 }
 
-
 static uint32_t now(const ornd_client_t *c)
 {
     return c->platform->now_ms(c->platform->ctx);
@@ -88,12 +87,13 @@ static ornd_err_t apply_settings(ornd_client_t *c, const ornd_settings_t *s)
     c->platform = s->platform;
     c->accept_unknown_time = s->insecure_accept_unknown_time;
     c->timeout_ms = s->timeout_ms != 0 ? s->timeout_ms : ORND_CONFIG_TIMEOUT_MS;
-    uint32_t margin_s = s->refresh_margin_s != 0 ? s->refresh_margin_s
-                                                 : ORND_CONFIG_REFRESH_MARGIN_S;
-    c->margin_ms = margin_s > ORND_CONFIG_MAX_EXPIRES_S ? ORND_CONFIG_MAX_EXPIRES_S * 1000u
-                                                        : margin_s * 1000u;
+    uint32_t margin_s =
+        s->refresh_margin_s != 0 ? s->refresh_margin_s : ORND_CONFIG_REFRESH_MARGIN_S;
+    c->margin_ms =
+        margin_s > ORND_CONFIG_MAX_EXPIRES_S ? ORND_CONFIG_MAX_EXPIRES_S * 1000u : margin_s * 1000u;
     const char *url = s->token_url != NULL ? s->token_url : ORND_DEFAULT_TOKEN_URL;
-    ornd_err_t rc = ornd_url_parse(url, c->host, sizeof c->host, &c->tcp_port, c->path, sizeof c->path);
+    ornd_err_t rc =
+        ornd_url_parse(url, c->host, sizeof c->host, &c->tcp_port, c->path, sizeof c->path);
     if (rc == ORND_OK) {
         rc = copy_credential(c->client_id, sizeof c->client_id, &c->client_id_len, s->client_id);
     }
@@ -259,9 +259,9 @@ static ornd_err_t send_request(ornd_client_t *c)
 {
     while (c->request_sent < c->request_len) {
         size_t n = 0;
-        ornd_err_t rc = ornd_tls_write(&c->tls,
-                                       (const uint8_t *)c->scratch.request + c->request_sent,
-                                       c->request_len - c->request_sent, &n);
+        ornd_err_t rc =
+            ornd_tls_write(&c->tls, (const uint8_t *)c->scratch.request + c->request_sent,
+                           c->request_len - c->request_sent, &n);
         if (rc != ORND_OK) {
             return rc;
         }
@@ -334,8 +334,8 @@ static ornd_err_t fetch_begin(ornd_client_t *c, bool nonblocking)
     c->fetch_started = start;
     c->fetch_deadline = start + FETCH_STEPS * c->timeout_ms;
     c->fetch_state = FETCH_HANDSHAKE;
-    rc = ornd_tls_open(&c->tls, c->host, c->tcp_port, c->timeout_ms, c->fetch_deadline,
-                       nonblocking);
+    rc =
+        ornd_tls_open(&c->tls, c->host, c->tcp_port, c->timeout_ms, c->fetch_deadline, nonblocking);
     return rc == ORND_OK ? ORND_OK : fetch_end(c, rc);
 }
 

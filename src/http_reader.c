@@ -26,6 +26,7 @@
 
 #include <string.h>
 
+#include "ascii.h"
 #include "compiler.h"
 
 /* the settings are checked where they are defined, in ornd/config.h */
@@ -107,32 +108,7 @@ static bool is_ows(char c)
 
 static bool is_digit(char c)
 {
-    return c >= '0' && c <= '9';
-}
-
-static int hex_value(uint8_t c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    const uint8_t l = (uint8_t)(c | 0x20u);
-    return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
-}
-
-/* Case-insensitive match of s[0..n) against a lower-case literal. */
-static bool equals_lower(const char *s, size_t n, const char *lit)
-{
-    size_t i = 0;
-    for (; i < n && lit[i] != '\0'; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z') {
-            c = (char)(c - 'A' + 'a');
-        }
-        if (c != lit[i]) {
-            return false;
-        }
-    }
-    return i == n && lit[i] == '\0';
+    return ornd_ascii_digit((uint8_t)c);
 }
 
 /* The controls (< 0x20, HTAB included) and DEL among the bytes of the word
@@ -239,7 +215,7 @@ static ornd_err_t field_list(ornd_http_reader_t *r, uint8_t kind, const char *v,
     size_t len;
     uint64_t x;
     bool any = false;
-    if (kind == K_CONN && equals_lower(v, n, "keep-alive")) {
+    if (kind == K_CONN && ornd_ascii_ieq(v, n, "keep-alive")) {
         r->flags |= F_KEEP_ALIVE;
         return ORND_OK;
     }
@@ -253,14 +229,14 @@ static ornd_err_t field_list(ornd_http_reader_t *r, uint8_t kind, const char *v,
     }
     while (list_next(v, n, &pos, &e, &len)) {
         if (kind == K_CONN) {
-            r->flags |= equals_lower(e, len, "close")        ? F_CLOSE
-                        : equals_lower(e, len, "keep-alive") ? F_KEEP_ALIVE
-                                                             : 0u;
+            r->flags |= ornd_ascii_ieq(e, len, "close")        ? F_CLOSE
+                        : ornd_ascii_ieq(e, len, "keep-alive") ? F_KEEP_ALIVE
+                                                               : 0u;
         } else if (kind == K_TE) {
             if (len == 0) {
                 continue;
             }
-            if (r->chunked || !equals_lower(e, len, "chunked")) {
+            if (r->chunked || !ornd_ascii_ieq(e, len, "chunked")) {
                 return ORND_ERR_HTTP_TRANSFER_ENCODING;
             }
             r->chunked = true;
@@ -302,13 +278,7 @@ static bool is_interim(int status)
 /* The name taken (`n` bytes, as sent) is the lower-case `want`. */
 static bool name_is(const char *name, size_t n, const char *want)
 {
-    for (size_t i = 0; i < n; i++) {
-        const uint8_t c = (uint8_t)name[i];
-        if ((char)((uint8_t)(c - 'A') < 26u ? c | 0x20u : c) != want[i]) {
-            return false; /* also at want's NUL: c is never NUL */
-        }
-    }
-    return want[n] == '\0';
+    return ornd_ascii_ieq(name, n, want);
 }
 
 /* The name is complete: what the field is to the reader. */
@@ -748,7 +718,7 @@ ORND_NOINLINE static ornd_err_t chunk_byte(ornd_http_reader_t *r, uint8_t c)
     if (++r->head_bytes > ORND_CONFIG_HTTP_FIELD_MAX) {
         return ORND_ERR_HTTP_LINE_TOO_LONG; /* line ends not counted */
     }
-    const int h = hex_value(c);
+    const int h = ornd_ascii_hex(c);
     if (ext) {
         return is_text(c) ? ORND_OK : ORND_ERR_HTTP_CHUNK;
     }

@@ -12,16 +12,18 @@
 
 #include <string.h>
 
+#include "ascii.h"
 #include "ornd/error.h"
+#include "ornd/version.h"
 
-#define HTTP_USER_AGENT "ornd-lite/0.1"
+#define HTTP_USER_AGENT "ornd-lite/" ORND_VERSION_STRING
 #define HTTP_DEFAULT_PORT 443u
 
 /* ---- Character classes ---------------------------------------------------- */
 
 static bool is_alnum(unsigned char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    return ornd_ascii_alnum(c);
 }
 
 /* RFC 9110 tchar, the characters of a method or field name. */
@@ -33,7 +35,7 @@ static bool is_tchar(unsigned char c)
 /* Control characters (including DEL); none may reach the request line. */
 static bool is_ctl(unsigned char c)
 {
-    return c < 0x20u || c == 0x7Fu;
+    return ornd_ascii_ctl(c);
 }
 
 /* ---- application/x-www-form-urlencoded ------------------------------------ */

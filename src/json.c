@@ -21,6 +21,7 @@
 
 #include <string.h>
 
+#include "ascii.h"
 #include "ornd/error.h"
 
 /* Keeps a rarely taken path out of its caller, so that the common path does
@@ -30,7 +31,6 @@
 #else
 #define COLD_PATH
 #endif
-
 
 enum {
     /* between tokens */
@@ -73,14 +73,14 @@ enum {
     SC_PLAIN = 0, /* printable ASCII other than '"' and '\' */
     SC_QUOTE,
     SC_BSLASH,
-    SC_CTRL,   /* below 0x20: must be escaped */
-    SC_BAD,    /* continuation byte out of place, C0, C1, F5..FF */
-    SC_LEAD,   /* C2..DF; the lead classes follow in lead_aux order */
+    SC_CTRL, /* below 0x20: must be escaped */
+    SC_BAD,  /* continuation byte out of place, C0, C1, F5..FF */
+    SC_LEAD, /* C2..DF; the lead classes follow in lead_aux order */
     SC_LEAD_E0,
-    SC_LEAD_E1,  /* E1..EC, EE, EF */
+    SC_LEAD_E1, /* E1..EC, EE, EF */
     SC_LEAD_ED,
     SC_LEAD_F0,
-    SC_LEAD_F1,  /* F1..F3 */
+    SC_LEAD_F1, /* F1..F3 */
     SC_LEAD_F4
 };
 
@@ -89,27 +89,66 @@ enum {
 #define P_ SC_PLAIN
 
 static const uint8_t str_class[] = {
-    R16(SC_CTRL), R16(SC_CTRL),                                          /* 00..1F */
-    P_, P_, SC_QUOTE, P_, R4(P_), R4(P_), R4(P_),                        /* 20..2F */
-    R16(P_), R16(P_),                                                    /* 30..4F */
-    R4(P_), R4(P_), R4(P_),                                              /* 50..5B */
-    SC_BSLASH, P_, P_, P_,                                               /* 5C..5F */
-    R16(P_), R16(P_),                                                    /* 60..7F */
-    R16(SC_BAD), R16(SC_BAD), R16(SC_BAD), R16(SC_BAD),                  /* 80..BF */
-    SC_BAD, SC_BAD, SC_LEAD, SC_LEAD, R4(SC_LEAD), R4(SC_LEAD), R4(SC_LEAD), /* C0..CF */
-    R16(SC_LEAD),                                                        /* D0..DF */
-    SC_LEAD_E0, SC_LEAD_E1, SC_LEAD_E1, SC_LEAD_E1, R4(SC_LEAD_E1), R4(SC_LEAD_E1), /* E0..EB */
-    SC_LEAD_E1, SC_LEAD_ED, SC_LEAD_E1, SC_LEAD_E1,                      /* EC..EF */
-    SC_LEAD_F0, SC_LEAD_F1, SC_LEAD_F1, SC_LEAD_F1, SC_LEAD_F4,          /* F0..F4 */
-    SC_BAD, SC_BAD, SC_BAD, R4(SC_BAD), R4(SC_BAD)                       /* F5..FF */
+    R16(SC_CTRL),
+    R16(SC_CTRL), /* 00..1F */
+    P_,
+    P_,
+    SC_QUOTE,
+    P_,
+    R4(P_),
+    R4(P_),
+    R4(P_), /* 20..2F */
+    R16(P_),
+    R16(P_), /* 30..4F */
+    R4(P_),
+    R4(P_),
+    R4(P_), /* 50..5B */
+    SC_BSLASH,
+    P_,
+    P_,
+    P_, /* 5C..5F */
+    R16(P_),
+    R16(P_), /* 60..7F */
+    R16(SC_BAD),
+    R16(SC_BAD),
+    R16(SC_BAD),
+    R16(SC_BAD), /* 80..BF */
+    SC_BAD,
+    SC_BAD,
+    SC_LEAD,
+    SC_LEAD,
+    R4(SC_LEAD),
+    R4(SC_LEAD),
+    R4(SC_LEAD),  /* C0..CF */
+    R16(SC_LEAD), /* D0..DF */
+    SC_LEAD_E0,
+    SC_LEAD_E1,
+    SC_LEAD_E1,
+    SC_LEAD_E1,
+    R4(SC_LEAD_E1),
+    R4(SC_LEAD_E1), /* E0..EB */
+    SC_LEAD_E1,
+    SC_LEAD_ED,
+    SC_LEAD_E1,
+    SC_LEAD_E1, /* EC..EF */
+    SC_LEAD_F0,
+    SC_LEAD_F1,
+    SC_LEAD_F1,
+    SC_LEAD_F1,
+    SC_LEAD_F4, /* F0..F4 */
+    SC_BAD,
+    SC_BAD,
+    SC_BAD,
+    R4(SC_BAD),
+    R4(SC_BAD) /* F5..FF */
 };
 _Static_assert(sizeof str_class == 256, "one class per byte value");
 
 /* Per lead class: continuation bytes needed | (range of the first one) << 2.
  * Ranges exclude overlongs (E0, F0), UTF-16 surrogates (ED) and code points
  * above U+10FFFF (F4). Later continuation bytes always use range 0. */
-static const uint8_t lead_aux[] = {1u, 2u | 1u << 2, 2u, 2u | 2u << 2, 3u | 3u << 2, 3u,
-                                   3u | 4u << 2};
+static const uint8_t lead_aux[] = {1u,           2u | 1u << 2, 2u,          2u | 2u << 2,
+                                   3u | 3u << 2, 3u,           3u | 4u << 2};
 static const uint8_t cont_lo[] = {0x80u, 0xA0u, 0x80u, 0x90u, 0x80u};
 static const uint8_t cont_hi[] = {0xBFu, 0xBFu, 0x9Fu, 0xBFu, 0x8Fu};
 
@@ -140,11 +179,18 @@ static unsigned num_class(uint8_t b)
         return NC_DIGIT;
     }
     switch (b) {
-    case '0': return NC_ZERO;
-    case '.': return NC_DOT;
-    case 'e': case 'E': return NC_E;
-    case '+': case '-': return NC_SIGN;
-    default: return NC_OTHER;
+    case '0':
+        return NC_ZERO;
+    case '.':
+        return NC_DOT;
+    case 'e':
+    case 'E':
+        return NC_E;
+    case '+':
+    case '-':
+        return NC_SIGN;
+    default:
+        return NC_OTHER;
     }
 }
 
@@ -163,11 +209,8 @@ static bool is_space(uint8_t b)
 /* Value of a hex digit, or 16 when b is none. */
 static unsigned hex_value(uint8_t b)
 {
-    if (b >= '0' && b <= '9') {
-        return (unsigned)(b - '0');
-    }
-    unsigned lower = (unsigned)(b | 0x20u);
-    return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10u : 16u;
+    int v = ornd_ascii_hex(b);
+    return v >= 0 ? (unsigned)v : 16u;
 }
 
 /* UTF-8 encoding of a code point (not a surrogate, at most U+10FFFF). */
@@ -213,8 +256,8 @@ static int emit_mark(ornd_json_t *j, ornd_json_type_t type, unsigned depth)
 /* A fragment of the key, string or number in progress. */
 static int emit_frag(ornd_json_t *j, const void *data, size_t len, bool last)
 {
-    ornd_json_event_t ev = {(ornd_json_type_t)j->tok, (const char *)data, len,
-                            j->first != 0, last, j->depth};
+    ornd_json_event_t ev = {
+        (ornd_json_type_t)j->tok, (const char *)data, len, j->first != 0, last, j->depth};
     j->first = 0;
     return deliver(j, &ev);
 }
@@ -364,10 +407,14 @@ static int step_string(ornd_json_t *j, cursor_t *c)
         return ORND_OK;
     }
     switch (cls) {
-    case SC_QUOTE: return string_end(j, c);
-    case SC_BSLASH: return string_escape(j, c);
-    case SC_CTRL: return ORND_ERR_JSON_SYNTAX;
-    default: return ORND_ERR_JSON_UTF8;
+    case SC_QUOTE:
+        return string_end(j, c);
+    case SC_BSLASH:
+        return string_escape(j, c);
+    case SC_CTRL:
+        return ORND_ERR_JSON_SYNTAX;
+    default:
+        return ORND_ERR_JSON_UTF8;
     }
 }
 
@@ -410,14 +457,24 @@ static int step_escape(ornd_json_t *j, cursor_t *c)
 {
     uint8_t b = *c->p;
     switch (b) {
-    case '"': case '\\': case '/': return escape_decoded(j, c, b);
-    case 'b': return escape_decoded(j, c, '\b');
-    case 'f': return escape_decoded(j, c, '\f');
-    case 'n': return escape_decoded(j, c, '\n');
-    case 'r': return escape_decoded(j, c, '\r');
-    case 't': return escape_decoded(j, c, '\t');
-    case 'u': break;
-    default: return ORND_ERR_JSON_UTF8;
+    case '"':
+    case '\\':
+    case '/':
+        return escape_decoded(j, c, b);
+    case 'b':
+        return escape_decoded(j, c, '\b');
+    case 'f':
+        return escape_decoded(j, c, '\f');
+    case 'n':
+        return escape_decoded(j, c, '\n');
+    case 'r':
+        return escape_decoded(j, c, '\r');
+    case 't':
+        return escape_decoded(j, c, '\t');
+    case 'u':
+        break;
+    default:
+        return ORND_ERR_JSON_UTF8;
     }
     j->state = ST_HEX;
     j->aux = 0;
@@ -494,7 +551,10 @@ static int step_literal(ornd_json_t *j, cursor_t *c)
         if (lit_rest[++i] == '\0') {
             c->p = p;
             j->state = ST_AFTER;
-            return emit_mark(j, i == 3 ? ORND_JSON_TRUE : i == 8 ? ORND_JSON_FALSE : ORND_JSON_NULL,
+            return emit_mark(j,
+                             i == 3   ? ORND_JSON_TRUE
+                             : i == 8 ? ORND_JSON_FALSE
+                                      : ORND_JSON_NULL,
                              j->depth);
         }
     }
@@ -559,14 +619,22 @@ static int on_value(ornd_json_t *j, cursor_t *c)
         return begin_string(j, c, ORND_JSON_STRING);
     }
     switch (b) {
-    case '{': return open_container(j, c, true);
-    case '[': return open_container(j, c, false);
-    case '-': return begin_number(j, c, ST_NUM_MINUS);
-    case '0': return begin_number(j, c, ST_NUM_ZERO);
-    case 't': return begin_literal(j, c, 0);
-    case 'f': return begin_literal(j, c, 4);
-    case 'n': return begin_literal(j, c, 9);
-    default: break;
+    case '{':
+        return open_container(j, c, true);
+    case '[':
+        return open_container(j, c, false);
+    case '-':
+        return begin_number(j, c, ST_NUM_MINUS);
+    case '0':
+        return begin_number(j, c, ST_NUM_ZERO);
+    case 't':
+        return begin_literal(j, c, 0);
+    case 'f':
+        return begin_literal(j, c, 4);
+    case 'n':
+        return begin_literal(j, c, 9);
+    default:
+        break;
     }
     if (b >= '1' && b <= '9') {
         return begin_number(j, c, ST_NUM_INT);
@@ -592,10 +660,14 @@ static int on_colon(ornd_json_t *j, cursor_t *c)
 static int on_after(ornd_json_t *j, cursor_t *c)
 {
     switch (*c->p) {
-    case '}': return close_container(j, c, true);
-    case ']': return close_container(j, c, false);
-    case ',': break;
-    default: return ORND_ERR_JSON_SYNTAX;
+    case '}':
+        return close_container(j, c, true);
+    case ']':
+        return close_container(j, c, false);
+    case ',':
+        break;
+    default:
+        return ORND_ERR_JSON_SYNTAX;
     }
     if (j->depth == 0) {
         return ORND_ERR_JSON_SYNTAX;
@@ -658,13 +730,21 @@ static int step_between(ornd_json_t *j, cursor_t *c)
 static int step(ornd_json_t *j, cursor_t *c)
 {
     switch (j->state) {
-    case ST_STRING: return step_string(j, c);
-    case ST_UTF8: return step_utf8(j, c);
-    case ST_ESC: return step_escape(j, c);
-    case ST_HEX: return step_hex(j, c);
-    case ST_LOW_BS: case ST_LOW_U: return step_low(j, c);
-    case ST_LITERAL: return step_literal(j, c);
-    default: break;
+    case ST_STRING:
+        return step_string(j, c);
+    case ST_UTF8:
+        return step_utf8(j, c);
+    case ST_ESC:
+        return step_escape(j, c);
+    case ST_HEX:
+        return step_hex(j, c);
+    case ST_LOW_BS:
+    case ST_LOW_U:
+        return step_low(j, c);
+    case ST_LITERAL:
+        return step_literal(j, c);
+    default:
+        break;
     }
     return j->state >= ST_NUM_MINUS ? step_number(j, c) : step_between(j, c);
 }

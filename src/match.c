@@ -22,7 +22,6 @@
 
 #include "ornd/error.h"
 
-
 /* ---- paths ------------------------------------------------------------- */
 
 static bool is_name_byte(char c)
@@ -126,7 +125,7 @@ static void find_element_leads(ornd_match_t *m)
 }
 
 ornd_err_t ornd_match_init(ornd_match_t *m, const char *const *paths, size_t count,
-                    ornd_match_cb_t cb, void *user)
+                           ornd_match_cb_t cb, void *user)
 {
     if (m == NULL) {
         return ORND_ERR_ARG;
@@ -230,8 +229,7 @@ static int element_mark(ornd_match_t *m, unsigned depth, ornd_match_kind_t kind)
     }
     for (unsigned i = 0; i < m->npaths; i++) {
         const ornd_match_path_t *p = &m->path[i];
-        if (p->matched >= depth && depth <= p->nsteps &&
-            (p->elem_lead >> (depth - 1u) & 1u) != 0) {
+        if (p->matched >= depth && depth <= p->nsteps && (p->elem_lead >> (depth - 1u) & 1u) != 0) {
             ornd_match_event_t ev = {kind, i, ORND_MATCH_NULL, "", 0, false, false, depth};
             return deliver(m, &ev);
         }
@@ -348,17 +346,28 @@ ornd_err_t ornd_match_on_json(void *user, const ornd_json_event_t *ev)
 {
     ornd_match_t *m = user;
     switch (ev->type) {
-    case ORND_JSON_KEY: on_key(m, ev); return ORND_OK;
-    case ORND_JSON_STRING: return on_fragment(m, ev, ORND_MATCH_STRING);
-    case ORND_JSON_NUMBER: return on_fragment(m, ev, ORND_MATCH_NUMBER);
-    case ORND_JSON_TRUE: return on_literal(m, ev, ORND_MATCH_TRUE, "true");
-    case ORND_JSON_FALSE: return on_literal(m, ev, ORND_MATCH_FALSE, "false");
-    case ORND_JSON_NULL: return on_literal(m, ev, ORND_MATCH_NULL, "null");
-    case ORND_JSON_OBJECT_BEGIN: return on_begin(m, ev, ORND_MATCH_OBJECT);
-    case ORND_JSON_ARRAY_BEGIN: return on_begin(m, ev, ORND_MATCH_ARRAY);
+    case ORND_JSON_KEY:
+        on_key(m, ev);
+        return ORND_OK;
+    case ORND_JSON_STRING:
+        return on_fragment(m, ev, ORND_MATCH_STRING);
+    case ORND_JSON_NUMBER:
+        return on_fragment(m, ev, ORND_MATCH_NUMBER);
+    case ORND_JSON_TRUE:
+        return on_literal(m, ev, ORND_MATCH_TRUE, "true");
+    case ORND_JSON_FALSE:
+        return on_literal(m, ev, ORND_MATCH_FALSE, "false");
+    case ORND_JSON_NULL:
+        return on_literal(m, ev, ORND_MATCH_NULL, "null");
+    case ORND_JSON_OBJECT_BEGIN:
+        return on_begin(m, ev, ORND_MATCH_OBJECT);
+    case ORND_JSON_ARRAY_BEGIN:
+        return on_begin(m, ev, ORND_MATCH_ARRAY);
     case ORND_JSON_OBJECT_END:
-    case ORND_JSON_ARRAY_END: return on_end(m, ev);
-    default: return ORND_OK;
+    case ORND_JSON_ARRAY_END:
+        return on_end(m, ev);
+    default:
+        return ORND_OK;
     }
 }
 

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "ascii.h"
 #include "ornd/error.h"
 
 /* ---- request ------------------------------------------------------------- */
@@ -131,10 +132,7 @@ static int take_token_type(ornd_oauth_parser_t *p, const char *s, size_t n)
 {
     static const char bearer[] = "bearer";
     for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z') {
-            c = (char)(c - 'A' + 'a');
-        }
+        char c = (char)ornd_ascii_lower((uint8_t)s[i]);
         if (p->type_len >= sizeof bearer - 1u || c != bearer[p->type_len]) {
             p->type_ok = false;
         }

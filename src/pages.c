@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "ascii.h"
 #include "compiler.h"
 #include "ornd/core/buf.h"
 #include "ornd/error.h"
@@ -41,8 +42,7 @@ static ornd_err_t tee_end(void *user)
 
 static bool unreserved(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
+    return ornd_ascii_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 /* path + ('?' or '&') + "$cursorNext=" + the cursor, percent-encoded. */
@@ -69,9 +69,8 @@ ORND_NOINLINE static ornd_err_t next_path(ornd_api_pages_t *pg, const char *path
 }
 
 /* Check the arguments and set the walk up. */
-static ornd_err_t walk_begin(ornd_api_pages_t *pg, const char *path,
-                             const ornd_api_handler_t *h, unsigned max_pages,
-                             ornd_api_result_t *res)
+static ornd_err_t walk_begin(ornd_api_pages_t *pg, const char *path, const ornd_api_handler_t *h,
+                             unsigned max_pages, ornd_api_result_t *res)
 {
     if (pg == NULL || path == NULL || res == NULL) {
         return ORND_ERR_ARG;

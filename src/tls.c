@@ -61,8 +61,9 @@ typedef struct {
 
 _Static_assert(sizeof(conf_mbed_t) <= ORND_CONFIG_TLS_CONF_STORAGE,
                "mbedTLS's x509_crt + ssl_config do not fit ORND_CONFIG_TLS_CONF_STORAGE: raise it");
-_Static_assert(sizeof(conn_mbed_t) <= ORND_CONFIG_TLS_CONN_STORAGE,
-               "mbedTLS's ssl_context + ssl_session do not fit ORND_CONFIG_TLS_CONN_STORAGE: raise it");
+_Static_assert(
+    sizeof(conn_mbed_t) <= ORND_CONFIG_TLS_CONN_STORAGE,
+    "mbedTLS's ssl_context + ssl_session do not fit ORND_CONFIG_TLS_CONN_STORAGE: raise it");
 _Static_assert(alignof(conf_mbed_t) <= alignof(ornd_tls_conf_t) &&
                    alignof(conn_mbed_t) <= alignof(ornd_tls_t),
                "mbedTLS's objects need more alignment than the TLS storage has");
@@ -283,8 +284,8 @@ void ornd_tls_set_time(ornd_tls_t *t, const int64_t *unix_time)
 static ornd_err_t configure(ornd_tls_conf_t *cf)
 {
     mbedtls_ssl_config *conf = &CF(cf)->conf;
-    int rc = mbedtls_ssl_config_defaults(conf, MBEDTLS_SSL_IS_CLIENT,
-                                         MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
+    int rc = mbedtls_ssl_config_defaults(conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                         MBEDTLS_SSL_PRESET_DEFAULT);
     if (rc != 0) {
         return is_alloc_error(rc) ? ORND_ERR_NO_MEM : ORND_ERR_TLS;
     }

@@ -6,20 +6,15 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "ornd/error.h"
-
-static bool is_alnum(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
 
 static bool host_char_ok(char c, bool bracketed)
 {
     if (bracketed) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-               c == ':' || c == '.';
+        return ornd_ascii_hex((uint8_t)c) >= 0 || c == ':' || c == '.';
     }
-    return is_alnum(c) || c == '-' || c == '.';
+    return ornd_ascii_alnum((uint8_t)c) || c == '-' || c == '.';
 }
 
 /* Copy `n` bytes of `src` as a NUL-terminated string into dst[cap]. */
@@ -97,20 +92,12 @@ static int parse_path(const char *s, char *path, size_t path_cap)
 static bool has_https_scheme(const char *url)
 {
     static const char scheme[] = "https://";
-    for (size_t i = 0; i < sizeof scheme - 1u; i++) {
-        char c = url[i];
-        if (c >= 'A' && c <= 'Z') {
-            c = (char)(c - 'A' + 'a');
-        }
-        if (c != scheme[i]) {
-            return false;
-        }
-    }
-    return true;
+    /* a shorter url stops the comparison at its NUL */
+    return ornd_ascii_ieq(url, sizeof scheme - 1u, scheme);
 }
 
 ornd_err_t ornd_url_parse(const char *url, char *host, size_t host_cap, uint16_t *port, char *path,
-                   size_t path_cap)
+                          size_t path_cap)
 {
     if (url == NULL || host == NULL || port == NULL || path == NULL) {
         return ORND_ERR_ARG;

@@ -65,16 +65,16 @@ extern "C" {
 #define ORND_DEFAULT_API_URL "https://app.officernd.com/api/v2/organizations"
 
 typedef struct {
-    ornd_client_t *client;   /* required: where tokens come from (and the
-                                platform: clock, lock) */
+    ornd_client_t *client;             /* required: where tokens come from (and the
+                                          platform: clock, lock) */
     const ornd_transport_t *transport; /* required: this object's own
                                 connection (not the client's), which must
                                 outlive the ornd_api_t */
-    const char *api_url;     /* https://host[:port]/path of the API up to
-                                the organisation; NULL: the default */
-    const char *org;         /* organisation slug appended to api_url as
-                                "/<org>"; NULL or "": api_url is complete */
-    uint32_t timeout_ms;     /* each network step; 0: the client's */
+    const char *api_url;               /* https://host[:port]/path of the API up to
+                                          the organisation; NULL: the default */
+    const char *org;                   /* organisation slug appended to api_url as
+                                          "/<org>"; NULL or "": api_url is complete */
+    uint32_t timeout_ms;               /* each network step; 0: the client's */
 } ornd_api_settings_t;
 
 /* Receives the body of a 2xx answer in pieces. Return ORND_OK to go on, a
@@ -88,20 +88,20 @@ typedef struct {
      * e.g. to finish a JSON parser; a negative return fails the request. */
     ornd_err_t (*on_end)(void *user);
     void *user;
-    size_t body_max;            /* most body bytes accepted; 0: no limit */
+    size_t body_max; /* most body bytes accepted; 0: no limit */
 } ornd_api_handler_t;
 
 /* What came of a request, filled by every ornd_api_request(). */
 typedef struct {
-    int status;                 /* HTTP status of the last answer, 0 if none */
+    int status; /* HTTP status of the last answer, 0 if none */
     bool has_retry_after;
     uint32_t retry_after_s;
-    bool invalid_token;         /* a 401 said WWW-Authenticate: Bearer error="invalid_token" */
-    uint8_t token_refreshes;    /* new tokens fetched because of a 401 (0 or 1) */
-    uint8_t sends;              /* times the request was written (1, or 2 after a 401
-                                   or a stale kept-alive connection) */
-    bool reused;                /* the first send went over a kept-alive connection */
-    uint64_t body_bytes;        /* body bytes of the final answer */
+    bool invalid_token;      /* a 401 said WWW-Authenticate: Bearer error="invalid_token" */
+    uint8_t token_refreshes; /* new tokens fetched because of a 401 (0 or 1) */
+    uint8_t sends;           /* times the request was written (1, or 2 after a 401
+                                or a stale kept-alive connection) */
+    bool reused;             /* the first send went over a kept-alive connection */
+    uint64_t body_bytes;     /* body bytes of the final answer */
     char error_text[ORND_CONFIG_API_ERROR_TEXT_MAX + 1]; /* start of a non-2xx
                                    body, controls as spaces */
     bool error_text_truncated;
@@ -116,7 +116,7 @@ typedef struct {
     char ORND_PRIVATE(base)[ORND_CONFIG_API_BASE_MAX + 1]; /* path prefix, no trailing '/' */
     uint16_t ORND_PRIVATE(tcp_port);
     uint32_t ORND_PRIVATE(timeout_ms);
-    uint32_t ORND_PRIVATE(connections);       /* TCP connections opened so far */
+    uint32_t ORND_PRIVATE(connections); /* TCP connections opened so far */
     /* per request */
     ornd_api_result_t *ORND_PRIVATE(res);
     const ornd_api_handler_t *ORND_PRIVATE(handler);
@@ -124,15 +124,15 @@ typedef struct {
     const char *ORND_PRIVATE(path);
     const uint8_t *ORND_PRIVATE(body);
     size_t ORND_PRIVATE(body_len);
-    uint8_t ORND_PRIVATE(state);              /* see api.c */
-    bool ORND_PRIVATE(nonblocking);           /* started by ornd_api_start() */
+    uint8_t ORND_PRIVATE(state);    /* see api.c */
+    bool ORND_PRIVATE(nonblocking); /* started by ornd_api_start() */
     bool ORND_PRIVATE(stale_retried);
-    bool ORND_PRIVATE(reused);                /* this send: over the kept connection */
-    bool ORND_PRIVATE(started);               /* bytes of the answer arrived */
+    bool ORND_PRIVATE(reused);  /* this send: over the kept connection */
+    bool ORND_PRIVATE(started); /* bytes of the answer arrived */
     size_t ORND_PRIVATE(token_len);
-    size_t ORND_PRIVATE(out_len);             /* head bytes built */
-    size_t ORND_PRIVATE(out_sent);            /* of the head or body, sent */
-    uint32_t ORND_PRIVATE(deadline);          /* platform clock: the step ends here */
+    size_t ORND_PRIVATE(out_len);    /* head bytes built */
+    size_t ORND_PRIVATE(out_sent);   /* of the head or body, sent */
+    uint32_t ORND_PRIVATE(deadline); /* platform clock: the step ends here */
     size_t ORND_PRIVATE(text_len);
     ornd_err_t ORND_PRIVATE(handler_err);
     ornd_http_reader_t ORND_PRIVATE(http);
@@ -153,8 +153,7 @@ typedef struct {
  * already is: release it first), ORND_ERR_CONFIG_URL,
  * ORND_ERR_CONFIG_TOO_LONG.
  */
-#define ornd_api_init(a, s)                                                                  \
-    ornd__api_init((a), (s), sizeof(ornd_api_t), ORND_CONFIG_FINGERPRINT)
+#define ornd_api_init(a, s) ornd__api_init((a), (s), sizeof(ornd_api_t), ORND_CONFIG_FINGERPRINT)
 ornd_err_t ornd__api_init(ornd_api_t *a, const ornd_api_settings_t *s, size_t size,
                           uint32_t fingerprint);
 
@@ -167,8 +166,9 @@ ornd_err_t ornd__api_init(ornd_api_t *a, const ornd_api_settings_t *s, size_t si
  * Blocks: each network step is bounded by the timeout.
  * Errors: any ornd_err_t; see the top of this header for the API's answers.
  */
-ornd_err_t ornd_api_request(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
-                     size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res);
+ornd_err_t ornd_api_request(ornd_api_t *a, const char *method, const char *path,
+                            const uint8_t *body, size_t body_len, const ornd_api_handler_t *h,
+                            ornd_api_result_t *res);
 
 /*
  * The same request, never blocking, for a super loop: ornd_api_start()
@@ -183,7 +183,7 @@ ornd_err_t ornd_api_request(ornd_api_t *a, const char *method, const char *path,
  * gives an unfinished request up.
  */
 ornd_err_t ornd_api_start(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
-                   size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res);
+                          size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res);
 ornd_err_t ornd_api_poll(ornd_api_t *a);
 
 /* TCP connections opened so far (for tests and statistics). */

@@ -70,16 +70,16 @@ typedef struct {
                                           outlive the client (and its API objects) */
     const ornd_transport_t *transport; /* required: the connection to the token
                                           endpoint; must outlive the client */
-    const char *token_url;   /* https://host[:port]/path; NULL: the default */
-    const char *client_id;   /* required, NUL-terminated; copied */
-    const char *client_secret; /* required, NUL-terminated; copied (the
-                                  caller may wipe its own copy at once) */
-    const char *scope;       /* space-separated scopes; NULL or "": none */
-    const uint8_t *ca;       /* CA certificates: PEM (ca_len counts the
-                                terminating NUL) or DER; parsed at init */
+    const char *token_url;             /* https://host[:port]/path; NULL: the default */
+    const char *client_id;             /* required, NUL-terminated; copied */
+    const char *client_secret;         /* required, NUL-terminated; copied (the
+                                          caller may wipe its own copy at once) */
+    const char *scope;                 /* space-separated scopes; NULL or "": none */
+    const uint8_t *ca;                 /* CA certificates: PEM (ca_len counts the
+                                          terminating NUL) or DER; parsed at init */
     size_t ca_len;
-    uint32_t timeout_ms;     /* each network step; 0: ORND_CONFIG_TIMEOUT_MS.
-                                A whole token fetch is bounded by 3x this. */
+    uint32_t timeout_ms;       /* each network step; 0: ORND_CONFIG_TIMEOUT_MS.
+                                  A whole token fetch is bounded by 3x this. */
     uint32_t refresh_margin_s; /* 0: ORND_CONFIG_REFRESH_MARGIN_S */
     /* INSECURE, for benches without a clock only. false (the default): while
      * the platform's wall clock (unix_time) does not know the time, a token
@@ -111,10 +111,10 @@ typedef struct {
     size_t ORND_PRIVATE(scope_len);
     /* token request hygiene: the last requests' times, back-off */
     uint32_t ORND_PRIVATE(sent_at)[ORND_CONFIG_TOKEN_REQUESTS_PER_MIN]; /* ring of ticks */
-    uint8_t ORND_PRIVATE(sent_count); /* entries of sent_at in use */
-    uint8_t ORND_PRIVATE(sent_next);  /* where the next one goes */
-    uint8_t ORND_PRIVATE(failures);   /* failed fetches in a row */
-    bool ORND_PRIVATE(held);          /* no fetch before not_before */
+    uint8_t ORND_PRIVATE(sent_count);  /* entries of sent_at in use */
+    uint8_t ORND_PRIVATE(sent_next);   /* where the next one goes */
+    uint8_t ORND_PRIVATE(failures);    /* failed fetches in a row */
+    bool ORND_PRIVATE(held);           /* no fetch before not_before */
     uint32_t ORND_PRIVATE(not_before); /* platform clock */
     /* token cache */
     bool ORND_PRIVATE(have_token);
@@ -126,8 +126,8 @@ typedef struct {
     uint8_t ORND_PRIVATE(fetch_state);    /* see client.c */
     uint32_t ORND_PRIVATE(fetch_started); /* platform clock when it began */
     uint32_t ORND_PRIVATE(fetch_deadline);
-    size_t ORND_PRIVATE(request_len);     /* request bytes in scratch.request */
-    size_t ORND_PRIVATE(request_sent);    /* of which sent */
+    size_t ORND_PRIVATE(request_len);  /* request bytes in scratch.request */
+    size_t ORND_PRIVATE(request_sent); /* of which sent */
     /* used during a fetch only: first the request, then the answer */
     union {
         char request[ORND_CONFIG_REQUEST_MAX];
@@ -151,7 +151,7 @@ typedef struct {
  * ORND_ERR_CONFIG_CREDENTIALS, ORND_ERR_CONFIG_CA, ORND_ERR_NO_MEM,
  * ORND_ERR_ENTROPY, ORND_ERR_TLS.
  */
-#define ornd_client_init(c, s)                                                               \
+#define ornd_client_init(c, s)                                                                     \
     ornd__client_init((c), (s), sizeof(ornd_client_t), ORND_CONFIG_FINGERPRINT)
 ornd_err_t ornd__client_init(ornd_client_t *c, const ornd_settings_t *s, size_t size,
                              uint32_t fingerprint);

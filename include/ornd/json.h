@@ -88,17 +88,17 @@ typedef ornd_err_t (*ornd_json_cb_t)(void *user, const ornd_json_event_t *ev);
 typedef struct {
     ornd_json_cb_t ORND_PRIVATE(cb);
     void *ORND_PRIVATE(user);
-    int ORND_PRIVATE(err);            /* sticky: first error seen, or 0 */
-    uint16_t ORND_PRIVATE(depth);     /* containers currently open */
-    uint8_t ORND_PRIVATE(state);      /* where the scanner is (see json.c) */
-    uint8_t ORND_PRIVATE(aux);        /* detail of the state: UTF-8 bytes still expected,
-                         * \u digits read, or position in a literal */
-    uint16_t ORND_PRIVATE(hex);       /* \u escape being read */
-    uint16_t ORND_PRIVATE(high);      /* high surrogate waiting for its low half, or 0 */
-    uint8_t ORND_PRIVATE(tok);        /* event type of the fragments being delivered */
-    uint8_t ORND_PRIVATE(first);      /* the next fragment is the first of its token */
-    uint8_t ORND_PRIVATE(pend_len);   /* decoded escape bytes waiting in pend */
-    uint8_t ORND_PRIVATE(pend)[4];    /* one decoded escape (at most 4 UTF-8 bytes) */
+    int ORND_PRIVATE(err);          /* sticky: first error seen, or 0 */
+    uint16_t ORND_PRIVATE(depth);   /* containers currently open */
+    uint8_t ORND_PRIVATE(state);    /* where the scanner is (see json.c) */
+    uint8_t ORND_PRIVATE(aux);      /* detail of the state: UTF-8 bytes still expected,
+                                     * \u digits read, or position in a literal */
+    uint16_t ORND_PRIVATE(hex);     /* \u escape being read */
+    uint16_t ORND_PRIVATE(high);    /* high surrogate waiting for its low half, or 0 */
+    uint8_t ORND_PRIVATE(tok);      /* event type of the fragments being delivered */
+    uint8_t ORND_PRIVATE(first);    /* the next fragment is the first of its token */
+    uint8_t ORND_PRIVATE(pend_len); /* decoded escape bytes waiting in pend */
+    uint8_t ORND_PRIVATE(pend)[4];  /* one decoded escape (at most 4 UTF-8 bytes) */
     /* one bit per open container: 1 = object, 0 = array */
     uint8_t ORND_PRIVATE(stack)[(ORND_CONFIG_JSON_DEPTH_MAX + 7u) / 8u];
 } ornd_json_t;

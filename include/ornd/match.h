@@ -105,23 +105,23 @@ typedef struct {
 } ornd_match_step_t;
 
 typedef struct {
-    const char *text;      /* the caller's path string */
-    uint32_t elem_lead;    /* bit k: report ELEMENT_* for the prefix of k+1 steps */
+    const char *text;   /* the caller's path string */
+    uint32_t elem_lead; /* bit k: report ELEMENT_* for the prefix of k+1 steps */
     uint8_t nsteps;
-    uint8_t matched;       /* leading steps the current position matches */
+    uint8_t matched; /* leading steps the current position matches */
     ornd_match_step_t step[ORND_CONFIG_MATCH_STEPS_MAX];
 } ornd_match_path_t;
 
 /* The matcher state. The members are private (ORND_PRIVATE). */
 typedef struct {
-    ornd_json_t ORND_PRIVATE(json);     /* used by ornd_match_feed()/ornd_match_finish() */
+    ornd_json_t ORND_PRIVATE(json); /* used by ornd_match_feed()/ornd_match_finish() */
     ornd_match_cb_t ORND_PRIVATE(cb);
     void *ORND_PRIVATE(user);
-    int ORND_PRIVATE(err);              /* init error, or 0 */
+    int ORND_PRIVATE(err); /* init error, or 0 */
     uint8_t ORND_PRIVATE(npaths);
-    uint16_t ORND_PRIVATE(key_pos);     /* bytes of the member name compared so far */
-    uint32_t ORND_PRIVATE(key_alive);   /* paths whose name still agrees with the member name */
-    uint32_t ORND_PRIVATE(hit);         /* paths matching the string or number in progress */
+    uint16_t ORND_PRIVATE(key_pos);   /* bytes of the member name compared so far */
+    uint32_t ORND_PRIVATE(key_alive); /* paths whose name still agrees with the member name */
+    uint32_t ORND_PRIVATE(hit);       /* paths matching the string or number in progress */
     ornd_match_path_t ORND_PRIVATE(path)[ORND_CONFIG_MATCH_PATHS_MAX];
 } ornd_match_t;
 
@@ -137,7 +137,7 @@ typedef struct {
  *                              steps or a name over ORND_CONFIG_MATCH_NAME_MAX
  */
 ornd_err_t ornd_match_init(ornd_match_t *m, const char *const *paths, size_t count,
-                    ornd_match_cb_t cb, void *user);
+                           ornd_match_cb_t cb, void *user);
 
 /* Starts a new document with the same paths and callback (e.g. the next
  * page of a list). Keeps an init error. */
@@ -171,7 +171,7 @@ ornd_err_t ornd_match_on_json(void *user, const ornd_json_event_t *ev);
  * matched. An object or array is captured as its type with empty text.
  */
 typedef struct {
-    char *buf;  /* caller's buffer */
+    char *buf; /* caller's buffer */
     size_t size;
     size_t len;             /* bytes of the value, without the NUL */
     ornd_match_type_t type; /* of the value */

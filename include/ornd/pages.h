@@ -27,16 +27,16 @@ extern "C" {
 
 /* State of one walk through a list. The members are private (ORND_PRIVATE). */
 typedef struct {
-    ornd_match_t ORND_PRIVATE(match);        /* finds cursorNext in each page */
+    ornd_match_t ORND_PRIVATE(match); /* finds cursorNext in each page */
     ornd_match_capture_t ORND_PRIVATE(capture);
     const ornd_api_handler_t *ORND_PRIVATE(inner);
-    ornd_api_handler_t ORND_PRIVATE(tee);    /* what each page's request is given */
+    ornd_api_handler_t ORND_PRIVATE(tee); /* what each page's request is given */
     char ORND_PRIVATE(cursor)[ORND_CONFIG_API_CURSOR_MAX + 1];
     char ORND_PRIVATE(path)[ORND_CONFIG_API_PATH_MAX + 1];
-    const char *ORND_PRIVATE(base);          /* the caller's path */
-    ornd_api_result_t *ORND_PRIVATE(res);    /* NULL once a polled walk is over */
+    const char *ORND_PRIVATE(base);       /* the caller's path */
+    ornd_api_result_t *ORND_PRIVATE(res); /* NULL once a polled walk is over */
     unsigned ORND_PRIVATE(max_pages);
-    unsigned ORND_PRIVATE(count);            /* pages read */
+    unsigned ORND_PRIVATE(count); /* pages read */
 } ornd_api_pages_t;
 
 /*
@@ -51,8 +51,8 @@ typedef struct {
  * max_pages is reached with more to come.
  */
 ornd_err_t ornd_api_get_pages(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
-                       const ornd_api_handler_t *h, unsigned max_pages, ornd_api_result_t *res,
-                       unsigned *pages);
+                              const ornd_api_handler_t *h, unsigned max_pages,
+                              ornd_api_result_t *res, unsigned *pages);
 
 /*
  * The same walk, never blocking: ornd_api_pages_start() checks the arguments
@@ -64,7 +64,8 @@ ornd_err_t ornd_api_get_pages(ornd_api_t *a, ornd_api_pages_t *pg, const char *p
  * meanwhile. Needs a port with net_connect_start, as ornd_api_start().
  */
 ornd_err_t ornd_api_pages_start(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
-                         const ornd_api_handler_t *h, unsigned max_pages, ornd_api_result_t *res);
+                                const ornd_api_handler_t *h, unsigned max_pages,
+                                ornd_api_result_t *res);
 ornd_err_t ornd_api_pages_poll(ornd_api_t *a, ornd_api_pages_t *pg, unsigned *pages);
 
 #ifdef __cplusplus

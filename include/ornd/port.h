@@ -113,8 +113,7 @@ typedef struct ornd_transport {
 
     /* Required. Read 1..len bytes into buf as soon as some are there; their
      * count in *received. timeout_ms 0: do not wait. */
-    ornd_err_t (*recv)(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms,
-                       size_t *received);
+    ornd_err_t (*recv)(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms, size_t *received);
 
     /* Required. Close the connection, if any. Safe to call when none is
      * open. */

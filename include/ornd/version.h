@@ -13,7 +13,7 @@
 #define ORND_VERSION_STRING "0.2.0"
 
 /* One number that grows with each release: 0xMMmmpp. */
-#define ORND_VERSION_NUMBER                                                                  \
+#define ORND_VERSION_NUMBER                                                                        \
     ((ORND_VERSION_MAJOR << 16) | (ORND_VERSION_MINOR << 8) | ORND_VERSION_PATCH)
 
 #define ORND_VERSION ORND_VERSION_STRING

@@ -181,8 +181,7 @@ static ornd_err_t connect_wait(ornd_posix_conn_t *p, uint32_t timeout_ms)
 }
 
 /* One connection attempt to one address; ORND_OK leaves p->fd open. */
-static ornd_err_t connect_one(ornd_posix_conn_t *p, const struct addrinfo *ai,
-                              uint32_t deadline)
+static ornd_err_t connect_one(ornd_posix_conn_t *p, const struct addrinfo *ai, uint32_t deadline)
 {
     ornd_err_t rc = connect_begin(p, ai);
     if (rc == ORND_ERR_WOULD_BLOCK) {
@@ -213,8 +212,7 @@ static ornd_err_t resolve(const char *host, uint16_t port, struct addrinfo **lis
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV;
     *list = NULL;
-    return getaddrinfo(host, service, &hints, list) == 0 && *list != NULL ? ORND_OK
-                                                                          : ORND_ERR_DNS;
+    return getaddrinfo(host, service, &hints, list) == 0 && *list != NULL ? ORND_OK : ORND_ERR_DNS;
 }
 
 static ornd_err_t posix_connect(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms)

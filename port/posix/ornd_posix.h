@@ -40,8 +40,8 @@ extern "C" {
 #endif
 
 typedef struct {
-    uint32_t clock_bias;  /* added to the millisecond clock (tests use it to
-                             put the 32-bit wrap near) */
+    uint32_t clock_bias; /* added to the millisecond clock (tests use it to
+                            put the 32-bit wrap near) */
     bool lock_ready;
     pthread_mutex_t lock; /* lock/unlock: one token fetch at a time */
 } ornd_posix_platform_t;

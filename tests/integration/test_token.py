@@ -49,6 +49,10 @@ SERVER = REPO / "tests" / "server" / "identity_server.py"
 MAKE_CERTS = REPO / "tests" / "server" / "make-certs.sh"
 CA = CERTS / "ca.pem"
 
+# the version the library says it is (include/ornd/version.h, its one place)
+VERSION = re.search(r'#define ORND_VERSION_STRING "([^"]+)"',
+                    (REPO / "include" / "ornd" / "version.h").read_text()).group(1)
+
 READ = "flex.community.members.read"
 CREATE = "flex.community.checkins.create"
 BOOKINGS = "flex.space.bookings.read"
@@ -96,7 +100,7 @@ def expected_head(port, body_len):
     return [
         "POST /oauth/token HTTP/1.1",
         "Host: localhost:%d" % port,
-        "User-Agent: ornd-lite/0.1",
+        "User-Agent: ornd-lite/" + VERSION,
         "Accept: application/json",
         "Content-Type: application/x-www-form-urlencoded",
         "Content-Length: %d" % body_len,

@@ -7,7 +7,7 @@
 # in qemu-system-arm, each as its own machine; output comes back over
 # semihosting. Counts: each cmocka test, and each check of the firmware.
 # A program that crashes, hangs (QEMU_TIMEOUT, default 900 s) or exits
-# non-zero without reporting a failure counts as one failure. test_http alone
+# non-zero without reporting a failure counts as one failure. test_http_reader alone
 # takes about 2.5 minutes under QEMU (it parses 32 KiB answers split at every
 # byte); the others take seconds.
 set -u

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "wall_clock.h"
+#include "ornd/version.h"
 #include "ornd/client.h"
 #include "ornd/testing.h"
 
@@ -225,7 +226,7 @@ static void request_sent_is_exact(void **state)
     char expect[1024];
     snprintf(expect, sizeof expect,
              "POST /oauth/token HTTP/1.1\r\nHost: id.example:8443\r\n"
-             "User-Agent: ornd-lite/0.1\r\nAccept: application/json\r\n"
+             "User-Agent: ornd-lite/" ORND_VERSION_STRING "\r\nAccept: application/json\r\n"
              "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %lu\r\n"
              "Connection: close\r\n\r\n%s",
              (unsigned long)strlen(body), body);

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "ornd/version.h"
 #include "ornd/core/http_writer.h"
 #include "ornd/core/oauth.h"
 #include "ornd/error.h"
@@ -547,7 +548,7 @@ static void request_bytes_exact(void **state)
     char expect[512];
     snprintf(expect, sizeof expect,
              "POST /oauth/token HTTP/1.1\r\nHost: identity.officernd.com\r\n"
-             "User-Agent: ornd-lite/0.1\r\nAccept: application/json\r\n"
+             "User-Agent: ornd-lite/" ORND_VERSION_STRING "\r\nAccept: application/json\r\n"
              "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %lu\r\n"
              "Connection: close\r\n\r\n%s",
              (unsigned long)strlen(body), body);

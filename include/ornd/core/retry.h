@@ -36,13 +36,13 @@ typedef enum {
 
 /* What happened in one exchange. */
 typedef struct {
-    ornd_err_t rc;        /* ORND_OK: an answer was read whole; else the failure */
-    int status;           /* the answer's HTTP status (rc ORND_OK) */
-    bool idempotent;      /* GET, HEAD, PUT, DELETE, OPTIONS */
-    bool reused;          /* sent over a kept-alive connection */
-    bool started;         /* bytes of the answer arrived */
-    bool handler_failed;  /* the caller's handler stopped the answer */
-    bool stale_retried;   /* this request was already resent once for a stale connection */
+    ornd_err_t rc;           /* ORND_OK: an answer was read whole; else the failure */
+    int status;              /* the answer's HTTP status (rc ORND_OK) */
+    bool idempotent;         /* GET, HEAD, PUT, DELETE, OPTIONS */
+    bool reused;             /* sent over a kept-alive connection */
+    bool started;            /* bytes of the answer arrived */
+    bool handler_failed;     /* the caller's handler stopped the answer */
+    bool stale_retried;      /* this request was already resent once for a stale connection */
     uint8_t token_refreshes; /* new tokens already fetched for this request */
 } ornd_exchange_t;
 

@@ -31,11 +31,11 @@ extern "C" {
 
 /* Room for mbedTLS objects, of a size fixed by ornd/config.h (src/tls.c
  * checks that mbedTLS's types fit). */
-#define ORND__TLS_STORAGE(bytes)                                                          \
-    union {                                                                                \
-        uint64_t align_u64;                                                                \
-        void *align_ptr;                                                                   \
-        unsigned char bytes_[(bytes)];                                                     \
+#define ORND__TLS_STORAGE(bytes)                                                                   \
+    union {                                                                                        \
+        uint64_t align_u64;                                                                        \
+        void *align_ptr;                                                                           \
+        unsigned char bytes_[(bytes)];                                                             \
     }
 
 /* What every connection of a program to OfficeRnD shares: the CA
@@ -56,10 +56,10 @@ typedef struct {
     ornd_err_t ORND_PRIVATE(net_err);       /* last transport error seen by the I/O callbacks */
     bool ORND_PRIVATE(ready);
     bool ORND_PRIVATE(connected);
-    bool ORND_PRIVATE(poll_only);   /* the idle check: receive without waiting */
-    bool ORND_PRIVATE(nonblocking); /* steps never wait: ORND_ERR_WOULD_BLOCK instead */
-    bool ORND_PRIVATE(handshaking); /* opened, handshake not finished */
-    bool ORND_PRIVATE(has_session); /* the kept session may resume the next handshake */
+    bool ORND_PRIVATE(poll_only);      /* the idle check: receive without waiting */
+    bool ORND_PRIVATE(nonblocking);    /* steps never wait: ORND_ERR_WOULD_BLOCK instead */
+    bool ORND_PRIVATE(handshaking);    /* opened, handshake not finished */
+    bool ORND_PRIVATE(has_session);    /* the kept session may resume the next handshake */
     uint32_t ORND_PRIVATE(handshakes); /* full or resumed, since init */
     bool ORND_PRIVATE(time_known);     /* the next handshake checks dates against: */
     int64_t ORND_PRIVATE(unix_time);   /* the wall clock's seconds, when known */

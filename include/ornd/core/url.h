@@ -24,7 +24,7 @@ extern "C" {
  * A part longer than its buffer is ORND_ERR_CONFIG_TOO_LONG.
  */
 ornd_err_t ornd_url_parse(const char *url, char *host, size_t host_cap, uint16_t *port, char *path,
-                   size_t path_cap);
+                          size_t path_cap);
 
 #ifdef __cplusplus
 }

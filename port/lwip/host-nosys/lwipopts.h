@@ -9,8 +9,10 @@
 
 /* "localhost" is the identity server behind the TAP (see ../host/lwipopts.h). */
 #define DNS_LOCAL_HOSTLIST 1
-#define DNS_LOCAL_HOSTLIST_INIT \
-    { DNS_LOCAL_HOSTLIST_ELEM("localhost", IPADDR4_INIT_BYTES(10, 77, 0, 1)) }
+#define DNS_LOCAL_HOSTLIST_INIT                                                                    \
+    {                                                                                              \
+        DNS_LOCAL_HOSTLIST_ELEM("localhost", IPADDR4_INIT_BYTES(10, 77, 0, 1))                     \
+    }
 
 #define NO_SYS 1
 #define SYS_LIGHTWEIGHT_PROT 0

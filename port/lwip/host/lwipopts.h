@@ -10,8 +10,10 @@
 /* The ornd_lwip_demo program resolves "localhost" through this table to the
  * identity server behind the TAP (the test PKI names the server localhost). */
 #define DNS_LOCAL_HOSTLIST 1
-#define DNS_LOCAL_HOSTLIST_INIT \
-    { DNS_LOCAL_HOSTLIST_ELEM("localhost", IPADDR4_INIT_BYTES(10, 77, 0, 1)) }
+#define DNS_LOCAL_HOSTLIST_INIT                                                                    \
+    {                                                                                              \
+        DNS_LOCAL_HOSTLIST_ELEM("localhost", IPADDR4_INIT_BYTES(10, 77, 0, 1))                     \
+    }
 
 #define NO_SYS 0
 #define SYS_LIGHTWEIGHT_PROT 1
