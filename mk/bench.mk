@@ -40,7 +40,7 @@ bench: $(BENCH_CM4)/token.elf $(BENCH_CM4)/sizeof_probe.o $(BENCH_HOST)/sizeof_p
 	    $(BENCH_CM4)/ornd/tls_setup.o >$(BENCH)/ram.json
 	@$(PYTHON) tests/bench/gen_inputs.py $(BENCH)/inputs
 	@sh tests/bench/parse.sh $(BENCH_HOST)/bench_parse $(BENCH)/inputs >$(BENCH)/parse.json
-	@sh tests/server/make-certs.sh $(BENCH)/certs-ec
+	@sh scripts/make-test-pki.sh $(BENCH)/certs-ec
 	@sh tests/bench/make-rsa-chain.sh $(BENCH)/certs-rsa
 	@sh tests/bench/net.sh $(BENCH_HOST)/bench_net $(BENCH)/certs-ec $(BENCH)/certs-rsa \
 	    >$(BENCH)/net.json

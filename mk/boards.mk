@@ -59,13 +59,13 @@ $(M4_LIBORND): $(M4_LIB_OBJS)
 	@rm -f $@
 	$(call say,AR,$@)$(M4_AR) rcs $@ $^
 
-# The test PKI of tests/server, embedded as PEM strings for the firmware,
+# The test PKI (scripts/make-test-pki.sh), embedded as PEM strings for the firmware,
 # and a time at which its current certificates are valid (an hour after the
 # server certificate's start: the firmware's clock, frozen there).
-$(M4)/gen/test_pki.h: tests/server/make-certs.sh
+$(M4)/gen/test_pki.h: scripts/make-test-pki.sh
 	@mkdir -p $(dir $@) $(M4_PKI)
-	@sh tests/server/make-certs.sh $(M4_PKI) >/dev/null
-	$(call say,GEN,$@){ echo '/* generated from tests/server/make-certs.sh output */'; \
+	@sh scripts/make-test-pki.sh $(M4_PKI) >/dev/null
+	$(call say,GEN,$@){ echo '/* generated from scripts/make-test-pki.sh output */'; \
 	  start=$$(openssl x509 -noout -startdate -in $(M4_PKI)/server.pem | cut -d= -f2); \
 	  echo "#define TEST_PKI_VALID_AT $$(($$(date -u -d "$$start" +%s) + 3600))"; \
 	  for n in ca server server-rsa untrusted expired future chained chained-int-expired; do \

@@ -26,7 +26,7 @@ if [ ! -x "$ornd" ] || [ ! -x "$door" ]; then
     exit 2
 fi
 
-sh tests/server/make-certs.sh "$certs"
+sh scripts/make-test-pki.sh "$certs"
 echo "demo: test certificates in $certs (CA: $certs/ca.pem)"
 
 mkdir -p "$run"

@@ -36,7 +36,7 @@
 #include "port_mps2.h"
 #include "semihost.h"
 #include "stack.h"
-#include "test_pki.h" /* generated: the test PKI of tests/server, as PEM */
+#include "test_pki.h" /* generated: the test PKI of scripts/make-test-pki.sh, as PEM */
 
 static unsigned passed, failed;
 

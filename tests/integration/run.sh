@@ -11,5 +11,5 @@
 set -eu
 cd "$(dirname "$0")/../.."
 certs=build/test-run/certs
-sh tests/server/make-certs.sh "$certs"
+sh scripts/make-test-pki.sh "$certs"
 ORND_TEST_CERTS=$certs exec "${PYTHON:-python3}" tests/integration/test_token.py "$@"

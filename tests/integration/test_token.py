@@ -9,7 +9,7 @@ ends by itself after a bounded lifetime and is stopped when the test ends.
 Environment:
   ORND_BIN         the tool (default build/host/ornd, relative to the repo root)
   ORND_TEST_CERTS  test PKI directory (default build/test-run/certs; made with
-                   tests/server/make-certs.sh when missing)
+                   scripts/make-test-pki.sh when missing)
   ORND_VALGRIND=1  also run two success cases under valgrind
 
 Prints `integration: N passed, M failed` at the end and exits non-zero when
@@ -46,7 +46,7 @@ ORND = _repo_path("ORND_BIN", "build/host/ornd")
 CERTS = _repo_path("ORND_TEST_CERTS", "build/test-run/certs")
 RUN_DIR = REPO / "build" / "test-run"
 SERVER = REPO / "tests" / "server" / "identity_server.py"
-MAKE_CERTS = REPO / "tests" / "server" / "make-certs.sh"
+MAKE_CERTS = REPO / "scripts" / "make-test-pki.sh"
 CA = CERTS / "ca.pem"
 
 # the version the library says it is (include/ornd/version.h, its one place)

@@ -169,7 +169,7 @@ def add_server_options(p, fault_help, log_help, port_help):
     """The options both servers take; the help of --fault, --log and --port
     is the server's own."""
     p.add_argument("--certs", required=True,
-                   help="directory made by tests/server/make-certs.sh")
+                   help="directory made by scripts/make-test-pki.sh")
     p.add_argument("--client", "--clients", dest="clients", action="append", default=[],
                    metavar="ID:SECRET:SCOPES",
                    help="a client and its allowed scopes (comma-separated); repeatable")

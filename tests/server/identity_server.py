@@ -300,7 +300,7 @@ class IdentityServer:
             self.contexts[stem] = ctx
         if "server" not in self.contexts:
             raise SystemExit("identity_server: no server.pem/server.key in %s "
-                             "(run tests/server/make-certs.sh)" % args.certs)
+                             "(run scripts/make-test-pki.sh)" % args.certs)
 
     # -- time --
 

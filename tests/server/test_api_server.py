@@ -8,7 +8,7 @@ counters) is checked from the outside.
     python3 tests/server/test_api_server.py [TEST-NAME-PART...]
 
 ORND_TEST_CERTS: test PKI directory (default build/test-run/certs; made
-with tests/server/make-certs.sh when missing). Prints
+with scripts/make-test-pki.sh when missing). Prints
 `api-server: N passed, M failed` last and exits non-zero when M > 0.
 """
 
@@ -764,7 +764,7 @@ class TestFaults(Base):
 
 def main():
     if not (CERTS / "ca.pem").exists():
-        subprocess.run(["sh", str(REPO / "tests/server/make-certs.sh"), str(CERTS)],
+        subprocess.run(["sh", str(REPO / "scripts/make-test-pki.sh"), str(CERTS)],
                        check=True)
     suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
     return testlib.run("api-server", suite)

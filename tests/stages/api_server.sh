@@ -10,7 +10,7 @@ set -u
 cd "$(dirname "$0")/../.."
 certs=build/test-run/certs
 mkdir -p build/test-run
-sh tests/server/make-certs.sh "$certs" || {
+sh scripts/make-test-pki.sh "$certs" || {
     echo "api-server: 0 passed, 1 failed"
     exit 1
 }

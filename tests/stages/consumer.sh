@@ -17,7 +17,7 @@ for tool in "${CMAKE:-cmake}" "${PKG_CONFIG:-pkg-config}"; do
         exit 1
     fi
 done
-sh tests/server/make-certs.sh "$certs" >/dev/null || {
+sh scripts/make-test-pki.sh "$certs" >/dev/null || {
     echo "consumer: 0 passed, 1 failed"
     exit 1
 }

@@ -34,7 +34,7 @@ if [ ! -x "$TOOL" ]; then
     exit 1
 fi
 mkdir -p build/test-run
-sh tests/server/make-certs.sh "$certs" >/dev/null || {
+sh scripts/make-test-pki.sh "$certs" >/dev/null || {
     echo "default-config: 0 passed, 1 failed"
     exit 1
 }

@@ -2,7 +2,7 @@
 /*
  * The TLS glue (src/tls.c) with mbedTLS, over the POSIX port, against a TLS
  * peer on loopback (tests/tls/tls_peer.py, Python's ssl module, with the
- * test PKI of tests/server/make-certs.sh): handshakes and their failures
+ * test PKI of scripts/make-test-pki.sh): handshakes and their failures
  * mapped to the library's errors, reads and writes on blocking and
  * non-blocking connections, tickets, resumption and the static pool
  * running out.
@@ -134,7 +134,7 @@ static int setup_all(void **state)
 {
     (void)state;
     (void)signal(SIGPIPE, SIG_IGN);
-    if (system("sh tests/server/make-certs.sh " CERTS) != 0) {
+    if (system("sh scripts/make-test-pki.sh " CERTS) != 0) {
         fprintf(stderr, "test_tls: cannot make the test PKI in " CERTS "\n");
         return -1;
     }

@@ -52,7 +52,7 @@ tap_netns_up() {
     fi
     trap cleanup EXIT
     trap 'exit 1' INT TERM HUP
-    sh tests/server/make-certs.sh "$CERTS" >/dev/null || setup_failed "test PKI"
+    sh scripts/make-test-pki.sh "$CERTS" >/dev/null || setup_failed "test PKI"
     if ! { inns ip link set lo up &&
            inns ip tuntap add dev "$TAP" mode tap &&
            inns ip addr add 10.77.0.1/24 dev "$TAP" &&

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Make a throwaway test PKI for the local identity server.
 #
-#   sh tests/server/make-certs.sh OUTDIR
+#   sh scripts/make-test-pki.sh OUTDIR
 #
 # Writes into OUTDIR (created if needed):
 #   ca.pem ca.key                  test CA (ECDSA P-256) the client trusts
