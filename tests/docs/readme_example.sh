@@ -28,3 +28,11 @@ if ! diff -u "$file" "$block" >&2; then
     exit 1
 fi
 echo "readme-example: the code block of $readme is $file"
+
+# The README is the newcomer's page: it stays within 8 KiB.
+size=$(wc -c <"$readme")
+if [ "$size" -gt 8192 ]; then
+    echo "readme-example: $readme is $size bytes, more than 8 KiB: move detail to docs/" >&2
+    exit 1
+fi
+echo "readme-example: $readme is $size bytes (at most 8192)"
