@@ -565,6 +565,17 @@ static bool not_now(ornd_test_conn_t *c, uint32_t timeout_ms)
     return false;
 }
 
+/* A scripted failure due now: the connection drops with its error, or a
+ * reset connection stays broken; ORND_OK when neither. */
+static ornd_err_t failure(ornd_test_conn_t *c)
+{
+    if (c->fail_pending) {
+        drop_connection(c);
+        return c->fail_err;
+    }
+    return c->reset ? ORND_ERR_NET : ORND_OK;
+}
+
 static ornd_err_t t_send(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms,
                          size_t *sent)
 {
@@ -576,12 +587,9 @@ static ornd_err_t t_send(void *ctx, const uint8_t *buf, size_t len, uint32_t tim
     if (not_now(c, timeout_ms)) {
         return ORND_ERR_WOULD_BLOCK;
     }
-    if (c->fail_pending) {
-        drop_connection(c);
-        return c->fail_err;
-    }
-    if (c->reset) {
-        return ORND_ERR_NET;
+    ornd_err_t broken = failure(c);
+    if (broken != ORND_OK) {
+        return broken;
     }
     size_t n = c->send_chunk != 0 && len > c->send_chunk ? c->send_chunk : len;
     *sent = n;
@@ -644,12 +652,9 @@ static ornd_err_t t_recv(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_m
     if (moves && not_now(c, timeout_ms)) {
         return ORND_ERR_WOULD_BLOCK;
     }
-    if (c->fail_pending) {
-        drop_connection(c);
-        return c->fail_err;
-    }
-    if (c->reset) {
-        return ORND_ERR_NET;
+    ornd_err_t broken = failure(c);
+    if (broken != ORND_OK) {
+        return broken;
     }
     if (c->answering && c->greeting_pos == ORND_TEST_GREETING_LEN) {
         int32_t left = (int32_t)(c->ready_at - c->sim->now_ms);

@@ -7,13 +7,7 @@
 #ifndef ORND_HOST_LWIPOPTS_H
 #define ORND_HOST_LWIPOPTS_H
 
-/* The ornd_lwip_demo program resolves "localhost" through this table to the
- * identity server behind the TAP (the test PKI names the server localhost). */
-#define DNS_LOCAL_HOSTLIST 1
-#define DNS_LOCAL_HOSTLIST_INIT                                                                    \
-    {                                                                                              \
-        DNS_LOCAL_HOSTLIST_ELEM("localhost", IPADDR4_INIT_BYTES(10, 77, 0, 1))                     \
-    }
+#include "lwipopts_common.h"
 
 #define NO_SYS 0
 #define SYS_LIGHTWEIGHT_PROT 1
@@ -25,28 +19,6 @@
 #define LWIP_SOCKET_POLL 1
 #define LWIP_SOCKET_SELECT 1
 
-#define LWIP_IPV4 1
-#define LWIP_IPV6 1
-#define LWIP_ARP 1
-#define LWIP_ETHERNET 1
-#define LWIP_ICMP 1
-#define LWIP_UDP 1
-#define LWIP_TCP 1
-#define LWIP_DNS 1
-#define LWIP_DHCP 0
-#define LWIP_AUTOIP 0
-#define LWIP_IGMP 0
-#define LWIP_IPV6_MLD 0
-#define LWIP_IPV6_DHCP6 0
-#define IPV6_FRAG_COPYHEADER 1 /* needed with 64-bit pointers */
-#define LWIP_HAVE_LOOPIF 0
-#define LWIP_NETIF_LOOPBACK 0
-#define LWIP_STATS 0
-#define PPP_SUPPORT 0
-
-#define MEM_LIBC_MALLOC 0
-#define MEMP_MEM_MALLOC 0
-#define MEM_ALIGNMENT 8U
 #define MEM_SIZE (64 * 1024)
 #define PBUF_POOL_SIZE 32
 #define MEMP_NUM_PBUF 32
@@ -57,10 +29,8 @@
 #define MEMP_NUM_TCPIP_MSG_INPKT 32
 #define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 2)
 
-#define TCP_MSS 1460
 #define TCP_WND (8 * TCP_MSS)
 #define TCP_SND_BUF (8 * TCP_MSS)
-#define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
 
 #define TCPIP_THREAD_STACKSIZE 0
 #define TCPIP_MBOX_SIZE 32
