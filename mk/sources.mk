@@ -10,8 +10,9 @@ ORND_CORE_SRCS := src/buf.c src/error.c src/http_reader.c src/http_writer.c src/
 
 # Sessions: the token client, API requests (and their retry policy), the
 # paging helper, over the TLS layer's interface (include/ornd/core/tls.h);
-# the wall-clock policy.
-ORND_SESSION_SRCS := src/client.c src/api.c src/retry.c src/pages.c src/wall_clock.c
+# the wall-clock policy; the transport side of a connection, shared by the
+# TLS glue and port/testing's plain layer.
+ORND_SESSION_SRCS := src/client.c src/api.c src/retry.c src/pages.c src/wall_clock.c src/tls_transport.c
 
 # TLS glue: the TLS layer over mbedTLS and its opt-in process-wide set-up
 # (static pool, RNG, time).

@@ -2,6 +2,7 @@
 /* mbedTLS glue: verified TLS over a transport, in storage of a fixed size. */
 #define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/core/tls.h"
+#include "ornd/core/tls_transport.h"
 
 #include <stdalign.h>
 #include <string.h>
@@ -90,33 +91,6 @@ static mbedtls_ssl_context *SSL(ornd_tls_t *t)
 
 /* ---- I/O callbacks: mbedTLS to the transport ------------------------------ */
 
-/* Wait allowed for the next network step: the step timeout, cut to what is
- * left of the exchange's deadline; 0 when the deadline has passed. */
-static uint32_t step_wait(const ornd_tls_t *t)
-{
-    int32_t left = (int32_t)(t->deadline - t->platform->now_ms(t->platform->ctx));
-    if (left <= 0) {
-        return 0;
-    }
-    return (uint32_t)left < t->step_timeout_ms ? (uint32_t)left : t->step_timeout_ms;
-}
-
-/* Without waiting (a non-blocking connection, or the idle check) the
- * transport is asked with timeout 0, and its "not now" becomes mbedTLS's
- * WANT_READ / WANT_WRITE: the step is simply called again later. */
-static bool no_wait(const ornd_tls_t *t)
-{
-    return t->nonblocking || t->poll_only;
-}
-
-/* The wait for the next transport call: 0 (do not wait) without waiting,
- * else the step's time; false when a waiting step has none left. */
-static bool may_call(const ornd_tls_t *t, uint32_t *wait)
-{
-    *wait = no_wait(t) ? 0u : step_wait(t);
-    return no_wait(t) || *wait != 0;
-}
-
 /* mbedTLS takes int counts; a transport call moves at most this much. */
 #define BIO_MAX ((size_t)INT32_MAX)
 
@@ -126,13 +100,13 @@ static int bio_send(void *ctx, const unsigned char *buf, size_t len)
     const ornd_transport_t *tr = t->transport;
     uint32_t wait;
     size_t sent = 0;
-    ornd_err_t rc = may_call(t, &wait)
+    ornd_err_t rc = ornd_tls_may_call(t, &wait)
                         ? tr->send(tr->ctx, buf, len < BIO_MAX ? len : BIO_MAX, wait, &sent)
                         : ORND_ERR_TIMEOUT;
     if (rc == ORND_OK && sent > 0 && sent <= len) {
         return (int)sent;
     }
-    if (rc == ORND_ERR_WOULD_BLOCK && no_wait(t)) {
+    if (rc == ORND_ERR_WOULD_BLOCK && ornd_tls_no_wait(t)) {
         return MBEDTLS_ERR_SSL_WANT_WRITE;
     }
     t->net_err = rc < 0 && rc != ORND_ERR_WOULD_BLOCK ? rc : ORND_ERR_NET;
@@ -146,7 +120,7 @@ static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t 
     (void)timeout; /* the step timeout and deadline are ours */
     uint32_t wait;
     size_t got = 0;
-    ornd_err_t rc = may_call(t, &wait)
+    ornd_err_t rc = ornd_tls_may_call(t, &wait)
                         ? tr->recv(tr->ctx, buf, len < BIO_MAX ? len : BIO_MAX, wait, &got)
                         : ORND_ERR_TIMEOUT;
     if (rc == ORND_OK && got > 0 && got <= len) {
@@ -155,7 +129,7 @@ static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t 
     if (rc == ORND_ERR_CLOSED) {
         return 0; /* mbedTLS's "end of stream" */
     }
-    if (rc == ORND_ERR_WOULD_BLOCK && no_wait(t)) {
+    if (rc == ORND_ERR_WOULD_BLOCK && ornd_tls_no_wait(t)) {
         return MBEDTLS_ERR_SSL_WANT_READ; /* nothing there: mbedTLS's "later" */
     }
     t->net_err = rc < 0 && rc != ORND_ERR_WOULD_BLOCK ? rc : ORND_ERR_NET;
@@ -399,26 +373,7 @@ static ornd_err_t abandon(ornd_tls_t *t, ornd_err_t rc)
 ornd_err_t ornd_tls_open(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
                          uint32_t deadline, bool nonblocking)
 {
-    if (!t->ready || t->conf == NULL || !t->conf->ready || host == NULL) {
-        return ORND_ERR_STATE;
-    }
-    const ornd_transport_t *tr = t->transport;
-    if (nonblocking && tr->connect_start == NULL) {
-        return ORND_ERR_PORT;
-    }
-    ornd_tls_close(t);
-    t->step_timeout_ms = timeout_ms;
-    t->deadline = deadline;
-    t->net_err = 0;
-    t->poll_only = false;
-    t->nonblocking = nonblocking;
-    ornd_err_t rc;
-    if (nonblocking) {
-        rc = tr->connect_start(tr->ctx, host, port);
-    } else {
-        uint32_t wait = step_wait(t);
-        rc = wait == 0 ? ORND_ERR_TIMEOUT : tr->connect(tr->ctx, host, port, wait);
-    }
+    ornd_err_t rc = ornd_tls_transport_open(t, host, port, timeout_ms, deadline, nonblocking);
     if (rc != ORND_OK) {
         return rc;
     }

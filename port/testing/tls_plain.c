@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ornd/core/tls.h"
+#include "ornd/core/tls_transport.h"
 #include "ornd/testing.h"
 #include "ornd/tls_setup.h"
 
@@ -80,29 +81,15 @@ void ornd_tls_conf_free(ornd_tls_conf_t *cf)
 
 /* ---- transport calls, timed as src/tls.c times them ----------------------- */
 
-static uint32_t step_wait(const ornd_tls_t *t)
-{
-    int32_t left = (int32_t)(t->deadline - t->platform->now_ms(t->platform->ctx));
-    if (left <= 0) {
-        return 0;
-    }
-    return (uint32_t)left < t->step_timeout_ms ? (uint32_t)left : t->step_timeout_ms;
-}
-
-static bool no_wait(const ornd_tls_t *t)
-{
-    return t->nonblocking || t->poll_only;
-}
-
 /* ORND_OK with *n >= 1, ORND_ERR_WOULD_BLOCK (only without waiting), or the
  * error; a waiting call with no time left is ORND_ERR_TIMEOUT. */
 static ornd_err_t io(ornd_tls_t *t, bool sending, uint8_t *rbuf, const uint8_t *sbuf, size_t len,
                      size_t *n)
 {
     const ornd_transport_t *tr = t->transport;
-    uint32_t wait = no_wait(t) ? 0u : step_wait(t);
+    uint32_t wait;
     *n = 0;
-    if (!no_wait(t) && wait == 0) {
+    if (!ornd_tls_may_call(t, &wait)) {
         return t->net_err = ORND_ERR_TIMEOUT;
     }
     ornd_err_t rc =
@@ -111,7 +98,7 @@ static ornd_err_t io(ornd_tls_t *t, bool sending, uint8_t *rbuf, const uint8_t *
         return ORND_OK;
     }
     *n = 0;
-    if (rc == ORND_ERR_WOULD_BLOCK && no_wait(t)) {
+    if (rc == ORND_ERR_WOULD_BLOCK && ornd_tls_no_wait(t)) {
         return rc;
     }
     if (rc == ORND_ERR_CLOSED && !sending) {
@@ -146,26 +133,7 @@ static ornd_err_t abandon(ornd_tls_t *t, ornd_err_t rc)
 ornd_err_t ornd_tls_open(ornd_tls_t *t, const char *host, uint16_t port, uint32_t timeout_ms,
                          uint32_t deadline, bool nonblocking)
 {
-    if (!t->ready || t->conf == NULL || !t->conf->ready || host == NULL) {
-        return ORND_ERR_STATE;
-    }
-    const ornd_transport_t *tr = t->transport;
-    if (nonblocking && tr->connect_start == NULL) {
-        return ORND_ERR_PORT;
-    }
-    ornd_tls_close(t);
-    t->step_timeout_ms = timeout_ms;
-    t->deadline = deadline;
-    t->net_err = ORND_OK;
-    t->poll_only = false;
-    t->nonblocking = nonblocking;
-    ornd_err_t rc;
-    if (nonblocking) {
-        rc = tr->connect_start(tr->ctx, host, port);
-    } else {
-        uint32_t wait = step_wait(t);
-        rc = wait == 0 ? ORND_ERR_TIMEOUT : tr->connect(tr->ctx, host, port, wait);
-    }
+    ornd_err_t rc = ornd_tls_transport_open(t, host, port, timeout_ms, deadline, nonblocking);
     if (rc != ORND_OK) {
         return rc;
     }
