@@ -24,6 +24,7 @@
 #define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/core/http_reader.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "ascii.h"
@@ -215,17 +216,8 @@ static ornd_err_t field_list(ornd_http_reader_t *r, uint8_t kind, const char *v,
     size_t len;
     uint64_t x;
     bool any = false;
-    if (kind == K_CONN && ornd_ascii_ieq(v, n, "keep-alive")) {
-        r->flags |= F_KEEP_ALIVE;
-        return ORND_OK;
-    }
     if (kind == K_CL) {
         r->flags |= F_CL_SEEN;
-        if (!r->has_content_length && parse_u64(v, n, &x)) {
-            r->has_content_length = true;
-            r->content_length = x;
-            return ORND_OK;
-        }
     }
     while (list_next(v, n, &pos, &e, &len)) {
         if (kind == K_CONN) {
@@ -356,20 +348,8 @@ static ornd_err_t keep_value(ornd_http_reader_t *r, const uint8_t *p, size_t n, 
  * field counts go on, so interim responses share the limits. */
 static void reset_message(ornd_http_reader_t *r)
 {
-    r->status = 0;
-    r->version_minor = 0;
-    r->chunked = false;
-    r->has_content_length = false;
-    r->connection_close = false;
-    r->content_length = 0;
-    r->retry_after_s = 0;
-    r->has_retry_after = false;
-    r->flags = 0;
-    r->pos = 0;
-    r->remaining = 0;
-    r->name_len = 0;
-    r->value_len = 0;
-    r->state = S_STATUS;
+    memset(&r->status, 0, offsetof(ornd_http_reader_t, body_received) -
+                              offsetof(ornd_http_reader_t, status)); /* state: S_STATUS */
 }
 
 /* True when `more` body bytes would go over cfg.body_max. */
@@ -793,12 +773,9 @@ void ornd_http_reader_init(ornd_http_reader_t *r, const ornd_http_reader_cfg_t *
 {
     static const ornd_http_reader_cfg_t none = {0};
     r->cfg = cfg != NULL ? *cfg : none;
-    r->body_received = 0;
-    r->err = ORND_OK;
-    r->head_bytes = 0;
-    r->field_count = 0;
-    r->kind = K_NONE;
-    reset_message(r); /* the name and value buffers are written before read */
+    /* ORND_OK, S_STATUS and K_NONE are 0; the name and value buffers are
+     * written before they are read */
+    memset(&r->status, 0, offsetof(ornd_http_reader_t, name) - offsetof(ornd_http_reader_t, status));
 }
 
 ornd_err_t ornd_http_reader_feed(ornd_http_reader_t *r, const uint8_t *data, size_t len,

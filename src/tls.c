@@ -186,10 +186,17 @@ static ornd_err_t map_error(ornd_tls_t *t, int mbed)
 
 #define DATE_FLAGS ((uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE))
 
-static int64_t x509_seconds(const mbedtls_x509_time *x)
+/* A date as one number that orders as the dates do: the fields packed from
+ * the year down (mbedTLS has checked each field's range when it parsed). */
+static uint64_t date_key(int year, int mon, int day, int hour, int min, int sec)
 {
-    int64_t days = ornd__days_from_civil(x->year, (unsigned)x->mon, (unsigned)x->day);
-    return days * 86400 + (int64_t)x->hour * 3600 + (int64_t)x->min * 60 + x->sec;
+    return (uint64_t)(uint32_t)year << 26 | (uint32_t)mon << 22 | (uint32_t)day << 17 |
+           (uint32_t)hour << 12 | (uint32_t)min << 6 | (uint32_t)sec;
+}
+
+static uint64_t x509_key(const mbedtls_x509_time *x)
+{
+    return date_key(x->year, x->mon, x->day, x->hour, x->min, x->sec);
 }
 
 /* Each certificate of the chain: its validity against the time the
@@ -201,10 +208,13 @@ static void check_dates(const ornd_tls_t *t, const mbedtls_x509_crt *crt, uint32
         *flags &= ~DATE_FLAGS;
         return;
     }
-    if (x509_seconds(&crt->valid_to) < t->unix_time) {
+    ornd_utc_t u;
+    ornd__utc_from_unix(t->unix_time, &u);
+    const uint64_t now = date_key(u.year, u.mon, u.day, u.hour, u.min, u.sec);
+    if (x509_key(&crt->valid_to) < now) {
         *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
     }
-    if (x509_seconds(&crt->valid_from) > t->unix_time) {
+    if (x509_key(&crt->valid_from) > now) {
         *flags |= MBEDTLS_X509_BADCERT_FUTURE;
     }
 }

@@ -77,25 +77,17 @@ mbedtls_ms_time_t mbedtls_ms_time(void)
  * certificate date checks, with no C library clock or time zone. */
 struct tm *mbedtls_platform_gmtime_r(const mbedtls_time_t *tt, struct tm *tm_buf)
 {
-    int64_t t = (int64_t)*tt;
-    int64_t days = t / 86400;
-    int64_t secs = t % 86400;
-    if (secs < 0) {
-        secs += 86400;
-        days--;
-    }
-    int64_t year;
-    unsigned month, day, yday;
-    ornd__civil_from_days(days, &year, &month, &day, &yday);
+    ornd_utc_t u;
+    ornd__utc_from_unix((int64_t)*tt, &u); /* mbedtls_time() above: 0 or later */
     memset(tm_buf, 0, sizeof *tm_buf);
-    tm_buf->tm_year = (int)(year - 1900);
-    tm_buf->tm_mon = (int)month - 1;
-    tm_buf->tm_mday = (int)day;
-    tm_buf->tm_yday = (int)yday;
-    tm_buf->tm_wday = (int)(((days % 7) + 11) % 7); /* 1970-01-01 was a Thursday */
-    tm_buf->tm_hour = (int)(secs / 3600);
-    tm_buf->tm_min = (int)(secs / 60 % 60);
-    tm_buf->tm_sec = (int)(secs % 60);
+    tm_buf->tm_year = u.year - 1900;
+    tm_buf->tm_mon = u.mon - 1;
+    tm_buf->tm_mday = u.day;
+    tm_buf->tm_yday = u.yday;
+    tm_buf->tm_wday = u.wday;
+    tm_buf->tm_hour = u.hour;
+    tm_buf->tm_min = u.min;
+    tm_buf->tm_sec = u.sec;
     return tm_buf;
 }
 

@@ -21,13 +21,16 @@
  */
 ornd_err_t ornd__connection_time(const ornd_platform_t *p, bool accept_unknown, ornd_tls_t *t);
 
-/* Days from 1970-01-01 to year-month-day (proleptic Gregorian; year >= 1,
- * month 1-12, day 1-31). */
-int64_t ornd__days_from_civil(int64_t year, unsigned month, unsigned day);
+/* A UTC date and time, in the ranges of `struct tm` and mbedtls_x509_time:
+ * year (full), month 1-12, day 1-31, hour 0-23, minute, second 0-59, day of
+ * the year 0-365, day of the week 0-6 (Sunday 0). */
+typedef struct {
+    int year, mon, day, hour, min, sec, yday, wday;
+} ornd_utc_t;
 
-/* The date of `days` since 1970-01-01 (days >= -719162, i.e. year >= 1):
- * year, month 1-12, day 1-31, day of the year 0-365. */
-void ornd__civil_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day,
-                           unsigned *yday);
+/* The UTC date and time of `t` seconds since 1970-01-01 (proleptic
+ * Gregorian). `t` is taken as 0 when negative and as 2^38 - 1 (the year
+ * 10680) when larger: certificate dates end at 9999. No 64-bit division. */
+void ornd__utc_from_unix(int64_t t, ornd_utc_t *out);
 
 #endif /* ORND_WALL_CLOCK_H */

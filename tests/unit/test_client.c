@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -761,27 +762,47 @@ static void insecure_opt_in_connects_without_time(void **state)
     assert_true(TLS_TIME == sim.unix_s);
 }
 
-/* The calendar of certificate dates (src/wall_clock.c). */
+/* The calendar of certificate dates (src/wall_clock.c), against the C
+ * library's gmtime_r(). */
+static void assert_utc_is_gmtime(int64_t t)
+{
+    ornd_utc_t u;
+    ornd__utc_from_unix(t, &u);
+    const time_t tt = (time_t)t;
+    struct tm tm;
+    assert_non_null(gmtime_r(&tt, &tm));
+    assert_int_equal(u.year, tm.tm_year + 1900);
+    assert_int_equal(u.mon, tm.tm_mon + 1);
+    assert_int_equal(u.day, tm.tm_mday);
+    assert_int_equal(u.hour, tm.tm_hour);
+    assert_int_equal(u.min, tm.tm_min);
+    assert_int_equal(u.sec, tm.tm_sec);
+    assert_int_equal(u.yday, tm.tm_yday);
+    assert_int_equal(u.wday, tm.tm_wday);
+}
+
 static void calendar_arithmetic(void **state)
 {
     (void)state;
-    assert_int_equal(ornd__days_from_civil(1970, 1, 1), 0);
-    assert_int_equal(ornd__days_from_civil(2000, 3, 1), 11017);
-    assert_int_equal(ornd__days_from_civil(2024, 2, 29), 19782);
-    assert_int_equal(ornd__days_from_civil(2038, 1, 19), 24855);
-    assert_int_equal(ornd__days_from_civil(2026, 1, 1), 20454);
-    assert_int_equal(ornd__days_from_civil(1950, 1, 1), -7305);
-    assert_int_equal(ornd__days_from_civil(9999, 12, 31), 2932896);
-    /* every day from 1900 to 2200 and back */
-    for (int64_t d = ornd__days_from_civil(1900, 1, 1); d <= ornd__days_from_civil(2200, 12, 31);
-         d++) {
-        int64_t y;
-        unsigned m, day, yday;
-        ornd__civil_from_days(d, &y, &m, &day, &yday);
-        assert_true(m >= 1 && m <= 12 && day >= 1 && day <= 31 && yday <= 365);
-        assert_int_equal(ornd__days_from_civil(y, m, day), d);
-        assert_int_equal(ornd__days_from_civil(y, 1, 1) + yday, d);
+    /* every day from 1970 to 2200, at a second that moves through the day */
+    for (int64_t d = 0; d <= 84006; d++) {
+        assert_utc_is_gmtime(d * 86400 + (d * 7919) % 86400);
     }
+    assert_utc_is_gmtime(951782400);          /* 2000-02-29 */
+    assert_utc_is_gmtime(4107542399);         /* 2100-02-28 23:59:59, no leap day */
+    assert_utc_is_gmtime(253402300799);       /* 9999-12-31 23:59:59, the last x509 date */
+    assert_utc_is_gmtime(((int64_t)1 << 38) - 1); /* the largest taken as it is */
+    /* outside the range: clamped */
+    ornd_utc_t u;
+    ornd__utc_from_unix(-1, &u);
+    assert_int_equal(u.year, 1970);
+    assert_int_equal(u.mon, 1);
+    assert_int_equal(u.day, 1);
+    assert_int_equal(u.sec, 0);
+    ornd__utc_from_unix(INT64_MAX, &u);
+    ornd_utc_t top;
+    ornd__utc_from_unix(((int64_t)1 << 38) - 1, &top);
+    assert_memory_equal(&u, &top, sizeof u);
 }
 
 int main(void)

@@ -100,7 +100,8 @@ typedef struct {
  * line was read (0 before). Other fields are private. */
 typedef struct {
     ornd_http_reader_cfg_t cfg;
-    /* public, valid after the headers */
+    /* public, valid after the headers (reset for each interim response:
+     * from `status` up to `body_received`, which is not) */
     int status;              /* e.g. 200 */
     uint8_t version_minor;   /* HTTP/1.<minor> */
     bool chunked;            /* Transfer-Encoding: chunked */
@@ -109,18 +110,20 @@ typedef struct {
     uint64_t content_length;
     uint32_t retry_after_s; /* Retry-After in seconds, if has_retry_after */
     bool has_retry_after;
-    uint64_t body_received; /* de-chunked body bytes so far */
-    /* private */
-    ornd_err_t err; /* sticky error, or ORND_OK */
+    /* private, reset with the message */
     uint8_t state;
-    uint8_t flags;        /* pending CR, trailer section, Connection tokens, bad CL */
-    uint8_t pos;          /* bytes of the status line so far (up to 13) */
+    uint8_t flags;      /* pending CR, trailer section, Connection tokens, bad CL */
+    uint8_t pos;        /* bytes of the status line so far (up to 13) */
+    uint8_t name_len;   /* of `name`; NAME_MAX + 1: too long to be used */
+    uint16_t value_len; /* bytes in `value` */
+    uint64_t remaining; /* of Content-Length or of the current chunk */
+    /* public */
+    uint64_t body_received; /* de-chunked body bytes so far */
+    /* private, kept across interim responses */
+    ornd_err_t err;       /* sticky error, or ORND_OK */
     uint8_t kind;         /* what the current field is to the reader */
-    uint8_t name_len;     /* of `name`; NAME_MAX + 1: too long to be used */
-    uint16_t value_len;   /* bytes in `value` */
-    uint32_t head_bytes;  /* of the head (or of the trailers) so far */
     uint16_t field_count; /* fields of the head (or of the trailers) so far */
-    uint64_t remaining;   /* of Content-Length or of the current chunk */
+    uint32_t head_bytes;  /* of the head (or of the trailers) so far */
     char name[ORND_CONFIG_HTTP_NAME_MAX];   /* field name so far, lower case */
     char value[ORND_CONFIG_HTTP_FIELD_MAX]; /* value of a used field */
 } ornd_http_reader_t;
