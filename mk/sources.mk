@@ -6,7 +6,7 @@
 
 # Sans-I/O core: buffers, HTTP writer and reader, JSON scanner and matcher,
 # OAuth exchange, the rule for server text, URLs, error names, wiping. No OS, no mbedTLS: built freestanding.
-ORND_CORE_SRCS := src/buf.c src/error.c src/http_reader.c src/http_writer.c src/json.c src/match.c src/oauth.c src/text.c src/url.c src/wipe.c
+ORND_CORE_SRCS := src/ascii.c src/buf.c src/error.c src/http_reader.c src/http_writer.c src/json.c src/match.c src/oauth.c src/text.c src/url.c src/wipe.c
 
 # Sessions: the token client, API requests (and their retry policy), the
 # paging helper, over the TLS layer's interface (include/ornd/core/tls.h);

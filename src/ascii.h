@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ASCII character classes and case-insensitive comparison, for the
+ * Byte and ASCII character classes and case-insensitive comparison, for the
  * library's own sources only (the protocols here are ASCII; no locale is
  * involved). One definition for every module that reads or writes
  * protocol text.
@@ -11,6 +11,39 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * Classes of the 256 byte values: one table (src/ascii.c) for every grammar
+ * the library reads or writes. The low four bits are the byte's class in a
+ * JSON string (ORND_JSON_SC_*); above them, one flag per character set.
+ */
+enum {
+    ORND_JSON_SC_PLAIN = 0, /* printable ASCII other than '"' and '\', DEL */
+    ORND_JSON_SC_QUOTE,
+    ORND_JSON_SC_BSLASH,
+    ORND_JSON_SC_CTRL, /* below 0x20: must be escaped */
+    ORND_JSON_SC_BAD,  /* continuation byte out of place, C0, C1, F5..FF */
+    ORND_JSON_SC_LEAD, /* C2..DF; the lead classes below in the order of json.c's lead_aux */
+    ORND_JSON_SC_LEAD_E0,
+    ORND_JSON_SC_LEAD_E1, /* E1..EC, EE, EF */
+    ORND_JSON_SC_LEAD_ED,
+    ORND_JSON_SC_LEAD_F0,
+    ORND_JSON_SC_LEAD_F1, /* F1..F3 */
+    ORND_JSON_SC_LEAD_F4
+};
+#define ORND_BYTE_JSON 0x0Fu  /* the JSON string class */
+#define ORND_BYTE_TCHAR 0x10u /* RFC 9110 tchar: a method, a field name */
+#define ORND_BYTE_TEXT                                                                             \
+    0x20u                    /* a byte of a field value, reason phrase or chunk                    \
+                                extension: VCHAR, SP, HTAB, obs-text (0x80-0xFF) */
+#define ORND_BYTE_FORM 0x40u /* kept as it is by form encoding: ALPHA DIGIT * - . _ */
+#define ORND_BYTE_B64 0x80u  /* RFC 6750 b64token: ALPHA DIGIT - . _ ~ + / = */
+extern const uint8_t ornd_byte_class[256];
+
+static inline bool ornd_byte_is(uint8_t c, unsigned flag)
+{
+    return (ornd_byte_class[c] & flag) != 0u;
+}
 
 static inline bool ornd_ascii_digit(uint8_t c)
 {

@@ -74,32 +74,16 @@ enum { CS_START, CS_DIGITS, CS_BWS };
 
 /* ---- Character classes ------------------------------------------------- */
 
-/* Classes of the 128 ASCII codes: C_TCHAR (RFC 9110 §5.6.2 tchar), C_TEXT
- * (a byte of a field value, reason phrase or chunk extension: VCHAR, SP,
- * HTAB). Bytes from 0x80 (obs-text) are text, never tchar. */
-#define C_TCHAR 1u
-#define C_TEXT 2u
-static const uint8_t ascii_class[128] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, /* 00-0F */
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 10-1F */
-    2, 3, 2, 3, 3, 3, 3, 3, 2, 2, 3, 3, 2, 3, 3, 2, /* 20-2F */
-    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, /* 30-3F */
-    2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 40-4F */
-    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, /* 50-5F */
-    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 60-6F */
-    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 2, 3, 0, /* 70-7F */
-};
-
 static bool is_tchar(uint8_t c)
 {
-    return c < 0x80u && (ascii_class[c] & C_TCHAR) != 0u;
+    return ornd_byte_is(c, ORND_BYTE_TCHAR);
 }
 
 /* A byte of a field value, reason phrase or chunk extension: no control but
  * HTAB. */
 static bool is_text(uint8_t c)
 {
-    return c >= 0x80u || (ascii_class[c] & C_TEXT) != 0u;
+    return ornd_byte_is(c, ORND_BYTE_TEXT);
 }
 
 static bool is_ows(char c)
@@ -348,8 +332,9 @@ static ornd_err_t keep_value(ornd_http_reader_t *r, const uint8_t *p, size_t n, 
  * field counts go on, so interim responses share the limits. */
 static void reset_message(ornd_http_reader_t *r)
 {
-    memset(&r->status, 0, offsetof(ornd_http_reader_t, body_received) -
-                              offsetof(ornd_http_reader_t, status)); /* state: S_STATUS */
+    memset(&r->status, 0,
+           offsetof(ornd_http_reader_t, body_received) -
+               offsetof(ornd_http_reader_t, status)); /* state: S_STATUS */
 }
 
 /* True when `more` body bytes would go over cfg.body_max. */
@@ -775,7 +760,8 @@ void ornd_http_reader_init(ornd_http_reader_t *r, const ornd_http_reader_cfg_t *
     r->cfg = cfg != NULL ? *cfg : none;
     /* ORND_OK, S_STATUS and K_NONE are 0; the name and value buffers are
      * written before they are read */
-    memset(&r->status, 0, offsetof(ornd_http_reader_t, name) - offsetof(ornd_http_reader_t, status));
+    memset(&r->status, 0,
+           offsetof(ornd_http_reader_t, name) - offsetof(ornd_http_reader_t, status));
 }
 
 ornd_err_t ornd_http_reader_feed(ornd_http_reader_t *r, const uint8_t *data, size_t len,

@@ -21,15 +21,10 @@
 
 /* ---- Character classes ---------------------------------------------------- */
 
-static bool is_alnum(unsigned char c)
-{
-    return ornd_ascii_alnum(c);
-}
-
 /* RFC 9110 tchar, the characters of a method or field name. */
 static bool is_tchar(unsigned char c)
 {
-    return is_alnum(c) || (c != 0u && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+    return ornd_byte_is(c, ORND_BYTE_TCHAR);
 }
 
 /* Control characters (including DEL); none may reach the request line. */
@@ -43,7 +38,7 @@ static bool is_ctl(unsigned char c)
 /* Bytes the form encoding keeps as they are. */
 static bool form_keeps(unsigned char c)
 {
-    return is_alnum(c) || c == '*' || c == '-' || c == '.' || c == '_';
+    return ornd_byte_is(c, ORND_BYTE_FORM);
 }
 
 static size_t add_sat(size_t a, size_t b)

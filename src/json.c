@@ -68,81 +68,20 @@ typedef struct {
 
 /* ---- byte classes ------------------------------------------------------ */
 
-/* Classes of string bytes. SC_PLAIN is 0 so the run loop tests for zero. */
+/* Classes of string bytes (src/ascii.h). SC_PLAIN is 0 so the run loop
+ * tests for zero. */
 enum {
-    SC_PLAIN = 0, /* printable ASCII other than '"' and '\' */
-    SC_QUOTE,
-    SC_BSLASH,
-    SC_CTRL, /* below 0x20: must be escaped */
-    SC_BAD,  /* continuation byte out of place, C0, C1, F5..FF */
-    SC_LEAD, /* C2..DF; the lead classes follow in lead_aux order */
-    SC_LEAD_E0,
-    SC_LEAD_E1, /* E1..EC, EE, EF */
-    SC_LEAD_ED,
-    SC_LEAD_F0,
-    SC_LEAD_F1, /* F1..F3 */
-    SC_LEAD_F4
+    SC_PLAIN = ORND_JSON_SC_PLAIN,
+    SC_QUOTE = ORND_JSON_SC_QUOTE,
+    SC_BSLASH = ORND_JSON_SC_BSLASH,
+    SC_CTRL = ORND_JSON_SC_CTRL,
+    SC_LEAD = ORND_JSON_SC_LEAD
 };
 
-#define R4(x) x, x, x, x
-#define R16(x) R4(x), R4(x), R4(x), R4(x)
-#define P_ SC_PLAIN
-
-static const uint8_t str_class[] = {
-    R16(SC_CTRL),
-    R16(SC_CTRL), /* 00..1F */
-    P_,
-    P_,
-    SC_QUOTE,
-    P_,
-    R4(P_),
-    R4(P_),
-    R4(P_), /* 20..2F */
-    R16(P_),
-    R16(P_), /* 30..4F */
-    R4(P_),
-    R4(P_),
-    R4(P_), /* 50..5B */
-    SC_BSLASH,
-    P_,
-    P_,
-    P_, /* 5C..5F */
-    R16(P_),
-    R16(P_), /* 60..7F */
-    R16(SC_BAD),
-    R16(SC_BAD),
-    R16(SC_BAD),
-    R16(SC_BAD), /* 80..BF */
-    SC_BAD,
-    SC_BAD,
-    SC_LEAD,
-    SC_LEAD,
-    R4(SC_LEAD),
-    R4(SC_LEAD),
-    R4(SC_LEAD),  /* C0..CF */
-    R16(SC_LEAD), /* D0..DF */
-    SC_LEAD_E0,
-    SC_LEAD_E1,
-    SC_LEAD_E1,
-    SC_LEAD_E1,
-    R4(SC_LEAD_E1),
-    R4(SC_LEAD_E1), /* E0..EB */
-    SC_LEAD_E1,
-    SC_LEAD_ED,
-    SC_LEAD_E1,
-    SC_LEAD_E1, /* EC..EF */
-    SC_LEAD_F0,
-    SC_LEAD_F1,
-    SC_LEAD_F1,
-    SC_LEAD_F1,
-    SC_LEAD_F4, /* F0..F4 */
-    SC_BAD,
-    SC_BAD,
-    SC_BAD,
-    R4(SC_BAD),
-    R4(SC_BAD) /* F5..FF */
-};
-_Static_assert(sizeof str_class == 256, "one class per byte value");
+static unsigned str_class(uint8_t b)
+{
+    return ornd_byte_class[b] & ORND_BYTE_JSON;
+}
 
 /* Per lead class: continuation bytes needed | (range of the first one) << 2.
  * Ranges exclude overlongs (E0, F0), UTF-16 surrogates (ED) and code points
@@ -347,20 +286,20 @@ static const uint8_t *skip_plain(const uint8_t *p, const uint8_t *end)
 {
     size_t blocks = (size_t)(end - p) / 4u;
     for (; blocks != 0; blocks--, p += 4) {
-        if (str_class[p[0]] != SC_PLAIN) {
+        if (str_class(p[0]) != SC_PLAIN) {
             return p;
         }
-        if (str_class[p[1]] != SC_PLAIN) {
+        if (str_class(p[1]) != SC_PLAIN) {
             return p + 1;
         }
-        if (str_class[p[2]] != SC_PLAIN) {
+        if (str_class(p[2]) != SC_PLAIN) {
             return p + 2;
         }
-        if (str_class[p[3]] != SC_PLAIN) {
+        if (str_class(p[3]) != SC_PLAIN) {
             return p + 3;
         }
     }
-    while (p < end && str_class[*p] == SC_PLAIN) {
+    while (p < end && str_class(*p) == SC_PLAIN) {
         p++;
     }
     return p;
@@ -399,7 +338,7 @@ static int step_string(ornd_json_t *j, cursor_t *c)
     if (p == c->end) {
         return ORND_OK;
     }
-    unsigned cls = str_class[*p];
+    unsigned cls = str_class(*p);
     if (cls >= SC_LEAD) {
         j->aux = lead_aux[cls - SC_LEAD];
         j->state = ST_UTF8;

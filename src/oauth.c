@@ -61,44 +61,40 @@ static bool is_success(const ornd_oauth_parser_t *p)
     return p->http.status == 200;
 }
 
+/* Names as a list of length-prefixed strings, ended by a zero length. */
+static const char member_names[] = /* in the order of the F_ ids, from F_ACCESS_TOKEN */
+    "\014access_token\012token_type\012expires_in\005scope"
+    "\005error\021error_description\007message";
+static const char error_names[] = /* from ORND_ERR_OAUTH_INVALID_REQUEST down */
+    "\017invalid_request\016invalid_client\015invalid_grant"
+    "\023unauthorized_client\026unsupported_grant_type\015invalid_scope";
+_Static_assert(ORND_ERR_OAUTH_INVALID_SCOPE == ORND_ERR_OAUTH_INVALID_REQUEST - 5 &&
+                   ORND_ERR_OAUTH_REJECTED == ORND_ERR_OAUTH_INVALID_REQUEST - 6,
+               "error_names follows the order of the codes");
+
+/* Index of s[0..n) in a list of names, or the number of names. */
+static unsigned name_index(const char *list, const char *s, size_t n)
+{
+    unsigned i = 0;
+    for (; *list != '\0'; list += (uint8_t)*list + 1u, i++) {
+        if ((uint8_t)*list == n && memcmp(list + 1, s, n) == 0) {
+            break;
+        }
+    }
+    return i;
+}
+
 static uint8_t lookup_field(const ornd_oauth_parser_t *p)
 {
-    static const struct {
-        const char *name;
-        uint8_t id;
-    } names[] = {
-        {"access_token", F_ACCESS_TOKEN},
-        {"token_type", F_TOKEN_TYPE},
-        {"expires_in", F_EXPIRES_IN},
-        {"scope", F_SCOPE},
-        {"error", F_ERROR},
-        {"error_description", F_ERROR_DESCRIPTION},
-        {"message", F_MESSAGE},
-    };
     if (p->key_long) {
         return F_NONE;
     }
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        bool wanted = (names[i].id <= F_SCOPE) == is_success(p);
-        if (wanted && strlen(names[i].name) == p->key_len &&
-            memcmp(names[i].name, p->key, p->key_len) == 0) {
-            return names[i].id;
-        }
-    }
-    return F_NONE;
+    const unsigned id = F_ACCESS_TOKEN + name_index(member_names, p->key, p->key_len);
+    /* a 200 answer's members in a 200 answer, an error's in an error */
+    return id <= F_MESSAGE && (id <= F_SCOPE) == is_success(p) ? (uint8_t)id : F_NONE;
 }
 
 /* ---- answer: 200 fields -------------------------------------------------- */
-
-/* RFC 6750 b64token characters: ALPHA / DIGIT / "-" / "." / "_" / "~" /
- * "+" / "/" / "=", as a bit map of the 128 ASCII codes: one load, a shift
- * and a test per byte. */
-static const uint32_t token_map[4] = {
-    0x00000000u, /* controls */
-    0x23FFE800u, /* + - . / 0-9 = */
-    0x87FFFFFEu, /* A-Z _ */
-    0x47FFFFFEu, /* a-z ~ */
-};
 
 static int take_token(ornd_oauth_parser_t *p, const char *s, size_t n)
 {
@@ -110,7 +106,7 @@ static int take_token(ornd_oauth_parser_t *p, const char *s, size_t n)
      * limit, then the limit */
     for (size_t i = 0; i < k; i++) {
         const uint8_t c = (uint8_t)s[i];
-        if (c >= 0x80u || ((token_map[c >> 5] >> (c & 31u)) & 1u) == 0u) {
+        if (!ornd_byte_is(c, ORND_BYTE_B64)) { /* RFC 6750 b64token */
             return ORND_ERR_TOKEN_CHARS;
         }
         if (c == '=') {
@@ -186,21 +182,25 @@ static int take_scope(ornd_oauth_parser_t *p, const char *s, size_t n, bool last
     return ORND_OK;
 }
 
-/* Type a known 200 member must have; the error when it has another. */
+/* Per 200 member (F_ACCESS_TOKEN..F_SCOPE): the JSON types it may have, a
+ * bit each, and the error when it has another. */
+#define T(type) (1u << (type))
+static const struct {
+    uint16_t types;
+    int8_t err;
+} member_rule[] = {
+    {T(ORND_JSON_STRING), ORND_ERR_TOKEN_FIELD},
+    {T(ORND_JSON_STRING), ORND_ERR_TOKEN_TYPE},
+    {T(ORND_JSON_NUMBER) | T(ORND_JSON_NULL), ORND_ERR_TOKEN_EXPIRES},
+    {T(ORND_JSON_STRING) | T(ORND_JSON_NULL), ORND_ERR_TOKEN_FIELD},
+};
+
 static int success_type_error(uint8_t field, ornd_json_type_t type)
 {
-    switch (field) {
-    case F_ACCESS_TOKEN:
-        return type == ORND_JSON_STRING ? ORND_OK : ORND_ERR_TOKEN_FIELD;
-    case F_TOKEN_TYPE:
-        return type == ORND_JSON_STRING ? ORND_OK : ORND_ERR_TOKEN_TYPE;
-    case F_EXPIRES_IN:
-        return type == ORND_JSON_NUMBER || type == ORND_JSON_NULL ? ORND_OK
-                                                                  : ORND_ERR_TOKEN_EXPIRES;
-    default: /* scope */
-        return type == ORND_JSON_STRING || type == ORND_JSON_NULL ? ORND_OK : ORND_ERR_TOKEN_FIELD;
-    }
+    const unsigned i = (unsigned)field - F_ACCESS_TOKEN;
+    return (member_rule[i].types & T(type)) != 0u ? ORND_OK : member_rule[i].err;
 }
+#undef T
 
 static int success_value(ornd_oauth_parser_t *p, const ornd_json_event_t *ev)
 {
@@ -378,27 +378,6 @@ static int success_result(ornd_oauth_parser_t *p)
     return ORND_OK;
 }
 
-static int oauth_error_code(const char *error)
-{
-    static const struct {
-        const char *name;
-        int code;
-    } codes[] = {
-        {"invalid_request", ORND_ERR_OAUTH_INVALID_REQUEST},
-        {"invalid_client", ORND_ERR_OAUTH_INVALID_CLIENT},
-        {"invalid_grant", ORND_ERR_OAUTH_INVALID_GRANT},
-        {"unauthorized_client", ORND_ERR_OAUTH_UNAUTHORIZED_CLIENT},
-        {"unsupported_grant_type", ORND_ERR_OAUTH_UNSUPPORTED_GRANT_TYPE},
-        {"invalid_scope", ORND_ERR_OAUTH_INVALID_SCOPE},
-    };
-    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
-        if (strcmp(error, codes[i].name) == 0) {
-            return codes[i].code;
-        }
-    }
-    return ORND_ERR_OAUTH_REJECTED;
-}
-
 /*
  * The answer failed (broken HTTP or JSON): whatever its members seemed to
  * say is dropped, the partial token included, and the start of an error body
@@ -434,7 +413,8 @@ static int error_result(ornd_oauth_parser_t *p)
     p->error_len = (uint16_t)ornd_text_clean(s->error, p->error_len, s->error_truncated);
     p->text_len = (uint16_t)ornd_text_clean(s->text, p->text_len, s->text_truncated);
     if (status == 400 || status == 401 || status == 403) {
-        return oauth_error_code(s->error);
+        return ORND_ERR_OAUTH_INVALID_REQUEST -
+               (int)name_index(error_names, s->error, p->error_len);
     }
     if (status == 429) {
         return ORND_ERR_RATE_LIMITED;

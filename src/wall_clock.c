@@ -34,7 +34,7 @@ void ornd__utc_from_unix(int64_t t, ornd_utc_t *out)
     uint32_t secs = (uint32_t)(s - (int64_t)days * 86400);
     const uint32_t z = days + DAYS_0000_03_01_TO_1970;
     const uint32_t era = z / 146097u;
-    const uint32_t doe = z - era * 146097u;                                   /* 0..146096 */
+    const uint32_t doe = z - era * 146097u;                                         /* 0..146096 */
     const uint32_t yoe = (doe - doe / 1460u + doe / 36524u - doe / 146096u) / 365u; /* 0..399 */
     const uint32_t doy = doe - (365u * yoe + yoe / 4u - yoe / 100u); /* from March 1, 0..365 */
     const uint32_t mp = (5u * doy + 2u) / 153u;                      /* March = 0 */
