@@ -55,34 +55,15 @@ void ornd_buf_puts(ornd_buf_t *b, const char *s)
     ornd_buf_put(b, s, s != NULL ? strlen(s) : 0u);
 }
 
-/* v / 10 into *v, the remainder returned, with 32-bit divisions only: the
- * number as four 16-bit limbs, divided from the top (no 64-bit division
- * helper from libgcc on 32-bit targets). */
-static unsigned div10(uint64_t *v)
+/* Decimal digits of `v`, most significant first. A size_t division: 32 bits
+ * on a 32-bit target (no 64-bit division helper from libgcc there). */
+void ornd_buf_put_size(ornd_buf_t *b, size_t v)
 {
-    uint64_t q = 0;
-    uint32_t rem = 0;
-    for (int shift = 48; shift >= 0; shift -= 16) {
-        const uint32_t cur = (rem << 16) | (uint32_t)((*v >> shift) & 0xFFFFu);
-        q |= (uint64_t)(cur / 10u) << shift;
-        rem = cur % 10u;
-    }
-    *v = q;
-    return (unsigned)rem;
-}
-
-/* Decimal digits of `v`, most significant first. */
-void ornd_buf_put_u64(ornd_buf_t *b, uint64_t v)
-{
-    char digits[20];
+    char digits[20]; /* SIZE_MAX of 64 bits has 20 */
     size_t i = sizeof digits;
     do {
-        digits[--i] = (char)('0' + div10(&v));
+        digits[--i] = (char)('0' + v % 10u);
+        v /= 10u;
     } while (v != 0u);
     ornd_buf_put(b, &digits[i], sizeof digits - i);
-}
-
-void ornd_buf_put_u32(ornd_buf_t *b, uint32_t v)
-{
-    ornd_buf_put_u64(b, v);
 }

@@ -46,62 +46,57 @@ static size_t add_sat(size_t a, size_t b)
     return a > SIZE_MAX - b ? SIZE_MAX : a + b;
 }
 
-/* Encoded length of `n` bytes: 1 for kept bytes and space, 3 for %XX. */
-static size_t form_encoded_len(const uint8_t *p, size_t n)
+/* A field's name (part 0) or value (part 1) as bytes; NULL is read as
+ * empty. */
+static const uint8_t *field_part(const ornd_form_field_t *f, unsigned part, size_t *len)
 {
-    size_t out = 0;
-    for (size_t i = 0; i < n; i++) {
-        out = add_sat(out, (form_keeps(p[i]) || p[i] == ' ') ? 1u : 3u);
+    if (part == 0u) {
+        *len = f->name != NULL ? strlen(f->name) : 0u;
+        return (const uint8_t *)f->name;
     }
-    return out;
+    *len = f->value != NULL ? f->value_len : 0u;
+    return f->value;
 }
 
-/* Encode `n` bytes at `out`, which has room for form_encoded_len() bytes;
- * returns the end of what was written. */
-static char *form_encode(char *out, const uint8_t *p, size_t n)
+/* The encoded form: its length, and the bytes too when `out` is not NULL
+ * (it has room for the length). Kept bytes and space take 1, others 3 (%XX). */
+static size_t form_emit(const ornd_form_field_t *fields, size_t count, char *out)
 {
     static const char hex[] = "0123456789ABCDEF";
-    for (size_t i = 0; i < n; i++) {
-        const uint8_t c = p[i];
-        if (form_keeps(c)) {
-            *out++ = (char)c;
-        } else if (c == ' ') {
-            *out++ = '+';
-        } else {
-            *out++ = '%';
-            *out++ = hex[c >> 4];
-            *out++ = hex[c & 0x0Fu];
+    size_t total = 0;
+    for (size_t i = 0; i < count; i++) {
+        for (unsigned part = 0; part < 2u; part++) {
+            size_t n;
+            const uint8_t *p = field_part(&fields[i], part, &n);
+            if (part == 1u || i > 0u) {
+                total = add_sat(total, 1u); /* "&" before a field, "=" inside */
+                if (out != NULL) {
+                    *out++ = part == 1u ? '=' : '&';
+                }
+            }
+            for (size_t k = 0; k < n; k++) {
+                const uint8_t c = p[k];
+                const bool as_is = form_keeps(c) || c == ' ';
+                total = add_sat(total, as_is ? 1u : 3u);
+                if (out == NULL) {
+                    continue;
+                }
+                if (as_is) {
+                    *out++ = c == ' ' ? '+' : (char)c;
+                } else {
+                    *out++ = '%';
+                    *out++ = hex[c >> 4];
+                    *out++ = hex[c & 0x0Fu];
+                }
+            }
         }
     }
-    return out;
-}
-
-/* A field's name and value as bytes; NULL is read as empty. */
-static const uint8_t *field_name(const ornd_form_field_t *f, size_t *len)
-{
-    *len = f->name != NULL ? strlen(f->name) : 0u;
-    return (const uint8_t *)f->name;
-}
-
-static size_t field_value_len(const ornd_form_field_t *f)
-{
-    return f->value != NULL ? f->value_len : 0u;
+    return total;
 }
 
 size_t ornd_form_length(const ornd_form_field_t *fields, size_t count)
 {
-    size_t total = 0;
-    if (fields == NULL) {
-        return 0;
-    }
-    for (size_t i = 0; i < count; i++) {
-        size_t name_len;
-        const uint8_t *name = field_name(&fields[i], &name_len);
-        total = add_sat(total, i > 0 ? 2u : 1u); /* "&" before, "=" inside */
-        total = add_sat(total, form_encoded_len(name, name_len));
-        total = add_sat(total, form_encoded_len(fields[i].value, field_value_len(&fields[i])));
-    }
-    return total;
+    return fields != NULL ? form_emit(fields, count, NULL) : 0u;
 }
 
 static bool form_fields_valid(const ornd_form_field_t *fields, size_t count)
@@ -128,18 +123,8 @@ void ornd_form_write(ornd_buf_t *b, const ornd_form_field_t *fields, size_t coun
     }
     const size_t total = ornd_form_length(fields, count);
     char *out = total > 0 ? ornd_buf_claim(b, total) : NULL;
-    if (out == NULL) {
-        return;
-    }
-    for (size_t i = 0; i < count; i++) {
-        size_t name_len;
-        const uint8_t *name = field_name(&fields[i], &name_len);
-        if (i > 0) {
-            *out++ = '&';
-        }
-        out = form_encode(out, name, name_len);
-        *out++ = '=';
-        out = form_encode(out, fields[i].value, fields[i].value_len);
+    if (out != NULL) {
+        (void)form_emit(fields, count, out);
     }
 }
 
@@ -227,7 +212,7 @@ static void write_host(ornd_buf_t *b, const char *host, uint16_t port)
     ornd_buf_puts(b, bracket ? "]" : "");
     if (port != HTTP_DEFAULT_PORT) {
         ornd_buf_puts(b, ":");
-        ornd_buf_put_u32(b, port);
+        ornd_buf_put_size(b, port);
     }
     ornd_buf_puts(b, "\r\n");
 }
@@ -244,7 +229,7 @@ static void write_head_lines(ornd_buf_t *b, const ornd_http_request_t *req)
         ornd_buf_puts(b, "Content-Type: ");
         ornd_buf_puts(b, req->content_type);
         ornd_buf_puts(b, "\r\nContent-Length: ");
-        ornd_buf_put_u64(b, req->content_length);
+        ornd_buf_put_size(b, req->content_length);
         ornd_buf_puts(b, "\r\n");
     }
     for (size_t i = 0; i < req->header_count; i++) {

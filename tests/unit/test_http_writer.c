@@ -9,9 +9,9 @@
 
 #include <cmocka.h>
 
-#include "ornd/version.h"
 #include "ornd/core/http_writer.h"
 #include "ornd/error.h"
+#include "ornd/version.h"
 
 /* ======================================================================== */
 /* Writer                                                                    */
@@ -235,22 +235,28 @@ static void test_head_accepts_tab_and_obs_text_in_header(void **state)
     assert_non_null(strstr(out, "\r\nX-Tab:\tvalue\r\nX-Utf8: caf\xC3\xA9\r\n\r\n"));
 }
 
-static void test_buf_put_and_u32(void **state)
+static void test_buf_put_and_size(void **state)
 {
     (void)state;
-    char out[32];
+    char out[40];
     ornd_buf_t b;
     ornd_buf_init(&b, out, sizeof out);
-    ornd_buf_put_u32(&b, 0);
+    ornd_buf_put_size(&b, 0);
     ornd_buf_puts(&b, ",");
-    ornd_buf_put_u32(&b, 7);
+    ornd_buf_put_size(&b, 7);
     ornd_buf_puts(&b, ",");
-    ornd_buf_put_u32(&b, 4294967295u);
+    ornd_buf_put_size(&b, 4294967295u);
     ornd_buf_put(&b, "", 0);
     ornd_buf_put(&b, NULL, 0);
     assert_int_equal(b.err, ORND_OK);
     assert_int_equal(b.len, 14);
     assert_memory_equal(out, "0,7,4294967295", 14);
+    char max[24];
+    snprintf(max, sizeof max, ",%zu", (size_t)SIZE_MAX);
+    ornd_buf_put_size(&b, SIZE_MAX);
+    assert_int_equal(b.err, ORND_OK);
+    assert_int_equal(b.len, 14 + strlen(max) - 1u);
+    assert_memory_equal(out + 14, max + 1, strlen(max) - 1u);
 }
 
 static void test_buf_overflow_is_sticky(void **state)
@@ -265,7 +271,7 @@ static void test_buf_overflow_is_sticky(void **state)
     assert_int_equal(b.err, ORND_ERR_BUF_TOO_SMALL);
     assert_int_equal(b.len, 5);
     ornd_buf_puts(&b, "6"); /* would fit, but the error is sticky */
-    ornd_buf_put_u32(&b, 1);
+    ornd_buf_put_size(&b, 1);
     assert_int_equal(b.len, 5);
     assert_memory_equal(out, "12345###", 8);
     assert_memory_equal(out + 8, "####", 4);
@@ -274,7 +280,7 @@ static void test_buf_overflow_is_sticky(void **state)
     ornd_buf_puts(&b, "12345678"); /* exactly full */
     assert_int_equal(b.err, ORND_OK);
     assert_int_equal(b.len, 8);
-    ornd_buf_put_u32(&b, 0);
+    ornd_buf_put_size(&b, 0);
     assert_int_equal(b.err, ORND_ERR_BUF_TOO_SMALL);
     assert_int_equal(b.len, 8);
     assert_memory_equal(out + 8, "####", 4);
@@ -484,7 +490,7 @@ int main(void)
         cmocka_unit_test(test_head_host_ipv6),
         cmocka_unit_test(test_head_rejects_injection),
         cmocka_unit_test(test_head_accepts_tab_and_obs_text_in_header),
-        cmocka_unit_test(test_buf_put_and_u32),
+        cmocka_unit_test(test_buf_put_and_size),
         cmocka_unit_test(test_buf_overflow_is_sticky),
         cmocka_unit_test(test_buf_null_data_is_arg),
         cmocka_unit_test(test_form_secret_encoding),

@@ -28,8 +28,7 @@ typedef struct {
 void ornd_buf_init(ornd_buf_t *b, char *buf, size_t cap);
 void ornd_buf_put(ornd_buf_t *b, const char *data, size_t len);
 void ornd_buf_puts(ornd_buf_t *b, const char *s);
-void ornd_buf_put_u32(ornd_buf_t *b, uint32_t v); /* decimal */
-void ornd_buf_put_u64(ornd_buf_t *b, uint64_t v); /* decimal */
+void ornd_buf_put_size(ornd_buf_t *b, size_t v); /* decimal */
 
 /* Reserve `n` more bytes (n > 0) and return where they go, or NULL with the
  * sticky error set when they do not fit. */

@@ -120,10 +120,10 @@ typedef struct {
     /* public */
     uint64_t body_received; /* de-chunked body bytes so far */
     /* private, kept across interim responses */
-    ornd_err_t err;       /* sticky error, or ORND_OK */
-    uint8_t kind;         /* what the current field is to the reader */
-    uint16_t field_count; /* fields of the head (or of the trailers) so far */
-    uint32_t head_bytes;  /* of the head (or of the trailers) so far */
+    ornd_err_t err;                         /* sticky error, or ORND_OK */
+    uint8_t kind;                           /* what the current field is to the reader */
+    uint16_t field_count;                   /* fields of the head (or of the trailers) so far */
+    uint32_t head_bytes;                    /* of the head (or of the trailers) so far */
     char name[ORND_CONFIG_HTTP_NAME_MAX];   /* field name so far, lower case */
     char value[ORND_CONFIG_HTTP_FIELD_MAX]; /* value of a used field */
 } ornd_http_reader_t;
