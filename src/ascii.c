@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The byte class table of src/ascii.h. Each entry is derived from the
+/* The byte class and UTF-8 tables of src/ascii.h. Each entry is derived from the
  * grammars' rules by tests/unit/test_ascii.c, which checks all 256. */
 #include "ascii.h"
 
@@ -37,3 +37,8 @@ const uint8_t ornd_byte_class[256] = {
     0x29, 0x2A, 0x2A, 0x2A, 0x2B, 0x24, 0x24, 0x24,
     0x24, 0x24, 0x24, 0x24, 0x24, 0x24, 0x24, 0x24, /* F0-FF */
 };
+
+const uint8_t ornd_utf8_lead[7] = {1u,           2u | 1u << 2, 2u,          2u | 2u << 2,
+                                   3u | 3u << 2, 3u,           3u | 4u << 2};
+const uint8_t ornd_utf8_lo[5] = {0x80u, 0xA0u, 0x80u, 0x90u, 0x80u};
+const uint8_t ornd_utf8_hi[5] = {0xBFu, 0xBFu, 0x9Fu, 0xBFu, 0x8Fu};

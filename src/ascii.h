@@ -45,6 +45,30 @@ static inline bool ornd_byte_is(uint8_t c, unsigned flag)
     return (ornd_byte_class[c] & flag) != 0u;
 }
 
+/*
+ * UTF-8 (RFC 3629 §4), for the JSON scanner and the rule for server text.
+ * Per lead class (from ORND_JSON_SC_LEAD): the continuation bytes needed |
+ * the range of the first one << 2. Ranges exclude overlongs (E0, F0), UTF-16
+ * surrogates (ED) and code points above U+10FFFF (F4); later continuation
+ * bytes are always in range 0 (80..BF).
+ */
+extern const uint8_t ornd_utf8_lead[7];
+extern const uint8_t ornd_utf8_lo[5];
+extern const uint8_t ornd_utf8_hi[5];
+
+/* The lead entry of byte c, or 0 when c starts no multi-byte sequence. */
+static inline unsigned ornd_utf8_aux(uint8_t c)
+{
+    const unsigned cls = ornd_byte_class[c] & ORND_BYTE_JSON;
+    return cls >= ORND_JSON_SC_LEAD ? ornd_utf8_lead[cls - ORND_JSON_SC_LEAD] : 0u;
+}
+
+/* May c be a continuation byte in `range`? */
+static inline bool ornd_utf8_cont(unsigned range, uint8_t c)
+{
+    return c >= ornd_utf8_lo[range] && c <= ornd_utf8_hi[range];
+}
+
 static inline bool ornd_ascii_digit(uint8_t c)
 {
     return (uint8_t)(c - '0') < 10u;

@@ -83,14 +83,6 @@ static unsigned str_class(uint8_t b)
     return ornd_byte_class[b] & ORND_BYTE_JSON;
 }
 
-/* Per lead class: continuation bytes needed | (range of the first one) << 2.
- * Ranges exclude overlongs (E0, F0), UTF-16 surrogates (ED) and code points
- * above U+10FFFF (F4). Later continuation bytes always use range 0. */
-static const uint8_t lead_aux[] = {1u,           2u | 1u << 2, 2u,          2u | 2u << 2,
-                                   3u | 3u << 2, 3u,           3u | 4u << 2};
-static const uint8_t cont_lo[] = {0x80u, 0xA0u, 0x80u, 0x90u, 0x80u};
-static const uint8_t cont_hi[] = {0xBFu, 0xBFu, 0x9Fu, 0xBFu, 0x8Fu};
-
 /* The rest of each literal after its first letter, NUL-terminated: "true" at
  * 0, "false" at 4, "null" at 9; the terminators sit at 3, 8 and 12. */
 static const char lit_rest[] = "rue\0alse\0ull";
@@ -340,7 +332,7 @@ static int step_string(ornd_json_t *j, cursor_t *c)
     }
     unsigned cls = str_class(*p);
     if (cls >= SC_LEAD) {
-        j->aux = lead_aux[cls - SC_LEAD];
+        j->aux = (uint8_t)ornd_utf8_lead[cls - SC_LEAD];
         j->state = ST_UTF8;
         c->p++;
         return ORND_OK;
@@ -366,7 +358,7 @@ static int step_utf8(ornd_json_t *j, cursor_t *c)
     unsigned need = j->aux & 3u;
     unsigned range = (unsigned)j->aux >> 2;
     while (p < c->end && need != 0) {
-        if (*p < cont_lo[range] || *p > cont_hi[range]) {
+        if (!ornd_utf8_cont(range, *p)) {
             return ORND_ERR_JSON_UTF8;
         }
         p++;

@@ -4,30 +4,7 @@
 
 #include <stdint.h>
 
-/* Bytes of the UTF-8 sequence a lead byte starts (0: not a lead byte). */
-static unsigned seq_len(uint8_t lead)
-{
-    if (lead >= 0xC2u && lead <= 0xDFu) {
-        return 2u;
-    }
-    if (lead >= 0xE0u && lead <= 0xEFu) {
-        return 3u;
-    }
-    return lead >= 0xF0u && lead <= 0xF4u ? 4u : 0u;
-}
-
-/* May `c` be byte `k` (1..3) of the sequence that `lead` starts? (RFC 3629
- * §4: the second byte's range depends on the lead) */
-static bool continues(uint8_t lead, unsigned k, uint8_t c)
-{
-    uint8_t lo = 0x80u;
-    uint8_t hi = 0xBFu;
-    if (k == 1u) {
-        lo = lead == 0xE0u ? 0xA0u : lead == 0xF0u ? 0x90u : 0x80u;
-        hi = lead == 0xEDu ? 0x9Fu : lead == 0xF4u ? 0x8Fu : 0xBFu;
-    }
-    return c >= lo && c <= hi;
-}
+#include "ascii.h"
 
 size_t ornd_text_clean(char *s, size_t n, bool cut)
 {
@@ -41,12 +18,15 @@ size_t ornd_text_clean(char *s, size_t n, bool cut)
             i++;
             continue;
         }
-        const unsigned len = seq_len(c);
+        const unsigned aux = ornd_utf8_aux(c); /* 0: starts no sequence */
+        const unsigned len = (aux & 3u) + 1u;
+        unsigned range = aux >> 2;
         unsigned k = 1;
-        while (k < len && i + k < n && continues(c, k, b[i + k])) {
+        while (k < len && i + k < n && ornd_utf8_cont(range, b[i + k])) {
             k++;
+            range = 0;
         }
-        if (len != 0u && k == len) {
+        if (aux != 0u && k == len) {
             if (c == 0xC2u && b[i + 1u] <= 0x9Fu) {
                 b[w++] = ' '; /* a C1 control */
             } else {
@@ -54,7 +34,7 @@ size_t ornd_text_clean(char *s, size_t n, bool cut)
                     b[w++] = b[i + j];
                 }
             }
-        } else if (!(cut && len != 0u && i + k == n)) {
+        } else if (!(cut && aux != 0u && i + k == n)) {
             b[w++] = '?'; /* cut for room at the end: dropped */
         }
         i += k;
