@@ -62,6 +62,22 @@ def map_sizes(path):
     return res
 
 
+# libgcc's 64-bit division helpers (issue 11: none on the token path)
+DIV64 = ("__aeabi_uldivmod", "__aeabi_ldivmod", "__udivdi3", "__divdi3", "__umoddi3", "__moddi3")
+
+
+def div64_users(objs):
+    """Library objects that call a 64-bit division helper, with the helpers."""
+    res = {}
+    for o in objs:
+        out = subprocess.run(["arm-none-eabi-nm", "-u", o], check=True, capture_output=True,
+                             text=True).stdout
+        used = sorted(set(out.split()) & set(DIV64))
+        if used:
+            res[os.path.basename(o)] = used
+    return res
+
+
 def total(d):
     t = {"text": 0, "data": 0, "bss": 0}
     for v in d.values():
@@ -93,6 +109,8 @@ def main():
                     "top_token": sorted(((m, v["text"]) for m, v in mbed_tok.items()),
                                         key=lambda x: -x[1])[:5]},
         "other_token": total(linked.get("other", {})),
+        "div64": {m: h for m, h in div64_users(objs).items()
+                  if ornd_tok.get(m, {"text": 0})["text"] > 0},
     }
     with open(out, "w", encoding="utf-8") as f:
         json.dump(res, f, indent=1)
