@@ -82,7 +82,7 @@ static size_t form_emit(const ornd_form_field_t *fields, size_t count, char *out
                     continue;
                 }
                 if (as_is) {
-                    *out++ = c == ' ' ? '+' : (char)c;
+                    *out++ = (char)(c == ' ' ? '+' : c);
                 } else {
                     *out++ = '%';
                     *out++ = hex[c >> 4];

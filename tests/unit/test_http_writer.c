@@ -251,12 +251,12 @@ static void test_buf_put_and_size(void **state)
     assert_int_equal(b.err, ORND_OK);
     assert_int_equal(b.len, 14);
     assert_memory_equal(out, "0,7,4294967295", 14);
-    char max[24];
-    snprintf(max, sizeof max, ",%zu", (size_t)SIZE_MAX);
+    /* the largest size_t of the target, 32 or 64 bits */
+    const char *max = SIZE_MAX == UINT32_MAX ? "4294967295" : "18446744073709551615";
     ornd_buf_put_size(&b, SIZE_MAX);
     assert_int_equal(b.err, ORND_OK);
-    assert_int_equal(b.len, 14 + strlen(max) - 1u);
-    assert_memory_equal(out + 14, max + 1, strlen(max) - 1u);
+    assert_int_equal(b.len, 14 + strlen(max));
+    assert_memory_equal(out + 14, max, strlen(max));
 }
 
 static void test_buf_overflow_is_sticky(void **state)
