@@ -77,17 +77,26 @@ check heap heap_free
 stage "licence line on every file of the project (scripts/spdx.py)"
 check spdx python3 scripts/spdx.py --check
 
+# Binaries of DIR whose source is still in tests/ (a test removed from the
+# tree may still sit in a build directory: it is not run).
+current() { # current DIR PREFIX
+    for b in "$1"/"$2"*; do
+        src=$(ls tests/*/"$(basename "$b").c" 2>/dev/null | head -n 1)
+        if [ -x "$b" ] && [ -n "$src" ]; then echo "$b"; fi
+    done
+}
+
 stage "unit tests"
-for t in $HOST/tests/test_*; do run_cmocka "unit:$(basename "$t")" "$t"; done
+for t in $(current $HOST/tests test_); do run_cmocka "unit:$(basename "$t")" "$t"; done
 
 stage "unit tests under ASan + UBSan"
-for t in $SAN/tests/test_*; do run_cmocka "san:$(basename "$t")" "$t"; done
+for t in $(current $SAN/tests test_); do run_cmocka "san:$(basename "$t")" "$t"; done
 
 stage "JSONTestSuite conformance (json-check, chunk sizes 1 and 4096)"
 run_counted json-suite sh tests/json/run-suite.sh $HOST/json-check
 
 stage "libFuzzer targets, ${FUZZ_SECONDS:-10} s each"
-for f in $FUZZ/fuzz_*; do
+for f in $(current $FUZZ fuzz_); do
     name=$(basename "$f")
     corpus=$RUN/corpus/${name#fuzz_}
     mkdir -p "$corpus"
