@@ -407,6 +407,38 @@ static void server_closes_during_handshake(void **state)
     fails_with(HSRESET, ORND_ERR_NET);
 }
 
+/* PSA draws the handshake's randomness from the platform
+ * (ornd_tls_use_platform_rng): when its entropy fails, the handshake fails
+ * with ORND_ERR_ENTROPY (the device's fault, not the server's) before the
+ * ClientHello is sent, and no connection or session is left. */
+static ornd_err_t failing_entropy(void *ctx, uint8_t *buf, size_t len)
+{
+    (void)ctx;
+    (void)buf;
+    (void)len;
+    return ORND_ERR_ENTROPY;
+}
+
+static void handshake_without_entropy_fails(void **state)
+{
+    (void)state;
+    ornd_platform_t failing = platform;
+    failing.entropy = failing_entropy;
+    ornd_tls_t t;
+    ornd_tls_init(&t, &platform, &transport, &conf);
+    assert_int_equal(open_to(&t, TLS13, false), ORND_OK);
+    assert_int_equal(ornd_tls_use_platform_rng(&failing), ORND_OK);
+    ornd_err_t rc = ornd_tls_handshake(&t);
+    assert_int_equal(ornd_tls_use_platform_rng(&platform), ORND_OK);
+    assert_int_equal(rc, ORND_ERR_ENTROPY);
+    assert_false(ornd_tls_connected(&t));
+    assert_int_equal(conn.fd, -1);
+    assert_false(t.has_session);
+    /* with entropy back, the same object connects */
+    assert_int_equal(connect_to(&t, TLS13), ORND_OK);
+    ornd_tls_free(&t);
+}
+
 /* A server that never answers: the step timeout ends the handshake. */
 static void handshake_times_out(void **state)
 {
@@ -803,6 +835,7 @@ int main(void)
         cmocka_unit_test(expired_certificate),
         cmocka_unit_test(server_speaks_no_tls),
         cmocka_unit_test(server_closes_during_handshake),
+        cmocka_unit_test(handshake_without_entropy_fails),
         cmocka_unit_test(handshake_times_out),
         cmocka_unit_test(nonblocking_handshake_and_io),
         cmocka_unit_test(reads_after_the_server_closed),
