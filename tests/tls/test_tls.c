@@ -797,6 +797,60 @@ static void pool_runs_out_during_handshake(void **state)
     assert_int_equal(pool_now(), base);
 }
 
+/* The smallest `leave` (to 8 bytes) of pool_take() with which a connection
+ * of a fresh object, offering no session, opens. */
+static size_t least_to_open(void)
+{
+    size_t lo = 0, hi = 64u * 1024u; /* hi opens, lo does not */
+    while (hi - lo > 8u) {
+        size_t mid = lo + (hi - lo) / 2u;
+        pool_take(mid);
+        ornd_tls_t t;
+        ornd_tls_init(&t, &platform, &transport, &conf);
+        ornd_err_t rc = open_to(&t, TLS13, false);
+        ornd_tls_free(&t);
+        pool_give_back();
+        if (rc == ORND_OK) {
+            hi = mid;
+        } else {
+            assert_int_equal(rc, ORND_ERR_NO_MEM);
+            lo = mid;
+        }
+    }
+    return hi;
+}
+
+/* A kept session that the pool has no room to restore (mbedTLS copies its
+ * ticket and the server's certificate into the new connection) is dropped,
+ * not an error: the connection opens as a fresh one would, and once the
+ * pool has room again the next handshake is a full one, which keeps a new
+ * session. */
+static void session_without_room_to_restore_is_dropped(void **state)
+{
+    (void)state;
+    size_t base = pool_now();
+    size_t least = least_to_open();
+    ornd_tls_t t;
+    ornd_tls_init(&t, &platform, &transport, &conf);
+    assert_int_equal(connect_to(&t, TLS12), ORND_OK); /* TLS 1.2: kept at once */
+    ornd_tls_close(&t);
+    assert_true(t.has_session);
+
+    pool_take(least);
+    assert_int_equal(open_to(&t, TLS12, false), ORND_OK);
+    assert_false(t.has_session); /* no room to offer it: forgotten */
+    ornd_tls_close(&t);
+    pool_give_back();
+
+    assert_int_equal(connect_to(&t, TLS12), ORND_OK);
+    char line[64];
+    who(&t, line, sizeof line);
+    assert_string_equal(line, "full TLSv1.2");
+    assert_true(t.has_session);
+    ornd_tls_free(&t);
+    assert_int_equal(pool_now(), base);
+}
+
 /* CA certificates that do not fit what is left of the pool: ORND_ERR_NO_MEM
  * (not "bad CA"), at every size short of enough. */
 static void pool_too_small_for_the_ca(void **state)
@@ -847,6 +901,7 @@ int main(void)
         cmocka_unit_test(conf_init_rejects_bad_input),
         cmocka_unit_test(pool_runs_out_during_handshake),
         cmocka_unit_test(pool_too_small_for_the_ca),
+        cmocka_unit_test(session_without_room_to_restore_is_dropped),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
