@@ -355,6 +355,38 @@ static void release_wipes_everything(void **state)
     assert_null(ornd_server_error(&client));
 }
 
+/* A client that is not initialised (released here) is refused by every
+ * call, before any argument is looked at, and nothing is sent. */
+static void calls_on_a_released_client(void **state)
+{
+    (void)state;
+    const char *tok = NULL;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_true(ornd_token_remaining_s(&client) > 0);
+    ornd_client_release(&client);
+    char buf[64];
+    size_t len = 7;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_STATE);
+    assert_int_equal(ornd_token(&client, NULL, NULL), ORND_ERR_STATE);
+    assert_int_equal(ornd_token_copy(&client, buf, sizeof buf, &len), ORND_ERR_STATE);
+    assert_int_equal(ornd_token_copy(&client, NULL, 0, NULL), ORND_ERR_STATE);
+    assert_int_equal(ornd_auth_header(&client, buf, sizeof buf, &len), ORND_ERR_STATE);
+    assert_int_equal(ornd_token_poll(&client), ORND_ERR_STATE);
+    assert_int_equal(len, 7);
+    assert_int_equal(ornd_token_wait_ms(&client), 0);
+    assert_int_equal(ornd_token_remaining_s(&client), 0);
+    assert_null(ornd_token_info(&client));
+    ornd_token_invalidate(&client); /* no effect */
+    ornd_client_release(&client);   /* twice: nothing left */
+    assert_int_equal(id.connects, 1);
+    /* an initialised client checks the buffer */
+    ornd_settings_t s = settings();
+    assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
+    assert_int_equal(ornd_token_copy(&client, NULL, sizeof buf, &len), ORND_ERR_ARG);
+    assert_int_equal(ornd_token(&client, NULL, NULL), ORND_ERR_ARG);
+    assert_int_equal(id.connects, 1);
+}
+
 static void init_rejects_bad_settings(void **state)
 {
     (void)state;
@@ -383,6 +415,15 @@ static void init_rejects_bad_settings(void **state)
         s.scope = bad_scopes[i];
         assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_ARG);
     }
+    char long_scope[ORND_CONFIG_SCOPE_MAX + 2];
+    memset(long_scope, 'x', sizeof long_scope - 1u);
+    long_scope[sizeof long_scope - 1u] = '\0';
+    s = settings();
+    s.scope = long_scope;
+    assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_CONFIG_TOO_LONG);
+    long_scope[ORND_CONFIG_SCOPE_MAX] = '\0'; /* exactly the maximum */
+    assert_int_equal(ornd_client_init(&c, &s), ORND_OK);
+    ornd_client_release(&c);
     s = settings();
     s.platform = NULL;
     assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_ARG);
@@ -445,6 +486,30 @@ static void backoff_grows_with_jitter_and_resets(void **state)
     serve_always(ANSWER_500);
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_UNAVAILABLE);
     assert_true(ornd_token_wait_ms(&client) <= 1000u); /* back to the first step */
+}
+
+/* The back-off's jitter comes from the platform's entropy; when that fails
+ * the back-off still holds (the clock stands in for the jitter), within the
+ * same bounds, and fetches resume once it has passed. */
+static void backoff_holds_when_entropy_fails(void **state)
+{
+    (void)state;
+    const char *tok;
+    sim.entropy_fail = true;
+    serve_always(ANSWER_500);
+    for (uint32_t n = 1; n <= 3; n++) {
+        assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_UNAVAILABLE);
+        uint32_t full = 1000u << (n - 1u);
+        uint32_t wait = ornd_token_wait_ms(&client);
+        assert_true(wait >= full / 2u && wait <= full);
+        assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TOKEN_HELD);
+        sim.now_ms += wait + 60000u;
+    }
+    assert_int_equal(id.connects, 3);
+    serve_always(ANSWER(3599));
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(id.connects, 4);
+    sim.entropy_fail = false;
 }
 
 static void jitter_spreads_a_fleet(void **state)
@@ -804,10 +869,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(scope_defaults_to_requested, setup, teardown),
         cmocka_unit_test_setup_teardown(invalidate_forces_fetch, setup, teardown),
         cmocka_unit_test_setup_teardown(release_wipes_everything, setup, teardown),
+        cmocka_unit_test_setup_teardown(calls_on_a_released_client, setup, teardown),
         cmocka_unit_test_setup_teardown(init_rejects_bad_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(five_requests_a_minute_failed_ones_included, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(backoff_grows_with_jitter_and_resets, setup, teardown),
+        cmocka_unit_test_setup_teardown(backoff_holds_when_entropy_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(jitter_spreads_a_fleet, setup, teardown),
         cmocka_unit_test_setup_teardown(retry_after_honoured, setup, teardown),
         cmocka_unit_test_setup_teardown(guard_correct_across_clock_wrap, setup, teardown),
