@@ -209,6 +209,79 @@ static void connection_close_answer_is_not_reused(void **state)
     assert_int_equal(api_peer.connects, 2);
 }
 
+/* Bytes after the end of an answer, which no request asked for: the answer
+ * is taken, the connection is not reused (what follows is not known to be
+ * the next answer). */
+static void bytes_after_the_answer_close_the_connection(void **state)
+{
+    (void)state;
+    serve(ANSWER_200 "HTTP/1.1 200 OK\r\n");
+    serve(ANSWER_200);
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_OK);
+    assert_int_equal(res.status, 200);
+    assert_int_equal(res.body_bytes, 15);
+    assert_int_equal(ornd_api_request(&api, "GET", "/b", NULL, 0, &handler, &res), ORND_OK);
+    assert_false(res.reused);
+    assert_int_equal(api_peer.connects, 2);
+    assert_string_equal(sink.body, "{\"results\":[1]}{\"results\":[1]}");
+}
+
+/* An answer whose status already said no (401, 403, 429, 5xx) and whose rest
+ * is malformed: the status decides the outcome (api.h's table), the
+ * connection is not reused. A 2xx answer with the same fault is the fault. */
+static void refusal_with_a_malformed_rest_is_decided_by_its_status(void **state)
+{
+    (void)state;
+    serve("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 30\r\nContent-Length: 5\r\n"
+          "Content-Length: 6\r\n\r\nbusy!");
+    serve("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer error=\"invalid_token\"\r\n"
+          "Content-Length: 9x\r\n\r\n");
+    serve(ANSWER_200);
+    serve("HTTP/1.1 200 OK\r\nContent-Length: 9x\r\n\r\n");
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res),
+                     ORND_ERR_UNAVAILABLE);
+    assert_int_equal(res.status, 503);
+    assert_true(res.has_retry_after);
+    assert_int_equal(res.retry_after_s, 30);
+    assert_int_equal(api_peer.connects, 1);
+    /* the 401: a new connection, a new token, the request sent once more */
+    assert_int_equal(ornd_api_request(&api, "GET", "/b", NULL, 0, &handler, &res), ORND_OK);
+    assert_int_equal(res.status, 200);
+    assert_int_equal(res.token_refreshes, 1);
+    assert_int_equal(res.sends, 2);
+    assert_true(res.invalid_token);
+    assert_int_equal(api_peer.connects, 3);
+    assert_int_equal(id_peer.requests, 2);
+    assert_int_equal(ornd_api_request(&api, "GET", "/c", NULL, 0, &handler, &res),
+                     ORND_ERR_HTTP_CONTENT_LENGTH);
+    assert_int_equal(res.sends, 1);
+    assert_string_equal(sink.body, "{\"results\":[1]}");
+}
+
+/* The request target (base path + path) must leave the head room for the
+ * token: a path that does not is ORND_ERR_CONFIG_TOO_LONG, and no request is
+ * sent (the head is built once connected, so the connection is made). */
+static void path_too_long_for_the_head(void **state)
+{
+    (void)state;
+    serve(ANSWER_200);
+    static char path[ORND_CONFIG_API_HEAD_MAX];
+    memset(path, 'p', sizeof path - 1u);
+    path[0] = '/';
+    path[sizeof path - 1u] = '\0';
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", path, NULL, 0, &handler, &res),
+                     ORND_ERR_CONFIG_TOO_LONG);
+    assert_int_equal(api_peer.requests, 0);
+    assert_int_equal(sink.calls, 0);
+    /* the next request goes out */
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_OK);
+    assert_int_equal(api_peer.requests, 1);
+    assert_int_equal(res.sends, 1);
+}
+
 static void handler_error_stops_and_closes(void **state)
 {
     (void)state;
@@ -293,6 +366,32 @@ static void bad_arguments_and_settings(void **state)
     memset(&fresh, 0, sizeof fresh);
     as.client = &fresh;
     assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_STATE);
+    /* required members */
+    as.client = &client;
+    assert_int_equal(ornd_api_init(NULL, &as), ORND_ERR_ARG);
+    assert_int_equal(ornd_api_init(&other, NULL), ORND_ERR_ARG);
+    as.transport = NULL;
+    assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_ARG);
+    as.transport = &api_tr;
+    as.client = NULL;
+    assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_ARG);
+    as.client = &client;
+    /* the base path and the organisation, together longer than the base */
+    char url[ORND_CONFIG_API_BASE_MAX + 32];
+    int n = snprintf(url, sizeof url, "https://api.example/");
+    memset(url + n, 'b', ORND_CONFIG_API_BASE_MAX - 4u);
+    url[(size_t)n + ORND_CONFIG_API_BASE_MAX - 4u] = '\0';
+    as.api_url = url;
+    as.org = NULL;
+    assert_int_equal(ornd_api_init(&other, &as), ORND_OK); /* the base alone fits */
+    ornd_api_release(&other);
+    as.org = "acme";
+    assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_CONFIG_TOO_LONG);
+    as.org = "ac";
+    assert_int_equal(ornd_api_init(&other, &as), ORND_OK); /* "/ac": exactly the maximum */
+    ornd_api_release(&other);
+    as.api_url = NULL;
+    as.client = &fresh;
     ornd_api_release(&api);
     assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_ERR_STATE);
 }
@@ -470,6 +569,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(post_not_resent_when_outcome_unknown, setup, teardown),
         cmocka_unit_test_setup_teardown(failed_connect_sends_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(connection_close_answer_is_not_reused, setup, teardown),
+        cmocka_unit_test_setup_teardown(bytes_after_the_answer_close_the_connection, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(refusal_with_a_malformed_rest_is_decided_by_its_status,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(path_too_long_for_the_head, setup, teardown),
         cmocka_unit_test_setup_teardown(handler_error_stops_and_closes, setup, teardown),
         cmocka_unit_test_setup_teardown(answer_read_one_byte_at_a_time, setup, teardown),
         cmocka_unit_test_setup_teardown(body_limit_enforced, setup, teardown),
