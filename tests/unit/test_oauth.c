@@ -273,6 +273,48 @@ static void oauth_error_bodies(void **state)
         assert_string_equal(server.error, codes[i].error);
         assert_string_equal(server.text, "");
     }
+
+    /* error fields that are not strings are passed over: the status's outcome */
+    assert_int_equal(parse_body(401, "",
+                                "{\"error\":42,\"error_description\":[\"x\"],"
+                                "\"message\":{\"a\":\"b\"}}"),
+                     ORND_ERR_OAUTH_REJECTED);
+    assert_string_equal(server.error, "");
+    assert_string_equal(server.text, "");
+    assert_int_equal(parse_body(400, "", "{\"error\":null,\"error_description\":\"why\"}"),
+                     ORND_ERR_OAUTH_REJECTED);
+    assert_string_equal(server.error, "");
+    assert_string_equal(server.text, "why");
+}
+
+/* Once the answer is settled (complete or failed), more bytes or the end of
+ * the stream change nothing and are not read. */
+static void outcome_settled_once(void **state)
+{
+    (void)state;
+    size_t len = build(200, "", GOOD_BODY);
+    ornd_oauth_parser_init(&parser, &token, &server);
+    assert_int_equal(ornd_oauth_feed(&parser, (const uint8_t *)response, len), ORND_OK);
+    assert_true(ornd_oauth_complete(&parser));
+    assert_int_equal(ornd_oauth_feed(&parser, (const uint8_t *)"HTTP/1.1 500", 12), ORND_OK);
+    assert_int_equal(ornd_oauth_eof(&parser, false), ORND_OK);
+    assert_int_equal(ornd_oauth_result(&parser), ORND_OK);
+    assert_string_equal(token.value, "eyJhbGciOi.J9-_~+/x==");
+
+    len = build(200, "", "{\"access_token\":1}");
+    ornd_oauth_parser_init(&parser, &token, &server);
+    assert_int_equal(ornd_oauth_feed(&parser, (const uint8_t *)response, len),
+                     ORND_ERR_TOKEN_FIELD);
+    assert_int_equal(ornd_oauth_feed(&parser, (const uint8_t *)response, len),
+                     ORND_ERR_TOKEN_FIELD);
+    assert_int_equal(ornd_oauth_eof(&parser, true), ORND_ERR_TOKEN_FIELD);
+    assert_int_equal(ornd_oauth_result(&parser), ORND_ERR_TOKEN_FIELD);
+
+    ornd_oauth_parser_init(&parser, &token, &server);
+    assert_int_equal(ornd_oauth_feed(&parser, (const uint8_t *)"HTTP/1.1 200 OK\r\n", 17), ORND_OK);
+    assert_int_equal(ornd_oauth_eof(&parser, true), ORND_ERR_CLOSED);
+    assert_int_equal(ornd_oauth_eof(&parser, true), ORND_ERR_CLOSED);
+    assert_int_equal(ornd_oauth_feed(&parser, (const uint8_t *)"\r\n", 2), ORND_ERR_CLOSED);
 }
 
 static void message_and_non_json_bodies(void **state)
@@ -458,6 +500,22 @@ static void granted_scope_validated(void **state)
     }
     assert_true(ornd_oauth_scope_valid("a b", 3));
     assert_false(ornd_oauth_scope_valid("a\0b", 3));
+    /* a granted scope longer than ORND_CONFIG_SCOPE_MAX does not fit the
+     * token: refused, at every chunk size; at the maximum it is taken */
+    static char long_body[ORND_CONFIG_SCOPE_MAX + 128];
+    for (size_t extra = 0; extra <= 1; extra++) {
+        int n = snprintf(long_body, sizeof long_body,
+                         "{\"access_token\":\"t\",\"token_type\":\"Bearer\",\"scope\":\"");
+        memset(long_body + n, 's', ORND_CONFIG_SCOPE_MAX + extra);
+        strcpy(long_body + (size_t)n + ORND_CONFIG_SCOPE_MAX + extra, "\"}");
+        const size_t len = build(200, "", long_body);
+        for (size_t chunk = 1; chunk <= len; chunk += chunk < 8 ? 1u : 61u) {
+            assert_int_equal(parse_chunked(response, len, chunk),
+                             extra ? ORND_ERR_TOKEN_FIELD : ORND_OK);
+            assert_int_equal(token.len, extra ? 0 : 1);
+            assert_int_equal(token.scope_len, extra ? 0 : ORND_CONFIG_SCOPE_MAX);
+        }
+    }
 }
 
 /* Server text for the logs holds no C0 or C1 controls and only valid UTF-8,
@@ -580,6 +638,7 @@ int main(void)
         cmocka_unit_test(token_characters_checked),
         cmocka_unit_test(token_size_limit_exact),
         cmocka_unit_test(oauth_error_bodies),
+        cmocka_unit_test(outcome_settled_once),
         cmocka_unit_test(message_and_non_json_bodies),
         cmocka_unit_test(long_error_text_truncated_and_flagged),
         cmocka_unit_test(try_later_statuses),
