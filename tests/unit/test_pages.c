@@ -60,21 +60,25 @@ static void pages_refuse_what_they_cannot_follow(void **state)
 
 /* The path of a page (path, '?' or '&', "$cursorNext=" and the cursor,
  * percent-encoded) must fit ORND_CONFIG_API_PATH_MAX: a path that is longer
- * itself is refused before anything is sent, one that leaves the next
- * cursor no room ends the walk after the page that brought it. */
+ * itself is refused before anything is sent (no page read, also after an
+ * earlier walk with the same state), one that leaves the next cursor no
+ * room ends the walk after the page that brought it. */
 static void pages_whose_path_does_not_fit(void **state)
 {
     (void)state;
+    serve(PAGE("13\r\n{\"cursorNext\":null}\r\n"));
+    ornd_api_result_t res;
+    unsigned pages = 99;
+    assert_int_equal(ornd_api_get_pages(&api, &pager, "/m", &handler, 0, &res, &pages), ORND_OK);
+    assert_int_equal(pages, 1);
     static char path[ORND_CONFIG_API_PATH_MAX + 2];
     memset(path, 'p', sizeof path - 1u);
     path[0] = '/';
     path[sizeof path - 1u] = '\0';
-    ornd_api_result_t res;
-    unsigned pages = 99;
     assert_int_equal(ornd_api_get_pages(&api, &pager, path, &handler, 0, &res, &pages),
                      ORND_ERR_CONFIG_TOO_LONG);
     assert_int_equal(pages, 0);
-    assert_int_equal(api_peer.requests, 0);
+    assert_int_equal(api_peer.requests, 1);
 
     /* room for the path, not for the path and the cursor */
     path[ORND_CONFIG_API_PATH_MAX - 16u] = '\0';
@@ -82,8 +86,8 @@ static void pages_whose_path_does_not_fit(void **state)
     assert_int_equal(ornd_api_get_pages(&api, &pager, path, &handler, 0, &res, &pages),
                      ORND_ERR_CONFIG_TOO_LONG);
     assert_int_equal(pages, 1);
-    assert_int_equal(api_peer.requests, 1);
-    assert_string_equal(sink.body, "{\"cursorNext\":\"a/b\"}");
+    assert_int_equal(api_peer.requests, 2);
+    assert_string_equal(sink.body, "{\"cursorNext\":null}{\"cursorNext\":\"a/b\"}");
     /* the same cursor with room to spare: followed */
     path[ORND_CONFIG_API_PATH_MAX - 20u] = '\0';
     serve(PAGE("14\r\n{\"cursorNext\":\"a/b\"}\r\n"), PAGE("13\r\n{\"cursorNext\":null}\r\n"));
