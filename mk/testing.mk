@@ -115,9 +115,10 @@ bench-soak: $(BENCH_HOST)/soak
 # ---- make coverage: gcov over unit, TLS, integration and fuzz corpus runs ---
 # Needs gcovr (Debian package gcovr). Builds under build/cov/, with gcc's
 # coverage, the library (core, sessions, TLS glue, POSIX port), the unit
-# tests, the TLS and POSIX tests of tests/tls/, the fuzz targets' corpus
-# replays (tests/fuzz/replay.c), and the programs the integration tests run
-# (the tool, the door, the quickstart, token_race, fault_tls, coexist); then
+# tests, the ABI test, the TLS and POSIX tests of tests/tls/, the fuzz
+# targets' corpus replays (tests/fuzz/replay.c), and the programs the
+# integration tests run (the tool, the door, the quickstart, token_race,
+# fault_tls, coexist); then
 # runs them all (the integration tests through tests/integration/run.sh, with
 # ORND_BIN and the other *_BIN variables pointing at build/cov/), and prints
 # one line per file of src/ and port/posix/ (lines, branches), the total and
@@ -139,7 +140,7 @@ COV_TLS_TESTS := $(patsubst tests/tls/%.c,%,$(wildcard tests/tls/test_*.c))
 COV_FUZZ := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRCS))
 COV_CFLAGS = $(filter-out -O2,$(BASE_CFLAGS)) $(COV_FLAGS)
 COV_LIBS := $(COV)/libornd.a $(LIBMBEDTLS)
-COV_TESTS := $(addprefix $(COV)/tests/,$(COV_PLAIN_TESTS) $(TESTING_TESTS) $(COV_TLS_TESTS))
+COV_TESTS := $(addprefix $(COV)/tests/,$(COV_PLAIN_TESTS) $(TESTING_TESTS) $(COV_TLS_TESTS) test_abi)
 COV_PROGS := $(COV)/ornd $(COV)/door $(COV)/quickstart $(COV)/tests/token_race \
              $(COV)/tests/fault_tls $(COV)/tests/coexist-pool $(HDEF)/coexist
 
@@ -164,6 +165,14 @@ $(addprefix $(COV)/tests/,$(COV_PLAIN_TESTS)): $(COV)/tests/%: tests/unit/%.c $(
 $(addprefix $(COV)/tests/,$(COV_TLS_TESTS)): $(COV)/tests/%: tests/tls/%.c $(COV_LIBS)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(COV_CFLAGS) $(WARN) -Iport/posix $< $(COV_LIBS) -lcmocka -lpthread -o $@
+# tests/abi/: an application built with other settings than the library, and
+# without mbedTLS's headers, as the Makefile builds it.
+$(COV)/tests/test_abi: tests/abi/test_abi.c tests/abi/abi_peer.c tests/abi/abi_peer.h $(COV_LIBS)
+	@mkdir -p $(COV)/abi
+	$(call say,LD,$@)$(CC) -std=c11 $(COV_FLAGS) $(WARN) -Iinclude -DORND_CONFIG_TOKEN_MAX=1024u \
+	    -c tests/abi/test_abi.c -o $(COV)/abi/test_abi.o
+	@$(CC) -std=c11 $(COV_FLAGS) $(WARN) -Iinclude -c tests/abi/abi_peer.c -o $(COV)/abi/abi_peer.o
+	@$(CC) $(COV_FLAGS) $(COV)/abi/test_abi.o $(COV)/abi/abi_peer.o $(COV_LIBS) -lcmocka -o $@
 $(COV)/fuzz/fuzz_session: tests/fuzz/fuzz_session.c tests/fuzz/replay.c tests/faults/fault.c \
         $(COV)/libornd-testing.a
 	@mkdir -p $(dir $@)
