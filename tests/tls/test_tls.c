@@ -646,6 +646,26 @@ static void write_after_a_reset_fails(void **state)
     ornd_tls_free(&t);
 }
 
+/* Once the exchange's deadline has passed, a read or a write calls no
+ * transport and fails with ORND_ERR_TIMEOUT at once. */
+static void io_past_the_deadline_times_out_at_once(void **state)
+{
+    (void)state;
+    ornd_tls_t t;
+    ornd_tls_init(&t, &platform, &transport, &conf);
+    assert_int_equal(connect_to(&t, TLS13), ORND_OK);
+    ornd_tls_set_deadline(&t, now() - 1u);
+    uint8_t b[16];
+    size_t n = 5;
+    uint32_t t0 = now();
+    assert_int_equal(ornd_tls_read(&t, b, sizeof b, &n), ORND_ERR_TIMEOUT);
+    assert_int_equal(n, 0);
+    assert_int_equal(ornd_tls_write(&t, (const uint8_t *)"who\n", 4, &n), ORND_ERR_TIMEOUT);
+    assert_int_equal(n, 0);
+    assert_true(now() - t0 < 500u);
+    ornd_tls_free(&t);
+}
+
 static void calls_out_of_order(void **state)
 {
     (void)state;
@@ -897,6 +917,7 @@ int main(void)
         cmocka_unit_test(idle_check),
         cmocka_unit_test(write_side_would_block_and_timeout),
         cmocka_unit_test(write_after_a_reset_fails),
+        cmocka_unit_test(io_past_the_deadline_times_out_at_once),
         cmocka_unit_test(calls_out_of_order),
         cmocka_unit_test(conf_init_rejects_bad_input),
         cmocka_unit_test(pool_runs_out_during_handshake),
