@@ -258,6 +258,23 @@ static void refusal_with_a_malformed_rest_is_decided_by_its_status(void **state)
                      ORND_ERR_HTTP_CONTENT_LENGTH);
     assert_int_equal(res.sends, 1);
     assert_string_equal(sink.body, "{\"results\":[1]}");
+    /* a 403 whose WWW-Authenticate is over the field limit, a 429 with a
+     * malformed field: the status's error, each connection given up */
+    static char answer[ORND_CONFIG_HTTP_FIELD_MAX + 128];
+    int n = snprintf(answer, sizeof answer,
+                     "HTTP/1.1 403 Forbidden\r\nWWW-Authenticate: Bearer error=\"");
+    memset(answer + n, 'e', ORND_CONFIG_HTTP_FIELD_MAX);
+    strcpy(answer + (size_t)n + ORND_CONFIG_HTTP_FIELD_MAX, "\"\r\nContent-Length: 0\r\n\r\n");
+    serve(answer, "HTTP/1.1 429 Too Many\r\nRetry-After: 9\r\nBad Name: x\r\n\r\n");
+    const unsigned before = api_peer.connects;
+    assert_int_equal(ornd_api_request(&api, "GET", "/d", NULL, 0, &handler, &res),
+                     ORND_ERR_API_FORBIDDEN);
+    assert_int_equal(res.status, 403);
+    assert_int_equal(ornd_api_request(&api, "GET", "/e", NULL, 0, &handler, &res),
+                     ORND_ERR_RATE_LIMITED);
+    assert_true(res.has_retry_after);
+    assert_int_equal(res.retry_after_s, 9);
+    assert_int_equal(api_peer.connects, before + 2u);
 }
 
 /* The request target (base path + path) must leave the head room for the
