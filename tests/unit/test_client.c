@@ -180,6 +180,41 @@ static void refreshes_at_margin(void **state)
     assert_int_equal(ornd_token_remaining_s(&client), usable / 1000u);
 }
 
+/* ornd_settings_t.refresh_margin_s: the token is refreshed that long before
+ * it expires; until then it is served, after it it is not fresh (0 s
+ * remaining) and the next call fetches. A margin beyond
+ * ORND_CONFIG_MAX_EXPIRES_S counts as that (never wrapped round into a
+ * small one): longer than the lifetime, so half the lifetime is used. */
+static void refresh_margin_setting(void **state)
+{
+    (void)state;
+    const char *tok;
+    ornd_client_release(&client);
+    ornd_settings_t s = settings();
+    s.refresh_margin_s = 600;
+    assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
+    uint32_t start = sim.now_ms;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    const uint32_t usable = (3599u - 600u) * 1000u;
+    sim.now_ms = start + usable - 1000u;
+    assert_int_equal(ornd_token_remaining_s(&client), 1);
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(id.connects, 1);
+    sim.now_ms = start + usable;
+    assert_int_equal(ornd_token_remaining_s(&client), 0);
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(id.connects, 2);
+
+    ornd_client_release(&client);
+    s.refresh_margin_s = 4294968u; /* x 1000 would wrap round to 704 ms */
+    assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
+    start = sim.now_ms;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    sim.now_ms = start + 3599000u / 2u;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(id.connects, 4); /* refreshed at half its lifetime */
+}
+
 static void correct_across_clock_wrap(void **state)
 {
     (void)state;
@@ -486,6 +521,31 @@ static void backoff_grows_with_jitter_and_resets(void **state)
     serve_always(ANSWER_500);
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_UNAVAILABLE);
     assert_true(ornd_token_wait_ms(&client) <= 1000u); /* back to the first step */
+}
+
+/* However many failures, the back-off stays within its cap (no shift past
+ * the width of the counter), and one success resets it. */
+static void backoff_capped_after_many_failures(void **state)
+{
+    (void)state;
+    const char *tok;
+    serve_always(ANSWER_500);
+    for (uint32_t n = 1; n <= 300; n++) {
+        assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_UNAVAILABLE);
+        uint32_t wait = ornd_token_wait_ms(&client);
+        if (n > 9) { /* 1 s << 9 is past the cap */
+            assert_true(wait >= 300000u / 2u && wait <= 300000u);
+        }
+        sim.now_ms += wait + 60000u;
+    }
+    assert_int_equal(id.connects, 300);
+    serve_always(ANSWER(3599));
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    ornd_token_invalidate(&client);
+    sim.now_ms += 60000u;
+    serve_always(ANSWER_500);
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_UNAVAILABLE);
+    assert_true(ornd_token_wait_ms(&client) <= 1000u);
 }
 
 /* The back-off's jitter comes from the platform's entropy; when that fails
@@ -857,6 +917,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(incomplete_port_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(refreshes_at_margin, setup, teardown),
+        cmocka_unit_test_setup_teardown(refresh_margin_setting, setup, teardown),
         cmocka_unit_test_setup_teardown(correct_across_clock_wrap, setup, teardown),
         cmocka_unit_test_setup_teardown(short_lifetime_uses_half_as_margin, setup, teardown),
         cmocka_unit_test_setup_teardown(request_sent_is_exact, setup, teardown),
@@ -874,6 +935,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(five_requests_a_minute_failed_ones_included, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(backoff_grows_with_jitter_and_resets, setup, teardown),
+        cmocka_unit_test_setup_teardown(backoff_capped_after_many_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(backoff_holds_when_entropy_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(jitter_spreads_a_fleet, setup, teardown),
         cmocka_unit_test_setup_teardown(retry_after_honoured, setup, teardown),
