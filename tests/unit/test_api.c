@@ -407,10 +407,35 @@ static void bad_arguments_and_settings(void **state)
     as.org = "ac";
     assert_int_equal(ornd_api_init(&other, &as), ORND_OK); /* "/ac": exactly the maximum */
     ornd_api_release(&other);
-    as.api_url = NULL;
-    as.client = &fresh;
+    /* organisation slugs: letters, digits, '-', '_' and '.'; no longer than
+     * the base; an API URL of "/" alone gives the slug as the whole base */
+    as.api_url = "https://api.example/";
+    as.org = "a-b_c.9";
+    assert_int_equal(ornd_api_init(&other, &as), ORND_OK);
+    ornd_api_release(&other);
+    char long_org[ORND_CONFIG_API_BASE_MAX + 2];
+    memset(long_org, 'o', sizeof long_org - 1u);
+    long_org[sizeof long_org - 1u] = '\0';
+    as.org = long_org;
+    assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_CONFIG_TOO_LONG);
+    as.org = "a b";
+    assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_ARG);
+    as.org = "";
+    assert_int_equal(ornd_api_init(&other, &as), ORND_OK); /* the URL is complete */
+    ornd_api_release(&other);
+    assert_int_equal(ornd_api_request(&api, NULL, "/a", NULL, 0, &handler, &res), ORND_ERR_ARG);
+    assert_int_equal(ornd_api_request(&api, "GET", NULL, NULL, 0, &handler, &res), ORND_ERR_ARG);
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, NULL), ORND_ERR_ARG);
+    assert_int_equal(api_peer.requests, 0);
     ornd_api_release(&api);
     assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_ERR_STATE);
+    /* a released object: every call refused or without effect */
+    assert_int_equal(ornd_api_start(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_ERR_STATE);
+    assert_int_equal(ornd_api_poll(&api), ORND_ERR_STATE);
+    assert_int_equal(ornd_api_connections(&api), 0);
+    ornd_api_close(&api);
+    ornd_api_release(&api);
+    assert_int_equal(api_peer.requests, 0);
 }
 
 /* ---- polled requests (ornd_api_start / ornd_api_poll) ----------------------- */
