@@ -297,6 +297,16 @@ static void test_buf_null_data_is_arg(void **state)
     ornd_buf_init(&b, out, sizeof out);
     ornd_buf_puts(&b, NULL);
     assert_int_equal(b.err, ORND_ERR_ARG);
+    /* a failed buffer keeps its first error */
+    ornd_buf_init(&b, out, 2);
+    ornd_buf_puts(&b, "abc");
+    ornd_buf_puts(&b, NULL);
+    ornd_buf_put(&b, NULL, 1);
+    assert_int_equal(b.err, ORND_ERR_BUF_TOO_SMALL);
+    /* no buffer at all: nothing happens */
+    ornd_buf_put(NULL, "x", 1);
+    ornd_buf_puts(NULL, "x");
+    ornd_buf_puts(NULL, NULL);
 }
 
 /* ornd_buf_claim: room handed out while it fits; after an error nothing
