@@ -299,6 +299,61 @@ static void path_too_long_for_the_head(void **state)
     assert_int_equal(res.sends, 1);
 }
 
+/* The head is whole or not sent: with a token of ORND_CONFIG_TOKEN_MAX bytes
+ * and methods of every length, a request either goes out with the whole
+ * token in its Authorization line, or is ORND_ERR_BUF_TOO_SMALL (the head
+ * and the token do not fit ORND_CONFIG_API_HEAD_MAX together) and sends
+ * nothing; once too long, longer ones are too. */
+static void head_with_the_longest_token_is_whole_or_refused(void **state)
+{
+    (void)state;
+    static char token[ORND_CONFIG_TOKEN_MAX + 1], body[ORND_CONFIG_TOKEN_MAX + 128],
+        answer[ORND_CONFIG_TOKEN_MAX + 256], line[ORND_CONFIG_TOKEN_MAX + 32];
+    memset(token, 'T', ORND_CONFIG_TOKEN_MAX);
+    int n =
+        snprintf(body, sizeof body,
+                 "{\"access_token\":\"%s\",\"token_type\":\"Bearer\",\"expires_in\":3599}", token);
+    snprintf(answer, sizeof answer, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", n, body);
+    ornd_test_step_t tok = ornd_test_answer(answer);
+    tok.times = ORND_TEST_FOREVER;
+    assert_int_equal(ornd_test_script(&id_peer, &tok, 1), ORND_OK);
+    ornd_test_step_t ok = ornd_test_answer(ANSWER_200);
+    ok.times = ORND_TEST_FOREVER;
+    assert_int_equal(ornd_test_script(&api_peer, &ok, 1), ORND_OK);
+    /* the shortest target, "/": the most room for the method */
+    ornd_api_release(&api);
+    ornd_api_settings_t as = {
+        .transport = &api_tr, .client = &client, .api_url = "https://" API_HOST "/"};
+    assert_int_equal(ornd_api_init(&api, &as), ORND_OK);
+    snprintf(line, sizeof line, "\r\nAuthorization: Bearer %s\r\n\r\n", token);
+    static char method[ORND_CONFIG_API_HEAD_MAX];
+    unsigned whole = 0, refused = 0;
+    for (size_t len = 1; len < sizeof method - 1u; len += len < 1400u ? 100u : 1u) {
+        memset(method, 'M', len);
+        method[len] = '\0';
+        ornd_test_reset_counts(&api_peer);
+        ornd_api_result_t res;
+        ornd_err_t rc = ornd_api_request(&api, method, "/", NULL, 0, NULL, &res);
+        if (rc == ORND_OK) {
+            assert_int_equal(refused, 0);
+            assert_int_equal(api_peer.requests, 1);
+            assert_int_equal(strncmp(api_peer.sent, method, len), 0);
+            size_t sent = strlen(api_peer.sent);
+            assert_true(sent > strlen(line));
+            assert_string_equal(api_peer.sent + sent - strlen(line), line);
+            whole++;
+        } else {
+            assert_int_equal(rc, ORND_ERR_BUF_TOO_SMALL);
+            assert_int_equal(api_peer.requests, 0);
+            assert_int_equal(res.sends, 1); /* built, never written */
+            refused++;
+        }
+    }
+    assert_true(whole > 0);
+    assert_true(refused > 0);
+    assert_int_equal(id_peer.requests, 1); /* one token for all of them */
+}
+
 static void handler_error_stops_and_closes(void **state)
 {
     (void)state;
@@ -616,6 +671,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(refusal_with_a_malformed_rest_is_decided_by_its_status,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(path_too_long_for_the_head, setup, teardown),
+        cmocka_unit_test_setup_teardown(head_with_the_longest_token_is_whole_or_refused, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(handler_error_stops_and_closes, setup, teardown),
         cmocka_unit_test_setup_teardown(answer_read_one_byte_at_a_time, setup, teardown),
         cmocka_unit_test_setup_teardown(body_limit_enforced, setup, teardown),
