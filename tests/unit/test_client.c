@@ -161,6 +161,29 @@ static void incomplete_port_is_refused(void **state)
     assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_PORT);
     s.transport = NULL;
     assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_ARG);
+    ornd_transport_t no_close = id_tr;
+    no_close.close = NULL;
+    s.transport = &no_close;
+    assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_PORT);
+    ornd_platform_t no_entropy = platform;
+    no_entropy.entropy = NULL;
+    s = settings();
+    s.platform = &no_entropy;
+    assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_PORT);
+    /* no settings, no CA: the caller's fault; nothing is left initialised */
+    assert_int_equal(ornd_client_init(&c, NULL), ORND_ERR_ARG);
+    s = settings();
+    s.ca = NULL;
+    assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_ARG);
+    s.ca = ca;
+    s.ca_len = 0;
+    assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_ARG);
+    const char *tok;
+    assert_int_equal(ornd_token(&c, &tok, NULL), ORND_ERR_STATE);
+    assert_int_equal(ornd_token(NULL, &tok, NULL), ORND_ERR_STATE);
+    assert_int_equal(ornd_token_wait_ms(NULL), 0);
+    assert_null(ornd_token_info(NULL));
+    ornd_client_release(NULL);
 }
 
 static void refreshes_at_margin(void **state)
