@@ -265,7 +265,8 @@ static void refusal_with_a_malformed_rest_is_decided_by_its_status(void **state)
                      "HTTP/1.1 403 Forbidden\r\nWWW-Authenticate: Bearer error=\"");
     memset(answer + n, 'e', ORND_CONFIG_HTTP_FIELD_MAX);
     strcpy(answer + (size_t)n + ORND_CONFIG_HTTP_FIELD_MAX, "\"\r\nContent-Length: 0\r\n\r\n");
-    serve(answer, "HTTP/1.1 429 Too Many\r\nRetry-After: 9\r\nBad Name: x\r\n\r\n");
+    serve(answer, "HTTP/1.1 429 Too Many\r\nRetry-After: 9\r\nBad Name: x\r\n\r\n",
+          "HTTP/1.1 600 Beyond\r\nContent-Length: 9x\r\n\r\n");
     const unsigned before = api_peer.connects;
     assert_int_equal(ornd_api_request(&api, "GET", "/d", NULL, 0, &handler, &res),
                      ORND_ERR_API_FORBIDDEN);
@@ -274,7 +275,10 @@ static void refusal_with_a_malformed_rest_is_decided_by_its_status(void **state)
                      ORND_ERR_RATE_LIMITED);
     assert_true(res.has_retry_after);
     assert_int_equal(res.retry_after_s, 9);
-    assert_int_equal(api_peer.connects, before + 2u);
+    /* a status outside the table decides nothing: the fault is the outcome */
+    assert_int_equal(ornd_api_request(&api, "GET", "/f", NULL, 0, &handler, &res),
+                     ORND_ERR_HTTP_CONTENT_LENGTH);
+    assert_int_equal(api_peer.connects, before + 3u);
 }
 
 /* The request target (base path + path) must leave the head room for the
@@ -352,6 +356,40 @@ static void head_with_the_longest_token_is_whole_or_refused(void **state)
     assert_true(whole > 0);
     assert_true(refused > 0);
     assert_int_equal(id_peer.requests, 1); /* one token for all of them */
+}
+
+/* ornd_api_handler_t.on_end: called once a 2xx body is whole (a handler may
+ * have it alone: the body is then dropped), not for other answers; a
+ * negative return is the request's outcome. */
+static unsigned ends;
+static ornd_err_t end_result;
+static ornd_err_t count_end(void *user)
+{
+    (void)user;
+    ends++;
+    return end_result;
+}
+
+static void on_end_after_a_whole_2xx_body(void **state)
+{
+    (void)state;
+    serve(ANSWER_200, "HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nno", ANSWER_200);
+    ends = 0;
+    end_result = ORND_OK;
+    const ornd_api_handler_t only_end = {.on_end = count_end};
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &only_end, &res), ORND_OK);
+    assert_int_equal(ends, 1);
+    assert_int_equal(res.body_bytes, 15);
+    assert_int_equal(ornd_api_request(&api, "GET", "/b", NULL, 0, &only_end, &res),
+                     ORND_ERR_API_REJECTED);
+    assert_int_equal(ends, 1);
+    end_result = ORND_ERR_JSON_INCOMPLETE;
+    assert_int_equal(ornd_api_request(&api, "GET", "/c", NULL, 0, &only_end, &res),
+                     ORND_ERR_JSON_INCOMPLETE);
+    assert_int_equal(ends, 2);
+    assert_int_equal(res.status, 200);
+    assert_int_equal(res.sends, 1);
 }
 
 static void handler_error_stops_and_closes(void **state)
@@ -491,6 +529,12 @@ static void bad_arguments_and_settings(void **state)
     ornd_api_close(&api);
     ornd_api_release(&api);
     assert_int_equal(api_peer.requests, 0);
+    /* no object at all */
+    assert_int_equal(ornd_api_request(NULL, "GET", "/a", NULL, 0, &handler, &res), ORND_ERR_STATE);
+    assert_int_equal(ornd_api_poll(NULL), ORND_ERR_STATE);
+    assert_int_equal(ornd_api_connections(NULL), 0);
+    ornd_api_close(NULL);
+    ornd_api_release(NULL);
 }
 
 /* ---- polled requests (ornd_api_start / ornd_api_poll) ----------------------- */
@@ -673,6 +717,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(path_too_long_for_the_head, setup, teardown),
         cmocka_unit_test_setup_teardown(head_with_the_longest_token_is_whole_or_refused, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(on_end_after_a_whole_2xx_body, setup, teardown),
         cmocka_unit_test_setup_teardown(handler_error_stops_and_closes, setup, teardown),
         cmocka_unit_test_setup_teardown(answer_read_one_byte_at_a_time, setup, teardown),
         cmocka_unit_test_setup_teardown(body_limit_enforced, setup, teardown),
