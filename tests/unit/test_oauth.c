@@ -137,6 +137,13 @@ static void token_type_any_case(void **state)
     assert_int_equal(parse_body(200, "", "{\"access_token\":\"t\"}"), ORND_ERR_TOKEN_TYPE);
     assert_int_equal(parse_body(200, "", "{\"access_token\":\"t\",\"token_type\":7}"),
                      ORND_ERR_TOKEN_TYPE);
+    /* "Bearer" and then 256 more bytes (the type's length is counted up to
+     * 255, never wrapped round to 6) */
+    char body[400];
+    int n = snprintf(body, sizeof body, "{\"access_token\":\"t\",\"token_type\":\"Bearer");
+    memset(body + n, 'r', 256);
+    strcpy(body + n + 256, "\"}");
+    assert_int_equal(parse_body(200, "", body), ORND_ERR_TOKEN_TYPE);
 }
 
 static void expires_in_rules(void **state)
