@@ -292,6 +292,11 @@ static void oauth_error_bodies(void **state)
                      ORND_ERR_OAUTH_REJECTED);
     assert_string_equal(server.error, "");
     assert_string_equal(server.text, "why");
+    /* a repeated member of an error answer is ignored: the first counts */
+    assert_int_equal(
+        parse_body(400, "", "{\"error\":\"invalid_scope\",\"error\":\"invalid_client\"}"),
+        ORND_ERR_OAUTH_INVALID_SCOPE);
+    assert_string_equal(server.error, "invalid_scope");
 }
 
 /* Once the answer is settled (complete or failed), more bytes or the end of
