@@ -212,6 +212,12 @@ static void repeated_or_mistyped_fields(void **state)
                                 "{\"access_token\":\"a\",\"token_type\":\"Bearer\","
                                 "\"scope\":[\"x\"]}"),
                      ORND_ERR_TOKEN_FIELD);
+    /* a null scope is as if there were none */
+    assert_int_equal(parse_body(200, "",
+                                "{\"access_token\":\"a\",\"token_type\":\"Bearer\","
+                                "\"scope\":null}"),
+                     ORND_OK);
+    assert_false(token.has_scope);
 }
 
 static void token_characters_checked(void **state)
