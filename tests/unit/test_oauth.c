@@ -395,6 +395,8 @@ static void try_later_statuses(void **state)
     assert_int_equal(parse_body(404, "", "not here"), ORND_ERR_HTTP_STATUS);
     assert_int_equal(server.http_status, 404);
     assert_int_equal(parse_body(204, "", ""), ORND_ERR_HTTP_STATUS);
+    assert_int_equal(parse_body(600, "", "beyond 5xx"), ORND_ERR_HTTP_STATUS);
+    assert_int_equal(server.http_status, 600);
 }
 
 static void malformed_success_bodies(void **state)
