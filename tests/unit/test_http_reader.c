@@ -1074,12 +1074,12 @@ static void test_err_arg(void **state)
 }
 
 /* Fields asked for with no callback to receive them: read and dropped, the
- * framing fields still act. */
+ * framing fields still act; a NULL name in the list asks for nothing. */
 static void test_fields_without_a_callback(void **state)
 {
     (void)state;
-    static const char *const names[] = {"x-trace", "content-type"};
-    ornd_http_reader_cfg_t cfg = {.fields = names, .field_count = 2};
+    static const char *const names[] = {"x-trace", NULL, "content-type"};
+    ornd_http_reader_cfg_t cfg = {.fields = names, .field_count = 3};
     ornd_http_reader_t r;
     ornd_http_reader_init(&r, &cfg);
     static const char resp[] = "HTTP/1.1 200 OK\r\nX-Trace: abc\r\nContent-Type: text/plain\r\n"
