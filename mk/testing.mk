@@ -112,18 +112,37 @@ $(BENCH_HOST)/soak: tests/bench/soak.c $(LIBORND_TESTING)
 bench-soak: $(BENCH_HOST)/soak
 	@$(BENCH_HOST)/soak
 
-# ---- make coverage: gcov over the unit tests and the fuzz corpus replays ------
-# Needs gcovr (Debian package gcovr). Prints one line per file of src/ and
-# port/posix/ (lines, branches) and the total. The integration runs are not
-# included: they drive the host tool, built without coverage.
+# ---- make coverage: gcov over unit, TLS, integration and fuzz corpus runs ---
+# Needs gcovr (Debian package gcovr). Builds under build/cov/, with gcc's
+# coverage, the library (core, sessions, TLS glue, POSIX port), the unit
+# tests, the ABI test, the TLS and POSIX tests of tests/tls/, the fuzz
+# targets' corpus replays (tests/fuzz/replay.c), and the programs the
+# integration tests run (the tool, the door, the quickstart, token_race,
+# fault_tls, coexist); then
+# runs them all (the integration tests through tests/integration/run.sh, with
+# ORND_BIN and the other *_BIN variables pointing at build/cov/), and prints
+# one line per file of src/ and port/posix/ (lines, branches), the total and
+# the goals' check (scripts/coverage.py; a report: it exits 0 whether the
+# goals are met or not, non-zero only when a test fails).
+#
+# The coexistence program's default-configuration half (mbedTLS's own
+# configuration, no opt-in) is build/host-default/coexist (mk/host-default.mk),
+# not instrumented: its library is the same source compiled with other #if
+# branches (src/tls_setup.c's stubs), which gcovr cannot add to the host
+# build's counts; the lines both builds share are counted from the host build.
 COV := $(BUILD)/cov
-COV_FLAGS := -O0 -g --coverage
+COV_FLAGS := -O0 -g --coverage -fprofile-update=prefer-atomic
 COV_CORE := $(ORND_CORE_SRCS) $(ORND_SESSION_SRCS)
 COV_LIB_OBJS := $(patsubst %.c,$(COV)/obj/%.o,$(COV_CORE) $(ORND_TLS_SRCS) $(ORND_POSIX_SRCS))
 COV_TESTING_OBJS := $(patsubst %.c,$(COV)/obj/%.o,$(COV_CORE) $(ORND_TESTING_SRCS))
 COV_PLAIN_TESTS := $(filter-out $(TESTING_TESTS),$(patsubst tests/unit/%.c,%,$(UNIT_SRCS)))
+COV_TLS_TESTS := $(patsubst tests/tls/%.c,%,$(wildcard tests/tls/test_*.c))
 COV_FUZZ := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRCS))
 COV_CFLAGS = $(filter-out -O2,$(BASE_CFLAGS)) $(COV_FLAGS)
+COV_LIBS := $(COV)/libornd.a $(LIBMBEDTLS)
+COV_TESTS := $(addprefix $(COV)/tests/,$(COV_PLAIN_TESTS) $(TESTING_TESTS) $(COV_TLS_TESTS) test_abi)
+COV_PROGS := $(COV)/ornd $(COV)/door $(COV)/quickstart $(COV)/tests/token_race \
+             $(COV)/tests/fault_tls $(COV)/tests/coexist-pool $(HDEF)/coexist
 
 $(COV)/obj/%.o: %.c $(MBEDTLS_STAMP) $(BUILD_FILES) mk/testing.mk
 	@mkdir -p $(dir $@)
@@ -139,10 +158,21 @@ $(addprefix $(COV)/tests/,$(TESTING_TESTS)): $(COV)/tests/%: tests/unit/%.c $(CO
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(COV_CFLAGS) $(WARN) -Isrc -Itests/unit $< $(TESTING_EXTRA_$*) \
 	    $(COV)/libornd-testing.a -lcmocka -o $@
-$(addprefix $(COV)/tests/,$(COV_PLAIN_TESTS)): $(COV)/tests/%: tests/unit/%.c $(COV)/libornd.a $(LIBMBEDTLS)
+$(addprefix $(COV)/tests/,$(COV_PLAIN_TESTS)): $(COV)/tests/%: tests/unit/%.c $(COV_LIBS)
 	@mkdir -p $(dir $@)
-	$(call say,LD,$@)$(CC) $(COV_CFLAGS) $(WARN) -Isrc -Iport/posix -Itests/unit $< $(COV)/libornd.a \
-	    $(LIBMBEDTLS) -lcmocka -o $@
+	$(call say,LD,$@)$(CC) $(COV_CFLAGS) $(WARN) -Isrc -Iport/posix -Itests/unit $< $(COV_LIBS) \
+	    -lcmocka -o $@
+$(addprefix $(COV)/tests/,$(COV_TLS_TESTS)): $(COV)/tests/%: tests/tls/%.c $(COV_LIBS)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(COV_CFLAGS) $(WARN) -Iport/posix $< $(COV_LIBS) -lcmocka -lpthread -o $@
+# tests/abi/: an application built with other settings than the library, and
+# without mbedTLS's headers, as the Makefile builds it.
+$(COV)/tests/test_abi: tests/abi/test_abi.c tests/abi/abi_peer.c tests/abi/abi_peer.h $(COV_LIBS)
+	@mkdir -p $(COV)/abi
+	$(call say,LD,$@)$(CC) -std=c11 $(COV_FLAGS) $(WARN) -Iinclude -DORND_CONFIG_TOKEN_MAX=1024u \
+	    -c tests/abi/test_abi.c -o $(COV)/abi/test_abi.o
+	@$(CC) -std=c11 $(COV_FLAGS) $(WARN) -Iinclude -c tests/abi/abi_peer.c -o $(COV)/abi/abi_peer.o
+	@$(CC) $(COV_FLAGS) $(COV)/abi/test_abi.o $(COV)/abi/abi_peer.o $(COV_LIBS) -lcmocka -o $@
 $(COV)/fuzz/fuzz_session: tests/fuzz/fuzz_session.c tests/fuzz/replay.c tests/faults/fault.c \
         $(COV)/libornd-testing.a
 	@mkdir -p $(dir $@)
@@ -152,15 +182,43 @@ $(COV)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(COV)/libornd.a
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(COV_CFLAGS) -Isrc $< tests/fuzz/replay.c $(COV)/libornd.a -o $@
 
+# The programs of the integration tests, as Makefile and mk/host-default.mk
+# build them, over the coverage build of the library.
+$(COV)/ornd: $(TOOL_SRCS) boards/host/tool.h $(COV_LIBS)
+	$(call say,LD,$@)$(CC) $(COV_CFLAGS) $(WARN) -Iport/posix $(TOOL_SRCS) $(COV_LIBS) -o $@
+$(COV)/door: $(DOOR_SRCS) boards/host/door.h $(COV_LIBS)
+	$(call say,LD,$@)$(CC) $(COV_CFLAGS) $(WARN) -Iport/posix $(DOOR_SRCS) $(COV_LIBS) -o $@
+$(COV)/quickstart: boards/host/quickstart.c $(COV_LIBS)
+	$(call say,LD,$@)$(CC) $(COV_CFLAGS) $(WARN) -Iport/posix $< $(COV_LIBS) -o $@
+$(COV)/tests/token_race: tests/integration/token_race.c $(COV_LIBS)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(COV_CFLAGS) $(WARN) -Iport/posix $< $(COV_LIBS) -lpthread -o $@
+$(COV)/tests/fault_tls: tests/integration/fault_tls.c tests/faults/fault.c tests/faults/fault.h $(COV_LIBS)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(COV_CFLAGS) $(WARN) -Iport/posix -Itests/faults $< tests/faults/fault.c \
+	    $(COV_LIBS) -o $@
+$(COV)/tests/coexist-pool: tests/coexist/coexist.c $(COV_LIBS)
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(COV_CFLAGS) $(WARN) -DCOEXIST_STATIC_POOL=1 -Iport/posix $< $(COV_LIBS) -o $@
+
+# Unit and TLS tests, fuzz corpus replays, then the integration tests (their
+# log: build/cov/integration.log).
 .PHONY: coverage
-coverage: $(addprefix $(COV)/tests/,$(COV_PLAIN_TESTS) $(TESTING_TESTS)) $(addprefix $(COV)/fuzz/,$(COV_FUZZ))
+coverage: $(COV_TESTS) $(COV_PROGS) $(addprefix $(COV)/fuzz/,$(COV_FUZZ))
 	@find $(COV) -name '*.gcda' -delete
-	@for t in $(addprefix $(COV)/tests/,$(COV_PLAIN_TESTS) $(TESTING_TESTS)); do \
-	    $$t >$(COV)/$$(basename $$t).log 2>&1 || { echo "coverage: $$t failed"; exit 1; }; done
+	@for t in $(COV_TESTS); do \
+	    $$t >$(COV)/$$(basename $$t).log 2>&1 || { echo "coverage: $$t failed ($(COV)/$$(basename $$t).log)"; exit 1; }; done
 	@for f in $(COV_FUZZ); do [ -d tests/fuzz/corpus/$${f#fuzz_} ] || continue; \
 	    $(COV)/fuzz/$$f tests/fuzz/corpus/$${f#fuzz_}/* || { echo "coverage: $$f failed"; exit 1; }; done
-	@gcovr -r . --object-directory $(COV)/obj --filter 'src/' --filter 'port/posix/' \
-	    --json-summary $(COV)/summary.json >/dev/null
+	@ORND_BIN=$(COV)/ornd DOOR_BIN=$(COV)/door QUICKSTART_BIN=$(COV)/quickstart \
+	    TOKEN_RACE_BIN=$(COV)/tests/token_race FAULT_TLS_BIN=$(COV)/tests/fault_tls \
+	    COEXIST_BIN=$(HDEF)/coexist COEXIST_POOL_BIN=$(COV)/tests/coexist-pool \
+	    sh tests/integration/run.sh >$(COV)/integration.log 2>&1 || { \
+	    grep -E '^(FAIL|ERROR):' $(COV)/integration.log; tail -n 1 $(COV)/integration.log; \
+	    echo "coverage: integration tests failed ($(COV)/integration.log)"; exit 1; }
+	@tail -n 1 $(COV)/integration.log
+	@gcovr -r . --filter 'src/' --filter 'port/posix/' --json-summary $(COV)/summary.json \
+	    $(COV) >/dev/null
 	@$(PYTHON) scripts/coverage.py $(COV)/summary.json
 clean: clean-cov
 clean-cov:

@@ -1,13 +1,26 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Print gcovr's JSON summary as one line per file (lines and branches),
-then the total: `make coverage`. Usage: coverage.py SUMMARY.json"""
+then the total and the check of the coverage goals (issue 13): every file
+at least 90 % of its lines, the library as a whole at least 97 % of lines
+and 90 % of branches. `make coverage`. Usage: coverage.py SUMMARY.json
+
+A report: it exits 0 whether the goals are met or not (docs/testing.md,
+"Coverage", lists what stays uncovered and why)."""
 import json
 import sys
 
+FILE_LINES = 90.0  # every file, lines
+TOTAL_LINES = 97.0  # the library, lines
+TOTAL_BRANCHES = 90.0  # the library, branches
+
+
+def ratio(covered, total):
+    return 100.0 * covered / total if total else 100.0
+
 
 def pct(covered, total):
-    return "%5.1f%%" % (100.0 * covered / total) if total else "    - "
+    return "%5.1f%%" % ratio(covered, total) if total else "    - "
 
 
 def main():
@@ -30,6 +43,22 @@ def main():
     print("%-*s  %s %7s  %s %8s" % (width, "total", pct(lc, lt), "%d/%d" % (lc, lt),
           pct(bc, bt), "%d/%d" % (bc, bt)))
 
+    below = [r["filename"] for r in rows
+             if ratio(r["line_covered"], r["line_total"]) < FILE_LINES]
+    goals = [
+        ("every file >= %g%% of lines" % FILE_LINES, not below,
+         ("below: " + ", ".join(below)) if below else ""),
+        ("library >= %g%% of lines" % TOTAL_LINES, ratio(lc, lt) >= TOTAL_LINES,
+         "%.1f%%" % ratio(lc, lt)),
+        ("library >= %g%% of branches" % TOTAL_BRANCHES, ratio(bc, bt) >= TOTAL_BRANCHES,
+         "%.1f%%" % ratio(bc, bt)),
+    ]
+    print()
+    for name, ok, detail in goals:
+        print("goal %-30s %s%s" % (name + ":", "PASS" if ok else "FAIL",
+                                   "  (%s)" % detail if detail else ""))
+    return 0
+
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -75,6 +75,7 @@ static ornd_err_t walk_begin(ornd_api_pages_t *pg, const char *path, const ornd_
     if (pg == NULL || path == NULL || res == NULL) {
         return ORND_ERR_ARG;
     }
+    pg->count = 0; /* a walk refused below read no page either */
     size_t n = strlen(path);
     if (n >= sizeof pg->path) {
         return ORND_ERR_CONFIG_TOO_LONG;
@@ -84,7 +85,6 @@ static ornd_err_t walk_begin(ornd_api_pages_t *pg, const char *path, const ornd_
     pg->inner = h;
     pg->res = res;
     pg->max_pages = max_pages;
-    pg->count = 0;
     /* in the state, not on the stack: the request below goes deep */
     pg->tee = (ornd_api_handler_t){
         .on_body = tee, .on_end = tee_end, .user = pg, .body_max = h != NULL ? h->body_max : 0u};

@@ -15,6 +15,7 @@
 #endif
 
 #include <mbedtls/build_info.h>
+#include <mbedtls/entropy.h>
 #include <mbedtls/error.h>
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/oid.h>
@@ -175,6 +176,9 @@ static ornd_err_t map_error(ornd_tls_t *t, int mbed)
     }
     if (mbed == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
         return map_verify_flags(mbedtls_ssl_get_verify_result(SSL(t)));
+    }
+    if (mbed == MBEDTLS_ERR_ENTROPY_SOURCE_FAILED) {
+        return ORND_ERR_ENTROPY; /* PSA's draw (the handshake's randomness) failed */
     }
     if (is_alloc_error(mbed)) {
         return ORND_ERR_NO_MEM;

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: MIT
 """Integration tests of `ornd api` against the local API server
 (tests/server/api_server.py: the v2 API and the identity server in one
-process), over real TLS on loopback. Loaded by test_token.py's runner.
+process), over real TLS on loopback. Loaded by test_token.py's runner;
+environment: ORND_BIN as for test_token.py, DOOR_BIN (the door, default
+build/host/door).
 
 What is asserted comes from the server's own counters: TCP connections,
 full and resumed handshakes, requests, token requests, check-ins created.
@@ -19,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "server"))
 
 import test_api_server as srv  # noqa: E402  (the server's own harness)
-from test_token import CA, ORND, RUN_LIMIT, OrndTest, Result, secret_forms  # noqa: E402
+from test_token import CA, ORND, RUN_LIMIT, OrndTest, Result, _repo_path, secret_forms  # noqa: E402
 
 ORG = "test-org"
 SCOPES = " ".join([srv.READ, srv.CREATE, srv.LOCATIONS])
@@ -407,7 +409,8 @@ class TestSelect(ApiTest):
         self.assertEqual(s.counters()["requests"], 0)
 
 
-DOOR = HERE.parents[1] / "build" / "host" / "door"
+# the door example (DOOR_BIN, default build/host/door, relative to the repo root)
+DOOR = _repo_path("DOOR_BIN", "build/host/door")
 
 
 class TestPolled(ApiTest):

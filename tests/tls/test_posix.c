@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -470,6 +471,83 @@ static void connect_start_refused(void **state)
     close(fd);
 }
 
+/* A name no resolver can look up: a label of 64 bytes (RFC 1035 allows 63)
+ * cannot go into a DNS query, so the resolver refuses it without sending
+ * one (after /etc/hosts). Blocking and polled: ORND_ERR_DNS, nothing open. */
+#define LABEL16 "abcdefghijklmnop"
+static const char no_such_name[] = LABEL16 LABEL16 LABEL16 LABEL16 ".example";
+
+static void unknown_host_is_dns(void **state)
+{
+    (void)state;
+    ornd_posix_conn_t conn;
+    ornd_transport_t t;
+    assert_int_equal(ornd_posix_transport(&t, &conn), ORND_OK);
+    assert_int_equal(t.connect(t.ctx, no_such_name, 443, 2000), ORND_ERR_DNS);
+    assert_int_equal(conn.fd, -1);
+    assert_int_equal(t.connect_start(t.ctx, no_such_name, 443), ORND_ERR_DNS);
+    assert_int_equal(conn.fd, -1);
+    assert_null(conn.addrs);
+    t.close(t.ctx);
+}
+
+/* A connect the kernel refuses at once, before any packet: TCP to
+ * 127.255.255.255, the broadcast address of the loopback network
+ * (ENETUNREACH). Blocking and polled: ORND_ERR_CONNECT, nothing open. */
+static void connect_refused_at_once(void **state)
+{
+    (void)state;
+    ornd_posix_conn_t conn;
+    ornd_transport_t t;
+    assert_int_equal(ornd_posix_transport(&t, &conn), ORND_OK);
+    assert_int_equal(t.connect(t.ctx, "127.255.255.255", 9, 2000), ORND_ERR_CONNECT);
+    assert_int_equal(conn.fd, -1);
+    assert_int_equal(t.connect_start(t.ctx, "127.255.255.255", 9), ORND_ERR_CONNECT);
+    assert_int_equal(conn.fd, -1);
+    assert_null(conn.addrs);
+    assert_null(conn.trying);
+    t.close(t.ctx);
+}
+
+/* No file descriptor left for a socket (the process's limit reached):
+ * ORND_ERR_CONNECT, blocking and polled, and connections work again once
+ * descriptors are free. */
+static void no_socket_left_is_connect(void **state)
+{
+    (void)state;
+    uint16_t port;
+    int l = listener(&port);
+    ornd_posix_conn_t conn;
+    ornd_transport_t t;
+    assert_int_equal(ornd_posix_transport(&t, &conn), ORND_OK);
+    struct rlimit old, low;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+    low = old;
+    low.rlim_cur = 64;
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+    static int fds[64];
+    int n = 0;
+    while (n < 64 && (fds[n] = dup(l)) >= 0) {
+        n++;
+    }
+    int full = errno;
+    ornd_err_t blocking = t.connect(t.ctx, "127.0.0.1", port, 2000);
+    ornd_err_t polled = t.connect_start(t.ctx, "127.0.0.1", port);
+    for (int i = 0; i < n; i++) {
+        close(fds[i]);
+    }
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+    assert_int_equal(full, EMFILE);
+    assert_int_equal(blocking, ORND_ERR_CONNECT);
+    assert_int_equal(polled, ORND_ERR_CONNECT);
+    assert_int_equal(conn.fd, -1);
+    assert_null(conn.addrs);
+    assert_int_equal(t.connect(t.ctx, "127.0.0.1", port, 2000), ORND_OK);
+    close(accept_one(l));
+    t.close(t.ctx);
+    close(l);
+}
+
 static void ipv6_loopback(void **state)
 {
     (void)state;
@@ -752,6 +830,9 @@ int main(void)
         cmocka_unit_test(connect_times_out_on_a_full_backlog),
         cmocka_unit_test(connect_start_then_polled_io),
         cmocka_unit_test(connect_start_refused),
+        cmocka_unit_test(unknown_host_is_dns),
+        cmocka_unit_test(connect_refused_at_once),
+        cmocka_unit_test(no_socket_left_is_connect),
         cmocka_unit_test(ipv6_loopback),
         cmocka_unit_test(close_is_safe_twice_and_unopened),
         cmocka_unit_test(recv_nothing_there),

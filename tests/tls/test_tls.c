@@ -407,6 +407,38 @@ static void server_closes_during_handshake(void **state)
     fails_with(HSRESET, ORND_ERR_NET);
 }
 
+/* PSA draws the handshake's randomness from the platform
+ * (ornd_tls_use_platform_rng): when its entropy fails, the handshake fails
+ * with ORND_ERR_ENTROPY (the device's fault, not the server's) before the
+ * ClientHello is sent, and no connection or session is left. */
+static ornd_err_t failing_entropy(void *ctx, uint8_t *buf, size_t len)
+{
+    (void)ctx;
+    (void)buf;
+    (void)len;
+    return ORND_ERR_ENTROPY;
+}
+
+static void handshake_without_entropy_fails(void **state)
+{
+    (void)state;
+    ornd_platform_t failing = platform;
+    failing.entropy = failing_entropy;
+    ornd_tls_t t;
+    ornd_tls_init(&t, &platform, &transport, &conf);
+    assert_int_equal(open_to(&t, TLS13, false), ORND_OK);
+    assert_int_equal(ornd_tls_use_platform_rng(&failing), ORND_OK);
+    ornd_err_t rc = ornd_tls_handshake(&t);
+    assert_int_equal(ornd_tls_use_platform_rng(&platform), ORND_OK);
+    assert_int_equal(rc, ORND_ERR_ENTROPY);
+    assert_false(ornd_tls_connected(&t));
+    assert_int_equal(conn.fd, -1);
+    assert_false(t.has_session);
+    /* with entropy back, the same object connects */
+    assert_int_equal(connect_to(&t, TLS13), ORND_OK);
+    ornd_tls_free(&t);
+}
+
 /* A server that never answers: the step timeout ends the handshake. */
 static void handshake_times_out(void **state)
 {
@@ -614,6 +646,26 @@ static void write_after_a_reset_fails(void **state)
     ornd_tls_free(&t);
 }
 
+/* Once the exchange's deadline has passed, a read or a write calls no
+ * transport and fails with ORND_ERR_TIMEOUT at once. */
+static void io_past_the_deadline_times_out_at_once(void **state)
+{
+    (void)state;
+    ornd_tls_t t;
+    ornd_tls_init(&t, &platform, &transport, &conf);
+    assert_int_equal(connect_to(&t, TLS13), ORND_OK);
+    ornd_tls_set_deadline(&t, now() - 1u);
+    uint8_t b[16];
+    size_t n = 5;
+    uint32_t t0 = now();
+    assert_int_equal(ornd_tls_read(&t, b, sizeof b, &n), ORND_ERR_TIMEOUT);
+    assert_int_equal(n, 0);
+    assert_int_equal(ornd_tls_write(&t, (const uint8_t *)"who\n", 4, &n), ORND_ERR_TIMEOUT);
+    assert_int_equal(n, 0);
+    assert_true(now() - t0 < 500u);
+    ornd_tls_free(&t);
+}
+
 static void calls_out_of_order(void **state)
 {
     (void)state;
@@ -765,6 +817,60 @@ static void pool_runs_out_during_handshake(void **state)
     assert_int_equal(pool_now(), base);
 }
 
+/* The smallest `leave` (to 8 bytes) of pool_take() with which a connection
+ * of a fresh object, offering no session, opens. */
+static size_t least_to_open(void)
+{
+    size_t lo = 0, hi = 64u * 1024u; /* hi opens, lo does not */
+    while (hi - lo > 8u) {
+        size_t mid = lo + (hi - lo) / 2u;
+        pool_take(mid);
+        ornd_tls_t t;
+        ornd_tls_init(&t, &platform, &transport, &conf);
+        ornd_err_t rc = open_to(&t, TLS13, false);
+        ornd_tls_free(&t);
+        pool_give_back();
+        if (rc == ORND_OK) {
+            hi = mid;
+        } else {
+            assert_int_equal(rc, ORND_ERR_NO_MEM);
+            lo = mid;
+        }
+    }
+    return hi;
+}
+
+/* A kept session that the pool has no room to restore (mbedTLS copies its
+ * ticket and the server's certificate into the new connection) is dropped,
+ * not an error: the connection opens as a fresh one would, and once the
+ * pool has room again the next handshake is a full one, which keeps a new
+ * session. */
+static void session_without_room_to_restore_is_dropped(void **state)
+{
+    (void)state;
+    size_t base = pool_now();
+    size_t least = least_to_open();
+    ornd_tls_t t;
+    ornd_tls_init(&t, &platform, &transport, &conf);
+    assert_int_equal(connect_to(&t, TLS12), ORND_OK); /* TLS 1.2: kept at once */
+    ornd_tls_close(&t);
+    assert_true(t.has_session);
+
+    pool_take(least);
+    assert_int_equal(open_to(&t, TLS12, false), ORND_OK);
+    assert_false(t.has_session); /* no room to offer it: forgotten */
+    ornd_tls_close(&t);
+    pool_give_back();
+
+    assert_int_equal(connect_to(&t, TLS12), ORND_OK);
+    char line[64];
+    who(&t, line, sizeof line);
+    assert_string_equal(line, "full TLSv1.2");
+    assert_true(t.has_session);
+    ornd_tls_free(&t);
+    assert_int_equal(pool_now(), base);
+}
+
 /* CA certificates that do not fit what is left of the pool: ORND_ERR_NO_MEM
  * (not "bad CA"), at every size short of enough. */
 static void pool_too_small_for_the_ca(void **state)
@@ -803,6 +909,7 @@ int main(void)
         cmocka_unit_test(expired_certificate),
         cmocka_unit_test(server_speaks_no_tls),
         cmocka_unit_test(server_closes_during_handshake),
+        cmocka_unit_test(handshake_without_entropy_fails),
         cmocka_unit_test(handshake_times_out),
         cmocka_unit_test(nonblocking_handshake_and_io),
         cmocka_unit_test(reads_after_the_server_closed),
@@ -810,10 +917,12 @@ int main(void)
         cmocka_unit_test(idle_check),
         cmocka_unit_test(write_side_would_block_and_timeout),
         cmocka_unit_test(write_after_a_reset_fails),
+        cmocka_unit_test(io_past_the_deadline_times_out_at_once),
         cmocka_unit_test(calls_out_of_order),
         cmocka_unit_test(conf_init_rejects_bad_input),
         cmocka_unit_test(pool_runs_out_during_handshake),
         cmocka_unit_test(pool_too_small_for_the_ca),
+        cmocka_unit_test(session_without_room_to_restore_is_dropped),
     };
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }

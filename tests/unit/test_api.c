@@ -209,6 +209,189 @@ static void connection_close_answer_is_not_reused(void **state)
     assert_int_equal(api_peer.connects, 2);
 }
 
+/* Bytes after the end of an answer, which no request asked for: the answer
+ * is taken, the connection is not reused (what follows is not known to be
+ * the next answer). */
+static void bytes_after_the_answer_close_the_connection(void **state)
+{
+    (void)state;
+    serve(ANSWER_200 "HTTP/1.1 200 OK\r\n");
+    serve(ANSWER_200);
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_OK);
+    assert_int_equal(res.status, 200);
+    assert_int_equal(res.body_bytes, 15);
+    assert_int_equal(ornd_api_request(&api, "GET", "/b", NULL, 0, &handler, &res), ORND_OK);
+    assert_false(res.reused);
+    assert_int_equal(api_peer.connects, 2);
+    assert_string_equal(sink.body, "{\"results\":[1]}{\"results\":[1]}");
+}
+
+/* An answer whose status already said no (401, 403, 429, 5xx) and whose rest
+ * is malformed: the status decides the outcome (api.h's table), the
+ * connection is not reused. A 2xx answer with the same fault is the fault. */
+static void refusal_with_a_malformed_rest_is_decided_by_its_status(void **state)
+{
+    (void)state;
+    serve("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 30\r\nContent-Length: 5\r\n"
+          "Content-Length: 6\r\n\r\nbusy!");
+    serve("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer error=\"invalid_token\"\r\n"
+          "Content-Length: 9x\r\n\r\n");
+    serve(ANSWER_200);
+    serve("HTTP/1.1 200 OK\r\nContent-Length: 9x\r\n\r\n");
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res),
+                     ORND_ERR_UNAVAILABLE);
+    assert_int_equal(res.status, 503);
+    assert_true(res.has_retry_after);
+    assert_int_equal(res.retry_after_s, 30);
+    assert_int_equal(api_peer.connects, 1);
+    /* the 401: a new connection, a new token, the request sent once more */
+    assert_int_equal(ornd_api_request(&api, "GET", "/b", NULL, 0, &handler, &res), ORND_OK);
+    assert_int_equal(res.status, 200);
+    assert_int_equal(res.token_refreshes, 1);
+    assert_int_equal(res.sends, 2);
+    assert_true(res.invalid_token);
+    assert_int_equal(api_peer.connects, 3);
+    assert_int_equal(id_peer.requests, 2);
+    assert_int_equal(ornd_api_request(&api, "GET", "/c", NULL, 0, &handler, &res),
+                     ORND_ERR_HTTP_CONTENT_LENGTH);
+    assert_int_equal(res.sends, 1);
+    assert_string_equal(sink.body, "{\"results\":[1]}");
+    /* a 403 whose WWW-Authenticate is over the field limit, a 429 with a
+     * malformed field: the status's error, each connection given up */
+    static char answer[ORND_CONFIG_HTTP_FIELD_MAX + 128];
+    int n = snprintf(answer, sizeof answer,
+                     "HTTP/1.1 403 Forbidden\r\nWWW-Authenticate: Bearer error=\"");
+    memset(answer + n, 'e', ORND_CONFIG_HTTP_FIELD_MAX);
+    strcpy(answer + (size_t)n + ORND_CONFIG_HTTP_FIELD_MAX, "\"\r\nContent-Length: 0\r\n\r\n");
+    serve(answer, "HTTP/1.1 429 Too Many\r\nRetry-After: 9\r\nBad Name: x\r\n\r\n",
+          "HTTP/1.1 600 Beyond\r\nContent-Length: 9x\r\n\r\n");
+    const unsigned before = api_peer.connects;
+    assert_int_equal(ornd_api_request(&api, "GET", "/d", NULL, 0, &handler, &res),
+                     ORND_ERR_API_FORBIDDEN);
+    assert_int_equal(res.status, 403);
+    assert_int_equal(ornd_api_request(&api, "GET", "/e", NULL, 0, &handler, &res),
+                     ORND_ERR_RATE_LIMITED);
+    assert_true(res.has_retry_after);
+    assert_int_equal(res.retry_after_s, 9);
+    /* a status outside the table decides nothing: the fault is the outcome */
+    assert_int_equal(ornd_api_request(&api, "GET", "/f", NULL, 0, &handler, &res),
+                     ORND_ERR_HTTP_CONTENT_LENGTH);
+    assert_int_equal(api_peer.connects, before + 3u);
+}
+
+/* The request target (base path + path) must leave the head room for the
+ * token: a path that does not is ORND_ERR_CONFIG_TOO_LONG, and no request is
+ * sent (the head is built once connected, so the connection is made). */
+static void path_too_long_for_the_head(void **state)
+{
+    (void)state;
+    serve(ANSWER_200);
+    static char path[ORND_CONFIG_API_HEAD_MAX];
+    memset(path, 'p', sizeof path - 1u);
+    path[0] = '/';
+    path[sizeof path - 1u] = '\0';
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", path, NULL, 0, &handler, &res),
+                     ORND_ERR_CONFIG_TOO_LONG);
+    assert_int_equal(api_peer.requests, 0);
+    assert_int_equal(sink.calls, 0);
+    /* the next request goes out */
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_OK);
+    assert_int_equal(api_peer.requests, 1);
+    assert_int_equal(res.sends, 1);
+}
+
+/* The head is whole or not sent: with a token of ORND_CONFIG_TOKEN_MAX bytes
+ * and methods of every length, a request either goes out with the whole
+ * token in its Authorization line, or is ORND_ERR_BUF_TOO_SMALL (the head
+ * and the token do not fit ORND_CONFIG_API_HEAD_MAX together) and sends
+ * nothing; once too long, longer ones are too. */
+static void head_with_the_longest_token_is_whole_or_refused(void **state)
+{
+    (void)state;
+    static char token[ORND_CONFIG_TOKEN_MAX + 1], body[ORND_CONFIG_TOKEN_MAX + 128],
+        answer[ORND_CONFIG_TOKEN_MAX + 256], line[ORND_CONFIG_TOKEN_MAX + 32];
+    memset(token, 'T', ORND_CONFIG_TOKEN_MAX);
+    int n =
+        snprintf(body, sizeof body,
+                 "{\"access_token\":\"%s\",\"token_type\":\"Bearer\",\"expires_in\":3599}", token);
+    snprintf(answer, sizeof answer, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", n, body);
+    ornd_test_step_t tok = ornd_test_answer(answer);
+    tok.times = ORND_TEST_FOREVER;
+    assert_int_equal(ornd_test_script(&id_peer, &tok, 1), ORND_OK);
+    ornd_test_step_t ok = ornd_test_answer(ANSWER_200);
+    ok.times = ORND_TEST_FOREVER;
+    assert_int_equal(ornd_test_script(&api_peer, &ok, 1), ORND_OK);
+    /* the shortest target, "/": the most room for the method */
+    ornd_api_release(&api);
+    ornd_api_settings_t as = {
+        .transport = &api_tr, .client = &client, .api_url = "https://" API_HOST "/"};
+    assert_int_equal(ornd_api_init(&api, &as), ORND_OK);
+    snprintf(line, sizeof line, "\r\nAuthorization: Bearer %s\r\n\r\n", token);
+    static char method[ORND_CONFIG_API_HEAD_MAX];
+    unsigned whole = 0, refused = 0;
+    for (size_t len = 1; len < sizeof method - 1u; len += len < 1400u ? 100u : 1u) {
+        memset(method, 'M', len);
+        method[len] = '\0';
+        ornd_test_reset_counts(&api_peer);
+        ornd_api_result_t res;
+        ornd_err_t rc = ornd_api_request(&api, method, "/", NULL, 0, NULL, &res);
+        if (rc == ORND_OK) {
+            assert_int_equal(refused, 0);
+            assert_int_equal(api_peer.requests, 1);
+            assert_int_equal(strncmp(api_peer.sent, method, len), 0);
+            size_t sent = strlen(api_peer.sent);
+            assert_true(sent > strlen(line));
+            assert_string_equal(api_peer.sent + sent - strlen(line), line);
+            whole++;
+        } else {
+            assert_int_equal(rc, ORND_ERR_BUF_TOO_SMALL);
+            assert_int_equal(api_peer.requests, 0);
+            assert_int_equal(res.sends, 1); /* built, never written */
+            refused++;
+        }
+    }
+    assert_true(whole > 0);
+    assert_true(refused > 0);
+    assert_int_equal(id_peer.requests, 1); /* one token for all of them */
+}
+
+/* ornd_api_handler_t.on_end: called once a 2xx body is whole (a handler may
+ * have it alone: the body is then dropped), not for other answers; a
+ * negative return is the request's outcome. */
+static unsigned ends;
+static ornd_err_t end_result;
+static ornd_err_t count_end(void *user)
+{
+    (void)user;
+    ends++;
+    return end_result;
+}
+
+static void on_end_after_a_whole_2xx_body(void **state)
+{
+    (void)state;
+    serve(ANSWER_200, "HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nno", ANSWER_200);
+    ends = 0;
+    end_result = ORND_OK;
+    const ornd_api_handler_t only_end = {.on_end = count_end};
+    ornd_api_result_t res;
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &only_end, &res), ORND_OK);
+    assert_int_equal(ends, 1);
+    assert_int_equal(res.body_bytes, 15);
+    assert_int_equal(ornd_api_request(&api, "GET", "/b", NULL, 0, &only_end, &res),
+                     ORND_ERR_API_REJECTED);
+    assert_int_equal(ends, 1);
+    end_result = ORND_ERR_JSON_INCOMPLETE;
+    assert_int_equal(ornd_api_request(&api, "GET", "/c", NULL, 0, &only_end, &res),
+                     ORND_ERR_JSON_INCOMPLETE);
+    assert_int_equal(ends, 2);
+    assert_int_equal(res.status, 200);
+    assert_int_equal(res.sends, 1);
+}
+
 static void handler_error_stops_and_closes(void **state)
 {
     (void)state;
@@ -293,8 +476,65 @@ static void bad_arguments_and_settings(void **state)
     memset(&fresh, 0, sizeof fresh);
     as.client = &fresh;
     assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_STATE);
+    /* required members */
+    as.client = &client;
+    assert_int_equal(ornd_api_init(NULL, &as), ORND_ERR_ARG);
+    assert_int_equal(ornd_api_init(&other, NULL), ORND_ERR_ARG);
+    as.transport = NULL;
+    assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_ARG);
+    as.transport = &api_tr;
+    as.client = NULL;
+    assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_ARG);
+    as.client = &client;
+    /* the base path and the organisation, together longer than the base */
+    char url[ORND_CONFIG_API_BASE_MAX + 32];
+    int n = snprintf(url, sizeof url, "https://api.example/");
+    memset(url + n, 'b', ORND_CONFIG_API_BASE_MAX - 4u);
+    url[(size_t)n + ORND_CONFIG_API_BASE_MAX - 4u] = '\0';
+    as.api_url = url;
+    as.org = NULL;
+    assert_int_equal(ornd_api_init(&other, &as), ORND_OK); /* the base alone fits */
+    ornd_api_release(&other);
+    as.org = "acme";
+    assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_CONFIG_TOO_LONG);
+    as.org = "ac";
+    assert_int_equal(ornd_api_init(&other, &as), ORND_OK); /* "/ac": exactly the maximum */
+    ornd_api_release(&other);
+    /* organisation slugs: letters, digits, '-', '_' and '.'; no longer than
+     * the base; an API URL of "/" alone gives the slug as the whole base */
+    as.api_url = "https://api.example/";
+    as.org = "a-b_c.9";
+    assert_int_equal(ornd_api_init(&other, &as), ORND_OK);
+    ornd_api_release(&other);
+    char long_org[ORND_CONFIG_API_BASE_MAX + 2];
+    memset(long_org, 'o', sizeof long_org - 1u);
+    long_org[sizeof long_org - 1u] = '\0';
+    as.org = long_org;
+    assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_CONFIG_TOO_LONG);
+    as.org = "a b";
+    assert_int_equal(ornd_api_init(&other, &as), ORND_ERR_ARG);
+    as.org = "";
+    assert_int_equal(ornd_api_init(&other, &as), ORND_OK); /* the URL is complete */
+    ornd_api_release(&other);
+    assert_int_equal(ornd_api_request(&api, NULL, "/a", NULL, 0, &handler, &res), ORND_ERR_ARG);
+    assert_int_equal(ornd_api_request(&api, "GET", NULL, NULL, 0, &handler, &res), ORND_ERR_ARG);
+    assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, NULL), ORND_ERR_ARG);
+    assert_int_equal(api_peer.requests, 0);
     ornd_api_release(&api);
     assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_ERR_STATE);
+    /* a released object: every call refused or without effect */
+    assert_int_equal(ornd_api_start(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_ERR_STATE);
+    assert_int_equal(ornd_api_poll(&api), ORND_ERR_STATE);
+    assert_int_equal(ornd_api_connections(&api), 0);
+    ornd_api_close(&api);
+    ornd_api_release(&api);
+    assert_int_equal(api_peer.requests, 0);
+    /* no object at all */
+    assert_int_equal(ornd_api_request(NULL, "GET", "/a", NULL, 0, &handler, &res), ORND_ERR_STATE);
+    assert_int_equal(ornd_api_poll(NULL), ORND_ERR_STATE);
+    assert_int_equal(ornd_api_connections(NULL), 0);
+    ornd_api_close(NULL);
+    ornd_api_release(NULL);
 }
 
 /* ---- polled requests (ornd_api_start / ornd_api_poll) ----------------------- */
@@ -470,6 +710,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(post_not_resent_when_outcome_unknown, setup, teardown),
         cmocka_unit_test_setup_teardown(failed_connect_sends_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(connection_close_answer_is_not_reused, setup, teardown),
+        cmocka_unit_test_setup_teardown(bytes_after_the_answer_close_the_connection, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(refusal_with_a_malformed_rest_is_decided_by_its_status,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(path_too_long_for_the_head, setup, teardown),
+        cmocka_unit_test_setup_teardown(head_with_the_longest_token_is_whole_or_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(on_end_after_a_whole_2xx_body, setup, teardown),
         cmocka_unit_test_setup_teardown(handler_error_stops_and_closes, setup, teardown),
         cmocka_unit_test_setup_teardown(answer_read_one_byte_at_a_time, setup, teardown),
         cmocka_unit_test_setup_teardown(body_limit_enforced, setup, teardown),

@@ -162,6 +162,29 @@ static void incomplete_port_is_refused(void **state)
     assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_PORT);
     s.transport = NULL;
     assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_ARG);
+    ornd_transport_t no_close = id_tr;
+    no_close.close = NULL;
+    s.transport = &no_close;
+    assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_PORT);
+    ornd_platform_t no_entropy = platform;
+    no_entropy.entropy = NULL;
+    s = settings();
+    s.platform = &no_entropy;
+    assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_PORT);
+    /* no settings, no CA: the caller's fault; nothing is left initialised */
+    assert_int_equal(ornd_client_init(&c, NULL), ORND_ERR_ARG);
+    s = settings();
+    s.ca = NULL;
+    assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_ARG);
+    s.ca = ca;
+    s.ca_len = 0;
+    assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_ARG);
+    const char *tok;
+    assert_int_equal(ornd_token(&c, &tok, NULL), ORND_ERR_STATE);
+    assert_int_equal(ornd_token(NULL, &tok, NULL), ORND_ERR_STATE);
+    assert_int_equal(ornd_token_wait_ms(NULL), 0);
+    assert_null(ornd_token_info(NULL));
+    ornd_client_release(NULL);
 }
 
 static void refreshes_at_margin(void **state)
@@ -179,6 +202,41 @@ static void refreshes_at_margin(void **state)
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
     assert_int_equal(id.connects, 2);
     assert_int_equal(ornd_token_remaining_s(&client), usable / 1000u);
+}
+
+/* ornd_settings_t.refresh_margin_s: the token is refreshed that long before
+ * it expires; until then it is served, after it it is not fresh (0 s
+ * remaining) and the next call fetches. A margin beyond
+ * ORND_CONFIG_MAX_EXPIRES_S counts as that (never wrapped round into a
+ * small one): longer than the lifetime, so half the lifetime is used. */
+static void refresh_margin_setting(void **state)
+{
+    (void)state;
+    const char *tok;
+    ornd_client_release(&client);
+    ornd_settings_t s = settings();
+    s.refresh_margin_s = 600;
+    assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
+    uint32_t start = sim.now_ms;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    const uint32_t usable = (3599u - 600u) * 1000u;
+    sim.now_ms = start + usable - 1000u;
+    assert_int_equal(ornd_token_remaining_s(&client), 1);
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(id.connects, 1);
+    sim.now_ms = start + usable;
+    assert_int_equal(ornd_token_remaining_s(&client), 0);
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(id.connects, 2);
+
+    ornd_client_release(&client);
+    s.refresh_margin_s = 4294968u; /* x 1000 would wrap round to 704 ms */
+    assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
+    start = sim.now_ms;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    sim.now_ms = start + 3599000u / 2u;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(id.connects, 4); /* refreshed at half its lifetime */
 }
 
 static void correct_across_clock_wrap(void **state)
@@ -356,6 +414,38 @@ static void release_wipes_everything(void **state)
     assert_null(ornd_server_error(&client));
 }
 
+/* A client that is not initialised (released here) is refused by every
+ * call, before any argument is looked at, and nothing is sent. */
+static void calls_on_a_released_client(void **state)
+{
+    (void)state;
+    const char *tok = NULL;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_true(ornd_token_remaining_s(&client) > 0);
+    ornd_client_release(&client);
+    char buf[64];
+    size_t len = 7;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_STATE);
+    assert_int_equal(ornd_token(&client, NULL, NULL), ORND_ERR_STATE);
+    assert_int_equal(ornd_token_copy(&client, buf, sizeof buf, &len), ORND_ERR_STATE);
+    assert_int_equal(ornd_token_copy(&client, NULL, 0, NULL), ORND_ERR_STATE);
+    assert_int_equal(ornd_auth_header(&client, buf, sizeof buf, &len), ORND_ERR_STATE);
+    assert_int_equal(ornd_token_poll(&client), ORND_ERR_STATE);
+    assert_int_equal(len, 7);
+    assert_int_equal(ornd_token_wait_ms(&client), 0);
+    assert_int_equal(ornd_token_remaining_s(&client), 0);
+    assert_null(ornd_token_info(&client));
+    ornd_token_invalidate(&client); /* no effect */
+    ornd_client_release(&client);   /* twice: nothing left */
+    assert_int_equal(id.connects, 1);
+    /* an initialised client checks the buffer */
+    ornd_settings_t s = settings();
+    assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
+    assert_int_equal(ornd_token_copy(&client, NULL, sizeof buf, &len), ORND_ERR_ARG);
+    assert_int_equal(ornd_token(&client, NULL, NULL), ORND_ERR_ARG);
+    assert_int_equal(id.connects, 1);
+}
+
 static void init_rejects_bad_settings(void **state)
 {
     (void)state;
@@ -384,6 +474,15 @@ static void init_rejects_bad_settings(void **state)
         s.scope = bad_scopes[i];
         assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_ARG);
     }
+    char long_scope[ORND_CONFIG_SCOPE_MAX + 2];
+    memset(long_scope, 'x', sizeof long_scope - 1u);
+    long_scope[sizeof long_scope - 1u] = '\0';
+    s = settings();
+    s.scope = long_scope;
+    assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_CONFIG_TOO_LONG);
+    long_scope[ORND_CONFIG_SCOPE_MAX] = '\0'; /* exactly the maximum */
+    assert_int_equal(ornd_client_init(&c, &s), ORND_OK);
+    ornd_client_release(&c);
     s = settings();
     s.platform = NULL;
     assert_int_equal(ornd_client_init(&c, &s), ORND_ERR_ARG);
@@ -446,6 +545,55 @@ static void backoff_grows_with_jitter_and_resets(void **state)
     serve_always(ANSWER_500);
     assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_UNAVAILABLE);
     assert_true(ornd_token_wait_ms(&client) <= 1000u); /* back to the first step */
+}
+
+/* However many failures, the back-off stays within its cap (no shift past
+ * the width of the counter), and one success resets it. */
+static void backoff_capped_after_many_failures(void **state)
+{
+    (void)state;
+    const char *tok;
+    serve_always(ANSWER_500);
+    for (uint32_t n = 1; n <= 300; n++) {
+        assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_UNAVAILABLE);
+        uint32_t wait = ornd_token_wait_ms(&client);
+        if (n > 9) { /* 1 s << 9 is past the cap */
+            assert_true(wait >= 300000u / 2u && wait <= 300000u);
+        }
+        sim.now_ms += wait + 60000u;
+    }
+    assert_int_equal(id.connects, 300);
+    serve_always(ANSWER(3599));
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    ornd_token_invalidate(&client);
+    sim.now_ms += 60000u;
+    serve_always(ANSWER_500);
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_UNAVAILABLE);
+    assert_true(ornd_token_wait_ms(&client) <= 1000u);
+}
+
+/* The back-off's jitter comes from the platform's entropy; when that fails
+ * the back-off still holds (the clock stands in for the jitter), within the
+ * same bounds, and fetches resume once it has passed. */
+static void backoff_holds_when_entropy_fails(void **state)
+{
+    (void)state;
+    const char *tok;
+    sim.entropy_fail = true;
+    serve_always(ANSWER_500);
+    for (uint32_t n = 1; n <= 3; n++) {
+        assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_UNAVAILABLE);
+        uint32_t full = 1000u << (n - 1u);
+        uint32_t wait = ornd_token_wait_ms(&client);
+        assert_true(wait >= full / 2u && wait <= full);
+        assert_int_equal(ornd_token(&client, &tok, NULL), ORND_ERR_TOKEN_HELD);
+        sim.now_ms += wait + 60000u;
+    }
+    assert_int_equal(id.connects, 3);
+    serve_always(ANSWER(3599));
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    assert_int_equal(id.connects, 4);
+    sim.entropy_fail = false;
 }
 
 static void jitter_spreads_a_fleet(void **state)
@@ -813,6 +961,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(incomplete_port_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(refreshes_at_margin, setup, teardown),
+        cmocka_unit_test_setup_teardown(refresh_margin_setting, setup, teardown),
         cmocka_unit_test_setup_teardown(correct_across_clock_wrap, setup, teardown),
         cmocka_unit_test_setup_teardown(short_lifetime_uses_half_as_margin, setup, teardown),
         cmocka_unit_test_setup_teardown(request_sent_is_exact, setup, teardown),
@@ -825,10 +974,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(scope_defaults_to_requested, setup, teardown),
         cmocka_unit_test_setup_teardown(invalidate_forces_fetch, setup, teardown),
         cmocka_unit_test_setup_teardown(release_wipes_everything, setup, teardown),
+        cmocka_unit_test_setup_teardown(calls_on_a_released_client, setup, teardown),
         cmocka_unit_test_setup_teardown(init_rejects_bad_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(five_requests_a_minute_failed_ones_included, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(backoff_grows_with_jitter_and_resets, setup, teardown),
+        cmocka_unit_test_setup_teardown(backoff_capped_after_many_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(backoff_holds_when_entropy_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(jitter_spreads_a_fleet, setup, teardown),
         cmocka_unit_test_setup_teardown(retry_after_honoured, setup, teardown),
         cmocka_unit_test_setup_teardown(guard_correct_across_clock_wrap, setup, teardown),

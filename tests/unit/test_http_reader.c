@@ -927,6 +927,10 @@ static void test_err_header(void **state)
          ORND_ERR_HTTP_HEADER},
         {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: x\ry\r\n\r\n",
          ORND_ERR_HTTP_HEADER},
+        /* a fold with no field before it: consumed only right after the
+         * status line, not at the start of the trailers */
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n folded\r\n\r\n",
+         ORND_ERR_HTTP_HEADER},
     };
     check_bad_cases(cases, sizeof cases / sizeof cases[0]);
 
@@ -1060,6 +1064,33 @@ static void test_err_arg(void **state)
     assert_int_equal(used, 0);
     /* Not sticky: the reader was not given anything. */
     assert_int_equal(feed_v(&r, (const uint8_t *)"HTTP/1.1 204 x\r\n\r\n", 18, &used), 1);
+    /* no reader at all */
+    used = 7;
+    assert_int_equal(ornd_http_reader_feed(NULL, (const uint8_t *)"H", 1, &used), ORND_ERR_ARG);
+    assert_int_equal(used, 0);
+    assert_int_equal(ornd_http_reader_eof(NULL, true), ORND_ERR_ARG);
+    assert_false(ornd_http_reader_complete(NULL));
+    assert_false(ornd_http_reader_headers_done(NULL));
+}
+
+/* Fields asked for with no callback to receive them: read and dropped, the
+ * framing fields still act; a NULL name in the list asks for nothing. */
+static void test_fields_without_a_callback(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"x-trace", NULL, "content-type"};
+    ornd_http_reader_cfg_t cfg = {.fields = names, .field_count = 3};
+    ornd_http_reader_t r;
+    ornd_http_reader_init(&r, &cfg);
+    static const char resp[] = "HTTP/1.1 200 OK\r\nX-Trace: abc\r\nContent-Type: text/plain\r\n"
+                               "Retry-After: 5\r\nContent-Length: 2\r\n\r\nokHTTP";
+    size_t used = 0;
+    assert_int_equal(feed_v(&r, (const uint8_t *)resp, sizeof resp - 1, &used), 1);
+    assert_int_equal(used, sizeof resp - 1 - 4);
+    assert_int_equal(r.status, 200);
+    assert_true(r.has_retry_after);
+    assert_int_equal(r.retry_after_s, 5);
+    assert_true(r.body_received == 2);
 }
 
 /* ---- Body limit --------------------------------------------------------------- */
@@ -1459,6 +1490,7 @@ int main(void)
         cmocka_unit_test(test_err_chunk),
         cmocka_unit_test(test_err_callbacks_abort),
         cmocka_unit_test(test_err_arg),
+        cmocka_unit_test(test_fields_without_a_callback),
         cmocka_unit_test(test_body_max_content_length),
         cmocka_unit_test(test_body_max_chunked),
         cmocka_unit_test(test_body_max_close_delimited),

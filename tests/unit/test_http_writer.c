@@ -303,6 +303,57 @@ static void test_buf_null_data_is_arg(void **state)
     ornd_buf_init(&b, out, sizeof out);
     ornd_buf_puts(&b, NULL);
     assert_int_equal(b.err, ORND_ERR_ARG);
+    /* a failed buffer keeps its first error */
+    ornd_buf_init(&b, out, 2);
+    ornd_buf_puts(&b, "abc");
+    ornd_buf_puts(&b, NULL);
+    ornd_buf_put(&b, NULL, 1);
+    assert_int_equal(b.err, ORND_ERR_BUF_TOO_SMALL);
+    /* no buffer at all: nothing happens */
+    ornd_buf_put(NULL, "x", 1);
+    ornd_buf_puts(NULL, "x");
+    ornd_buf_puts(NULL, NULL);
+}
+
+/* ornd_buf_claim: room handed out while it fits; after an error nothing
+ * more, and the first error stays. */
+static void test_buf_claim(void **state)
+{
+    (void)state;
+    char out[8];
+    ornd_buf_t b;
+    ornd_buf_init(&b, out, sizeof out);
+    assert_ptr_equal(ornd_buf_claim(&b, 3), out);
+    assert_ptr_equal(ornd_buf_claim(&b, 5), out + 3);
+    assert_int_equal(b.len, 8);
+    assert_null(ornd_buf_claim(&b, 1));
+    assert_int_equal(b.err, ORND_ERR_BUF_TOO_SMALL);
+    ornd_buf_init(&b, out, sizeof out);
+    ornd_buf_puts(&b, NULL);
+    assert_null(ornd_buf_claim(&b, 1)); /* room left, but the buffer failed */
+    assert_int_equal(b.err, ORND_ERR_ARG);
+    assert_int_equal(b.len, 0);
+}
+
+/* A head into no buffer, or into one that already failed: that error, and
+ * nothing written. */
+static void test_head_into_a_failed_buffer(void **state)
+{
+    (void)state;
+    ornd_http_request_t req = token_request();
+    assert_int_equal(ornd_http_write_head(NULL, &req), ORND_ERR_ARG);
+    char out[512];
+    ornd_buf_t b;
+    ornd_buf_init(&b, out, sizeof out);
+    ornd_buf_puts(&b, "12");
+    ornd_buf_put(&b, NULL, 1);
+    assert_int_equal(ornd_http_write_head(&b, &req), ORND_ERR_ARG);
+    assert_int_equal(b.len, 2);
+    ornd_buf_init(&b, out, 4);
+    ornd_buf_puts(&b, "12345");
+    assert_int_equal(ornd_http_write_head(&b, &req), ORND_ERR_BUF_TOO_SMALL);
+    assert_int_equal(b.len, 0);
+    assert_int_equal(ornd_http_write_head(&b, NULL), ORND_ERR_BUF_TOO_SMALL); /* the first */
 }
 
 /* Encode one field into a string (NUL-terminated); returns its length. */
@@ -378,6 +429,11 @@ static void test_form_several_fields(void **state)
     assert_int_equal(ornd_form_length(f, 0), 0);
     ornd_buf_init(&b, out, sizeof out);
     ornd_form_write(&b, f, 0);
+    assert_int_equal(b.err, ORND_OK);
+    assert_int_equal(b.len, 0);
+    /* no fields at all: an empty form */
+    assert_int_equal(ornd_form_length(NULL, 0), 0);
+    ornd_form_write(&b, NULL, 0);
     assert_int_equal(b.err, ORND_OK);
     assert_int_equal(b.len, 0);
 }
@@ -493,6 +549,8 @@ int main(void)
         cmocka_unit_test(test_buf_put_and_size),
         cmocka_unit_test(test_buf_overflow_is_sticky),
         cmocka_unit_test(test_buf_null_data_is_arg),
+        cmocka_unit_test(test_buf_claim),
+        cmocka_unit_test(test_head_into_a_failed_buffer),
         cmocka_unit_test(test_form_secret_encoding),
         cmocka_unit_test(test_form_every_byte),
         cmocka_unit_test(test_form_several_fields),

@@ -354,6 +354,43 @@ static void test_capture_container_and_last_wins(void **state)
     assert_string_equal(buf, "null");
 }
 
+/* Every event of a path into array elements, given to the capture as they
+ * come: the element marks are ignored, the values collected (the last one
+ * stays). */
+static ornd_err_t capture_all(void *user, const ornd_match_event_t *ev)
+{
+    cap_ctx_t *c = user;
+    if (ev->kind != ORND_MATCH_VALUE) {
+        c->records++;
+    }
+    return ornd_match_capture(&c->cap, ev);
+}
+
+static void test_capture_ignores_element_marks(void **state)
+{
+    (void)state;
+    static const char *const paths[] = {"results[].id"};
+    static const char doc[] = "{\"results\":[{\"id\":\"a1\"},{\"x\":0},{\"id\":\"b22\"},{}]}";
+    char buf[8];
+    cap_ctx_t c;
+    memset(&c, 0, sizeof c);
+    ornd_match_capture_init(&c.cap, buf, sizeof buf);
+    ornd_match_t m;
+    assert_int_equal(ornd_match_init(&m, paths, 1, capture_all, &c), ORND_OK);
+    assert_int_equal(ornd_match_feed(&m, (const uint8_t *)doc, sizeof doc - 1), ORND_OK);
+    assert_int_equal(ornd_match_finish(&m), ORND_OK);
+    assert_int_equal(c.records, 8); /* BEGIN and END of four elements */
+    assert_true(c.cap.found);
+    assert_int_equal(c.cap.type, ORND_MATCH_STRING);
+    assert_string_equal(buf, "b22");
+    /* a mark alone changes nothing */
+    ornd_match_event_t mark = {
+        ORND_MATCH_ELEMENT_BEGIN, 0, ORND_MATCH_STRING, "", 0, false, false, 2};
+    assert_int_equal(ornd_match_capture(&c.cap, &mark), ORND_OK);
+    assert_true(c.cap.found);
+    assert_string_equal(buf, "b22");
+}
+
 /* ---- paths and errors -------------------------------------------------- */
 
 static ornd_err_t never(void *user, const ornd_match_event_t *ev)
@@ -612,6 +649,7 @@ int main(void)
         cmocka_unit_test(test_capture_fits_exactly),
         cmocka_unit_test(test_capture_overflow_is_error),
         cmocka_unit_test(test_capture_container_and_last_wins),
+        cmocka_unit_test(test_capture_ignores_element_marks),
         cmocka_unit_test(test_bad_paths),
         cmocka_unit_test(test_path_limits),
         cmocka_unit_test(test_errors_sticky_and_reset),

@@ -137,6 +137,13 @@ static void token_type_any_case(void **state)
     assert_int_equal(parse_body(200, "", "{\"access_token\":\"t\"}"), ORND_ERR_TOKEN_TYPE);
     assert_int_equal(parse_body(200, "", "{\"access_token\":\"t\",\"token_type\":7}"),
                      ORND_ERR_TOKEN_TYPE);
+    /* "Bearer" and then 256 more bytes (the type's length is counted up to
+     * 255, never wrapped round to 6) */
+    char body[400];
+    int n = snprintf(body, sizeof body, "{\"access_token\":\"t\",\"token_type\":\"Bearer");
+    memset(body + n, 'r', 256);
+    strcpy(body + n + 256, "\"}");
+    assert_int_equal(parse_body(200, "", body), ORND_ERR_TOKEN_TYPE);
 }
 
 static void expires_in_rules(void **state)
@@ -205,6 +212,12 @@ static void repeated_or_mistyped_fields(void **state)
                                 "{\"access_token\":\"a\",\"token_type\":\"Bearer\","
                                 "\"scope\":[\"x\"]}"),
                      ORND_ERR_TOKEN_FIELD);
+    /* a null scope is as if there were none */
+    assert_int_equal(parse_body(200, "",
+                                "{\"access_token\":\"a\",\"token_type\":\"Bearer\","
+                                "\"scope\":null}"),
+                     ORND_OK);
+    assert_false(token.has_scope);
 }
 
 static void token_characters_checked(void **state)
@@ -273,6 +286,53 @@ static void oauth_error_bodies(void **state)
         assert_string_equal(server.error, codes[i].error);
         assert_string_equal(server.text, "");
     }
+
+    /* error fields that are not strings are passed over: the status's outcome */
+    assert_int_equal(parse_body(401, "",
+                                "{\"error\":42,\"error_description\":[\"x\"],"
+                                "\"message\":{\"a\":\"b\"}}"),
+                     ORND_ERR_OAUTH_REJECTED);
+    assert_string_equal(server.error, "");
+    assert_string_equal(server.text, "");
+    assert_int_equal(parse_body(400, "", "{\"error\":null,\"error_description\":\"why\"}"),
+                     ORND_ERR_OAUTH_REJECTED);
+    assert_string_equal(server.error, "");
+    assert_string_equal(server.text, "why");
+    /* a repeated member of an error answer is ignored: the first counts */
+    assert_int_equal(
+        parse_body(400, "", "{\"error\":\"invalid_scope\",\"error\":\"invalid_client\"}"),
+        ORND_ERR_OAUTH_INVALID_SCOPE);
+    assert_string_equal(server.error, "invalid_scope");
+}
+
+/* Once the answer is settled (complete or failed), more bytes or the end of
+ * the stream change nothing and are not read. */
+static void outcome_settled_once(void **state)
+{
+    (void)state;
+    size_t len = build(200, "", GOOD_BODY);
+    ornd_oauth_parser_init(&parser, &token, &server);
+    assert_int_equal(ornd_oauth_feed(&parser, (const uint8_t *)response, len), ORND_OK);
+    assert_true(ornd_oauth_complete(&parser));
+    assert_int_equal(ornd_oauth_feed(&parser, (const uint8_t *)"HTTP/1.1 500", 12), ORND_OK);
+    assert_int_equal(ornd_oauth_eof(&parser, false), ORND_OK);
+    assert_int_equal(ornd_oauth_result(&parser), ORND_OK);
+    assert_string_equal(token.value, "eyJhbGciOi.J9-_~+/x==");
+
+    len = build(200, "", "{\"access_token\":1}");
+    ornd_oauth_parser_init(&parser, &token, &server);
+    assert_int_equal(ornd_oauth_feed(&parser, (const uint8_t *)response, len),
+                     ORND_ERR_TOKEN_FIELD);
+    assert_int_equal(ornd_oauth_feed(&parser, (const uint8_t *)response, len),
+                     ORND_ERR_TOKEN_FIELD);
+    assert_int_equal(ornd_oauth_eof(&parser, true), ORND_ERR_TOKEN_FIELD);
+    assert_int_equal(ornd_oauth_result(&parser), ORND_ERR_TOKEN_FIELD);
+
+    ornd_oauth_parser_init(&parser, &token, &server);
+    assert_int_equal(ornd_oauth_feed(&parser, (const uint8_t *)"HTTP/1.1 200 OK\r\n", 17), ORND_OK);
+    assert_int_equal(ornd_oauth_eof(&parser, true), ORND_ERR_CLOSED);
+    assert_int_equal(ornd_oauth_eof(&parser, true), ORND_ERR_CLOSED);
+    assert_int_equal(ornd_oauth_feed(&parser, (const uint8_t *)"\r\n", 2), ORND_ERR_CLOSED);
 }
 
 static void message_and_non_json_bodies(void **state)
@@ -335,6 +395,8 @@ static void try_later_statuses(void **state)
     assert_int_equal(parse_body(404, "", "not here"), ORND_ERR_HTTP_STATUS);
     assert_int_equal(server.http_status, 404);
     assert_int_equal(parse_body(204, "", ""), ORND_ERR_HTTP_STATUS);
+    assert_int_equal(parse_body(600, "", "beyond 5xx"), ORND_ERR_HTTP_STATUS);
+    assert_int_equal(server.http_status, 600);
 }
 
 static void malformed_success_bodies(void **state)
@@ -458,6 +520,22 @@ static void granted_scope_validated(void **state)
     }
     assert_true(ornd_oauth_scope_valid("a b", 3));
     assert_false(ornd_oauth_scope_valid("a\0b", 3));
+    /* a granted scope longer than ORND_CONFIG_SCOPE_MAX does not fit the
+     * token: refused, at every chunk size; at the maximum it is taken */
+    static char long_body[ORND_CONFIG_SCOPE_MAX + 128];
+    for (size_t extra = 0; extra <= 1; extra++) {
+        int n = snprintf(long_body, sizeof long_body,
+                         "{\"access_token\":\"t\",\"token_type\":\"Bearer\",\"scope\":\"");
+        memset(long_body + n, 's', ORND_CONFIG_SCOPE_MAX + extra);
+        strcpy(long_body + (size_t)n + ORND_CONFIG_SCOPE_MAX + extra, "\"}");
+        const size_t len = build(200, "", long_body);
+        for (size_t chunk = 1; chunk <= len; chunk += chunk < 8 ? 1u : 61u) {
+            assert_int_equal(parse_chunked(response, len, chunk),
+                             extra ? ORND_ERR_TOKEN_FIELD : ORND_OK);
+            assert_int_equal(token.len, extra ? 0 : 1);
+            assert_int_equal(token.scope_len, extra ? 0 : ORND_CONFIG_SCOPE_MAX);
+        }
+    }
 }
 
 /* Server text for the logs holds no C0 or C1 controls and only valid UTF-8,
@@ -580,6 +658,7 @@ int main(void)
         cmocka_unit_test(token_characters_checked),
         cmocka_unit_test(token_size_limit_exact),
         cmocka_unit_test(oauth_error_bodies),
+        cmocka_unit_test(outcome_settled_once),
         cmocka_unit_test(message_and_non_json_bodies),
         cmocka_unit_test(long_error_text_truncated_and_flagged),
         cmocka_unit_test(try_later_statuses),

@@ -115,10 +115,12 @@ static void never_a_second_resend(void **state)
 static void statuses(void **state)
 {
     (void)state;
-    for (int s = 100; s < 600; s++) {
+    for (int s = 100; s < 1000; s++) { /* every three-digit status */
         ornd_err_t rc = ornd_api_status_error(s);
         if (s >= 200 && s < 300) {
             assert_int_equal(rc, ORND_OK);
+        } else if (s >= 600) {
+            assert_int_equal(rc, ORND_ERR_HTTP_STATUS); /* no such class */
         } else if (s >= 500) {
             assert_int_equal(rc, ORND_ERR_UNAVAILABLE);
         } else if (s < 400) {
