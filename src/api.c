@@ -258,7 +258,7 @@ ORND_NOINLINE static ornd_err_t build_head(ornd_api_t *a)
         ornd_buf_put(&b, auth, auth_len);
         b.len += a->token_len;
         ornd_buf_put(&b, "\r\n\r\n", 4u);
-        rc = (ornd_err_t)b.err;
+        rc = b.err;
     }
     a->out_len = b.len;
     a->out_sent = 0;
@@ -524,6 +524,20 @@ ORND_NOINLINE static ornd_err_t step(ornd_api_t *a)
     }
 }
 
+/* The head is built once as a check, with a token of the longest length
+ * the client may hold: a method or path that cannot go is refused before
+ * anything is opened or sent, and a request that goes once goes with every
+ * token. */
+static ornd_err_t head_fits(ornd_api_t *a)
+{
+    a->token_len = ORND_CONFIG_TOKEN_MAX;
+    const ornd_err_t rc = build_head(a);
+    ornd_wipe(a->scratch.head, sizeof a->scratch.head);
+    a->token_len = 0;
+    a->out_len = 0;
+    return rc;
+}
+
 static ornd_err_t begin(ornd_api_t *a, const char *method, const char *path, const uint8_t *body,
                         size_t body_len, const ornd_api_handler_t *h, ornd_api_result_t *res,
                         bool nonblocking)
@@ -551,6 +565,10 @@ static ornd_err_t begin(ornd_api_t *a, const char *method, const char *path, con
     a->stale_retried = false;
     a->out_len = 0;
     a->out_sent = 0;
+    const ornd_err_t rc = head_fits(a);
+    if (rc != ORND_OK) {
+        return rc;
+    }
     a->state = REQ_TOKEN;
     return ORND_OK;
 }

@@ -239,7 +239,7 @@ static void write_head_lines(ornd_buf_t *b, const ornd_http_request_t *req)
     ornd_buf_puts(b, "\r\n");
 }
 
-int ornd_http_write_head(ornd_buf_t *b, const ornd_http_request_t *req)
+ornd_err_t ornd_http_write_head(ornd_buf_t *b, const ornd_http_request_t *req)
 {
     if (b == NULL) {
         return ORND_ERR_ARG;

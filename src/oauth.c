@@ -12,7 +12,7 @@
 
 /* ---- request ------------------------------------------------------------- */
 
-int ornd_oauth_write_request(ornd_buf_t *b, const ornd_oauth_request_t *req)
+ornd_err_t ornd_oauth_write_request(ornd_buf_t *b, const ornd_oauth_request_t *req)
 {
     static const char grant[] = "client_credentials";
     ornd_form_field_t fields[] = {
@@ -33,7 +33,7 @@ int ornd_oauth_write_request(ornd_buf_t *b, const ornd_oauth_request_t *req)
         .headers = headers,
         .header_count = 1,
     };
-    int rc = ornd_http_write_head(b, &head);
+    ornd_err_t rc = ornd_http_write_head(b, &head);
     if (rc != ORND_OK) {
         return rc;
     }
@@ -271,19 +271,11 @@ static void take_key(ornd_oauth_parser_t *p, const ornd_json_event_t *ev)
     }
 }
 
+/* The event begins a member's value. Keys never come here, and a
+ * container's end neither: its begin already ended the member (value_over). */
 static bool is_value_start(const ornd_json_event_t *ev)
 {
-    switch (ev->type) {
-    case ORND_JSON_OBJECT_END:
-    case ORND_JSON_ARRAY_END:
-    case ORND_JSON_KEY:
-        return false;
-    case ORND_JSON_STRING:
-    case ORND_JSON_NUMBER:
-        return ev->first;
-    default:
-        return true;
-    }
+    return (ev->type != ORND_JSON_STRING && ev->type != ORND_JSON_NUMBER) || ev->first;
 }
 
 static int on_json(void *user, const ornd_json_event_t *ev)

@@ -171,7 +171,7 @@ static ornd_err_t map_error(ornd_tls_t *t, int mbed)
         mbed == MBEDTLS_ERR_SSL_TIMEOUT) {
         return t->net_err < 0 ? t->net_err : ORND_ERR_NET;
     }
-    if (mbed == MBEDTLS_ERR_SSL_CONN_EOF || mbed == MBEDTLS_ERR_NET_CONN_RESET) {
+    if (mbed == MBEDTLS_ERR_SSL_CONN_EOF) {
         return ORND_ERR_CLOSED;
     }
     if (mbed == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {

@@ -165,6 +165,12 @@ ornd_err_t ornd__api_init(ornd_api_t *a, const ornd_api_settings_t *s, size_t si
  * Content-Type: application/json. `res` (required) receives the details.
  * Blocks: each network step is bounded by the timeout.
  * Errors: any ornd_err_t; see the top of this header for the API's answers.
+ * Before anything is opened or sent, the head is built once as a check with
+ * a token of ORND_CONFIG_TOKEN_MAX bytes: a method that is not an HTTP token
+ * or a path with control bytes or spaces is ORND_ERR_ARG, a base path + path
+ * that leaves no room for the token ORND_ERR_CONFIG_TOO_LONG, a head that
+ * does not fit ORND_CONFIG_API_HEAD_MAX with it ORND_ERR_BUF_TOO_SMALL. A
+ * request that goes once goes with every token.
  */
 ornd_err_t ornd_api_request(ornd_api_t *a, const char *method, const char *path,
                             const uint8_t *body, size_t body_len, const ornd_api_handler_t *h,

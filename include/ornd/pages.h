@@ -61,7 +61,7 @@ ornd_err_t ornd_api_get_pages(ornd_api_t *a, ornd_api_pages_t *pg, const char *p
  * ORND_IN_PROGRESS: what ornd_api_get_pages() would have returned. `pages`
  * (may be NULL) receives the pages read so far. `path`, `h` and `res` must
  * stay valid until the end; the API connection takes no other request
- * meanwhile. Needs a port with net_connect_start, as ornd_api_start().
+ * meanwhile. Needs a transport with connect_start, as ornd_api_start().
  */
 ornd_err_t ornd_api_pages_start(ornd_api_t *a, ornd_api_pages_t *pg, const char *path,
                                 const ornd_api_handler_t *h, unsigned max_pages,

@@ -282,8 +282,9 @@ static void refusal_with_a_malformed_rest_is_decided_by_its_status(void **state)
 }
 
 /* The request target (base path + path) must leave the head room for the
- * token: a path that does not is ORND_ERR_CONFIG_TOO_LONG, and no request is
- * sent (the head is built once connected, so the connection is made). */
+ * token: a path that does not is ORND_ERR_CONFIG_TOO_LONG before anything is
+ * done (the head is built as a check when the request begins): no
+ * connection, no token fetch, no request. */
 static void path_too_long_for_the_head(void **state)
 {
     (void)state;
@@ -293,10 +294,17 @@ static void path_too_long_for_the_head(void **state)
     path[0] = '/';
     path[sizeof path - 1u] = '\0';
     ornd_api_result_t res;
+    const unsigned connects = api_peer.connects, fetches = id_peer.requests;
     assert_int_equal(ornd_api_request(&api, "GET", path, NULL, 0, &handler, &res),
                      ORND_ERR_CONFIG_TOO_LONG);
     assert_int_equal(api_peer.requests, 0);
+    assert_int_equal(api_peer.connects, connects);
+    assert_int_equal(id_peer.requests, fetches);
+    assert_int_equal(res.sends, 0);
     assert_int_equal(sink.calls, 0);
+    /* a method that is no token is refused the same way */
+    assert_int_equal(ornd_api_request(&api, "GE T", "/a", NULL, 0, &handler, &res), ORND_ERR_ARG);
+    assert_int_equal(api_peer.connects, connects);
     /* the next request goes out */
     assert_int_equal(ornd_api_request(&api, "GET", "/a", NULL, 0, &handler, &res), ORND_OK);
     assert_int_equal(api_peer.requests, 1);
@@ -306,8 +314,8 @@ static void path_too_long_for_the_head(void **state)
 /* The head is whole or not sent: with a token of ORND_CONFIG_TOKEN_MAX bytes
  * and methods of every length, a request either goes out with the whole
  * token in its Authorization line, or is ORND_ERR_BUF_TOO_SMALL (the head
- * and the token do not fit ORND_CONFIG_API_HEAD_MAX together) and sends
- * nothing; once too long, longer ones are too. */
+ * and the longest token do not fit ORND_CONFIG_API_HEAD_MAX together) before
+ * anything is sent; once too long, longer ones are too. */
 static void head_with_the_longest_token_is_whole_or_refused(void **state)
 {
     (void)state;
@@ -349,7 +357,7 @@ static void head_with_the_longest_token_is_whole_or_refused(void **state)
         } else {
             assert_int_equal(rc, ORND_ERR_BUF_TOO_SMALL);
             assert_int_equal(api_peer.requests, 0);
-            assert_int_equal(res.sends, 1); /* built, never written */
+            assert_int_equal(res.sends, 0); /* refused when the request began */
             refused++;
         }
     }

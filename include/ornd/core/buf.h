@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ornd/error.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -22,7 +24,7 @@ typedef struct {
     char *buf;
     size_t cap;
     size_t len;
-    int err;
+    ornd_err_t err;
 } ornd_buf_t;
 
 void ornd_buf_init(ornd_buf_t *b, char *buf, size_t cap);

@@ -65,7 +65,7 @@ typedef struct {
  * Returns ORND_OK, ORND_ERR_ARG or ORND_ERR_BUF_TOO_SMALL (or an error
  * already in b->err).
  */
-int ornd_http_write_head(ornd_buf_t *b, const ornd_http_request_t *req);
+ornd_err_t ornd_http_write_head(ornd_buf_t *b, const ornd_http_request_t *req);
 
 #ifdef __cplusplus
 }

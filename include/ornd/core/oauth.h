@@ -42,7 +42,7 @@ typedef struct {
 
 /* Write the whole token request (head and form body) into `b`.
  * Returns ORND_OK, ORND_ERR_ARG or ORND_ERR_BUF_TOO_SMALL. */
-int ornd_oauth_write_request(ornd_buf_t *b, const ornd_oauth_request_t *req);
+ornd_err_t ornd_oauth_write_request(ornd_buf_t *b, const ornd_oauth_request_t *req);
 
 /* A scope as RFC 6749 §3.3 has it: scope-tokens (%x21 / %x23-5B / %x5D-7E)
  * separated by single spaces, or empty. The rule for a requested scope and
