@@ -322,8 +322,10 @@ ornd_err_t ornd_tls_conf_init(ornd_tls_conf_t *cf, const uint8_t *ca, size_t ca_
     mbedtls_x509_crt_init(&m->ca);
     mbedtls_ssl_config_init(&m->conf);
     cf->ready = true;
+    /* > 0: that many certificates of a PEM bundle could not be parsed (the
+     * others were): refused whole, never trusted short */
     int mbed = mbedtls_x509_crt_parse(&m->ca, ca, ca_len);
-    if (mbed < 0 || m->ca.raw.len == 0) {
+    if (mbed != 0 || m->ca.raw.len == 0) {
         rc = is_alloc_error(mbed) ? ORND_ERR_NO_MEM : ORND_ERR_CONFIG_CA;
     } else {
         rc = configure(cf);

@@ -76,7 +76,9 @@ typedef struct {
                                           caller may wipe its own copy at once) */
     const char *scope;                 /* space-separated scopes; NULL or "": none */
     const uint8_t *ca;                 /* CA certificates: PEM (ca_len counts the
-                                          terminating NUL) or DER; parsed at init */
+                                          terminating NUL) or DER; parsed at init,
+                                          all of them: a bundle with one that
+                                          cannot be is ORND_ERR_CONFIG_CA */
     size_t ca_len;
     uint32_t timeout_ms;       /* each network step; 0: ORND_CONFIG_TIMEOUT_MS.
                                   A whole token fetch is bounded by 3x this. */

@@ -28,7 +28,7 @@ extern "C" {
     X(ORND_ERR_CONFIG_URL, -3, CONFIG, "token URL is not https://host[:port]/path")                \
     X(ORND_ERR_CONFIG_TOO_LONG, -4, CONFIG, "setting longer than its configured maximum")          \
     X(ORND_ERR_CONFIG_CREDENTIALS, -5, CONFIG, "client_id or client_secret missing")               \
-    X(ORND_ERR_CONFIG_CA, -6, CONFIG, "CA certificates could not be parsed")                       \
+    X(ORND_ERR_CONFIG_CA, -6, CONFIG, "CA certificates could not all be parsed")                   \
     X(ORND_ERR_STATE, -7, CONFIG, "object not initialised, already initialised, released or busy") \
     X(ORND_ERR_NO_MEM, -8, CONFIG, "TLS memory pool exhausted")                                    \
     X(ORND_ERR_ENTROPY, -9, CONFIG, "entropy source failed")                                       \

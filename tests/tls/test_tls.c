@@ -871,6 +871,41 @@ static void session_without_room_to_restore_is_dropped(void **state)
     assert_int_equal(pool_now(), base);
 }
 
+/* A bundle in which a certificate cannot be parsed is refused whole
+ * (ORND_ERR_CONFIG_CA), never loaded short with what could be; nothing of
+ * it is kept. Before or after the good one. */
+static void ca_bundle_with_a_damaged_certificate_is_refused(void **state)
+{
+    (void)state;
+    static const char damaged[] = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    const size_t good = ca_pem_len - 1u; /* without its NUL */
+    static uint8_t bundle[sizeof ca_pem + sizeof damaged];
+    size_t base = pool_now();
+    for (int damaged_first = 0; damaged_first < 2; damaged_first++) {
+        size_t n = 0;
+        if (damaged_first) {
+            memcpy(bundle, damaged, sizeof damaged - 1u);
+            n = sizeof damaged - 1u;
+        }
+        memcpy(bundle + n, ca_pem, good);
+        n += good;
+        if (!damaged_first) {
+            memcpy(bundle + n, damaged, sizeof damaged - 1u);
+            n += sizeof damaged - 1u;
+        }
+        bundle[n++] = '\0';
+        ornd_tls_conf_t cf;
+        assert_int_equal(ornd_tls_conf_init(&cf, bundle, n), ORND_ERR_CONFIG_CA);
+        assert_false(cf.ready);
+        assert_int_equal(pool_now(), base);
+    }
+    /* the good one alone loads */
+    ornd_tls_conf_t cf;
+    assert_int_equal(ornd_tls_conf_init(&cf, ca_pem, ca_pem_len), ORND_OK);
+    ornd_tls_conf_free(&cf);
+    assert_int_equal(pool_now(), base);
+}
+
 /* CA certificates that do not fit what is left of the pool: ORND_ERR_NO_MEM
  * (not "bad CA"), at every size short of enough. */
 static void pool_too_small_for_the_ca(void **state)
@@ -920,6 +955,7 @@ int main(void)
         cmocka_unit_test(io_past_the_deadline_times_out_at_once),
         cmocka_unit_test(calls_out_of_order),
         cmocka_unit_test(conf_init_rejects_bad_input),
+        cmocka_unit_test(ca_bundle_with_a_damaged_certificate_is_refused),
         cmocka_unit_test(pool_runs_out_during_handshake),
         cmocka_unit_test(pool_too_small_for_the_ca),
         cmocka_unit_test(session_without_room_to_restore_is_dropped),
