@@ -386,32 +386,23 @@ static int escape_decoded(ornd_json_t *j, cursor_t *c, uint32_t cp)
 
 static int step_escape(ornd_json_t *j, cursor_t *c)
 {
-    uint8_t b = *c->p;
-    switch (b) {
-    case '"':
-    case '\\':
-    case '/':
-        return escape_decoded(j, c, b);
-    case 'b':
-        return escape_decoded(j, c, '\b');
-    case 'f':
-        return escape_decoded(j, c, '\f');
-    case 'n':
-        return escape_decoded(j, c, '\n');
-    case 'r':
-        return escape_decoded(j, c, '\r');
-    case 't':
-        return escape_decoded(j, c, '\t');
-    case 'u':
-        break;
-    default:
-        return ORND_ERR_JSON_UTF8;
+    /* the escapes of RFC 8259 §7 and what they stand for, 'u' apart */
+    static const char from[] = "\"\\/bfnrt";
+    static const char to[] = "\"\\/\b\f\n\r\t";
+    const uint8_t b = *c->p;
+    if (b == 'u') {
+        j->state = ST_HEX;
+        j->aux = 0;
+        j->hex = 0;
+        c->p++;
+        return ORND_OK;
     }
-    j->state = ST_HEX;
-    j->aux = 0;
-    j->hex = 0;
-    c->p++;
-    return ORND_OK;
+    for (unsigned i = 0; i < sizeof from - 1u; i++) {
+        if (b == (uint8_t)from[i]) {
+            return escape_decoded(j, c, (uint8_t)to[i]);
+        }
+    }
+    return ORND_ERR_JSON_UTF8;
 }
 
 /* All four digits of a \u escape are in j->hex. */
