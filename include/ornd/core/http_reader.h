@@ -28,7 +28,8 @@
  *  - obs-fold (a field line starting with SP or HTAB) continues the field
  *    before it; the fold and the whitespace around it become one SP (§5.2).
  *    Folded lines right after the status line are consumed without being
- *    processed (§2.2).
+ *    processed (§2.2); a trailer section cannot begin with one (there is no
+ *    start line for §2.2 to speak of): ORND_ERR_HTTP_HEADER.
  *  - The status line, the header lines and the blank line after them, line
  *    ends included, may total ORND_CONFIG_HTTP_HEADERS_MAX bytes (counted, not
  *    stored) and ORND_CONFIG_HTTP_HEADER_COUNT_MAX fields. Interim (1xx)
