@@ -152,13 +152,16 @@ san: $(SAN_BINS) $(SAN)/json-check
 # libFuzzer targets (clang). Each links only the sans-I/O core.
 FUZZ      := $(BUILD)/fuzz
 FUZZ_CC   ?= clang
-FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(WARN)
 FUZZ_CORE := $(ORND_CORE_SRCS)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(FUZZ_SRCS))
-$(FUZZ)/%: tests/fuzz/%.c $(FUZZ_CORE) $(MBEDTLS_STAMP)
+# Settings of one target's build (core and target alike): the matcher at its
+# ceiling of paths, so that every bit of its 32-bit path masks is used.
+FUZZ_DEFS_fuzz_match := -DORND_CONFIG_MATCH_PATHS_MAX=32u
+$(FUZZ)/%: tests/fuzz/%.c $(FUZZ_CORE) $(MBEDTLS_STAMP) Makefile
 	@mkdir -p $(dir $@)
 	$(call say,FUZZ,$@)$(FUZZ_CC) -std=c11 $(FUZZ_FLAGS) -Iinclude -Isrc -I$(MBEDTLS_DIR)/include $(HOST_DEFS) \
-	    $< $(FUZZ_CORE) -o $@
+	    $(FUZZ_DEFS_$*) $< $(FUZZ_CORE) -o $@
 fuzz: $(FUZZ_BINS)
 
 # ---- checks ----------------------------------------------------------------

@@ -82,16 +82,26 @@ $(FUZZ)/fuzz_session: tests/fuzz/fuzz_session.c $(TESTING_LIB_SRCS) tests/faults
 
 .PHONY: fuzz-long lint-testing
 FUZZ_SECONDS ?= 600
+# FUZZ_TARGETS="fuzz_json fuzz_http" runs only those. Each target gets the
+# dictionary of its format (the same choice as tests/run-all.sh's).
+FUZZ_TARGETS ?= $(notdir $(FUZZ_BINS))
 fuzz-long: $(FUZZ_BINS)
-	@for f in $(FUZZ_BINS); do \
-	    name=$$(basename $$f); corpus=$(BUILD)/fuzz-long/corpus/$${name#fuzz_}; \
+	@for name in $(FUZZ_TARGETS); do \
+	    f=$(FUZZ)/$$name; corpus=$(BUILD)/fuzz-long/corpus/$${name#fuzz_}; \
 	    mkdir -p $$corpus; seeds=tests/fuzz/corpus/$${name#fuzz_}; \
 	    [ -d $$seeds ] && cp -r $$seeds/. $$corpus/; \
-	    echo "-- $$name, $(FUZZ_SECONDS) s"; \
-	    $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    case $$name in \
+	    fuzz_http | fuzz_writer) dict=-dict=tests/fuzz/http.dict ;; \
+	    fuzz_json | fuzz_match | fuzz_oauth) dict=-dict=tests/fuzz/json.dict ;; \
+	    *) dict= ;; \
+	    esac; \
+	    echo "-- $$name, $(FUZZ_SECONDS) s $$dict"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$dict \
 	        -artifact_prefix=$(BUILD)/fuzz-long/$$name- $$corpus 2>$(BUILD)/fuzz-long/$$name.log \
 	        || { tail -n 30 $(BUILD)/fuzz-long/$$name.log; exit 1; }; \
-	    grep -E '^stat::number_of_executed_units|^Done' $(BUILD)/fuzz-long/$$name.log; \
+	    grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb|^Done' \
+	        $(BUILD)/fuzz-long/$$name.log; \
+	    echo "   corpus: $$(ls $$corpus | wc -l) inputs"; \
 	done
 
 # clang-tidy over the testing library (cppcheck's run over port/ covers it).

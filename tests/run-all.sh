@@ -102,9 +102,14 @@ for f in $(current $FUZZ fuzz_); do
     mkdir -p "$corpus"
     seeds=tests/fuzz/corpus/${name#fuzz_}
     [ -d "$seeds" ] && cp -r "$seeds"/. "$corpus"/
-    dict=tests/fuzz/${name#fuzz_}.dict # a dictionary of the format's tokens, if any
+    # a dictionary of the format's tokens (the same choice as make fuzz-long's)
+    case $name in
+    fuzz_http | fuzz_writer) dict=tests/fuzz/http.dict ;;
+    fuzz_json | fuzz_match | fuzz_oauth) dict=tests/fuzz/json.dict ;;
+    *) dict= ;;
+    esac
     set --
-    [ -f "$dict" ] && set -- -dict="$dict"
+    [ -n "$dict" ] && set -- -dict="$dict"
     echo "-- $name"
     check "fuzz:$name" "$f" -max_total_time="${FUZZ_SECONDS:-10}" -print_final_stats=0 \
         "$@" -artifact_prefix="$RUN/$name-" "$corpus" 2>"$RUN/$name.log"

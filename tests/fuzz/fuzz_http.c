@@ -21,7 +21,15 @@
  * first line: as long as the head stays within the limits, the verdict, the
  * status and flags, the used fields and the body must not change, and the
  * bytes consumed grow by exactly what was inserted (when the reader got
- * past the insertion point). Any disagreement aborts.
+ * past the insertion point).
+ *
+ * Then the one-shot and the split feeds run again with the field and body
+ * callbacks (counted together) returning an error at their Nth call, N and
+ * the error taken from a hash of the input (the error sometimes one the
+ * reader returns itself): the feed of that call returns exactly that error,
+ * every later feed and end returns it too, nothing more is delivered, the
+ * response is not complete, and the N calls before are those of the
+ * uninterrupted run. Any disagreement aborts.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -71,7 +79,39 @@ typedef struct {
     uint64_t body_received;
     sink_t body;
     sink_t fields;
+    /* every callback as it came, fields and body in one count */
+    uint64_t raw;
+    size_t calls;
+    uint64_t *trace;    /* raw after each call (up to TRACE_MAX), or NULL */
+    size_t stop_at;     /* the call that fails (0: none) */
+    ornd_err_t stop_rc; /* and what it returns */
+    bool stopped;       /* it did: nothing may follow */
 } outcome_t;
+
+#define TRACE_MAX (1u << 16)
+
+static void trace_call(outcome_t *o, unsigned kind, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    uint64_t h = (o->raw ^ kind) * 1099511628211u;
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ b[i]) * 1099511628211u;
+    }
+    o->raw = (h ^ n) * 1099511628211u;
+    if (o->trace != NULL && o->calls < TRACE_MAX) {
+        o->trace[o->calls] = o->raw;
+    }
+    o->calls++;
+}
+
+static ornd_err_t stop_here(outcome_t *o)
+{
+    if (o->calls == o->stop_at) {
+        o->stopped = true;
+        return o->stop_rc;
+    }
+    return ORND_OK;
+}
 
 /* The fields the target asks for; inserted names are never among them. */
 static const char *const wanted[] = {"www-authenticate", "content-type", "x-a", "set-cookie"};
@@ -81,6 +121,8 @@ static const char *const wanted[] = {"www-authenticate", "content-type", "x-a", 
 static ornd_err_t on_field(void *user, size_t index, const char *value, size_t value_len)
 {
     outcome_t *o = user;
+    CHECK(!o->stopped);
+    trace_call(o, 0x100u + (unsigned)index, value, value_len);
     CHECK(index < sizeof wanted / sizeof wanted[0]);
     for (size_t i = 0; i < value_len; i++) {
         const unsigned char c = (unsigned char)value[i];
@@ -95,15 +137,17 @@ static ornd_err_t on_field(void *user, size_t index, const char *value, size_t v
     sink_add(&o->fields, &id, 1);
     sink_add(&o->fields, value, value_len);
     sink_add(&o->fields, "\n", 1);
-    return ORND_OK;
+    return stop_here(o);
 }
 
 static ornd_err_t on_body(void *user, const uint8_t *p, size_t n)
 {
     outcome_t *o = user;
+    CHECK(!o->stopped);
+    trace_call(o, 0x200u, p, n);
     CHECK(n > 0);
     sink_add(&o->body, p, n);
-    return ORND_OK;
+    return stop_here(o);
 }
 
 /* The verdict as this target states it: 1 complete, 0 more needed, or the
@@ -121,6 +165,7 @@ typedef struct {
     bool vary;    /* piece sizes vary around `piece` */
     bool head;
     size_t body_max;
+    uint64_t *trace; /* where the run keeps its trace, or NULL */
 } plan_t;
 
 static size_t next_piece(const plan_t *p, uint32_t *seed)
@@ -159,6 +204,7 @@ static void run(const uint8_t *data, size_t len, const plan_t *p, outcome_t *o)
 {
     ornd_http_reader_t r;
     memset(o, 0, sizeof *o);
+    o->trace = p->trace;
     const ornd_http_reader_cfg_t cfg = {
         .fields = wanted,
         .field_count = sizeof wanted / sizeof wanted[0],
@@ -322,17 +368,93 @@ static void check_insertion(const uint8_t *data, size_t len, const plan_t *p, co
     CHECK(b.used == (a->used >= at ? a->used + added : a->used));
 }
 
+/* The run of plan p again, its callbacks failing with `code` at call n. */
+static void run_stopped(const uint8_t *data, size_t len, const plan_t *p, const outcome_t *full,
+                        size_t n, ornd_err_t code)
+{
+    static outcome_t o;
+    ornd_http_reader_t r;
+    memset(&o, 0, sizeof o);
+    o.stop_at = n;
+    o.stop_rc = code;
+    const ornd_http_reader_cfg_t cfg = {
+        .fields = wanted,
+        .field_count = sizeof wanted / sizeof wanted[0],
+        .on_field = on_field,
+        .on_body = on_body,
+        .user = &o,
+        .head_request = p->head,
+        .body_max = p->body_max,
+    };
+    ornd_http_reader_init(&r, &cfg);
+    uint32_t seed = (uint32_t)len;
+    for (size_t pos = 0; pos < len && !o.stopped;) {
+        size_t k = p->piece == 0 ? len : next_piece(p, &seed);
+        k = k > len - pos ? len - pos : k;
+        size_t used = (size_t)-1;
+        const ornd_err_t rc = ornd_http_reader_feed(&r, data + pos, k, &used);
+        CHECK(used <= k);
+        /* until the call that fails, as in the uninterrupted run */
+        CHECK(rc == (o.stopped ? code : ORND_OK));
+        CHECK(o.stopped || !ornd_http_reader_complete(&r));
+        pos += k;
+    }
+    /* the end of the connection calls nothing back: it was a feed */
+    CHECK(o.stopped);
+    CHECK(o.calls == n && n <= full->calls && o.raw == full->trace[n - 1u]);
+    /* sticky, never complete, nothing more delivered (the callbacks check) */
+    CHECK(!ornd_http_reader_complete(&r));
+    size_t used = 1;
+    CHECK(ornd_http_reader_feed(&r, data, len, &used) == code && used == 0);
+    CHECK(ornd_http_reader_eof(&r, false) == code);
+    CHECK(ornd_http_reader_eof(&r, true) == code);
+    CHECK(!ornd_http_reader_complete(&r));
+}
+
+/* Errors a callback returns: the reader's own among them. */
+static const ornd_err_t stop_codes[] = {
+    ORND_ERR_HTTP_BODY_TOO_LARGE,
+    ORND_ERR_TRUNCATED,
+    ORND_ERR_CLOSED,
+    ORND_ERR_HTTP_HEADER,
+    ORND_ERR_HTTP_NAMED_FIELD_TOO_LONG,
+    ORND_ERR_HTTP_CONTENT_LENGTH,
+    ORND_ERR_ARG,
+    ORND_ERR_WOULD_BLOCK,
+    ORND_ERR_JSON_SYNTAX,
+    (ornd_err_t)-1000,
+};
+
+static uint64_t hash_input(const uint8_t *data, size_t size)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < size; i++) {
+        h = (h ^ data[i]) * 0x100000001B3ull;
+    }
+    return h;
+}
+
+/* A call number in 1..calls (those traced) from h. */
+static size_t pick_call(uint64_t h, size_t calls)
+{
+    const size_t n = calls < TRACE_MAX ? calls : TRACE_MAX;
+    return 1u + (size_t)(h % n);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    static uint64_t trace_once[TRACE_MAX], trace_split[TRACE_MAX];
     if (size < 4) {
         return 0;
     }
+    const uint64_t h = hash_input(data, size);
     const plan_t split = {
         .piece = (size_t)(data[0] & 0x3Fu) + 1u,
         .vary = (data[0] & 0x80u) != 0u,
         .head = (data[0] & 0x40u) != 0u,
+        .trace = trace_split,
     };
-    const plan_t once = {.head = split.head};
+    const plan_t once = {.head = split.head, .trace = trace_once};
     const size_t body_max = (size_t)data[1] + 1u;
     const uint8_t c2 = data[2];
     const uint8_t c3 = data[3];
@@ -349,11 +471,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     plan_t split_lim = split;
     once_lim.body_max = body_max;
     split_lim.body_max = body_max;
+    once_lim.trace = NULL;
+    split_lim.trace = NULL;
     run(data, size, &once_lim, &c);
     run(data, size, &split_lim, &d);
     CHECK(same(&c, &d));
     check_limited(&a, &c, body_max);
 
-    check_insertion(data, size, &once, &a, c2, c3);
+    const ornd_err_t code = stop_codes[(h >> 56) % (sizeof stop_codes / sizeof stop_codes[0])];
+    if (a.calls > 0) {
+        run_stopped(data, size, &once, &a, pick_call(h, a.calls), code);
+    }
+    if (b.calls > 0) {
+        run_stopped(data, size, &split, &b, pick_call(h >> 24, b.calls), code);
+    }
+
+    plan_t once_plain = once;
+    once_plain.trace = NULL;
+    check_insertion(data, size, &once_plain, &a, c2, c3);
     return 0;
 }

@@ -16,7 +16,14 @@
  *   - events nest: depth matches the containers opened and closed, never
  *     exceeds ORND_CONFIG_JSON_DEPTH_MAX, ends close what began, keys and
  *     values alternate inside objects, one value at top level;
- *   - errors are sticky.
+ *   - errors are sticky;
+ *   - a callback that fails: both scans are run again with the event
+ *     callback returning an error at its Nth call (N and the error taken
+ *     from a hash of the input, the error sometimes one the scanner returns
+ *     itself); the feed or finish of that call returns exactly that error,
+ *     every later call returns it too, nothing more is delivered, and the N
+ *     events before are those of the uninterrupted scan, fragment by
+ *     fragment.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -79,7 +86,16 @@ typedef struct {
     bool object[DEPTH_MAX + 1];    /* per level: an object */
     bool want_key[DEPTH_MAX + 1];  /* per object level: a key comes next */
     unsigned top_values;           /* values begun at depth 0 */
+    /* every call, fragment boundaries included */
+    uint64_t raw; /* hash of the calls so far */
+    size_t calls;
+    uint64_t *trace;    /* raw after each call (up to TRACE_MAX), or NULL */
+    size_t stop_at;     /* the call that fails (0: none) */
+    ornd_err_t stop_rc; /* and what it returns */
+    bool stopped;       /* it did: nothing may follow */
 } stream_t;
+
+#define TRACE_MAX (1u << 16)
 
 static void hash_bytes(stream_t *s, const void *p, size_t n)
 {
@@ -181,15 +197,39 @@ static void check_mark(stream_t *s, const ornd_json_event_t *ev)
     hash_tag(s, ev->type, ev->depth);
 }
 
+/* The call as it came, fragment boundaries included. */
+static void trace_call(stream_t *s, const ornd_json_event_t *ev)
+{
+    const uint8_t tag[4] = {(uint8_t)ev->type, (uint8_t)ev->depth, ev->first, ev->last};
+    uint64_t h = s->raw;
+    for (size_t i = 0; i < sizeof tag; i++) {
+        h = (h ^ tag[i]) * 0x100000001B3ull;
+    }
+    for (size_t i = 0; ev->data != NULL && i < ev->len; i++) {
+        h = (h ^ (uint8_t)ev->data[i]) * 0x100000001B3ull;
+    }
+    s->raw = (h ^ ev->len) * 0x100000001B3ull;
+    if (s->trace != NULL && s->calls < TRACE_MAX) {
+        s->trace[s->calls] = s->raw;
+    }
+    s->calls++;
+}
+
 static ornd_err_t on_event(void *user, const ornd_json_event_t *ev)
 {
     stream_t *s = user;
+    CHECK(!s->stopped);
+    trace_call(s, ev);
     CHECK(ev->depth <= DEPTH_MAX);
     switch (ev->type) {
     case ORND_JSON_KEY:
     case ORND_JSON_STRING:
     case ORND_JSON_NUMBER: check_fragment(s, ev); break;
     default: check_mark(s, ev); break;
+    }
+    if (s->calls == s->stop_at) {
+        s->stopped = true;
+        return s->stop_rc;
     }
     return 0;
 }
@@ -218,12 +258,13 @@ static int feed_piece(ornd_json_t *j, const uint8_t *src, size_t n)
 
 /* Scans doc in one piece (sel NULL) or as chosen by *sel; checks that an
  * error stays and that done() agrees with the verdict. */
-static int scan(const uint8_t *doc, size_t len, const uint8_t *sel, stream_t *s)
+static int scan(const uint8_t *doc, size_t len, const uint8_t *sel, stream_t *s, uint64_t *trace)
 {
     ornd_json_t j;
     uint32_t seed = sel != NULL ? *sel : 0u;
     int rc = ORND_OK;
     memset(s, 0, sizeof *s);
+    s->trace = trace;
     ornd_json_init(&j, on_event, s);
     for (size_t off = 0; off < len && rc == ORND_OK;) {
         size_t n = sel != NULL ? next_piece(*sel, &seed) : len;
@@ -245,19 +286,88 @@ static int scan(const uint8_t *doc, size_t len, const uint8_t *sel, stream_t *s)
     return rc;
 }
 
+/* The scan of `full` again, its callback failing with `code` at call `n`. */
+static void scan_stopped(const uint8_t *doc, size_t len, const uint8_t *sel, const stream_t *full,
+                         const uint64_t *trace, size_t n, ornd_err_t code)
+{
+    static stream_t s;
+    ornd_json_t j;
+    uint32_t seed = sel != NULL ? *sel : 0u;
+    int rc = ORND_OK;
+    memset(&s, 0, sizeof s);
+    s.stop_at = n;
+    s.stop_rc = code;
+    ornd_json_init(&j, on_event, &s);
+    for (size_t off = 0; off < len && !s.stopped;) {
+        size_t k = sel != NULL ? next_piece(*sel, &seed) : len;
+        k = k < len - off ? k : len - off;
+        if (sel != NULL && (*sel & 0x80u) != 0) {
+            CHECK(ornd_json_feed(&j, NULL, 0) == ORND_OK);
+        }
+        rc = feed_piece(&j, doc + off, k);
+        /* the same as the uninterrupted scan until the call that fails */
+        CHECK(rc == (s.stopped ? code : ORND_OK));
+        off += k;
+    }
+    if (!s.stopped) {
+        /* the last call is the end of a top-level number */
+        CHECK(ornd_json_finish(&j) == code && s.stopped);
+    }
+    CHECK(s.calls == n && n <= full->calls && s.raw == trace[n - 1u]);
+    /* sticky, and nothing more is delivered (on_event checks) */
+    CHECK(!ornd_json_done(&j));
+    CHECK(ornd_json_feed(&j, doc, len) == code);
+    CHECK(ornd_json_feed(&j, (const uint8_t *)" 1", 2) == code);
+    CHECK(ornd_json_finish(&j) == code);
+    CHECK(ornd_json_finish(&j) == code);
+}
+
+/* Errors a callback returns: the scanner's own among them. */
+static const ornd_err_t stop_codes[] = {
+    ORND_ERR_JSON_SYNTAX, ORND_ERR_JSON_INCOMPLETE,     ORND_ERR_JSON_DEPTH, ORND_ERR_JSON_UTF8,
+    ORND_ERR_ARG,         ORND_ERR_MATCH_TOO_LONG,      ORND_ERR_CLOSED,     ORND_ERR_WOULD_BLOCK,
+    (ornd_err_t)-1000,    ORND_ERR_HTTP_BODY_TOO_LARGE,
+};
+
+static uint64_t hash_input(const uint8_t *data, size_t size)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < size; i++) {
+        h = (h ^ data[i]) * 0x100000001B3ull;
+    }
+    return h;
+}
+
+/* A call number in 1..calls (those traced) from h. */
+static size_t pick_call(uint64_t h, size_t calls)
+{
+    const size_t n = calls < TRACE_MAX ? calls : TRACE_MAX;
+    return 1u + (size_t)(h % n);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static stream_t one, many;
+    static uint64_t trace_one[TRACE_MAX], trace_many[TRACE_MAX];
     if (size == 0) {
         return 0;
     }
-    int rc_one = scan(data + 1, size - 1, NULL, &one);
-    int rc_many = scan(data + 1, size - 1, data, &many);
+    int rc_one = scan(data + 1, size - 1, NULL, &one, trace_one);
+    int rc_many = scan(data + 1, size - 1, data, &many, trace_many);
     CHECK(rc_one == rc_many);
     CHECK(rc_one <= 0);
     if (rc_one == ORND_OK) {
         CHECK(one.hash == many.hash);
         CHECK(one.depth == 0 && !one.in_token && one.top_values == 1);
+    }
+    const uint64_t h = hash_input(data, size);
+    const ornd_err_t code = stop_codes[(h >> 56) % (sizeof stop_codes / sizeof stop_codes[0])];
+    if (one.calls > 0) {
+        scan_stopped(data + 1, size - 1, NULL, &one, trace_one, pick_call(h, one.calls), code);
+    }
+    if (many.calls > 0) {
+        scan_stopped(data + 1, size - 1, data, &many, trace_many, pick_call(h >> 24, many.calls),
+                     code);
     }
     return 0;
 }

@@ -4,22 +4,40 @@
  *
  * Input: the first byte chooses how the document is chunked. If the rest
  * holds a NUL byte, what comes before it is the list of paths (separated by
- * '\n') and what follows is the document; otherwise a fixed set of paths is
- * used and the whole rest is the document.
+ * '\n', up to four more than ORND_CONFIG_MATCH_PATHS_MAX) and what follows
+ * is the document, and if that holds a NUL byte too, what follows it is a
+ * second document, fed after ornd_match_reset(); otherwise a fixed set of up to 16 paths (as many
+ * as the matcher takes) is used and the whole rest is the document. `make fuzz` builds this target
+ * with ORND_CONFIG_MATCH_PATHS_MAX at its ceiling, 32, so that every bit of the matcher's path
+ * masks is used; the corpus replay of `make coverage` runs it at the default.
  *
  * The document is matched twice, in one piece and in the chosen pieces (each
  * copied to a heap block of exactly its size), and a reference matcher,
  * written differently, runs over the scanner's events: it spells the current
  * position as text ("results[].email") and compares it with the path text.
  * Every violated invariant calls abort():
- *   - init accepts exactly the paths the reference grammar check accepts;
+ *   - init accepts exactly the paths the reference grammar check accepts,
+ *     and refuses more than ORND_CONFIG_MATCH_PATHS_MAX of them with
+ *     ORND_ERR_CONFIG_TOO_LONG; a refused matcher returns that error from
+ *     every call, also after ornd_match_reset(), and calls back nothing;
  *   - the verdict is the same for both chunkings; for a valid document the
  *     event stream (values reassembled per path) is the same for both and
  *     the same as the reference's;
  *   - per path, a value starts with `first`, ends with `last`, keeps its
  *     type; containers and literals arrive as one fragment;
  *   - the capture helper holds exactly the values that fit and refuses the
- *     others.
+ *     others;
+ *   - the matcher run as the callback of a scanner of the caller's
+ *     (ornd_match_on_json) gives the same stream;
+ *   - a callback that fails: both runs again with the callback returning an
+ *     error at its Nth call (N and the error from a hash of the input); the
+ *     feed or finish of that call returns exactly that error, every later
+ *     call too, nothing more is delivered, and the N calls before are those
+ *     of the uninterrupted run;
+ *   - ornd_match_reset(): the matcher left by that failed run (stopped in
+ *     the middle of the document), and the one of each complete run, reset
+ *     and fed the second document (or the first again), give the results of
+ *     a fresh matcher, fragment by fragment.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,6 +54,8 @@
 #define STEPS_MAX ORND_CONFIG_MATCH_STEPS_MAX
 #define DEPTH_MAX ORND_CONFIG_JSON_DEPTH_MAX
 #define CAP_SIZE 16u
+#define LIST_MAX (NPATHS + 4u) /* paths the input may name: some over the limit */
+#define TRACE_MAX (1u << 16)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -59,6 +79,13 @@ typedef struct {
     char cap_buf[CAP_SIZE];
     char head[CAP_SIZE];        /* first bytes of the value of path 0 */
     int cap_rc;
+    /* every call as it came (fragment boundaries included) */
+    uint64_t raw;
+    size_t calls;
+    uint64_t *trace;    /* raw after each call (up to TRACE_MAX), or NULL */
+    size_t stop_at;     /* the call that fails (0: none) */
+    ornd_err_t stop_rc; /* and what it returns */
+    bool stopped;       /* it did: nothing may follow */
 } stream_t;
 
 static void mix(uint64_t *h, uint64_t v)
@@ -128,14 +155,45 @@ static void check_capture(stream_t *s, const ornd_match_event_t *ev)
     }
 }
 
+static void trace_call(stream_t *s, const ornd_match_event_t *ev)
+{
+    mix(&s->raw, (uint64_t)ev->kind << 48 | (uint64_t)ev->type << 40 | (uint64_t)ev->path << 16 |
+                     (uint64_t)ev->level << 2 | (uint64_t)ev->first << 1 | ev->last);
+    mix(&s->raw, ev->len);
+    for (size_t i = 0; ev->data != NULL && i < ev->len; i++) {
+        s->raw = (s->raw ^ (uint8_t)ev->data[i]) * 0x100000001B3ull;
+    }
+    if (s->trace != NULL && s->calls < TRACE_MAX) {
+        s->trace[s->calls] = s->raw;
+    }
+    s->calls++;
+}
+
+static ornd_err_t stop_here(stream_t *s)
+{
+    if (s->calls == s->stop_at) {
+        s->stopped = true;
+        return s->stop_rc;
+    }
+    return 0;
+}
+
+/* A matcher's user: the stream its events go to, switched between
+ * documents by the test. */
+typedef struct {
+    stream_t *s;
+} sink_t;
+
 static ornd_err_t on_match(void *user, const ornd_match_event_t *ev)
 {
-    stream_t *s = user;
+    stream_t *s = ((sink_t *)user)->s;
+    CHECK(!s->stopped);
+    trace_call(s, ev);
     CHECK(ev->path < NPATHS);
     if (ev->kind != ORND_MATCH_VALUE) {
         CHECK(ev->level >= 1 && ev->level <= STEPS_MAX);
         stream_mark(s, (unsigned)ev->kind, ev->path, ev->level);
-        return 0;
+        return stop_here(s);
     }
     CHECK(ev->data != NULL);
     if (ev->type != ORND_MATCH_STRING && ev->type != ORND_MATCH_NUMBER) {
@@ -145,7 +203,7 @@ static ornd_err_t on_match(void *user, const ornd_match_event_t *ev)
     if (ev->path == 0) {
         check_capture(s, ev);
     }
-    return 0;
+    return stop_here(s);
 }
 
 static int feed_piece(ornd_match_t *m, const uint8_t *src, size_t n)
@@ -168,27 +226,128 @@ static size_t next_piece(uint8_t sel, uint32_t *seed)
     return 1u + (size_t)((*seed >> 16) % bound);
 }
 
-static int run_matcher(const char *const *paths, size_t np, const uint8_t *doc, size_t len,
-                       const uint8_t *sel, stream_t *s)
+/* Runs matcher m (set up with s as its user) over doc, in one piece (sel
+ * NULL) or as *sel chooses. With s->stop_at set, the call that fails must be
+ * the one whose feed or finish returns its error; before it all is as in
+ * the uninterrupted run, so every feed returns ORND_OK. */
+static int feed_matcher(ornd_match_t *m, const uint8_t *doc, size_t len, const uint8_t *sel,
+                        stream_t *s)
 {
-    static ornd_match_t m;
     uint32_t seed = sel != NULL ? *sel : 0u;
-    stream_reset(s);
-    CHECK(ornd_match_init(&m, paths, np, on_match, s) == ORND_OK);
     int rc = ORND_OK;
     for (size_t off = 0; off < len && rc == ORND_OK;) {
         size_t n = sel != NULL ? next_piece(*sel, &seed) : len;
         n = n < len - off ? n : len - off;
-        rc = feed_piece(&m, doc + off, n);
+        rc = feed_piece(m, doc + off, n);
+        CHECK(s->stop_at == 0 || rc == (s->stopped ? s->stop_rc : ORND_OK));
         off += n;
     }
     if (rc == ORND_OK) {
-        rc = ornd_match_finish(&m);
+        rc = ornd_match_finish(m);
+        CHECK(s->stop_at == 0 || (s->stopped && rc == s->stop_rc));
     }
     if (rc != ORND_OK) {
-        CHECK(ornd_match_finish(&m) == rc);
+        CHECK(ornd_match_finish(m) == rc);
+        CHECK(ornd_match_feed(m, (const uint8_t *)"[1]", 3) == rc);
     }
     return rc;
+}
+
+/* The document fed after ornd_match_reset(), and what a fresh matcher makes
+ * of it, in one piece [0] and in the chosen pieces [1]. */
+typedef struct {
+    const uint8_t *doc;
+    size_t len;
+    int rc[2];
+    const stream_t *fresh[2]; /* NULL: it is the first document */
+} next_doc_t;
+
+/* Matcher m, whatever it did before, reset and fed the next document: the
+ * results of a fresh matcher. `self` is the fresh run of the first document
+ * in the same pieces. */
+static void check_reset(ornd_match_t *m, sink_t *sink, const next_doc_t *next, const uint8_t *sel,
+                        const stream_t *self, int self_rc)
+{
+    static stream_t again;
+    const int k = sel != NULL ? 1 : 0;
+    const stream_t *want = next->fresh[k] != NULL ? next->fresh[k] : self;
+    const int want_rc = next->fresh[k] != NULL ? next->rc[k] : self_rc;
+    stream_reset(&again);
+    sink->s = &again;
+    ornd_match_reset(m);
+    CHECK(feed_matcher(m, next->doc, next->len, sel, &again) == want_rc);
+    CHECK(again.hash == want->hash && again.raw == want->raw && again.calls == want->calls);
+}
+
+static int fresh_run(ornd_match_t *m, sink_t *sink, const char *const *paths, size_t np,
+                     const uint8_t *doc, size_t len, const uint8_t *sel, stream_t *s,
+                     uint64_t *trace)
+{
+    stream_reset(s);
+    s->trace = trace;
+    sink->s = s;
+    CHECK(ornd_match_init(m, paths, np, on_match, sink) == ORND_OK);
+    return feed_matcher(m, doc, len, sel, s);
+}
+
+/* A fresh matcher over doc; then the same matcher reset and fed the next
+ * document. */
+static int run_matcher(const char *const *paths, size_t np, const uint8_t *doc, size_t len,
+                       const uint8_t *sel, stream_t *s, uint64_t *trace, const next_doc_t *next)
+{
+    static ornd_match_t m;
+    static sink_t sink;
+    int rc = fresh_run(&m, &sink, paths, np, doc, len, sel, s, trace);
+    check_reset(&m, &sink, next, sel, s, rc);
+    return rc;
+}
+
+/* The matcher as the callback of the caller's own scanner. */
+static int run_on_json(const char *const *paths, size_t np, const uint8_t *doc, size_t len,
+                       stream_t *s)
+{
+    static ornd_match_t m;
+    static sink_t sink;
+    ornd_json_t j;
+    stream_reset(s);
+    sink.s = s;
+    CHECK(ornd_match_init(&m, paths, np, on_match, &sink) == ORND_OK);
+    ornd_json_init(&j, ornd_match_on_json, &m);
+    int rc = ornd_json_feed(&j, doc, len);
+    return rc == ORND_OK ? ornd_json_finish(&j) : rc;
+}
+
+/* Run `full` again with its callback failing with `code` at call `n`; then
+ * the stopped matcher, reset, runs the next document as a fresh one does. */
+static void run_stopped(const char *const *paths, size_t np, const uint8_t *doc, size_t len,
+                        const uint8_t *sel, const stream_t *full, int full_rc,
+                        const uint64_t *trace, size_t n, ornd_err_t code, const next_doc_t *next)
+{
+    static ornd_match_t m;
+    static sink_t sink;
+    static stream_t s;
+    stream_reset(&s);
+    s.stop_at = n;
+    s.stop_rc = code;
+    sink.s = &s;
+    CHECK(ornd_match_init(&m, paths, np, on_match, &sink) == ORND_OK);
+    CHECK(feed_matcher(&m, doc, len, sel, &s) == code);
+    CHECK(s.calls == n && n <= full->calls && s.raw == trace[n - 1u]);
+    CHECK(ornd_match_feed(&m, doc, len) == code && ornd_match_finish(&m) == code);
+    check_reset(&m, &sink, next, sel, full, full_rc);
+}
+
+/* More paths than the matcher takes, or a path it refuses: every call
+ * returns the init error, before and after a reset, and nothing is called
+ * back (the matcher's stream is marked stopped: on_match aborts). */
+static void check_refused(ornd_match_t *m, int rc, const uint8_t *doc, size_t len)
+{
+    for (int round = 0; round < 2; round++) {
+        CHECK(ornd_match_feed(m, doc, len) == rc);
+        CHECK(ornd_match_feed(m, (const uint8_t *)"{}", 2) == rc);
+        CHECK(ornd_match_finish(m) == rc);
+        ornd_match_reset(m);
+    }
 }
 
 /* ---- reference matcher ----------------------------------------------------- */
@@ -383,13 +542,60 @@ static int run_reference(const char *const *paths, size_t np, const uint8_t *doc
 
 /* ---- entry --------------------------------------------------------------- */
 
+/* Errors a callback returns: the scanner's and the capture's among them. */
+static const ornd_err_t stop_codes[] = {
+    ORND_ERR_MATCH_TOO_LONG,
+    ORND_ERR_JSON_SYNTAX,
+    ORND_ERR_JSON_INCOMPLETE,
+    ORND_ERR_JSON_DEPTH,
+    ORND_ERR_MATCH_PATH,
+    ORND_ERR_CONFIG_TOO_LONG,
+    ORND_ERR_ARG,
+    ORND_ERR_CLOSED,
+    (ornd_err_t)-1000,
+};
+
+static uint64_t hash_input(const uint8_t *data, size_t size)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < size; i++) {
+        h = (h ^ data[i]) * 0x100000001B3ull;
+    }
+    return h;
+}
+
+/* A call number in 1..calls (those traced) from h. */
+static size_t pick_call(uint64_t h, size_t calls)
+{
+    const size_t n = calls < TRACE_MAX ? calls : TRACE_MAX;
+    return 1u + (size_t)(h % n);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const fixed[] = {"results[].email", "results[].member", "cursorNext",
-                                        "[]", "[].id", "a.b[].c[].d", "results[]", "a.b"};
+    /* the first eight as they always were; OfficeRnD's member fields after */
+    static const char *const fixed[] = {
+        "results[].email",
+        "results[].member",
+        "cursorNext",
+        "[]",
+        "[].id",
+        "a.b[].c[].d",
+        "results[]",
+        "a.b",
+        "results[]._id",
+        "results[].name",
+        "results[].team",
+        "results[].location",
+        "results[].start.dateTime",
+        "cursorPrev",
+        "results[].properties.badgeId",
+        "results[].calculatedStatus",
+    };
     static char text[4096];
-    static stream_t one, many, ref;
-    const char *paths[NPATHS];
+    static stream_t one, many, ref, direct;
+    static uint64_t trace_one[TRACE_MAX], trace_many[TRACE_MAX];
+    const char *paths[LIST_MAX];
     size_t np = 0;
     if (size == 0) {
         return 0;
@@ -397,14 +603,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const uint8_t *doc = data + 1;
     size_t len = size - 1;
     const uint8_t *nul = memchr(doc, 0, len);
-    if (nul != NULL && (size_t)(nul - doc) < sizeof text) {
+    const bool listed = nul != NULL && (size_t)(nul - doc) < sizeof text;
+    if (listed) {
         size_t n = (size_t)(nul - doc);
         memcpy(text, doc, n);
         text[n] = '\0';
         char *p = text;
         for (;;) {
             char *nl = strchr(p, '\n');
-            if (np == NPATHS) {
+            if (np == LIST_MAX) {
                 return 0;
             }
             paths[np++] = p;
@@ -417,30 +624,66 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         len -= n + 1;
         doc = nul + 1;
         static ornd_match_t probe;
-        int rc = ornd_match_init(&probe, paths, np, on_match, &one);
+        static stream_t refused;
+        static sink_t probe_sink = {&refused};
+        stream_reset(&refused);
+        refused.stopped = true;
+        int rc = ornd_match_init(&probe, paths, np, on_match, &probe_sink);
         int want = ORND_OK;
         for (size_t i = 0; i < np && want == ORND_OK; i++) {
             want = ref_check_path(paths[i]);
         }
-        if (want == 1) {
+        if (np > NPATHS) {
+            CHECK(rc == ORND_ERR_CONFIG_TOO_LONG);
+        } else if (want == 1) {
             CHECK(rc == ORND_ERR_CONFIG_TOO_LONG || rc == ORND_ERR_MATCH_PATH);
         } else {
             CHECK(rc == want);
         }
         if (rc != ORND_OK) {
+            check_refused(&probe, rc, doc, len);
             return 0;
         }
     } else {
-        np = sizeof fixed / sizeof fixed[0];
-        memcpy(paths, fixed, sizeof fixed);
+        np = sizeof fixed / sizeof fixed[0] < NPATHS ? sizeof fixed / sizeof fixed[0] : NPATHS;
+        memcpy(paths, fixed, np * sizeof fixed[0]);
     }
-    int rc_one = run_matcher(paths, np, doc, len, NULL, &one);
-    int rc_many = run_matcher(paths, np, doc, len, data, &many);
+    /* the second document, and what fresh matchers make of it */
+    static next_doc_t next;
+    static stream_t two_one, two_many;
+    memset(&next, 0, sizeof next);
+    next.doc = doc;
+    next.len = len;
+    if (listed && (nul = memchr(doc, 0, len)) != NULL) {
+        next.doc = nul + 1;
+        next.len = len - (size_t)(nul - doc) - 1u;
+        len = (size_t)(nul - doc);
+        static ornd_match_t m2;
+        static sink_t sink2;
+        next.rc[0] = fresh_run(&m2, &sink2, paths, np, next.doc, next.len, NULL, &two_one, NULL);
+        next.rc[1] = fresh_run(&m2, &sink2, paths, np, next.doc, next.len, data, &two_many, NULL);
+        next.fresh[0] = &two_one;
+        next.fresh[1] = &two_many;
+    }
+    int rc_one = run_matcher(paths, np, doc, len, NULL, &one, trace_one, &next);
+    int rc_many = run_matcher(paths, np, doc, len, data, &many, trace_many, &next);
     int rc_ref = run_reference(paths, np, doc, len, &ref);
-    CHECK(rc_one == rc_many && rc_one == rc_ref);
+    int rc_direct = run_on_json(paths, np, doc, len, &direct);
+    CHECK(rc_one == rc_many && rc_one == rc_ref && rc_one == rc_direct);
+    CHECK(direct.raw == one.raw && direct.calls == one.calls);
     if (rc_one == ORND_OK) {
         CHECK(one.hash == many.hash);
         CHECK(one.hash == ref.hash);
+    }
+    const uint64_t h = hash_input(data, size);
+    const ornd_err_t code = stop_codes[(h >> 56) % (sizeof stop_codes / sizeof stop_codes[0])];
+    if (one.calls > 0) {
+        run_stopped(paths, np, doc, len, NULL, &one, rc_one, trace_one, pick_call(h, one.calls),
+                    code, &next);
+    }
+    if (many.calls > 0) {
+        run_stopped(paths, np, doc, len, data, &many, rc_many, trace_many,
+                    pick_call(h >> 24, many.calls), code, &next);
     }
     return 0;
 }

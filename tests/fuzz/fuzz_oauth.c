@@ -1,12 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target: the token answer (HTTP response + JSON body) as the
- * client sees it. The input is fed once whole and once in chunks whose size
- * comes from the first byte; both runs must agree on the outcome and on every
- * field kept, and what is kept must obey the documented limits.
+ * client sees it. The input is fed once whole and once in chunks chosen by
+ * the first byte; both runs must agree on the outcome and on every field
+ * kept, and what is kept must obey the documented limits.
+ *
+ * The first byte: bits 0-1 the kind of chunking, bits 2-7 its size `v`
+ *   0: every chunk v + 1 bytes (1-64)
+ *   1: every chunk sizes[v % 16] bytes: sizes a network delivers (536, 1448,
+ *      1460 and 2920 for TCP segments, 16384 for a TLS record) and larger
+ *      than any answer
+ *   2: every chunk (v + 1) / 64 of the answer, at least 1 byte: up to the
+ *      whole answer
+ *   3: chunks of pseudo-random sizes from 1 to sizes[v % 16], now and then
+ *      (bit 6) the whole rest at once
  */
 #define _POSIX_C_SOURCE 200809L /* strnlen */
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,14 +33,50 @@ typedef struct {
 
 static run_t whole, pieces;
 
-static int run(run_t *r, const uint8_t *data, size_t len, size_t chunk)
+static const size_t sizes[16] = {
+    1, 2, 3, 7, 100, 512, 536, 1024, 1200, 1448, 1460, 2920, 4096, 16384, 1u << 20, SIZE_MAX,
+};
+
+typedef struct {
+    uint8_t sel;   /* the first byte of the input */
+    bool one;      /* the answer in one piece */
+    uint32_t seed; /* of the pseudo-random sizes */
+} chunking_t;
+
+/* The size of the next chunk of an answer of `len` bytes. */
+static size_t next_chunk(chunking_t *c, size_t len)
+{
+    const unsigned v = c->sel >> 2;
+    if (c->one) {
+        return SIZE_MAX;
+    }
+    switch (c->sel & 3u) {
+    case 0:
+        return v + 1u;
+    case 1:
+        return sizes[v % 16u];
+    case 2: {
+        const size_t n = len / 64u * (v + 1u) + len % 64u * (v + 1u) / 64u;
+        return n > 0 ? n : 1u;
+    }
+    default:
+        c->seed = c->seed * 1664525u + 1013904223u;
+        if ((v & 16u) != 0 && (c->seed >> 28) == 0) {
+            return SIZE_MAX;
+        }
+        return 1u + (size_t)((c->seed >> 8) % sizes[v % 16u]);
+    }
+}
+
+static int run(run_t *r, const uint8_t *data, size_t len, chunking_t *c)
 {
     ornd_oauth_parser_init(&r->parser, &r->token, &r->server);
     int rc = ORND_OK;
-    for (size_t off = 0; off < len && rc == ORND_OK && !ornd_oauth_complete(&r->parser);
-         off += chunk) {
-        size_t n = len - off < chunk ? len - off : chunk;
+    for (size_t off = 0; off < len && rc == ORND_OK && !ornd_oauth_complete(&r->parser);) {
+        const size_t want = next_chunk(c, len);
+        const size_t n = len - off < want ? len - off : want;
         rc = ornd_oauth_feed(&r->parser, data + off, n);
+        off += n;
     }
     if (rc == ORND_OK && !ornd_oauth_complete(&r->parser)) {
         rc = ornd_oauth_eof(&r->parser, true);
@@ -116,11 +163,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size == 0) {
         return 0;
     }
-    size_t chunk = (size_t)(data[0] % 17u) + 1u;
+    chunking_t one = {.one = true};
+    chunking_t split = {.sel = data[0], .seed = (uint32_t)size};
     data++;
     size--;
-    int a = run(&whole, data, size, size == 0 ? 1 : size);
-    int b = run(&pieces, data, size, chunk);
+    int a = run(&whole, data, size, &one);
+    int b = run(&pieces, data, size, &split);
     if (a != b) {
         abort();
     }
