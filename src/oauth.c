@@ -33,12 +33,16 @@ ornd_err_t ornd_oauth_write_request(ornd_buf_t *b, const ornd_oauth_request_t *r
         .headers = headers,
         .header_count = 1,
     };
+    const size_t start = b->len;
     ornd_err_t rc = ornd_http_write_head(b, &head);
-    if (rc != ORND_OK) {
-        return rc;
+    if (rc == ORND_OK) {
+        ornd_form_write(b, fields, count);
+        rc = b->err;
     }
-    ornd_form_write(b, fields, count);
-    return b->err;
+    if (rc != ORND_OK) {
+        b->len = start; /* the request whole or nothing of it */
+    }
+    return rc;
 }
 
 /* ---- answer: members we know ------------------------------------------ */

@@ -9,10 +9,15 @@
 #include "ascii.h"
 #include "ornd/error.h"
 
+static bool is_hex(char c)
+{
+    return ornd_ascii_hex((uint8_t)c) >= 0;
+}
+
 static bool host_char_ok(char c, bool bracketed)
 {
     if (bracketed) {
-        return ornd_ascii_hex((uint8_t)c) >= 0 || c == ':' || c == '.';
+        return is_hex(c) || c == ':' || c == '.';
     }
     return ornd_ascii_alnum((uint8_t)c) || c == '-' || c == '.';
 }
@@ -34,11 +39,12 @@ static int parse_host(const char **cur, char *host, size_t host_cap)
     bool bracketed = *s == '[';
     s += bracketed ? 1 : 0;
     size_t n = 0;
+    unsigned colons = 0;
     while (s[n] != '\0' && host_char_ok(s[n], bracketed)) {
-        n++;
+        colons += s[n++] == ':' ? 1u : 0u;
     }
-    if (n == 0 || (bracketed && s[n] != ']')) {
-        return ORND_ERR_CONFIG_URL;
+    if (n == 0 || (bracketed && (s[n] != ']' || colons < 2u))) {
+        return ORND_ERR_CONFIG_URL; /* brackets hold an IPv6 address: two ':' at least */
     }
     int rc = copy_part(host, host_cap, s, n);
     *cur = s + n + (bracketed ? 1u : 0u);
@@ -79,10 +85,13 @@ static int parse_path(const char *s, char *path, size_t path_cap)
     if (*s != '/') {
         return ORND_ERR_CONFIG_URL;
     }
+    /* RFC 3986 path and query: visible ASCII but the fragment's '#' and the
+     * bytes a URI never holds unencoded; a '%' begins two hex digits */
     size_t n = 0;
     for (; s[n] != '\0'; n++) {
-        unsigned char c = (unsigned char)s[n];
-        if (c <= 0x20u || c >= 0x7fu || c == '#') {
+        const uint8_t c = (uint8_t)s[n];
+        if (c <= 0x20u || c >= 0x7fu || strchr("#\"<>[\\]^`{|}", c) != NULL ||
+            (c == '%' && !(is_hex(s[n + 1u]) && is_hex(s[n + 2u])))) {
             return ORND_ERR_CONFIG_URL;
         }
     }

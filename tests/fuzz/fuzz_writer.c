@@ -182,10 +182,15 @@ static void ref_url(const char *url, size_t host_cap, size_t path_cap, url_parts
         }
         host = auth + 1;
         host_len = (size_t)(close - host);
+        size_t colons = 0;
         for (size_t i = 0; i < host_len; i++) {
             if (!is_hexdig((unsigned char)host[i]) && host[i] != ':' && host[i] != '.') {
                 return;
             }
+            colons += host[i] == ':';
+        }
+        if (colons < 2) {
+            return; /* an IPv6 address has two at least ("::") */
         }
         after = close + 1;
     } else {
@@ -222,10 +227,17 @@ static void ref_url(const char *url, size_t host_cap, size_t path_cap, url_parts
             return;
         }
     }
+    /* RFC 3986 §3.3, §3.4: pchar / "/" / "?", pchar = unreserved /
+     * pct-encoded / sub-delims / ":" / "@" */
     const char *path = slash != NULL ? slash : "/";
     for (const char *c = path; *c != '\0'; c++) {
         const unsigned b = (unsigned char)*c;
-        if (b < 0x21u || b > 0x7Eu || b == '#') {
+        if (b == '%') {
+            if (!is_hexdig((unsigned char)c[1]) || !is_hexdig((unsigned char)c[2])) {
+                return;
+            }
+            c += 2;
+        } else if (!is_digit(b) && !is_alpha(b) && strchr("-._~!$&'()*+,;=:@/?", (int)b) == NULL) {
             return;
         }
     }

@@ -9,10 +9,10 @@
 
 #include <cmocka.h>
 
-#include "ornd/version.h"
 #include "ornd/core/http_writer.h"
 #include "ornd/core/oauth.h"
 #include "ornd/error.h"
+#include "ornd/version.h"
 
 static ornd_oauth_parser_t parser;
 static ornd_token_t token;
@@ -642,6 +642,14 @@ static void request_bytes_exact(void **state)
     assert_non_null(strstr(out, "grant_type=client_credentials"));
     ornd_buf_init(&b, out, 100);
     assert_int_equal(ornd_oauth_write_request(&b, &req), ORND_ERR_BUF_TOO_SMALL);
+    assert_int_equal(b.len, 0);
+    /* room for the head, not for the form: nothing of it is left either */
+    const size_t whole = strlen(out);
+    const char *form = strstr(out, "\r\n\r\n") + 4;
+    ornd_buf_init(&b, out, (size_t)(form - out) + 1u);
+    assert_true(b.cap < whole);
+    assert_int_equal(ornd_oauth_write_request(&b, &req), ORND_ERR_BUF_TOO_SMALL);
+    assert_int_equal(b.len, 0);
 }
 
 int main(void)

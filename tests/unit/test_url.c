@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "ornd/error.h"
 #include "ornd/core/url.h"
+#include "ornd/error.h"
 
 static char host[32];
 static char path[32];
@@ -42,18 +42,56 @@ static void accepts_good_urls(void **state)
 
     assert_int_equal(split("https://127.0.0.1"), ORND_OK);
     assert_string_equal(host, "127.0.0.1");
+
+    assert_int_equal(split("https://[::ffff:127.0.0.1]/%2F%aa?q=%41"), ORND_OK);
+    assert_string_equal(host, "::ffff:127.0.0.1");
+    assert_string_equal(path, "/%2F%aa?q=%41");
+    /* sub-delims, ':' and '@' are path characters */
+    assert_int_equal(split("https://h/a:b@c!$&'()*+,;=-._~"), ORND_OK);
+    assert_string_equal(path, "/a:b@c!$&'()*+,;=-._~");
 }
 
 static void rejects_bad_urls(void **state)
 {
     (void)state;
     const char *bad[] = {
-        "http://example.com/",       "ftp://x/",           "https://",
-        "https:///path",             "https://user@host/", "https://host:0/",
-        "https://host:65536/",       "https://host:/",     "https://host:12a/",
-        "https://ho st/",            "https://host/a b",   "https://host/a#frag",
-        "https://host/\x7f",         "https://[::1/",      "https://[g::1]/",
-        "https://host\\evil/",       "",                   "https:/host/",
+        "http://example.com/",
+        "ftp://x/",
+        "https://",
+        "https:///path",
+        "https://user@host/",
+        "https://host:0/",
+        "https://host:65536/",
+        "https://host:/",
+        "https://host:12a/",
+        "https://ho st/",
+        "https://host/a b",
+        "https://host/a#frag",
+        "https://host/\x7f",
+        "https://[::1/",
+        "https://[g::1]/",
+        "https://host\\evil/",
+        "",
+        "https:/host/",
+        /* brackets hold an IPv6 address, nothing else */
+        "https://[1.2.3.4]/",
+        "https://[abc]/x",
+        "https://[:]/",
+        "https://[.]/",
+        "https://[]/",
+        /* path bytes a URI never holds unencoded, and broken escapes */
+        "https://host/a{b",
+        "https://host/a}",
+        "https://host/a|b",
+        "https://host/\"q\"",
+        "https://host/<a>",
+        "https://host/a^b",
+        "https://host/`a",
+        "https://host/a\\b",
+        "https://host/%zz",
+        "https://host/a%2",
+        "https://host/a%",
+        "https://host/%g0",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(split(bad[i]), ORND_ERR_CONFIG_URL);

@@ -40,7 +40,8 @@ typedef struct {
     size_t scope_len;
 } ornd_oauth_request_t;
 
-/* Write the whole token request (head and form body) into `b`.
+/* Write the whole token request (head and form body) into `b`, or on an
+ * error nothing of it (b->len as it was).
  * Returns ORND_OK, ORND_ERR_ARG or ORND_ERR_BUF_TOO_SMALL. */
 ornd_err_t ornd_oauth_write_request(ornd_buf_t *b, const ornd_oauth_request_t *req);
 
