@@ -101,30 +101,30 @@ typedef struct {
  * line was read (0 before). Other fields are private. */
 typedef struct {
     ornd_http_reader_cfg_t cfg;
-    /* public, valid after the headers (reset for each interim response:
-     * from `status` up to `body_received`, which is not) */
-    int status;              /* e.g. 200 */
-    uint8_t version_minor;   /* HTTP/1.<minor> */
-    bool chunked;            /* Transfer-Encoding: chunked */
-    bool has_content_length; /* and it frames the body */
-    bool connection_close;   /* the connection must not be used again */
-    uint64_t content_length;
-    uint32_t retry_after_s; /* Retry-After in seconds, if has_retry_after */
-    bool has_retry_after;
-    /* private, reset with the message */
-    uint8_t state;
-    uint8_t flags;      /* pending CR, trailer section, Connection tokens, bad CL */
-    uint8_t pos;        /* bytes of the status line so far (up to 13) */
-    uint8_t name_len;   /* of `name`; NAME_MAX + 1: too long to be used */
-    uint16_t value_len; /* bytes in `value` */
-    uint64_t remaining; /* of Content-Length or of the current chunk */
+    /* Reset for each interim response: from `status` up to
+     * `body_received`, which is not. In an order that leaves no padding on
+     * 32- and 64-bit targets. */
+    int status;              /* public, valid after the headers: e.g. 200 */
+    uint64_t content_length; /* public */
+    uint64_t remaining;      /* private: of Content-Length or of the current chunk */
+    uint32_t retry_after_s;  /* public: Retry-After in seconds, if has_retry_after */
+    uint16_t value_len;      /* private: bytes in `value` */
+    uint8_t version_minor;   /* public: HTTP/1.<minor> */
+    bool chunked;            /* public: Transfer-Encoding: chunked */
+    bool has_content_length; /* public: and it frames the body */
+    bool connection_close;   /* public: the connection must not be used again */
+    bool has_retry_after;    /* public */
+    uint8_t state;           /* private, as the rest */
+    uint8_t flags;           /* pending CR, trailer section, Connection tokens, bad CL */
+    uint8_t pos;             /* bytes of the status line so far (up to 13) */
+    uint8_t name_len;        /* of `name`; NAME_MAX + 1: too long to be used */
     /* public */
     uint64_t body_received; /* de-chunked body bytes so far */
     /* private, kept across interim responses */
     ornd_err_t err;                         /* sticky error, or ORND_OK */
-    uint8_t kind;                           /* what the current field is to the reader */
-    uint16_t field_count;                   /* fields of the head (or of the trailers) so far */
     uint32_t head_bytes;                    /* of the head (or of the trailers) so far */
+    uint16_t field_count;                   /* fields of the head (or of the trailers) so far */
+    uint8_t kind;                           /* what the current field is to the reader */
     char name[ORND_CONFIG_HTTP_NAME_MAX];   /* field name so far, lower case */
     char value[ORND_CONFIG_HTTP_FIELD_MAX]; /* value of a used field */
 } ornd_http_reader_t;
