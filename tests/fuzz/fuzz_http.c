@@ -38,17 +38,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "ornd/core/http_reader.h"
 #include "ornd/error.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 typedef struct {
     uint64_t hash;
@@ -425,29 +419,13 @@ static const ornd_err_t stop_codes[] = {
     (ornd_err_t)-1000,
 };
 
-static uint64_t hash_input(const uint8_t *data, size_t size)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < size; i++) {
-        h = (h ^ data[i]) * 0x100000001B3ull;
-    }
-    return h;
-}
-
-/* A call number in 1..calls (those traced) from h. */
-static size_t pick_call(uint64_t h, size_t calls)
-{
-    const size_t n = calls < TRACE_MAX ? calls : TRACE_MAX;
-    return 1u + (size_t)(h % n);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static uint64_t trace_once[TRACE_MAX], trace_split[TRACE_MAX];
     if (size < 4) {
         return 0;
     }
-    const uint64_t h = hash_input(data, size);
+    const uint64_t h = fuzz_hash(data, size);
     const plan_t split = {
         .piece = (size_t)(data[0] & 0x3Fu) + 1u,
         .vary = (data[0] & 0x80u) != 0u,
@@ -480,10 +458,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     const ornd_err_t code = stop_codes[(h >> 56) % (sizeof stop_codes / sizeof stop_codes[0])];
     if (a.calls > 0) {
-        run_stopped(data, size, &once, &a, pick_call(h, a.calls), code);
+        run_stopped(data, size, &once, &a, fuzz_pick_call(h, a.calls, TRACE_MAX), code);
     }
     if (b.calls > 0) {
-        run_stopped(data, size, &split, &b, pick_call(h >> 24, b.calls), code);
+        run_stopped(data, size, &split, &b, fuzz_pick_call(h >> 24, b.calls, TRACE_MAX), code);
     }
 
     plan_t once_plain = once;

@@ -31,19 +31,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "ornd/error.h"
 #include "ornd/json.h"
 
 #define DEPTH_MAX ORND_CONFIG_JSON_DEPTH_MAX
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)    \
-    do {               \
-        if (!(cond)) { \
-            abort();   \
-        }              \
-    } while (0)
 
 /* Streaming UTF-8 validator written from the code point values (a second
  * opinion next to the scanner's table of lead bytes). */
@@ -77,15 +71,15 @@ static void utf8_byte(utf8_check_t *u, uint8_t b)
 
 /* What the event stream looked like so far. */
 typedef struct {
-    uint64_t hash;                 /* of the stream, fragment boundaries left out */
-    bool in_token;                 /* a fragment without `last` was seen */
-    ornd_json_type_t tok;          /* its type */
-    size_t tok_len;                /* bytes of the token so far */
+    uint64_t hash;        /* of the stream, fragment boundaries left out */
+    bool in_token;        /* a fragment without `last` was seen */
+    ornd_json_type_t tok; /* its type */
+    size_t tok_len;       /* bytes of the token so far */
     utf8_check_t utf8;
-    unsigned depth;                /* containers open */
-    bool object[DEPTH_MAX + 1];    /* per level: an object */
-    bool want_key[DEPTH_MAX + 1];  /* per object level: a key comes next */
-    unsigned top_values;           /* values begun at depth 0 */
+    unsigned depth;               /* containers open */
+    bool object[DEPTH_MAX + 1];   /* per level: an object */
+    bool want_key[DEPTH_MAX + 1]; /* per object level: a key comes next */
+    unsigned top_values;          /* values begun at depth 0 */
     /* every call, fragment boundaries included */
     uint64_t raw; /* hash of the calls so far */
     size_t calls;
@@ -188,11 +182,26 @@ static void check_mark(stream_t *s, const ornd_json_event_t *ev)
 {
     CHECK(!s->in_token && !ev->first && !ev->last && ev->len == 0);
     switch (ev->type) {
-    case ORND_JSON_OBJECT_BEGIN: CHECK(ev->depth == s->depth); check_begin(s, true); break;
-    case ORND_JSON_ARRAY_BEGIN: CHECK(ev->depth == s->depth); check_begin(s, false); break;
-    case ORND_JSON_OBJECT_END: check_end(s, true); CHECK(ev->depth == s->depth); break;
-    case ORND_JSON_ARRAY_END: check_end(s, false); CHECK(ev->depth == s->depth); break;
-    default: CHECK(ev->depth == s->depth); value_begins(s); break;
+    case ORND_JSON_OBJECT_BEGIN:
+        CHECK(ev->depth == s->depth);
+        check_begin(s, true);
+        break;
+    case ORND_JSON_ARRAY_BEGIN:
+        CHECK(ev->depth == s->depth);
+        check_begin(s, false);
+        break;
+    case ORND_JSON_OBJECT_END:
+        check_end(s, true);
+        CHECK(ev->depth == s->depth);
+        break;
+    case ORND_JSON_ARRAY_END:
+        check_end(s, false);
+        CHECK(ev->depth == s->depth);
+        break;
+    default:
+        CHECK(ev->depth == s->depth);
+        value_begins(s);
+        break;
     }
     hash_tag(s, ev->type, ev->depth);
 }
@@ -224,8 +233,12 @@ static ornd_err_t on_event(void *user, const ornd_json_event_t *ev)
     switch (ev->type) {
     case ORND_JSON_KEY:
     case ORND_JSON_STRING:
-    case ORND_JSON_NUMBER: check_fragment(s, ev); break;
-    default: check_mark(s, ev); break;
+    case ORND_JSON_NUMBER:
+        check_fragment(s, ev);
+        break;
+    default:
+        check_mark(s, ev);
+        break;
     }
     if (s->calls == s->stop_at) {
         s->stopped = true;
@@ -329,22 +342,6 @@ static const ornd_err_t stop_codes[] = {
     (ornd_err_t)-1000,    ORND_ERR_HTTP_BODY_TOO_LARGE,
 };
 
-static uint64_t hash_input(const uint8_t *data, size_t size)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < size; i++) {
-        h = (h ^ data[i]) * 0x100000001B3ull;
-    }
-    return h;
-}
-
-/* A call number in 1..calls (those traced) from h. */
-static size_t pick_call(uint64_t h, size_t calls)
-{
-    const size_t n = calls < TRACE_MAX ? calls : TRACE_MAX;
-    return 1u + (size_t)(h % n);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static stream_t one, many;
@@ -360,14 +357,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(one.hash == many.hash);
         CHECK(one.depth == 0 && !one.in_token && one.top_values == 1);
     }
-    const uint64_t h = hash_input(data, size);
+    const uint64_t h = fuzz_hash(data, size);
     const ornd_err_t code = stop_codes[(h >> 56) % (sizeof stop_codes / sizeof stop_codes[0])];
     if (one.calls > 0) {
-        scan_stopped(data + 1, size - 1, NULL, &one, trace_one, pick_call(h, one.calls), code);
+        scan_stopped(data + 1, size - 1, NULL, &one, trace_one,
+                     fuzz_pick_call(h, one.calls, TRACE_MAX), code);
     }
     if (many.calls > 0) {
-        scan_stopped(data + 1, size - 1, data, &many, trace_many, pick_call(h >> 24, many.calls),
-                     code);
+        scan_stopped(data + 1, size - 1, data, &many, trace_many,
+                     fuzz_pick_call(h >> 24, many.calls, TRACE_MAX), code);
     }
     return 0;
 }

@@ -45,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "ornd/error.h"
 #include "ornd/json.h"
 #include "ornd/match.h"
@@ -59,25 +60,18 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)    \
-    do {               \
-        if (!(cond)) { \
-            abort();   \
-        }              \
-    } while (0)
-
 /* ---- event stream summary ------------------------------------------------ */
 
 typedef struct {
-    uint64_t hash;              /* marks and completed values, in order */
-    uint64_t vhash[NPATHS];     /* per path: bytes of the value in progress */
+    uint64_t hash;          /* marks and completed values, in order */
+    uint64_t vhash[NPATHS]; /* per path: bytes of the value in progress */
     size_t vlen[NPATHS];
     bool open[NPATHS];
     ornd_match_type_t type[NPATHS];
     /* capture check on path 0 */
     ornd_match_capture_t cap;
     char cap_buf[CAP_SIZE];
-    char head[CAP_SIZE];        /* first bytes of the value of path 0 */
+    char head[CAP_SIZE]; /* first bytes of the value of path 0 */
     int cap_rc;
     /* every call as it came (fragment boundaries included) */
     uint64_t raw;
@@ -419,8 +413,8 @@ static void ref_element(ref_t *r, unsigned depth, unsigned kind)
     }
 }
 
-static void ref_values(ref_t *r, unsigned depth, ornd_match_type_t type, const char *p,
-                       size_t n, bool first, bool last)
+static void ref_values(ref_t *r, unsigned depth, ornd_match_type_t type, const char *p, size_t n,
+                       bool first, bool last)
 {
     for (size_t i = 0; i < r->np; i++) {
         if (ref_at(r, depth, r->paths[i], strlen(r->paths[i]))) {
@@ -469,13 +463,20 @@ static void ref_key(ref_t *r, const ornd_json_event_t *ev)
 static ornd_match_type_t ref_type(ornd_json_type_t t)
 {
     switch (t) {
-    case ORND_JSON_STRING: return ORND_MATCH_STRING;
-    case ORND_JSON_NUMBER: return ORND_MATCH_NUMBER;
-    case ORND_JSON_TRUE: return ORND_MATCH_TRUE;
-    case ORND_JSON_FALSE: return ORND_MATCH_FALSE;
-    case ORND_JSON_NULL: return ORND_MATCH_NULL;
-    case ORND_JSON_OBJECT_BEGIN: return ORND_MATCH_OBJECT;
-    default: return ORND_MATCH_ARRAY;
+    case ORND_JSON_STRING:
+        return ORND_MATCH_STRING;
+    case ORND_JSON_NUMBER:
+        return ORND_MATCH_NUMBER;
+    case ORND_JSON_TRUE:
+        return ORND_MATCH_TRUE;
+    case ORND_JSON_FALSE:
+        return ORND_MATCH_FALSE;
+    case ORND_JSON_NULL:
+        return ORND_MATCH_NULL;
+    case ORND_JSON_OBJECT_BEGIN:
+        return ORND_MATCH_OBJECT;
+    default:
+        return ORND_MATCH_ARRAY;
     }
 }
 
@@ -485,7 +486,9 @@ static ornd_err_t ref_on_json(void *user, const ornd_json_event_t *ev)
     unsigned d = ev->depth;
     static const char *const lit[] = {"true", "false", "null"};
     switch (ev->type) {
-    case ORND_JSON_KEY: ref_key(r, ev); break;
+    case ORND_JSON_KEY:
+        ref_key(r, ev);
+        break;
     case ORND_JSON_STRING:
     case ORND_JSON_NUMBER:
         if (ev->first) {
@@ -554,22 +557,6 @@ static const ornd_err_t stop_codes[] = {
     ORND_ERR_CLOSED,
     (ornd_err_t)-1000,
 };
-
-static uint64_t hash_input(const uint8_t *data, size_t size)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < size; i++) {
-        h = (h ^ data[i]) * 0x100000001B3ull;
-    }
-    return h;
-}
-
-/* A call number in 1..calls (those traced) from h. */
-static size_t pick_call(uint64_t h, size_t calls)
-{
-    const size_t n = calls < TRACE_MAX ? calls : TRACE_MAX;
-    return 1u + (size_t)(h % n);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -675,15 +662,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(one.hash == many.hash);
         CHECK(one.hash == ref.hash);
     }
-    const uint64_t h = hash_input(data, size);
+    const uint64_t h = fuzz_hash(data, size);
     const ornd_err_t code = stop_codes[(h >> 56) % (sizeof stop_codes / sizeof stop_codes[0])];
     if (one.calls > 0) {
-        run_stopped(paths, np, doc, len, NULL, &one, rc_one, trace_one, pick_call(h, one.calls),
-                    code, &next);
+        run_stopped(paths, np, doc, len, NULL, &one, rc_one, trace_one,
+                    fuzz_pick_call(h, one.calls, TRACE_MAX), code, &next);
     }
     if (many.calls > 0) {
         run_stopped(paths, np, doc, len, data, &many, rc_many, trace_many,
-                    pick_call(h >> 24, many.calls), code, &next);
+                    fuzz_pick_call(h >> 24, many.calls, TRACE_MAX), code, &next);
     }
     return 0;
 }

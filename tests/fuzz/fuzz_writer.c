@@ -57,6 +57,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "ornd/core/buf.h"
 #include "ornd/core/http_writer.h"
 #include "ornd/core/oauth.h"
@@ -65,13 +66,6 @@
 #include "ornd/version.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            abort();                                                                               \
-        }                                                                                          \
-    } while (0)
 
 #define CTRL 12u
 #define EXTRA_MAX 16u

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* What the fuzz targets share: the check that stops a run, and the choice
+ * of the call at which a callback fails, taken from the input. */
+#ifndef ORND_FUZZ_H
+#define ORND_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+/* A disagreement with what a header promises: libFuzzer keeps the input. */
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            abort();                                                                               \
+        }                                                                                          \
+    } while (0)
+
+/* FNV-1a of the input: the seed of the choices a target makes from it
+ * beside the bytes it feeds. */
+static inline uint64_t fuzz_hash(const uint8_t *data, size_t size)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < size; i++) {
+        h = (h ^ data[i]) * 0x100000001B3ull;
+    }
+    return h;
+}
+
+/* A call number in 1..calls, of the first `traced` calls, from h. */
+static inline size_t fuzz_pick_call(uint64_t h, size_t calls, size_t traced)
+{
+    const size_t n = calls < traced ? calls : traced;
+    return 1u + (size_t)(h % n);
+}
+
+#endif /* ORND_FUZZ_H */
