@@ -51,10 +51,7 @@ typedef struct {
 
 static void sink_add(sink_t *s, const void *p, size_t n)
 {
-    const uint8_t *b = p;
-    for (size_t i = 0; i < n; i++) {
-        s->hash = (s->hash ^ b[i]) * 1099511628211u;
-    }
+    s->hash = fuzz_mix(s->hash, p, n);
     s->len += n;
 }
 
@@ -86,16 +83,10 @@ typedef struct {
 
 static void trace_call(outcome_t *o, unsigned kind, const void *p, size_t n)
 {
-    const uint8_t *b = p;
     uint64_t h = (o->raw ^ kind) * 1099511628211u;
-    for (size_t i = 0; i < n; i++) {
-        h = (h ^ b[i]) * 1099511628211u;
-    }
+    h = fuzz_mix(h, p, n);
     o->raw = (h ^ n) * 1099511628211u;
-    if (o->trace != NULL && o->calls < TRACE_MAX) {
-        o->trace[o->calls] = o->raw;
-    }
-    o->calls++;
+    fuzz_note_call(o->trace, TRACE_MAX, &o->calls, o->raw);
 }
 
 static ornd_err_t stop_here(outcome_t *o)

@@ -93,10 +93,7 @@ typedef struct {
 
 static void hash_bytes(stream_t *s, const void *p, size_t n)
 {
-    const uint8_t *b = p;
-    for (size_t i = 0; i < n; i++) {
-        s->hash = (s->hash ^ b[i]) * 0x100000001B3ull;
-    }
+    s->hash = fuzz_mix(s->hash, p, n);
 }
 
 static void hash_tag(stream_t *s, unsigned type, unsigned depth)
@@ -210,18 +207,10 @@ static void check_mark(stream_t *s, const ornd_json_event_t *ev)
 static void trace_call(stream_t *s, const ornd_json_event_t *ev)
 {
     const uint8_t tag[4] = {(uint8_t)ev->type, (uint8_t)ev->depth, ev->first, ev->last};
-    uint64_t h = s->raw;
-    for (size_t i = 0; i < sizeof tag; i++) {
-        h = (h ^ tag[i]) * 0x100000001B3ull;
-    }
-    for (size_t i = 0; ev->data != NULL && i < ev->len; i++) {
-        h = (h ^ (uint8_t)ev->data[i]) * 0x100000001B3ull;
-    }
+    uint64_t h = fuzz_mix(s->raw, tag, sizeof tag);
+    h = fuzz_mix(h, ev->data, ev->data != NULL ? ev->len : 0u);
     s->raw = (h ^ ev->len) * 0x100000001B3ull;
-    if (s->trace != NULL && s->calls < TRACE_MAX) {
-        s->trace[s->calls] = s->raw;
-    }
-    s->calls++;
+    fuzz_note_call(s->trace, TRACE_MAX, &s->calls, s->raw);
 }
 
 static ornd_err_t on_event(void *user, const ornd_json_event_t *ev)

@@ -84,9 +84,11 @@ typedef struct {
 
 static void mix(uint64_t *h, uint64_t v)
 {
+    uint8_t le[8];
     for (unsigned i = 0; i < 8; i++) {
-        *h = (*h ^ (uint8_t)(v >> (8u * i))) * 0x100000001B3ull;
+        le[i] = (uint8_t)(v >> (8u * i));
     }
+    *h = fuzz_mix(*h, le, sizeof le);
 }
 
 static void stream_reset(stream_t *s)
@@ -114,12 +116,10 @@ static void stream_value(stream_t *s, unsigned path, ornd_match_type_t type, con
         s->type[path] = type;
     }
     CHECK(s->type[path] == type);
-    for (size_t i = 0; i < n; i++) {
-        if (path == 0 && s->vlen[path] + i < CAP_SIZE) {
-            s->head[s->vlen[path] + i] = p[i];
-        }
-        s->vhash[path] = (s->vhash[path] ^ (uint8_t)p[i]) * 0x100000001B3ull;
+    for (size_t i = 0; path == 0 && i < n && s->vlen[path] + i < CAP_SIZE; i++) {
+        s->head[s->vlen[path] + i] = p[i];
     }
+    s->vhash[path] = fuzz_mix(s->vhash[path], p, n);
     s->vlen[path] += n;
     s->open[path] = !last;
     if (last) {
@@ -154,13 +154,8 @@ static void trace_call(stream_t *s, const ornd_match_event_t *ev)
     mix(&s->raw, (uint64_t)ev->kind << 48 | (uint64_t)ev->type << 40 | (uint64_t)ev->path << 16 |
                      (uint64_t)ev->level << 2 | (uint64_t)ev->first << 1 | ev->last);
     mix(&s->raw, ev->len);
-    for (size_t i = 0; ev->data != NULL && i < ev->len; i++) {
-        s->raw = (s->raw ^ (uint8_t)ev->data[i]) * 0x100000001B3ull;
-    }
-    if (s->trace != NULL && s->calls < TRACE_MAX) {
-        s->trace[s->calls] = s->raw;
-    }
-    s->calls++;
+    s->raw = fuzz_mix(s->raw, ev->data, ev->data != NULL ? ev->len : 0u);
+    fuzz_note_call(s->trace, TRACE_MAX, &s->calls, s->raw);
 }
 
 static ornd_err_t stop_here(stream_t *s)
