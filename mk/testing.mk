@@ -156,7 +156,9 @@ COV_PROGS := $(COV)/ornd $(COV)/door $(COV)/quickstart $(COV)/tests/token_race \
 
 $(COV)/obj/%.o: %.c $(MBEDTLS_STAMP) $(BUILD_FILES) mk/testing.mk
 	@mkdir -p $(dir $@)
-	$(call say,CC,$@)$(CC) $(COV_CFLAGS) $(SRC_WARN) -Iport/posix -c $< -o $@
+	$(call say,CC,$@)$(CC) $(COV_CFLAGS) $(SRC_WARN) -Iport/posix -MMD -MP -c $< -o $@
+# a header changed: its objects, so the archives and every program over them
+-include $(COV_LIB_OBJS:.o=.d) $(COV_TESTING_OBJS:.o=.d)
 $(COV)/libornd.a: $(COV_LIB_OBJS)
 	@rm -f $@
 	$(call say,AR,$@)$(AR) rcs $@ $^
