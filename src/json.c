@@ -15,6 +15,10 @@
  * delivered as a fragment that is not the last. A decoded escape waits in
  * j->pend until the next thing in the string is known, so that a string
  * ending in an escape (e.g. "\n") still needs only one event.
+ *
+ * Every event goes through emit(): its type is j->tok, which names the
+ * container mark or literal just read as well as the token whose fragments
+ * are being delivered.
  */
 #define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/json.h"
@@ -33,22 +37,24 @@
 #endif
 
 enum {
-    /* between tokens */
-    ST_VALUE = 0,   /* a value must come: start, after ':', after ',' in an array */
-    ST_ARRAY_FIRST, /* after '[': a value or ']' */
-    ST_KEY_FIRST,   /* after '{': a member name or '}' */
-    ST_KEY,         /* after ',' in an object: a member name */
-    ST_COLON,       /* after a member name: ':' */
-    ST_AFTER,       /* after a value: ',' or a closing bracket (top level: nothing) */
-    /* inside tokens */
-    ST_STRING,  /* inside a string, between escapes and UTF-8 sequences */
-    ST_UTF8,    /* inside a raw multi-byte sequence; aux = need | range << 2 */
-    ST_ESC,     /* after a backslash */
-    ST_HEX,     /* inside \uXXXX; aux = digits read */
-    ST_LOW_BS,  /* after a high surrogate: the '\' of the low half must follow */
-    ST_LOW_U,   /* the 'u' of the low half must follow */
-    ST_LITERAL, /* inside true/false/null; aux = index of the next byte in lit_rest */
-    /* inside a number, named after what was read last; keep this order (num_next) */
+    /* Between tokens the state is the set of what may come next, one bit
+     * each; a byte that no bit of the state allows is a syntax error. */
+    B_VALUE = 1u, /* the start of a value */
+    B_KEY = 2u,   /* the '"' of a member name */
+    B_CLOSE = 4u, /* '}' or ']', whichever closes the innermost container */
+    B_COMMA = 8u,
+    B_COLON = 16u,
+    ST_VALUE = B_VALUE,                 /* start, after ':', after ',' in an array */
+    ST_ARRAY_FIRST = B_VALUE | B_CLOSE, /* after '[' */
+    ST_KEY_FIRST = B_KEY | B_CLOSE,     /* after '{' */
+    ST_KEY = B_KEY,                     /* after ',' in an object */
+    ST_COLON = B_COLON,                 /* after a member name */
+    ST_AFTER = B_COMMA | B_CLOSE,       /* after a value (top level: nothing, by the depth) */
+    /* Inside tokens, from ST_TOKEN on. The number states are named after
+     * what was read last; keep their order (num_next). The states from
+     * ST_NUM_START to ST_UTF8 have a raw run in progress. */
+    ST_TOKEN = 32u,
+    ST_NUM_START = ST_TOKEN, /* before the first byte of a number */
     ST_NUM_MINUS,
     ST_NUM_ZERO,
     ST_NUM_INT,
@@ -56,7 +62,13 @@ enum {
     ST_NUM_FRAC,
     ST_NUM_E,
     ST_NUM_ESIGN,
-    ST_NUM_EXP
+    ST_NUM_EXP,
+    ST_STRING, /* inside a string, between escapes and UTF-8 sequences */
+    ST_UTF8,   /* inside a raw multi-byte sequence; aux = need | range << 2 */
+    ST_ESC,    /* after a backslash */
+    ST_HEX,    /* inside \uXXXX; aux = digits read */
+    ST_EXPECT  /* inside true/false/null or the "\u" of a low surrogate; aux =
+                * index of the next byte in expected[] */
 };
 
 /* Where the scan is inside the chunk given to feed(). */
@@ -83,9 +95,11 @@ static unsigned str_class(uint8_t b)
     return ornd_byte_class[b] & ORND_BYTE_JSON;
 }
 
-/* The rest of each literal after its first letter, NUL-terminated: "true" at
- * 0, "false" at 4, "null" at 9; the terminators sit at 3, 8 and 12. */
-static const char lit_rest[] = "rue\0alse\0ull";
+/* The fixed byte sequences of ST_EXPECT, NUL-terminated: the rest of each
+ * literal after its first letter ("true" at 0, "false" at 4, "null" at 9),
+ * then the "\u" that must follow a high surrogate (at EXPECT_LOW). */
+static const char expected[] = "rue\0alse\0ull\0\\u";
+#define EXPECT_LOW 13u
 
 /* Number grammar (RFC 8259 section 6): next state per state and byte class.
  * N_END: the number is complete and this byte belongs to what follows. */
@@ -94,6 +108,8 @@ enum { NC_ZERO, NC_DIGIT, NC_DOT, NC_E, NC_SIGN, NC_OTHER };
 #define N_BAD 0xFFu
 static const uint8_t num_next[][6] = {
     /* columns:   '0'          '1'..'9'     '.'          'e' 'E'   '+' '-'       other */
+    /* START: only '-' and digits get here, so the sign is '-' */
+    /* START */ {ST_NUM_ZERO, ST_NUM_INT, N_BAD, N_BAD, ST_NUM_MINUS, N_BAD},
     /* MINUS */ {ST_NUM_ZERO, ST_NUM_INT, N_BAD, N_BAD, N_BAD, N_BAD},
     /* ZERO  */ {N_BAD, N_BAD, ST_NUM_DOT, ST_NUM_E, N_BAD, N_END},
     /* INT   */ {ST_NUM_INT, ST_NUM_INT, ST_NUM_DOT, ST_NUM_E, N_BAD, N_END},
@@ -128,13 +144,15 @@ static unsigned num_class(uint8_t b)
 /* True in the number states where the number may end. */
 static bool num_complete(uint8_t state)
 {
-    return state >= ST_NUM_MINUS && num_next[state - ST_NUM_MINUS][NC_OTHER] == N_END;
+    return state >= ST_NUM_START && state <= ST_NUM_EXP &&
+           num_next[state - ST_NUM_START][NC_OTHER] == N_END;
 }
 
-/* JSON whitespace: space, tab, LF, CR (bits 32, 9, 10, 13). */
+/* JSON whitespace: tab, LF, CR, space (bits 0, 1, 4 and 23 from tab). */
 static bool is_space(uint8_t b)
 {
-    return b <= 0x20u && ((0x100002600ull >> b) & 1u) != 0;
+    unsigned i = (unsigned)b - '\t';
+    return i <= ' ' - '\t' && ((0x800013u >> i) & 1u) != 0;
 }
 
 /* Value of a hex digit, or 16 when b is none. */
@@ -171,47 +189,42 @@ static uint8_t utf8_encode(uint32_t cp, uint8_t out[4])
 
 /* ---- events ------------------------------------------------------------ */
 
-static int deliver(ornd_json_t *j, const ornd_json_event_t *ev)
-{
-    int rc = j->cb(j->user, ev);
-    return rc < 0 ? rc : ORND_OK;
-}
-
-/* A container begins or ends, or a literal was read. */
-static int emit_mark(ornd_json_t *j, ornd_json_type_t type, unsigned depth)
-{
-    ornd_json_event_t ev = {type, NULL, 0, false, false, depth};
-    return deliver(j, &ev);
-}
-
-/* A fragment of the key, string or number in progress. */
-static int emit_frag(ornd_json_t *j, const void *data, size_t len, bool last)
+/* The one event builder: an event of type j->tok. For a fragment, `first`
+ * is j->first; for a mark or a literal j->first is always 0 (every token
+ * before it ended with a fragment, which cleared it). */
+static int emit(ornd_json_t *j, const void *data, size_t len, bool last)
 {
     ornd_json_event_t ev = {
         (ornd_json_type_t)j->tok, (const char *)data, len, j->first != 0, last, j->depth};
     j->first = 0;
-    return deliver(j, &ev);
+    int rc = j->cb(j->user, &ev);
+    return rc < 0 ? rc : ORND_OK;
+}
+
+/* A container begins or ends, or a literal was read. */
+static int emit_mark(ornd_json_t *j, ornd_json_type_t type)
+{
+    j->tok = (uint8_t)type;
+    return emit(j, NULL, 0, false);
 }
 
 static int emit_pending(ornd_json_t *j, bool last)
 {
     size_t n = j->pend_len;
     j->pend_len = 0;
-    return emit_frag(j, j->pend, n, last);
+    return emit(j, j->pend, n, last);
 }
 
 /* flush_run() when a decoded escape waits: it goes first, and carries
- * `last` itself when the run is empty. */
+ * `last` itself when the run is empty. Kept apart from flush_run(), so
+ * that the common path does not pay for the registers this one needs. */
 COLD_PATH static int flush_with_pending(ornd_json_t *j, const uint8_t *from, size_t n, bool last)
 {
-    if (n == 0 && !last) {
-        return ORND_OK;
-    }
     int rc = emit_pending(j, n == 0);
     if (rc != ORND_OK || n == 0) {
         return rc;
     }
-    return emit_frag(j, from, n, last);
+    return emit(j, from, n, last);
 }
 
 /*
@@ -222,13 +235,13 @@ COLD_PATH static int flush_with_pending(ornd_json_t *j, const uint8_t *from, siz
 static int flush_run(ornd_json_t *j, const uint8_t *from, const uint8_t *to, bool last)
 {
     size_t n = (size_t)(to - from);
-    if (j->pend_len != 0) {
-        return flush_with_pending(j, from, n, last);
-    }
     if (n == 0 && !last) {
         return ORND_OK;
     }
-    return emit_frag(j, from, n, last);
+    if (j->pend_len != 0) {
+        return flush_with_pending(j, from, n, last);
+    }
+    return emit(j, from, n, last);
 }
 
 /* ---- containers -------------------------------------------------------- */
@@ -240,6 +253,8 @@ static bool in_object(const ornd_json_t *j)
     return (((unsigned)j->stack[i >> 3] >> (i & 7u)) & 1u) != 0;
 }
 
+/* '{' or '['. The event is delivered before the depth counts the new
+ * container, so that it carries the depth outside it. */
 static int open_container(ornd_json_t *j, cursor_t *c, bool object)
 {
     unsigned d = j->depth;
@@ -252,10 +267,11 @@ static int open_container(ornd_json_t *j, cursor_t *c, bool object)
     } else {
         j->stack[d >> 3] &= (uint8_t)~bit;
     }
-    j->depth = (uint16_t)(d + 1u);
     j->state = object ? ST_KEY_FIRST : ST_ARRAY_FIRST;
     c->p++;
-    return emit_mark(j, object ? ORND_JSON_OBJECT_BEGIN : ORND_JSON_ARRAY_BEGIN, d);
+    int rc = emit_mark(j, object ? ORND_JSON_OBJECT_BEGIN : ORND_JSON_ARRAY_BEGIN);
+    j->depth = (uint16_t)(d + 1u);
+    return rc;
 }
 
 static int close_container(ornd_json_t *j, cursor_t *c, bool object)
@@ -266,7 +282,7 @@ static int close_container(ornd_json_t *j, cursor_t *c, bool object)
     j->depth--;
     j->state = ST_AFTER;
     c->p++;
-    return emit_mark(j, object ? ORND_JSON_OBJECT_END : ORND_JSON_ARRAY_END, j->depth);
+    return emit_mark(j, object ? ORND_JSON_OBJECT_END : ORND_JSON_ARRAY_END);
 }
 
 /* ---- strings ----------------------------------------------------------- */
@@ -313,15 +329,6 @@ static int string_end(ornd_json_t *j, cursor_t *c)
     return flush_run(j, c->mark, quote, true);
 }
 
-/* A backslash: the run before it is delivered (the escape may need bytes
- * from the next chunk, and the run must not be held). */
-static int string_escape(ornd_json_t *j, cursor_t *c)
-{
-    j->state = ST_ESC;
-    const uint8_t *bslash = c->p++;
-    return flush_run(j, c->mark, bslash, false);
-}
-
 /* Inside a string: skips the plain run, then acts on the byte that ended it. */
 static int step_string(ornd_json_t *j, cursor_t *c)
 {
@@ -337,16 +344,17 @@ static int step_string(ornd_json_t *j, cursor_t *c)
         c->p++;
         return ORND_OK;
     }
-    switch (cls) {
-    case SC_QUOTE:
+    if (cls == SC_QUOTE) {
         return string_end(j, c);
-    case SC_BSLASH:
-        return string_escape(j, c);
-    case SC_CTRL:
-        return ORND_ERR_JSON_SYNTAX;
-    default:
-        return ORND_ERR_JSON_UTF8;
     }
+    if (cls == SC_BSLASH) {
+        /* the run before it is delivered (the escape may need bytes from
+         * the next chunk, and the run must not be held) */
+        j->state = ST_ESC;
+        c->p++;
+        return flush_run(j, c->mark, p, false);
+    }
+    return cls == SC_CTRL ? ORND_ERR_JSON_SYNTAX : ORND_ERR_JSON_UTF8;
 }
 
 /* Continuation bytes of a raw multi-byte sequence; they stay in the run.
@@ -384,6 +392,14 @@ static int escape_decoded(ornd_json_t *j, cursor_t *c, uint32_t cp)
     return rc;
 }
 
+/* The 'u' of a \u escape was read: its hex digits follow. */
+static void begin_hex(ornd_json_t *j)
+{
+    j->state = ST_HEX;
+    j->aux = 0;
+    j->hex = 0;
+}
+
 static int step_escape(ornd_json_t *j, cursor_t *c)
 {
     /* the escapes of RFC 8259 §7 and what they stand for, 'u' apart */
@@ -391,9 +407,7 @@ static int step_escape(ornd_json_t *j, cursor_t *c)
     static const char to[] = "\"\\/\b\f\n\r\t";
     const uint8_t b = *c->p;
     if (b == 'u') {
-        j->state = ST_HEX;
-        j->aux = 0;
-        j->hex = 0;
+        begin_hex(j);
         c->p++;
         return ORND_OK;
     }
@@ -423,8 +437,10 @@ static int hex_done(ornd_json_t *j, cursor_t *c)
         return ORND_ERR_JSON_UTF8;
     }
     if (is_high) {
+        /* only "\u" of the low half may follow */
         j->high = (uint16_t)u;
-        j->state = ST_LOW_BS;
+        j->state = ST_EXPECT;
+        j->aux = EXPECT_LOW;
         c->p++;
         return ORND_OK;
     }
@@ -445,43 +461,28 @@ static int step_hex(ornd_json_t *j, cursor_t *c)
     return hex_done(j, c);
 }
 
-/* After a high surrogate only "\u" of its low half may follow. */
-static int step_low(ornd_json_t *j, cursor_t *c)
-{
-    uint8_t want = j->state == ST_LOW_BS ? '\\' : 'u';
-    if (*c->p != want) {
-        return ORND_ERR_JSON_UTF8;
-    }
-    j->state = j->state == ST_LOW_BS ? ST_LOW_U : ST_HEX;
-    j->aux = 0;
-    j->hex = 0;
-    c->p++;
-    return ORND_OK;
-}
-
 /* ---- literals and numbers ---------------------------------------------- */
 
-static int step_literal(ornd_json_t *j, cursor_t *c)
+/* The rest of a literal, or the "\u" after a high surrogate. */
+static int step_expect(ornd_json_t *j, cursor_t *c)
 {
     const uint8_t *p = c->p;
     unsigned i = j->aux;
     while (p < c->end) {
-        if (*p != (uint8_t)lit_rest[i]) {
-            return ORND_ERR_JSON_SYNTAX;
+        if (*p != (uint8_t)expected[i]) {
+            return i >= EXPECT_LOW ? ORND_ERR_JSON_UTF8 : ORND_ERR_JSON_SYNTAX;
         }
-        p++;
-        if (lit_rest[++i] == '\0') {
-            c->p = p;
+        c->p = ++p;
+        if (expected[++i] == '\0') {
+            if (i > EXPECT_LOW) {
+                begin_hex(j);
+                return ORND_OK;
+            }
             j->state = ST_AFTER;
-            return emit_mark(j,
-                             i == 3   ? ORND_JSON_TRUE
-                             : i == 8 ? ORND_JSON_FALSE
-                                      : ORND_JSON_NULL,
-                             j->depth);
+            return emit(j, NULL, 0, false); /* j->tok is the literal's type */
         }
     }
     j->aux = (uint8_t)i;
-    c->p = p;
     return ORND_OK;
 }
 
@@ -490,7 +491,7 @@ static int step_number(ornd_json_t *j, cursor_t *c)
     const uint8_t *p = c->p;
     unsigned st = j->state;
     for (; p < c->end; p++) {
-        unsigned next = num_next[st - ST_NUM_MINUS][num_class(*p)];
+        unsigned next = num_next[st - ST_NUM_START][num_class(*p)];
         if (next == N_BAD) {
             return ORND_ERR_JSON_SYNTAX;
         }
@@ -517,80 +518,37 @@ static int begin_string(ornd_json_t *j, cursor_t *c, ornd_json_type_t type)
     return step_string(j, c);
 }
 
-static int begin_number(ornd_json_t *j, cursor_t *c, uint8_t state)
+/* A value that is not a string or a container: a number or a literal. */
+static int begin_scalar(ornd_json_t *j, cursor_t *c)
 {
-    j->tok = (uint8_t)ORND_JSON_NUMBER;
-    j->first = 1;
-    j->state = state;
-    c->mark = c->p++;
-    return step_number(j, c);
-}
-
-static int begin_literal(ornd_json_t *j, cursor_t *c, uint8_t index)
-{
-    j->aux = index;
-    j->state = ST_LITERAL;
-    c->p++;
-    return step_literal(j, c);
-}
-
-static int on_value(ornd_json_t *j, cursor_t *c)
-{
-    uint8_t b = *c->p;
-    if (b == '"') { /* the most common value, tested first */
-        return begin_string(j, c, ORND_JSON_STRING);
+    const uint8_t b = *c->p;
+    if (b == '-' || ornd_ascii_digit(b)) {
+        j->tok = (uint8_t)ORND_JSON_NUMBER;
+        j->first = 1;
+        j->state = ST_NUM_START;
+        c->mark = c->p;
+        return step_number(j, c);
     }
-    switch (b) {
-    case '{':
-        return open_container(j, c, true);
-    case '[':
-        return open_container(j, c, false);
-    case '-':
-        return begin_number(j, c, ST_NUM_MINUS);
-    case '0':
-        return begin_number(j, c, ST_NUM_ZERO);
-    case 't':
-        return begin_literal(j, c, 0);
-    case 'f':
-        return begin_literal(j, c, 4);
-    case 'n':
-        return begin_literal(j, c, 9);
-    default:
-        break;
-    }
-    if (b >= '1' && b <= '9') {
-        return begin_number(j, c, ST_NUM_INT);
-    }
-    return ORND_ERR_JSON_SYNTAX;
-}
-
-static int on_key(ornd_json_t *j, cursor_t *c)
-{
-    return *c->p == '"' ? begin_string(j, c, ORND_JSON_KEY) : ORND_ERR_JSON_SYNTAX;
-}
-
-static int on_colon(ornd_json_t *j, cursor_t *c)
-{
-    if (*c->p != ':') {
+    if (b == 't') {
+        j->tok = (uint8_t)ORND_JSON_TRUE;
+        j->aux = 0;
+    } else if (b == 'f') {
+        j->tok = (uint8_t)ORND_JSON_FALSE;
+        j->aux = 4;
+    } else if (b == 'n') {
+        j->tok = (uint8_t)ORND_JSON_NULL;
+        j->aux = 9;
+    } else {
         return ORND_ERR_JSON_SYNTAX;
     }
-    j->state = ST_VALUE;
+    j->state = ST_EXPECT;
     c->p++;
-    return ORND_OK;
+    return step_expect(j, c);
 }
 
-static int on_after(ornd_json_t *j, cursor_t *c)
+/* ',' (in ST_AFTER). */
+static int on_comma(ornd_json_t *j, cursor_t *c)
 {
-    switch (*c->p) {
-    case '}':
-        return close_container(j, c, true);
-    case ']':
-        return close_container(j, c, false);
-    case ',':
-        break;
-    default:
-        return ORND_ERR_JSON_SYNTAX;
-    }
     if (j->depth == 0) {
         return ORND_ERR_JSON_SYNTAX;
     }
@@ -604,26 +562,34 @@ static int on_after(ornd_json_t *j, cursor_t *c)
     return c->p < c->end && *c->p == '"' ? begin_string(j, c, ORND_JSON_KEY) : ORND_OK;
 }
 
-/* Acts on one structural byte (not whitespace); a token it starts is
- * scanned as far as the chunk goes. */
+/* Acts on one structural byte (not whitespace) as far as the state allows
+ * it; a token it starts is scanned as far as the chunk goes. */
 static int on_byte(ornd_json_t *j, cursor_t *c)
 {
-    uint8_t s = j->state;
-    /* most frequent first: the colon and the comma before a member name are
-     * usually taken by the fast paths in string_end() and on_after() */
-    if (s == ST_AFTER) {
-        return on_after(j, c);
+    const unsigned s = j->state;
+    const uint8_t b = *c->p;
+    if (b == '"' && (s & (B_KEY | B_VALUE)) != 0) {
+        return begin_string(j, c, (s & B_KEY) != 0 ? ORND_JSON_KEY : ORND_JSON_STRING);
     }
-    if (s == ST_VALUE) {
-        return on_value(j, c);
+    if (b == ',' && (s & B_COMMA) != 0) {
+        return on_comma(j, c);
     }
-    if (s == ST_KEY_FIRST) {
-        return *c->p == '}' ? close_container(j, c, true) : on_key(j, c);
+    /* '{' and '}' differ from '[' and ']' in bit 0x20 only */
+    if ((b == '}' || b == ']') && (s & B_CLOSE) != 0) {
+        return close_container(j, c, (b & 0x20u) != 0);
     }
-    if (s == ST_ARRAY_FIRST) {
-        return *c->p == ']' ? close_container(j, c, false) : on_value(j, c);
+    if (b == ':' && (s & B_COLON) != 0) {
+        j->state = ST_VALUE;
+        c->p++;
+        return ORND_OK;
     }
-    return s == ST_KEY ? on_key(j, c) : on_colon(j, c);
+    if ((s & B_VALUE) == 0) {
+        return ORND_ERR_JSON_SYNTAX;
+    }
+    if (b == '{' || b == '[') {
+        return open_container(j, c, (b & 0x20u) != 0);
+    }
+    return begin_scalar(j, c);
 }
 
 /* Runs from token to token as long as each one ends inside the chunk, so
@@ -643,7 +609,7 @@ static int step_between(ornd_json_t *j, cursor_t *c)
         if (rc != ORND_OK) {
             return rc;
         }
-    } while (j->state <= ST_AFTER);
+    } while (j->state < ST_TOKEN);
     return ORND_OK;
 }
 
@@ -660,25 +626,12 @@ static int step(ornd_json_t *j, cursor_t *c)
         return step_escape(j, c);
     case ST_HEX:
         return step_hex(j, c);
-    case ST_LOW_BS:
-    case ST_LOW_U:
-        return step_low(j, c);
-    case ST_LITERAL:
-        return step_literal(j, c);
+    case ST_EXPECT:
+        return step_expect(j, c);
     default:
         break;
     }
-    return j->state >= ST_NUM_MINUS ? step_number(j, c) : step_between(j, c);
-}
-
-/* The chunk ended inside a string or number: deliver the run read so far. */
-static int flush_chunk_end(ornd_json_t *j, const cursor_t *c)
-{
-    uint8_t s = j->state;
-    if (s == ST_STRING || s == ST_UTF8 || s >= ST_NUM_MINUS) {
-        return flush_run(j, c->mark, c->end, false);
-    }
-    return ORND_OK;
+    return j->state >= ST_TOKEN ? step_number(j, c) : step_between(j, c);
 }
 
 static int fail(ornd_json_t *j, int err)
@@ -711,8 +664,9 @@ ornd_err_t ornd_json_feed(ornd_json_t *j, const uint8_t *data, size_t len)
     while (rc == ORND_OK && c.p < c.end) {
         rc = step(j, &c);
     }
-    if (rc == ORND_OK) {
-        rc = flush_chunk_end(j, &c);
+    /* the chunk ended inside a string or number: deliver the run read so far */
+    if (rc == ORND_OK && j->state >= ST_TOKEN && j->state <= ST_UTF8) {
+        rc = flush_run(j, c.mark, c.end, false);
     }
     return rc == ORND_OK ? ORND_OK : fail(j, rc);
 }
@@ -724,7 +678,7 @@ ornd_err_t ornd_json_finish(ornd_json_t *j)
     }
     if (j->depth == 0 && num_complete(j->state)) {
         j->state = ST_AFTER;
-        int rc = emit_frag(j, "", 0, true);
+        int rc = emit(j, "", 0, true);
         if (rc != ORND_OK) {
             return fail(j, rc);
         }
