@@ -162,29 +162,18 @@ static unsigned hex_value(uint8_t b)
     return v >= 0 ? (unsigned)v : 16u;
 }
 
-/* UTF-8 encoding of a code point (not a surrogate, at most U+10FFFF). */
+/* UTF-8 encoding of a code point (not a surrogate, at most U+10FFFF):
+ * continuation bytes from the last one back, then the lead byte. */
 static uint8_t utf8_encode(uint32_t cp, uint8_t out[4])
 {
-    if (cp < 0x80u) {
-        out[0] = (uint8_t)cp;
-        return 1;
+    static const uint8_t lead[4] = {0x00u, 0xC0u, 0xE0u, 0xF0u};
+    const uint8_t n = cp < 0x80u ? 1u : cp < 0x800u ? 2u : cp < 0x10000u ? 3u : 4u;
+    for (unsigned i = n - 1u; i != 0; i--) {
+        out[i] = (uint8_t)(0x80u | (cp & 0x3Fu));
+        cp >>= 6;
     }
-    if (cp < 0x800u) {
-        out[0] = (uint8_t)(0xC0u | (cp >> 6));
-        out[1] = (uint8_t)(0x80u | (cp & 0x3Fu));
-        return 2;
-    }
-    if (cp < 0x10000u) {
-        out[0] = (uint8_t)(0xE0u | (cp >> 12));
-        out[1] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
-        out[2] = (uint8_t)(0x80u | (cp & 0x3Fu));
-        return 3;
-    }
-    out[0] = (uint8_t)(0xF0u | (cp >> 18));
-    out[1] = (uint8_t)(0x80u | ((cp >> 12) & 0x3Fu));
-    out[2] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
-    out[3] = (uint8_t)(0x80u | (cp & 0x3Fu));
-    return 4;
+    out[0] = (uint8_t)(lead[n - 1u] | cp);
+    return n;
 }
 
 /* ---- events ------------------------------------------------------------ */
@@ -253,29 +242,30 @@ static bool in_object(const ornd_json_t *j)
     return (((unsigned)j->stack[i >> 3] >> (i & 7u)) & 1u) != 0;
 }
 
-/* '{' or '['. The event is delivered before the depth counts the new
- * container, so that it carries the depth outside it. */
-static int open_container(ornd_json_t *j, cursor_t *c, bool object)
+/* '{' or '[' (they differ in bit 0x20 only). The event is delivered before
+ * the depth counts the new container, so that it carries the depth
+ * outside it. */
+static int open_container(ornd_json_t *j, cursor_t *c)
 {
-    unsigned d = j->depth;
+    const unsigned d = j->depth;
     if (d >= ORND_CONFIG_JSON_DEPTH_MAX) {
         return ORND_ERR_JSON_DEPTH;
     }
-    uint8_t bit = (uint8_t)(1u << (d & 7u));
-    if (object) {
-        j->stack[d >> 3] |= bit;
-    } else {
-        j->stack[d >> 3] &= (uint8_t)~bit;
-    }
-    j->state = object ? ST_KEY_FIRST : ST_ARRAY_FIRST;
+    const unsigned object = ((unsigned)*c->p >> 5) & 1u;
+    const unsigned shift = d & 7u;
+    uint8_t *byte = &j->stack[d >> 3];
+    *byte = (uint8_t)((*byte & ~(1u << shift)) | object << shift);
+    j->state = object != 0 ? ST_KEY_FIRST : ST_ARRAY_FIRST;
     c->p++;
-    int rc = emit_mark(j, object ? ORND_JSON_OBJECT_BEGIN : ORND_JSON_ARRAY_BEGIN);
+    int rc = emit_mark(j, object != 0 ? ORND_JSON_OBJECT_BEGIN : ORND_JSON_ARRAY_BEGIN);
     j->depth = (uint16_t)(d + 1u);
     return rc;
 }
 
-static int close_container(ornd_json_t *j, cursor_t *c, bool object)
+/* '}' or ']': it must close the innermost container. */
+static int close_container(ornd_json_t *j, cursor_t *c)
 {
+    const bool object = (*c->p & 0x20u) != 0;
     if (j->depth == 0 || in_object(j) != object) {
         return ORND_ERR_JSON_SYNTAX;
     }
@@ -546,37 +536,31 @@ static int begin_scalar(ornd_json_t *j, cursor_t *c)
     return step_expect(j, c);
 }
 
-/* ',' (in ST_AFTER). */
-static int on_comma(ornd_json_t *j, cursor_t *c)
-{
-    if (j->depth == 0) {
-        return ORND_ERR_JSON_SYNTAX;
-    }
-    c->p++;
-    if (!in_object(j)) {
-        j->state = ST_VALUE;
-        return ORND_OK;
-    }
-    /* the next member's name nearly always follows at once */
-    j->state = ST_KEY;
-    return c->p < c->end && *c->p == '"' ? begin_string(j, c, ORND_JSON_KEY) : ORND_OK;
-}
-
 /* Acts on one structural byte (not whitespace) as far as the state allows
- * it; a token it starts is scanned as far as the chunk goes. */
+ * it; a token it starts is scanned as far as the chunk goes. '{' and '['
+ * differ in bit 0x20 only, and so do '}' and ']'. */
 static int on_byte(ornd_json_t *j, cursor_t *c)
 {
-    const unsigned s = j->state;
-    const uint8_t b = *c->p;
+    unsigned s = j->state;
+    uint8_t b = *c->p;
+    if (b == ',' && (s & B_COMMA) != 0) {
+        if (j->depth == 0) {
+            return ORND_ERR_JSON_SYNTAX;
+        }
+        s = in_object(j) ? ST_KEY : ST_VALUE;
+        j->state = (uint8_t)s;
+        /* the next member's name (or a string in an array) nearly always
+         * follows at once */
+        if (++c->p == c->end || *c->p != '"') {
+            return ORND_OK;
+        }
+        b = '"';
+    }
     if (b == '"' && (s & (B_KEY | B_VALUE)) != 0) {
         return begin_string(j, c, (s & B_KEY) != 0 ? ORND_JSON_KEY : ORND_JSON_STRING);
     }
-    if (b == ',' && (s & B_COMMA) != 0) {
-        return on_comma(j, c);
-    }
-    /* '{' and '}' differ from '[' and ']' in bit 0x20 only */
-    if ((b == '}' || b == ']') && (s & B_CLOSE) != 0) {
-        return close_container(j, c, (b & 0x20u) != 0);
+    if ((b | 0x20u) == '}' && (s & B_CLOSE) != 0) {
+        return close_container(j, c);
     }
     if (b == ':' && (s & B_COLON) != 0) {
         j->state = ST_VALUE;
@@ -586,8 +570,8 @@ static int on_byte(ornd_json_t *j, cursor_t *c)
     if ((s & B_VALUE) == 0) {
         return ORND_ERR_JSON_SYNTAX;
     }
-    if (b == '{' || b == '[') {
-        return open_container(j, c, (b & 0x20u) != 0);
+    if ((b | 0x20u) == '{') {
+        return open_container(j, c);
     }
     return begin_scalar(j, c);
 }
