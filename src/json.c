@@ -122,23 +122,17 @@ static const uint8_t num_next[][6] = {
 
 static unsigned num_class(uint8_t b)
 {
-    if (b >= '1' && b <= '9') {
-        return NC_DIGIT;
+    const unsigned digit = (unsigned)b - '0';
+    if (digit < 10u) {
+        return digit != 0 ? NC_DIGIT : NC_ZERO;
     }
-    switch (b) {
-    case '0':
-        return NC_ZERO;
-    case '.':
+    if (b == '.') {
         return NC_DOT;
-    case 'e':
-    case 'E':
-        return NC_E;
-    case '+':
-    case '-':
-        return NC_SIGN;
-    default:
-        return NC_OTHER;
     }
+    if ((b | 0x20u) == 'e') {
+        return NC_E;
+    }
+    return b == '+' || b == '-' ? NC_SIGN : NC_OTHER;
 }
 
 /* True in the number states where the number may end. */
@@ -347,27 +341,20 @@ static int step_string(ornd_json_t *j, cursor_t *c)
     return cls == SC_CTRL ? ORND_ERR_JSON_SYNTAX : ORND_ERR_JSON_UTF8;
 }
 
-/* Continuation bytes of a raw multi-byte sequence; they stay in the run.
+/* A continuation byte of a raw multi-byte sequence; it stays in the run.
  * j->aux holds the bytes still needed and, above them, the allowed range of
- * the next one (only the first continuation byte has a narrowed range). */
+ * this one (only the first continuation byte has a narrowed range). */
 static int step_utf8(ornd_json_t *j, cursor_t *c)
 {
-    const uint8_t *p = c->p;
-    unsigned need = j->aux & 3u;
-    unsigned range = (unsigned)j->aux >> 2;
-    while (p < c->end && need != 0) {
-        if (!ornd_utf8_cont(range, *p)) {
-            return ORND_ERR_JSON_UTF8;
-        }
-        p++;
-        need--;
-        range = 0;
+    const unsigned aux = j->aux;
+    if (!ornd_utf8_cont(aux >> 2, *c->p)) {
+        return ORND_ERR_JSON_UTF8;
     }
-    if (need == 0) {
+    c->p++;
+    j->aux = (uint8_t)((aux & 3u) - 1u);
+    if (j->aux == 0) {
         j->state = ST_STRING;
     }
-    j->aux = (uint8_t)(need | range << 2);
-    c->p = p;
     return ORND_OK;
 }
 
@@ -453,27 +440,24 @@ static int step_hex(ornd_json_t *j, cursor_t *c)
 
 /* ---- literals and numbers ---------------------------------------------- */
 
-/* The rest of a literal, or the "\u" after a high surrogate. */
+/* A byte of the rest of a literal, or of the "\u" after a high surrogate. */
 static int step_expect(ornd_json_t *j, cursor_t *c)
 {
-    const uint8_t *p = c->p;
     unsigned i = j->aux;
-    while (p < c->end) {
-        if (*p != (uint8_t)expected[i]) {
-            return i >= EXPECT_LOW ? ORND_ERR_JSON_UTF8 : ORND_ERR_JSON_SYNTAX;
-        }
-        c->p = ++p;
-        if (expected[++i] == '\0') {
-            if (i > EXPECT_LOW) {
-                begin_hex(j);
-                return ORND_OK;
-            }
-            j->state = ST_AFTER;
-            return emit(j, NULL, 0, false); /* j->tok is the literal's type */
-        }
+    if (*c->p != (uint8_t)expected[i]) {
+        return i >= EXPECT_LOW ? ORND_ERR_JSON_UTF8 : ORND_ERR_JSON_SYNTAX;
     }
-    j->aux = (uint8_t)i;
-    return ORND_OK;
+    c->p++;
+    j->aux = (uint8_t)++i;
+    if (expected[i] != '\0') {
+        return ORND_OK;
+    }
+    if (i > EXPECT_LOW) {
+        begin_hex(j);
+        return ORND_OK;
+    }
+    j->state = ST_AFTER;
+    return emit(j, NULL, 0, false); /* j->tok is the literal's type */
 }
 
 static int step_number(ornd_json_t *j, cursor_t *c)
@@ -533,7 +517,7 @@ static int begin_scalar(ornd_json_t *j, cursor_t *c)
     }
     j->state = ST_EXPECT;
     c->p++;
-    return step_expect(j, c);
+    return ORND_OK;
 }
 
 /* Acts on one structural byte (not whitespace) as far as the state allows
