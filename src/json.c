@@ -135,11 +135,14 @@ static unsigned num_class(uint8_t b)
     return b == '+' || b == '-' ? NC_SIGN : NC_OTHER;
 }
 
-/* True in the number states where the number may end. */
+/* True in the number states where the number may end: after a digit of
+ * the integer, fraction or exponent. */
 static bool num_complete(uint8_t state)
 {
-    return state >= ST_NUM_START && state <= ST_NUM_EXP &&
-           num_next[state - ST_NUM_START][NC_OTHER] == N_END;
+    const unsigned ends = 1u << (ST_NUM_ZERO - ST_NUM_START) | 1u << (ST_NUM_INT - ST_NUM_START) |
+                          1u << (ST_NUM_FRAC - ST_NUM_START) | 1u << (ST_NUM_EXP - ST_NUM_START);
+    const unsigned i = (unsigned)state - ST_NUM_START;
+    return i <= ST_NUM_EXP - ST_NUM_START && ((ends >> i) & 1u) != 0;
 }
 
 /* JSON whitespace: tab, LF, CR, space (bits 0, 1, 4 and 23 from tab). */
@@ -379,41 +382,38 @@ static void begin_hex(ornd_json_t *j)
 
 static int step_escape(ornd_json_t *j, cursor_t *c)
 {
-    /* the escapes of RFC 8259 §7 and what they stand for, 'u' apart */
-    static const char from[] = "\"\\/bfnrt";
-    static const char to[] = "\"\\/\b\f\n\r\t";
+    /* the escapes of RFC 8259 §7, 'u' apart: each letter, then what it
+     * stands for */
+    static const char pairs[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
     const uint8_t b = *c->p;
     if (b == 'u') {
         begin_hex(j);
         c->p++;
         return ORND_OK;
     }
-    for (unsigned i = 0; i < sizeof from - 1u; i++) {
-        if (b == (uint8_t)from[i]) {
-            return escape_decoded(j, c, (uint8_t)to[i]);
+    for (const char *e = pairs; *e != '\0'; e += 2) {
+        if (b == (uint8_t)*e) {
+            return escape_decoded(j, c, (uint8_t)e[1]);
         }
     }
     return ORND_ERR_JSON_UTF8;
 }
 
-/* All four digits of a \u escape are in j->hex. */
+/* All four digits of a \u escape are in j->hex. Surrogates are the code
+ * units whose top six bits are 0x36 (high half) or 0x37 (low half). */
 static int hex_done(ornd_json_t *j, cursor_t *c)
 {
     uint32_t u = j->hex;
-    bool is_high = u >= 0xD800u && u <= 0xDBFFu;
-    bool is_low = u >= 0xDC00u && u <= 0xDFFFu;
+    const unsigned top = (unsigned)u >> 10;
     if (j->high != 0) {
-        if (!is_low) {
+        if (top != 0x37u) {
             return ORND_ERR_JSON_UTF8;
         }
-        uint32_t cp = 0x10000u + (((uint32_t)j->high - 0xD800u) << 10) + (u - 0xDC00u);
+        u = 0x10000u + (((uint32_t)j->high - 0xD800u) << 10) + (u - 0xDC00u);
         j->high = 0;
-        return escape_decoded(j, c, cp);
-    }
-    if (is_low) {
+    } else if (top == 0x37u) {
         return ORND_ERR_JSON_UTF8;
-    }
-    if (is_high) {
+    } else if (top == 0x36u) {
         /* only "\u" of the low half may follow */
         j->high = (uint16_t)u;
         j->state = ST_EXPECT;
