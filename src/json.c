@@ -5,9 +5,10 @@
  * One state byte says where the scanner is: between tokens (and so what may
  * come next), or inside a string, an escape, a raw UTF-8 sequence, a literal
  * or a number. feed() runs the step function of the current state until the
- * chunk is used up; each step consumes as many bytes as it can at once, and
- * between tokens one loop goes from token to token while they end inside
- * the chunk, so that the dispatch is paid rarely.
+ * chunk is used up. The steps of strings and numbers consume as many bytes
+ * as they can at once, and between tokens one loop goes from token to token
+ * while they end inside the chunk, so that the dispatch is paid rarely; the
+ * few bytes of escapes, raw UTF-8 sequences and literals go one per step.
  *
  * Raw runs of string and number bytes are reported straight from the
  * caller's buffer: the cursor's `mark` remembers where the current run began
