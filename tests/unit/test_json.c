@@ -527,6 +527,27 @@ static void test_literals(void **state)
     expect_doc("[true,false,null]", ORND_OK, "[0 T1 F1 Z1 ]0 ");
 }
 
+/* The "\\u" after a high surrogate and the letters of a literal are matched
+ * alike, but a wrong byte is a UTF-8 error in the one and a syntax error in
+ * the other, whatever it is and wherever the chunks end. */
+static void test_surrogate_and_literal_bytes(void **state)
+{
+    (void)state;
+    static const char *const utf8[] = {
+        "\"\\ud800u\"", "\"\\ud800r\"", "\"\\ud800\\\\\"", "\"\\ud800\\r\"", "[\"\\udbff\\t\"]",
+    };
+    for (size_t i = 0; i < sizeof utf8 / sizeof utf8[0]; i++) {
+        expect_err(utf8[i], ORND_ERR_JSON_UTF8);
+    }
+    static const char *const syntax[] = {
+        "[nul\\u]", "[tru\\]", "[true\\u]", "[fals\"]", "[n\\u0041]",
+    };
+    for (size_t i = 0; i < sizeof syntax / sizeof syntax[0]; i++) {
+        expect_err(syntax[i], ORND_ERR_JSON_SYNTAX);
+    }
+    expect_doc("[\"\\ud83d\\ude00\",null]", ORND_OK, "[0 S1'<F0><9F><98><80>' Z1 ]0 ");
+}
+
 /* ---- structure --------------------------------------------------------- */
 
 static void test_structure_invalid(void **state)
@@ -790,6 +811,7 @@ int main(void)
         cmocka_unit_test(test_numbers_valid),
         cmocka_unit_test(test_numbers_invalid),
         cmocka_unit_test(test_literals),
+        cmocka_unit_test(test_surrogate_and_literal_bytes),
         cmocka_unit_test(test_structure_invalid),
         cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_depth_limit_mixed),
