@@ -95,46 +95,44 @@ static mbedtls_ssl_context *SSL(ornd_tls_t *t)
 /* mbedTLS takes int counts; a transport call moves at most this much. */
 #define BIO_MAX ((size_t)INT32_MAX)
 
-static int bio_send(void *ctx, const unsigned char *buf, size_t len)
+/* One transport call for mbedTLS: receive into `in`, or (`in` NULL) send
+ * from `out`. The count moved; 0 for the end of the stream (receiving);
+ * mbedTLS's "later" when a step that must not wait finds the transport not
+ * ready; else a failure, the transport's error kept for map_error (the
+ * step's time used up is ORND_ERR_TIMEOUT). */
+static int bio_call(ornd_tls_t *t, unsigned char *in, const unsigned char *out, size_t len)
 {
-    ornd_tls_t *t = ctx;
     const ornd_transport_t *tr = t->transport;
+    const size_t ask = len < BIO_MAX ? len : BIO_MAX;
     uint32_t wait;
-    size_t sent = 0;
-    ornd_err_t rc = ornd_tls_may_call(t, &wait)
-                        ? tr->send(tr->ctx, buf, len < BIO_MAX ? len : BIO_MAX, wait, &sent)
-                        : ORND_ERR_TIMEOUT;
-    if (rc == ORND_OK && sent > 0 && sent <= len) {
-        return (int)sent;
+    size_t moved = 0;
+    ornd_err_t rc = ORND_ERR_TIMEOUT;
+    if (ornd_tls_may_call(t, &wait)) {
+        rc = in != NULL ? tr->recv(tr->ctx, in, ask, wait, &moved)
+                        : tr->send(tr->ctx, out, ask, wait, &moved);
     }
-    if (rc == ORND_ERR_WOULD_BLOCK && ornd_tls_no_wait(t)) {
-        return MBEDTLS_ERR_SSL_WANT_WRITE;
+    if (rc == ORND_OK && moved > 0 && moved <= len) {
+        return (int)moved;
+    }
+    if (rc == ORND_ERR_WOULD_BLOCK && wait == 0) { /* a call that was not to wait */
+        return in != NULL ? MBEDTLS_ERR_SSL_WANT_READ : MBEDTLS_ERR_SSL_WANT_WRITE;
+    }
+    if (rc == ORND_ERR_CLOSED && in != NULL) {
+        return 0; /* mbedTLS's "end of stream" */
     }
     t->net_err = rc < 0 && rc != ORND_ERR_WOULD_BLOCK ? rc : ORND_ERR_NET;
-    return MBEDTLS_ERR_NET_SEND_FAILED;
+    return in != NULL ? MBEDTLS_ERR_NET_RECV_FAILED : MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+static int bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+    return bio_call(ctx, NULL, buf, len);
 }
 
 static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
 {
-    ornd_tls_t *t = ctx;
-    const ornd_transport_t *tr = t->transport;
     (void)timeout; /* the step timeout and deadline are ours */
-    uint32_t wait;
-    size_t got = 0;
-    ornd_err_t rc = ornd_tls_may_call(t, &wait)
-                        ? tr->recv(tr->ctx, buf, len < BIO_MAX ? len : BIO_MAX, wait, &got)
-                        : ORND_ERR_TIMEOUT;
-    if (rc == ORND_OK && got > 0 && got <= len) {
-        return (int)got;
-    }
-    if (rc == ORND_ERR_CLOSED) {
-        return 0; /* mbedTLS's "end of stream" */
-    }
-    if (rc == ORND_ERR_WOULD_BLOCK && ornd_tls_no_wait(t)) {
-        return MBEDTLS_ERR_SSL_WANT_READ; /* nothing there: mbedTLS's "later" */
-    }
-    t->net_err = rc < 0 && rc != ORND_ERR_WOULD_BLOCK ? rc : ORND_ERR_NET;
-    return rc == ORND_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
+    return bio_call(ctx, buf, NULL, len);
 }
 
 static bool want_io(int mbed)
@@ -155,20 +153,28 @@ static ornd_err_t map_verify_flags(uint32_t flags)
     return ORND_ERR_TLS_CERT;
 }
 
+/* mbedTLS's and PSA's "out of memory", one per module that allocates. */
+static const int16_t alloc_errors[] = {
+    MBEDTLS_ERR_SSL_ALLOC_FAILED, MBEDTLS_ERR_X509_ALLOC_FAILED, MBEDTLS_ERR_PK_ALLOC_FAILED,
+    MBEDTLS_ERR_MPI_ALLOC_FAILED, MBEDTLS_ERR_ECP_ALLOC_FAILED,  MBEDTLS_ERR_ASN1_ALLOC_FAILED,
+    MBEDTLS_ERR_PEM_ALLOC_FAILED, PSA_ERROR_INSUFFICIENT_MEMORY,
+};
+
 static bool is_alloc_error(int mbed)
 {
-    return mbed == MBEDTLS_ERR_SSL_ALLOC_FAILED || mbed == MBEDTLS_ERR_X509_ALLOC_FAILED ||
-           mbed == MBEDTLS_ERR_PK_ALLOC_FAILED || mbed == MBEDTLS_ERR_MPI_ALLOC_FAILED ||
-           mbed == MBEDTLS_ERR_ECP_ALLOC_FAILED || mbed == MBEDTLS_ERR_ASN1_ALLOC_FAILED ||
-           mbed == MBEDTLS_ERR_PEM_ALLOC_FAILED || mbed == PSA_ERROR_INSUFFICIENT_MEMORY;
+    for (size_t i = 0; i < sizeof alloc_errors / sizeof alloc_errors[0]; i++) {
+        if (mbed == alloc_errors[i]) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /* Turn an mbedTLS error into the library's, preferring what the transport
  * said. */
 static ornd_err_t map_error(ornd_tls_t *t, int mbed)
 {
-    if (mbed == MBEDTLS_ERR_NET_SEND_FAILED || mbed == MBEDTLS_ERR_NET_RECV_FAILED ||
-        mbed == MBEDTLS_ERR_SSL_TIMEOUT) {
+    if (mbed == MBEDTLS_ERR_NET_SEND_FAILED || mbed == MBEDTLS_ERR_NET_RECV_FAILED) {
         return t->net_err < 0 ? t->net_err : ORND_ERR_NET;
     }
     if (mbed == MBEDTLS_ERR_SSL_CONN_EOF) {
@@ -180,28 +186,12 @@ static ornd_err_t map_error(ornd_tls_t *t, int mbed)
     if (mbed == MBEDTLS_ERR_ENTROPY_SOURCE_FAILED) {
         return ORND_ERR_ENTROPY; /* PSA's draw (the handshake's randomness) failed */
     }
-    if (is_alloc_error(mbed)) {
-        return ORND_ERR_NO_MEM;
-    }
-    return ORND_ERR_TLS;
+    return is_alloc_error(mbed) ? ORND_ERR_NO_MEM : ORND_ERR_TLS;
 }
 
 /* ---- certificate dates: the platform's wall clock ------------------------ */
 
 #define DATE_FLAGS ((uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE))
-
-/* A date as one number that orders as the dates do: the fields packed from
- * the year down (mbedTLS has checked each field's range when it parsed). */
-static uint64_t date_key(int year, int mon, int day, int hour, int min, int sec)
-{
-    return (uint64_t)(uint32_t)year << 26 | (uint32_t)mon << 22 | (uint32_t)day << 17 |
-           (uint32_t)hour << 12 | (uint32_t)min << 6 | (uint32_t)sec;
-}
-
-static uint64_t x509_key(const mbedtls_x509_time *x)
-{
-    return date_key(x->year, x->mon, x->day, x->hour, x->min, x->sec);
-}
 
 /* Each certificate of the chain: its validity against the time the
  * connection was given. With no time (the INSECURE opt-in) the dates are
@@ -212,13 +202,18 @@ static void check_dates(const ornd_tls_t *t, const mbedtls_x509_crt *crt, uint32
         *flags &= ~DATE_FLAGS;
         return;
     }
-    ornd_utc_t u;
-    ornd__utc_from_unix(t->unix_time, &u);
-    const uint64_t now = date_key(u.year, u.mon, u.day, u.hour, u.min, u.sec);
-    if (x509_key(&crt->valid_to) < now) {
+    struct tm tm;
+    ornd__utc_from_unix(t->unix_time, &tm);
+    const mbedtls_x509_time now = {.year = tm.tm_year + 1900,
+                                   .mon = tm.tm_mon + 1,
+                                   .day = tm.tm_mday,
+                                   .hour = tm.tm_hour,
+                                   .min = tm.tm_min,
+                                   .sec = tm.tm_sec};
+    if (mbedtls_x509_time_cmp(&crt->valid_to, &now) < 0) {
         *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
     }
-    if (x509_key(&crt->valid_from) > now) {
+    if (mbedtls_x509_time_cmp(&crt->valid_from, &now) > 0) {
         *flags |= MBEDTLS_X509_BADCERT_FUTURE;
     }
 }
@@ -269,16 +264,17 @@ void ornd_tls_set_time(ornd_tls_t *t, const int64_t *unix_time)
 
 /* ---- configuration, shared by connections --------------------------- */
 
-static ornd_err_t configure(ornd_tls_conf_t *cf)
+/* The client's configuration over the CA certificates `ca`: 0, or the error
+ * of mbedtls_ssl_config_defaults() (the settings after it cannot fail). */
+static int configure(mbedtls_ssl_config *conf, mbedtls_x509_crt *ca)
 {
-    mbedtls_ssl_config *conf = &CF(cf)->conf;
     int rc = mbedtls_ssl_config_defaults(conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
                                          MBEDTLS_SSL_PRESET_DEFAULT);
     if (rc != 0) {
-        return is_alloc_error(rc) ? ORND_ERR_NO_MEM : ORND_ERR_TLS;
+        return rc;
     }
     mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-    mbedtls_ssl_conf_ca_chain(conf, &CF(cf)->ca, NULL);
+    mbedtls_ssl_conf_ca_chain(conf, ca, NULL);
     mbedtls_ssl_conf_rng(conf, mbedtls_psa_get_random, MBEDTLS_PSA_RANDOM_STATE);
     mbedtls_ssl_conf_min_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3)
@@ -292,20 +288,7 @@ static ornd_err_t configure(ornd_tls_conf_t *cf)
         conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
 #endif
 #endif
-    return ORND_OK;
-}
-
-/* PSA is up (psa_crypto_init() does nothing when it already is); a failure
- * leaves nothing behind. */
-static ornd_err_t crypto_up(void)
-{
-    psa_status_t st = psa_crypto_init();
-    if (st == PSA_SUCCESS) {
-        return ORND_OK;
-    }
-    return st == PSA_ERROR_INSUFFICIENT_MEMORY    ? ORND_ERR_NO_MEM
-           : st == PSA_ERROR_INSUFFICIENT_ENTROPY ? ORND_ERR_ENTROPY
-                                                  : ORND_ERR_TLS;
+    return 0;
 }
 
 ornd_err_t ornd_tls_conf_init(ornd_tls_conf_t *cf, const uint8_t *ca, size_t ca_len)
@@ -314,9 +297,13 @@ ornd_err_t ornd_tls_conf_init(ornd_tls_conf_t *cf, const uint8_t *ca, size_t ca_
     if (ca == NULL || ca_len == 0) {
         return ORND_ERR_ARG;
     }
-    ornd_err_t rc = crypto_up();
-    if (rc != ORND_OK) {
-        return rc;
+    /* PSA is up (psa_crypto_init() does nothing when it already is); a
+     * failure leaves nothing behind */
+    psa_status_t st = psa_crypto_init();
+    if (st != PSA_SUCCESS) {
+        return st == PSA_ERROR_INSUFFICIENT_MEMORY    ? ORND_ERR_NO_MEM
+               : st == PSA_ERROR_INSUFFICIENT_ENTROPY ? ORND_ERR_ENTROPY
+                                                      : ORND_ERR_TLS;
     }
     conf_mbed_t *m = CF(cf);
     mbedtls_x509_crt_init(&m->ca);
@@ -325,15 +312,16 @@ ornd_err_t ornd_tls_conf_init(ornd_tls_conf_t *cf, const uint8_t *ca, size_t ca_
     /* > 0: that many certificates of a PEM bundle could not be parsed (the
      * others were): refused whole, never trusted short */
     int mbed = mbedtls_x509_crt_parse(&m->ca, ca, ca_len);
-    if (mbed != 0 || m->ca.raw.len == 0) {
-        rc = is_alloc_error(mbed) ? ORND_ERR_NO_MEM : ORND_ERR_CONFIG_CA;
-    } else {
-        rc = configure(cf);
+    ornd_err_t rc = ORND_ERR_CONFIG_CA;
+    if (mbed == 0 && m->ca.raw.len != 0) {
+        mbed = configure(&m->conf, &m->ca);
+        if (mbed == 0) {
+            return ORND_OK;
+        }
+        rc = ORND_ERR_TLS;
     }
-    if (rc != ORND_OK) {
-        ornd_tls_conf_free(cf);
-    }
-    return rc;
+    ornd_tls_conf_free(cf);
+    return is_alloc_error(mbed) ? ORND_ERR_NO_MEM : rc;
 }
 
 void ornd_tls_conf_free(ornd_tls_conf_t *cf)
@@ -375,14 +363,12 @@ static void keep_session(ornd_tls_t *t)
     t->has_session = mbedtls_ssl_get_session(SSL(t), &CN(t)->session) == 0;
 }
 
-/* After a failed open or handshake: nothing of it is kept. */
+/* After a failed open or handshake: nothing of it is kept (not connected,
+ * so no close_notify). */
 static ornd_err_t abandon(ornd_tls_t *t, ornd_err_t rc)
 {
     forget_session(t); /* never offer a session twice to a failing peer */
-    mbedtls_ssl_free(SSL(t));
-    mbedtls_ssl_init(SSL(t));
-    t->transport->close(t->transport->ctx);
-    t->handshaking = false;
+    ornd_tls_close(t);
     return rc;
 }
 
@@ -443,57 +429,50 @@ void ornd_tls_set_nonblocking(ornd_tls_t *t, bool nonblocking)
     t->nonblocking = nonblocking;
 }
 
-ornd_err_t ornd_tls_write(ornd_tls_t *t, const uint8_t *buf, size_t len, size_t *written)
+/* Read into `in`, or (`in` NULL) write from `out`, *count bytes at most:
+ * *count is then what was moved (0 but for ORND_OK). mbedTLS is called
+ * again after a ticket (kept) and, on a blocking connection, after "later". */
+static ornd_err_t tls_io(ornd_tls_t *t, uint8_t *in, const uint8_t *out, size_t *count)
 {
-    *written = 0;
+    const size_t len = *count;
+    *count = 0;
     if (!t->connected) {
         return ORND_ERR_STATE;
     }
     for (;;) {
-        int n = mbedtls_ssl_write(SSL(t), buf, len);
+        int n =
+            in != NULL ? mbedtls_ssl_read(SSL(t), in, len) : mbedtls_ssl_write(SSL(t), out, len);
         if (n > 0) {
-            *written = (size_t)n;
+            *count = (size_t)n;
             return ORND_OK;
         }
         if (n == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
-            keep_session(t);
+            keep_session(t); /* TLS 1.3: the ticket for the next connection */
         } else if (want_io(n)) {
             if (t->nonblocking) {
-                return ORND_ERR_WOULD_BLOCK; /* again later, with the same bytes */
+                return ORND_ERR_WOULD_BLOCK; /* nothing yet, or again later with the same bytes */
             }
+        } else if (in != NULL && n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+            return ORND_ERR_CLOSED; /* a clean end: the peer said close_notify */
+        } else if (in != NULL && n == 0) {
+            return ORND_ERR_TRUNCATED; /* the transport ended without close_notify */
         } else {
-            return n < 0 ? map_error(t, n) : ORND_ERR_TLS;
+            return map_error(t, n); /* ORND_ERR_TLS for a write of nothing (0) */
         }
+        /* else: not data, nothing wrong: go on */
     }
+}
+
+ornd_err_t ornd_tls_write(ornd_tls_t *t, const uint8_t *buf, size_t len, size_t *written)
+{
+    *written = len;
+    return tls_io(t, NULL, buf, written);
 }
 
 ornd_err_t ornd_tls_read(ornd_tls_t *t, uint8_t *buf, size_t len, size_t *got)
 {
-    *got = 0;
-    if (!t->connected) {
-        return ORND_ERR_STATE;
-    }
-    for (;;) {
-        int n = mbedtls_ssl_read(SSL(t), buf, len);
-        if (n > 0) {
-            *got = (size_t)n;
-            return ORND_OK;
-        }
-        if (n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
-            return ORND_ERR_CLOSED; /* a clean end: the peer said close_notify */
-        }
-        if (n == 0) {
-            return ORND_ERR_TRUNCATED; /* the transport ended without close_notify */
-        }
-        if (n == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
-            keep_session(t); /* TLS 1.3: the ticket for the next connection */
-        } else if (!want_io(n)) {
-            return map_error(t, n);
-        } else if (t->nonblocking) {
-            return ORND_ERR_WOULD_BLOCK; /* nothing yet */
-        }
-        /* else: not data, nothing wrong: go on reading */
-    }
+    *got = len;
+    return tls_io(t, buf, NULL, got);
 }
 
 bool ornd_tls_idle_ok(ornd_tls_t *t)
@@ -556,8 +535,7 @@ void ornd_tls_free(ornd_tls_t *t)
     if (!t->ready) {
         return;
     }
-    ornd_tls_close(t);
-    mbedtls_ssl_free(SSL(t));
+    ornd_tls_close(t); /* which leaves the context freed (as initialised) */
     forget_session(t);
     t->ready = false;
 }

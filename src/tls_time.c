@@ -25,12 +25,8 @@ static const ornd_platform_t *time_platform;
  * the time, so that every certificate is "not yet valid" rather than valid. */
 static mbedtls_time_t platform_time(mbedtls_time_t *out)
 {
-    const ornd_platform_t *p = time_platform;
-    int64_t now = 0;
-    if (p == NULL || p->unix_time == NULL || p->unix_time(p->ctx, &now) != ORND_OK ||
-        now < (int64_t)ORND_CONFIG_MIN_UNIX_TIME) {
-        now = 0;
-    }
+    int64_t now;
+    (void)ornd__wall_clock(time_platform, &now);
     if (out != NULL) {
         *out = (mbedtls_time_t)now;
     }
@@ -77,17 +73,8 @@ mbedtls_ms_time_t mbedtls_ms_time(void)
  * certificate date checks, with no C library clock or time zone. */
 struct tm *mbedtls_platform_gmtime_r(const mbedtls_time_t *tt, struct tm *tm_buf)
 {
-    ornd_utc_t u;
-    ornd__utc_from_unix((int64_t)*tt, &u); /* mbedtls_time() above: 0 or later */
     memset(tm_buf, 0, sizeof *tm_buf);
-    tm_buf->tm_year = u.year - 1900;
-    tm_buf->tm_mon = u.mon - 1;
-    tm_buf->tm_mday = u.day;
-    tm_buf->tm_yday = u.yday;
-    tm_buf->tm_wday = u.wday;
-    tm_buf->tm_hour = u.hour;
-    tm_buf->tm_min = u.min;
-    tm_buf->tm_sec = u.sec;
+    ornd__utc_from_unix((int64_t)*tt, tm_buf); /* mbedtls_time() above: 0 or later */
     return tm_buf;
 }
 

@@ -19,8 +19,12 @@ bool ornd_tls_no_wait(const ornd_tls_t *t)
 
 bool ornd_tls_may_call(const ornd_tls_t *t, uint32_t *wait)
 {
-    *wait = ornd_tls_no_wait(t) ? 0u : ornd_tls_step_wait(t);
-    return ornd_tls_no_wait(t) || *wait != 0;
+    if (ornd_tls_no_wait(t)) {
+        *wait = 0;
+        return true;
+    }
+    *wait = ornd_tls_step_wait(t);
+    return *wait != 0;
 }
 
 ornd_err_t ornd_tls_transport_open(ornd_tls_t *t, const char *host, uint16_t port,
@@ -39,9 +43,11 @@ ornd_err_t ornd_tls_transport_open(ornd_tls_t *t, const char *host, uint16_t por
     t->net_err = ORND_OK;
     t->poll_only = false;
     t->nonblocking = nonblocking;
-    if (nonblocking) {
-        return tr->connect_start(tr->ctx, host, port);
+    /* blocking: within the step's time; polled: started without waiting */
+    uint32_t wait;
+    if (!ornd_tls_may_call(t, &wait)) {
+        return ORND_ERR_TIMEOUT;
     }
-    uint32_t wait = ornd_tls_step_wait(t);
-    return wait == 0 ? ORND_ERR_TIMEOUT : tr->connect(tr->ctx, host, port, wait);
+    return nonblocking ? tr->connect_start(tr->ctx, host, port)
+                       : tr->connect(tr->ctx, host, port, wait);
 }

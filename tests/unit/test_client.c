@@ -914,19 +914,19 @@ static void insecure_opt_in_connects_without_time(void **state)
  * library's gmtime_r(). */
 static void assert_utc_is_gmtime(int64_t t)
 {
-    ornd_utc_t u;
+    struct tm u;
     ornd__utc_from_unix(t, &u);
     const time_t tt = (time_t)t;
     struct tm tm;
     assert_non_null(gmtime_r(&tt, &tm));
-    assert_int_equal(u.year, tm.tm_year + 1900);
-    assert_int_equal(u.mon, tm.tm_mon + 1);
-    assert_int_equal(u.day, tm.tm_mday);
-    assert_int_equal(u.hour, tm.tm_hour);
-    assert_int_equal(u.min, tm.tm_min);
-    assert_int_equal(u.sec, tm.tm_sec);
-    assert_int_equal(u.yday, tm.tm_yday);
-    assert_int_equal(u.wday, tm.tm_wday);
+    assert_int_equal(u.tm_year, tm.tm_year);
+    assert_int_equal(u.tm_mon, tm.tm_mon);
+    assert_int_equal(u.tm_mday, tm.tm_mday);
+    assert_int_equal(u.tm_hour, tm.tm_hour);
+    assert_int_equal(u.tm_min, tm.tm_min);
+    assert_int_equal(u.tm_sec, tm.tm_sec);
+    assert_int_equal(u.tm_yday, tm.tm_yday);
+    assert_int_equal(u.tm_wday, tm.tm_wday);
 }
 
 static void calendar_arithmetic(void **state)
@@ -936,19 +936,25 @@ static void calendar_arithmetic(void **state)
     for (int64_t d = 0; d <= 84006; d++) {
         assert_utc_is_gmtime(d * 86400 + (d * 7919) % 86400);
     }
-    assert_utc_is_gmtime(951782400);          /* 2000-02-29 */
-    assert_utc_is_gmtime(4107542399);         /* 2100-02-28 23:59:59, no leap day */
-    assert_utc_is_gmtime(253402300799);       /* 9999-12-31 23:59:59, the last x509 date */
+    /* and on to the largest taken as it is, every 997th day at its last second */
+    for (int64_t d = 84007; d * 86400 < ((int64_t)1 << 38); d += 997) {
+        assert_utc_is_gmtime(d * 86400 + 86399);
+    }
+    assert_utc_is_gmtime(951782400);              /* 2000-02-29 */
+    assert_utc_is_gmtime(4107542399);             /* 2100-02-28 23:59:59, no leap day */
+    assert_utc_is_gmtime(253402300799);           /* 9999-12-31 23:59:59, the last x509 date */
     assert_utc_is_gmtime(((int64_t)1 << 38) - 1); /* the largest taken as it is */
     /* outside the range: clamped */
-    ornd_utc_t u;
+    struct tm u;
+    memset(&u, 0, sizeof u);
     ornd__utc_from_unix(-1, &u);
-    assert_int_equal(u.year, 1970);
-    assert_int_equal(u.mon, 1);
-    assert_int_equal(u.day, 1);
-    assert_int_equal(u.sec, 0);
+    assert_int_equal(u.tm_year, 70);
+    assert_int_equal(u.tm_mon, 0);
+    assert_int_equal(u.tm_mday, 1);
+    assert_int_equal(u.tm_sec, 0);
     ornd__utc_from_unix(INT64_MAX, &u);
-    ornd_utc_t top;
+    struct tm top;
+    memset(&top, 0, sizeof top);
     ornd__utc_from_unix(((int64_t)1 << 38) - 1, &top);
     assert_memory_equal(&u, &top, sizeof u);
 }
