@@ -78,7 +78,7 @@ static ornd_err_t apply_settings(ornd_client_t *c, const ornd_settings_t *s)
     uint32_t margin_s =
         s->refresh_margin_s != 0 ? s->refresh_margin_s : ORND_CONFIG_REFRESH_MARGIN_S;
     c->margin_ms =
-        margin_s > ORND_CONFIG_MAX_EXPIRES_S ? ORND_CONFIG_MAX_EXPIRES_S * 1000u : margin_s * 1000u;
+        (margin_s < ORND_CONFIG_MAX_EXPIRES_S ? margin_s : ORND_CONFIG_MAX_EXPIRES_S) * 1000u;
     const char *url = s->token_url != NULL ? s->token_url : ORND_DEFAULT_TOKEN_URL;
     ornd_err_t rc =
         ornd_url_parse(url, c->host, sizeof c->host, &c->tcp_port, c->path, sizeof c->path);
@@ -292,7 +292,7 @@ static ornd_err_t read_answer(ornd_client_t *c)
 }
 
 /* End the fetch with `rc`: keep the token or note the failure. */
-static ornd_err_t fetch_end(ornd_client_t *c, ornd_err_t rc)
+ORND_NOINLINE static ornd_err_t fetch_end(ornd_client_t *c, ornd_err_t rc)
 {
     ornd_tls_close(&c->tls);
     ornd_wipe(&c->scratch, sizeof c->scratch);
@@ -309,7 +309,8 @@ static ornd_err_t fetch_end(ornd_client_t *c, ornd_err_t rc)
 }
 
 /* Begin a fetch, if the request hygiene allows one now (else nothing is
- * sent or counted); a connection that cannot even be opened ends it. */
+ * sent or counted): the request counted, the old token dropped, the
+ * deadline set; fetch() opens the connection next. */
 static ornd_err_t fetch_begin(ornd_client_t *c, bool nonblocking)
 {
     uint32_t start = now(c);
@@ -330,17 +331,16 @@ static ornd_err_t fetch_begin(ornd_client_t *c, bool nonblocking)
     c->fetch_started = start;
     c->fetch_deadline = start + FETCH_STEPS * c->timeout_ms;
     c->fetch_state = FETCH_HANDSHAKE;
-    rc =
-        ornd_tls_open(&c->tls, c->host, c->tcp_port, c->timeout_ms, c->fetch_deadline, nonblocking);
-    return rc == ORND_OK ? ORND_OK : fetch_end(c, rc);
+    return ORND_OK;
 }
 
-/* Go on with the fetch under way. */
+/* Go on with the fetch under way: ORND_ERR_WOULD_BLOCK while it is, else
+ * how it ends. */
 static ornd_err_t fetch_step(ornd_client_t *c, bool nonblocking)
 {
     ornd_tls_set_nonblocking(&c->tls, nonblocking);
     if (nonblocking && (int32_t)(now(c) - c->fetch_deadline) >= 0) {
-        return fetch_end(c, ORND_ERR_TIMEOUT);
+        return ORND_ERR_TIMEOUT;
     }
     ornd_err_t rc = ORND_OK;
     if (c->fetch_state == FETCH_HANDSHAKE) {
@@ -359,23 +359,32 @@ static ornd_err_t fetch_step(ornd_client_t *c, bool nonblocking)
     if (rc == ORND_OK && c->fetch_state == FETCH_READ) {
         rc = read_answer(c);
     }
-    return rc == ORND_ERR_WOULD_BLOCK ? ORND_IN_PROGRESS : fetch_end(c, rc);
+    return rc;
 }
 
-/* A fresh token, fetched if need be: blocking, or one polled step. */
+/* A fresh token, fetched if need be: blocking, or one polled step. A fetch
+ * that began (a connection could not even be opened included) ends in
+ * fetch_end(), the one place that keeps the token or notes the failure. */
 static ornd_err_t fetch(ornd_client_t *c, bool nonblocking)
 {
+    ornd_err_t rc = ORND_OK;
     if (c->fetch_state == FETCH_IDLE) {
-        ornd_err_t rc = fetch_begin(c, nonblocking);
+        rc = fetch_begin(c, nonblocking);
         if (rc != ORND_OK) {
-            return rc;
+            return rc; /* nothing began */
+        }
+        rc = ornd_tls_open(&c->tls, c->host, c->tcp_port, c->timeout_ms, c->fetch_deadline,
+                           nonblocking);
+    }
+    if (rc == ORND_OK) {
+        do {
+            rc = fetch_step(c, nonblocking);
+        } while (rc == ORND_ERR_WOULD_BLOCK && !nonblocking);
+        if (rc == ORND_ERR_WOULD_BLOCK) {
+            return ORND_IN_PROGRESS;
         }
     }
-    ornd_err_t rc;
-    do {
-        rc = fetch_step(c, nonblocking);
-    } while (rc == ORND_IN_PROGRESS && !nonblocking);
-    return rc;
+    return fetch_end(c, rc);
 }
 
 /* The token, fetched if need be, under the platform's lock when it has one:
