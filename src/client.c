@@ -291,7 +291,9 @@ static ornd_err_t read_answer(ornd_client_t *c)
     return rc;
 }
 
-/* End the fetch with `rc`: keep the token or note the failure. */
+/* End the fetch with `rc`: keep the token or note the failure. Called from
+ * fetch() only, but kept out of token_locked(), which is on the deepest
+ * stack path. */
 ORND_NOINLINE static ornd_err_t fetch_end(ornd_client_t *c, ornd_err_t rc)
 {
     ornd_tls_close(&c->tls);
