@@ -48,11 +48,8 @@ void ornd_buf_put(ornd_buf_t *b, const char *data, size_t len)
 
 void ornd_buf_puts(ornd_buf_t *b, const char *s)
 {
-    if (b != NULL && s == NULL) {
-        b->err = b->err != ORND_OK ? b->err : ORND_ERR_ARG;
-        return;
-    }
-    ornd_buf_put(b, s, s != NULL ? strlen(s) : 0u);
+    /* a NULL string is refused as NULL data with a length is */
+    ornd_buf_put(b, s, s != NULL ? strlen(s) : 1u);
 }
 
 /* Decimal digits of `v`, most significant first. A size_t division: 32 bits

@@ -43,36 +43,24 @@ static bool platform_complete(const ornd_platform_t *p)
     return p->now_ms != NULL && p->entropy != NULL && (p->lock == NULL) == (p->unlock == NULL);
 }
 
-/* Copy a NUL-terminated secret or id into a fixed array. */
-static ornd_err_t copy_credential(uint8_t *dst, size_t cap, size_t *len, const char *src)
+/* Copy the NUL-terminated `src` (NULL: "") of up to `cap` bytes to `dst`,
+ * without its NUL (dst is zeroed), and its length to *len. An empty one is
+ * `if_empty` (ORND_OK where it may be). */
+static ornd_err_t copy_text(void *dst, size_t cap, size_t *len, const char *src,
+                            ornd_err_t if_empty)
 {
-    if (src == NULL || src[0] == '\0') {
-        return ORND_ERR_CONFIG_CREDENTIALS;
+    if (src == NULL) {
+        src = "";
     }
     size_t n = strnlen(src, cap + 1u);
+    if (n == 0u && if_empty != ORND_OK) {
+        return if_empty;
+    }
     if (n > cap) {
         return ORND_ERR_CONFIG_TOO_LONG;
     }
     memcpy(dst, src, n);
     *len = n;
-    return ORND_OK;
-}
-
-/* Scope: visible ASCII words separated by single spaces (RFC 6749 §3.3). */
-static ornd_err_t copy_scope(ornd_client_t *c, const char *scope)
-{
-    if (scope == NULL) {
-        scope = "";
-    }
-    size_t n = strnlen(scope, sizeof c->scope);
-    if (n >= sizeof c->scope) {
-        return ORND_ERR_CONFIG_TOO_LONG;
-    }
-    if (!ornd_oauth_scope_valid(scope, n)) {
-        return ORND_ERR_ARG;
-    }
-    memcpy(c->scope, scope, n + 1u);
-    c->scope_len = n;
     return ORND_OK;
 }
 
@@ -90,19 +78,24 @@ static ornd_err_t apply_settings(ornd_client_t *c, const ornd_settings_t *s)
     uint32_t margin_s =
         s->refresh_margin_s != 0 ? s->refresh_margin_s : ORND_CONFIG_REFRESH_MARGIN_S;
     c->margin_ms =
-        margin_s > ORND_CONFIG_MAX_EXPIRES_S ? ORND_CONFIG_MAX_EXPIRES_S * 1000u : margin_s * 1000u;
+        (margin_s < ORND_CONFIG_MAX_EXPIRES_S ? margin_s : ORND_CONFIG_MAX_EXPIRES_S) * 1000u;
     const char *url = s->token_url != NULL ? s->token_url : ORND_DEFAULT_TOKEN_URL;
     ornd_err_t rc =
         ornd_url_parse(url, c->host, sizeof c->host, &c->tcp_port, c->path, sizeof c->path);
     if (rc == ORND_OK) {
-        rc = copy_credential(c->client_id, sizeof c->client_id, &c->client_id_len, s->client_id);
+        rc = copy_text(c->client_id, sizeof c->client_id, &c->client_id_len, s->client_id,
+                       ORND_ERR_CONFIG_CREDENTIALS);
     }
     if (rc == ORND_OK) {
-        rc = copy_credential(c->client_secret, sizeof c->client_secret, &c->client_secret_len,
-                             s->client_secret);
+        rc = copy_text(c->client_secret, sizeof c->client_secret, &c->client_secret_len,
+                       s->client_secret, ORND_ERR_CONFIG_CREDENTIALS);
     }
+    /* scope: visible ASCII words separated by single spaces (RFC 6749 §3.3) */
     if (rc == ORND_OK) {
-        rc = copy_scope(c, s->scope);
+        rc = copy_text(c->scope, ORND_CONFIG_SCOPE_MAX, &c->scope_len, s->scope, ORND_OK);
+    }
+    if (rc == ORND_OK && !ornd_oauth_scope_valid(c->scope, c->scope_len)) {
+        rc = ORND_ERR_ARG;
     }
     return rc;
 }
@@ -189,7 +182,10 @@ static uint32_t wait_ms(const ornd_client_t *c, uint32_t now)
 static void note_request(ornd_client_t *c, uint32_t now)
 {
     c->sent_at[c->sent_next] = now;
-    c->sent_next = (uint8_t)((c->sent_next + 1u) % ORND_CONFIG_TOKEN_REQUESTS_PER_MIN);
+    c->sent_next++;
+    if (c->sent_next == ORND_CONFIG_TOKEN_REQUESTS_PER_MIN) {
+        c->sent_next = 0;
+    }
     if (c->sent_count < ORND_CONFIG_TOKEN_REQUESTS_PER_MIN) {
         c->sent_count++;
     }
@@ -202,17 +198,17 @@ ORND_NOINLINE static void hold_after_failure(ornd_client_t *c, uint32_t now)
     if (c->failures < UINT8_MAX) {
         c->failures++;
     }
+    /* BASE << k <= MAX exactly when BASE <= MAX >> k: no 32-bit overflow */
+    const unsigned k = c->failures - 1u;
     uint32_t backoff = ORND_CONFIG_BACKOFF_MAX_MS;
-    if (c->failures <= 20u) {
-        uint64_t b = (uint64_t)ORND_CONFIG_BACKOFF_BASE_MS << (c->failures - 1u);
-        backoff = b < ORND_CONFIG_BACKOFF_MAX_MS ? (uint32_t)b : ORND_CONFIG_BACKOFF_MAX_MS;
+    if (k < 20u && ORND_CONFIG_BACKOFF_BASE_MS <= (ORND_CONFIG_BACKOFF_MAX_MS >> k)) {
+        backoff = (uint32_t)ORND_CONFIG_BACKOFF_BASE_MS << k;
     }
     uint32_t r = 0;
     if (c->platform->entropy(c->platform->ctx, (uint8_t *)&r, sizeof r) != ORND_OK) {
         r = now; /* jitter only, not a secret: the clock will do */
     }
-    uint32_t half = backoff / 2u;
-    backoff -= half == 0u ? 0u : r % (half + 1u);
+    backoff -= r % (backoff / 2u + 1u); /* 0 to half of it */
     if (c->server.has_retry_after) {
         uint32_t ra = c->server.retry_after_s < ORND_CONFIG_RETRY_AFTER_MAX_S
                           ? c->server.retry_after_s
@@ -295,8 +291,10 @@ static ornd_err_t read_answer(ornd_client_t *c)
     return rc;
 }
 
-/* End the fetch with `rc`: keep the token or note the failure. */
-static ornd_err_t fetch_end(ornd_client_t *c, ornd_err_t rc)
+/* End the fetch with `rc`: keep the token or note the failure. Called from
+ * fetch() only, but kept out of token_locked(), which is on the deepest
+ * stack path. */
+ORND_NOINLINE static ornd_err_t fetch_end(ornd_client_t *c, ornd_err_t rc)
 {
     ornd_tls_close(&c->tls);
     ornd_wipe(&c->scratch, sizeof c->scratch);
@@ -313,7 +311,8 @@ static ornd_err_t fetch_end(ornd_client_t *c, ornd_err_t rc)
 }
 
 /* Begin a fetch, if the request hygiene allows one now (else nothing is
- * sent or counted); a connection that cannot even be opened ends it. */
+ * sent or counted): the request counted, the old token dropped, the
+ * deadline set; fetch() opens the connection next. */
 static ornd_err_t fetch_begin(ornd_client_t *c, bool nonblocking)
 {
     uint32_t start = now(c);
@@ -334,17 +333,16 @@ static ornd_err_t fetch_begin(ornd_client_t *c, bool nonblocking)
     c->fetch_started = start;
     c->fetch_deadline = start + FETCH_STEPS * c->timeout_ms;
     c->fetch_state = FETCH_HANDSHAKE;
-    rc =
-        ornd_tls_open(&c->tls, c->host, c->tcp_port, c->timeout_ms, c->fetch_deadline, nonblocking);
-    return rc == ORND_OK ? ORND_OK : fetch_end(c, rc);
+    return ORND_OK;
 }
 
-/* Go on with the fetch under way. */
+/* Go on with the fetch under way: ORND_ERR_WOULD_BLOCK while it is, else
+ * how it ends. */
 static ornd_err_t fetch_step(ornd_client_t *c, bool nonblocking)
 {
     ornd_tls_set_nonblocking(&c->tls, nonblocking);
     if (nonblocking && (int32_t)(now(c) - c->fetch_deadline) >= 0) {
-        return fetch_end(c, ORND_ERR_TIMEOUT);
+        return ORND_ERR_TIMEOUT;
     }
     ornd_err_t rc = ORND_OK;
     if (c->fetch_state == FETCH_HANDSHAKE) {
@@ -363,23 +361,32 @@ static ornd_err_t fetch_step(ornd_client_t *c, bool nonblocking)
     if (rc == ORND_OK && c->fetch_state == FETCH_READ) {
         rc = read_answer(c);
     }
-    return rc == ORND_ERR_WOULD_BLOCK ? ORND_IN_PROGRESS : fetch_end(c, rc);
+    return rc;
 }
 
-/* A fresh token, fetched if need be: blocking, or one polled step. */
+/* A fresh token, fetched if need be: blocking, or one polled step. A fetch
+ * that began (a connection could not even be opened included) ends in
+ * fetch_end(), the one place that keeps the token or notes the failure. */
 static ornd_err_t fetch(ornd_client_t *c, bool nonblocking)
 {
+    ornd_err_t rc = ORND_OK;
     if (c->fetch_state == FETCH_IDLE) {
-        ornd_err_t rc = fetch_begin(c, nonblocking);
+        rc = fetch_begin(c, nonblocking);
         if (rc != ORND_OK) {
-            return rc;
+            return rc; /* nothing began */
+        }
+        rc = ornd_tls_open(&c->tls, c->host, c->tcp_port, c->timeout_ms, c->fetch_deadline,
+                           nonblocking);
+    }
+    if (rc == ORND_OK) {
+        do {
+            rc = fetch_step(c, nonblocking);
+        } while (rc == ORND_ERR_WOULD_BLOCK && !nonblocking);
+        if (rc == ORND_ERR_WOULD_BLOCK) {
+            return ORND_IN_PROGRESS;
         }
     }
-    ornd_err_t rc;
-    do {
-        rc = fetch_step(c, nonblocking);
-    } while (rc == ORND_IN_PROGRESS && !nonblocking);
-    return rc;
+    return fetch_end(c, rc);
 }
 
 /* The token, fetched if need be, under the platform's lock when it has one:

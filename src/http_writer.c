@@ -13,25 +13,12 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "compiler.h"
 #include "ornd/error.h"
 #include "ornd/version.h"
 
 #define HTTP_USER_AGENT "ornd-lite/" ORND_VERSION_STRING
 #define HTTP_DEFAULT_PORT 443u
-
-/* ---- Character classes ---------------------------------------------------- */
-
-/* RFC 9110 tchar, the characters of a method or field name. */
-static bool is_tchar(unsigned char c)
-{
-    return ornd_byte_is(c, ORND_BYTE_TCHAR);
-}
-
-/* Control characters (including DEL); none may reach the request line. */
-static bool is_ctl(unsigned char c)
-{
-    return ornd_ascii_ctl(c);
-}
 
 /* ---- application/x-www-form-urlencoded ------------------------------------ */
 
@@ -130,113 +117,83 @@ void ornd_form_write(ornd_buf_t *b, const ornd_form_field_t *fields, size_t coun
 
 /* ---- Request head --------------------------------------------------------- */
 
-static bool valid_method(const char *s)
+/* The end of the run of bytes of class `flag` that `s` begins with. Unless
+ * `blank`, SP and HTAB end it too. A NUL is in no class, so the run stops
+ * at the end of the string at the latest. */
+ORND_NOINLINE static const char *skip(const char *s, unsigned flag, bool blank)
 {
-    if (s == NULL || *s == '\0') {
-        return false;
-    }
-    for (; *s != '\0'; s++) {
-        if (!is_tchar((unsigned char)*s)) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Host and target go on a line of their own or into the request line:
- * no controls (CR, LF among them) and no spaces. */
-static bool valid_atom(const char *s)
-{
-    if (s == NULL || *s == '\0') {
-        return false;
-    }
-    for (; *s != '\0'; s++) {
-        if (is_ctl((unsigned char)*s) || *s == ' ') {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* RFC 9110 field-value characters: visible, space, HTAB and obs-text. */
-static bool valid_field_value(const char *s)
-{
-    for (; *s != '\0'; s++) {
-        if (is_ctl((unsigned char)*s) && *s != '\t') {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* An extra header line "Name: value": a token, a colon, a field value. */
-static bool valid_header_line(const char *s)
-{
-    if (s == NULL || !is_tchar((unsigned char)*s)) {
-        return false;
-    }
-    while (is_tchar((unsigned char)*s)) {
+    while (ornd_byte_is((uint8_t)*s, flag) && (blank || (uint8_t)*s > ' ')) {
         s++;
     }
-    return *s == ':' && valid_field_value(s + 1);
+    return s;
 }
 
+/* `s` is set, not empty and all of it of class `flag` (see skip()). */
+static bool all_of(const char *s, unsigned flag, bool blank)
+{
+    return s != NULL && *s != '\0' && *skip(s, flag, blank) == '\0';
+}
+
+/*
+ * The rules of http_writer.h, each a run of one class to the end of the
+ * string:
+ *   method         RFC 9110 tchar;
+ *   host, target   field-value bytes (ORND_BYTE_TEXT) but SP and HTAB, i.e.
+ *                  no controls and no spaces: they go on a line of their own
+ *                  or into the request line;
+ *   content_type   field-value bytes: visible, SP, HTAB and obs-text;
+ *   extra header   "Name: value": a tchar run, a colon, field-value bytes.
+ */
 static bool valid_request(const ornd_http_request_t *req)
 {
-    if (!valid_method(req->method) || !valid_atom(req->host) || !valid_atom(req->target) ||
-        req->target[0] != '/' || req->port == 0u) {
+    if (!all_of(req->method, ORND_BYTE_TCHAR, false) || !all_of(req->host, ORND_BYTE_TEXT, false) ||
+        !all_of(req->target, ORND_BYTE_TEXT, false) || req->target[0] != '/' || req->port == 0u) {
         return false;
     }
-    if (req->content_type != NULL &&
-        (req->content_type[0] == '\0' || !valid_field_value(req->content_type))) {
+    if (req->content_type != NULL && !all_of(req->content_type, ORND_BYTE_TEXT, true)) {
         return false;
     }
     if (req->header_count > 0 && req->headers == NULL) {
         return false;
     }
     for (size_t i = 0; i < req->header_count; i++) {
-        if (!valid_header_line(req->headers[i])) {
+        const char *line = req->headers[i];
+        const char *colon = line != NULL ? skip(line, ORND_BYTE_TCHAR, false) : NULL;
+        if (colon == line || *colon != ':' || *skip(colon + 1, ORND_BYTE_TEXT, true) != '\0') {
             return false;
         }
     }
     return true;
 }
 
-/* "Host: name[:port]"; an IPv6 literal is put in brackets. */
-static void write_host(ornd_buf_t *b, const char *host, uint16_t port)
-{
-    const bool bracket = host[0] != '[' && strchr(host, ':') != NULL;
-    ornd_buf_puts(b, "Host: ");
-    ornd_buf_puts(b, bracket ? "[" : "");
-    ornd_buf_puts(b, host);
-    ornd_buf_puts(b, bracket ? "]" : "");
-    if (port != HTTP_DEFAULT_PORT) {
-        ornd_buf_puts(b, ":");
-        ornd_buf_put_size(b, port);
-    }
-    ornd_buf_puts(b, "\r\n");
-}
-
+/* The head, each line's CRLF written with what follows it:
+ * "Host: name[:port]", an IPv6 literal in brackets. */
 static void write_head_lines(ornd_buf_t *b, const ornd_http_request_t *req)
 {
+    static const char host_line[] = " HTTP/1.1\r\nHost: [";
+    const bool bracket = req->host[0] != '[' && strchr(req->host, ':') != NULL;
     ornd_buf_puts(b, req->method);
     ornd_buf_puts(b, " ");
     ornd_buf_puts(b, req->target);
-    ornd_buf_puts(b, " HTTP/1.1\r\n");
-    write_host(b, req->host, req->port);
-    ornd_buf_puts(b, "User-Agent: " HTTP_USER_AGENT "\r\nAccept: application/json\r\n");
+    ornd_buf_put(b, host_line, sizeof host_line - (bracket ? 1u : 2u)); /* '[' or not */
+    ornd_buf_puts(b, req->host);
+    ornd_buf_puts(b, bracket ? "]" : "");
+    if (req->port != HTTP_DEFAULT_PORT) {
+        ornd_buf_puts(b, ":");
+        ornd_buf_put_size(b, req->port);
+    }
+    ornd_buf_puts(b, "\r\nUser-Agent: " HTTP_USER_AGENT "\r\nAccept: application/json");
     if (req->content_type != NULL) {
-        ornd_buf_puts(b, "Content-Type: ");
+        ornd_buf_puts(b, "\r\nContent-Type: ");
         ornd_buf_puts(b, req->content_type);
         ornd_buf_puts(b, "\r\nContent-Length: ");
         ornd_buf_put_size(b, req->content_length);
-        ornd_buf_puts(b, "\r\n");
     }
     for (size_t i = 0; i < req->header_count; i++) {
-        ornd_buf_puts(b, req->headers[i]);
         ornd_buf_puts(b, "\r\n");
+        ornd_buf_puts(b, req->headers[i]);
     }
-    ornd_buf_puts(b, "\r\n");
+    ornd_buf_puts(b, "\r\n\r\n");
 }
 
 ornd_err_t ornd_http_write_head(ornd_buf_t *b, const ornd_http_request_t *req)

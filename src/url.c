@@ -33,71 +33,6 @@ static int copy_part(char *dst, size_t cap, const char *src, size_t n)
     return ORND_OK;
 }
 
-static int parse_host(const char **cur, char *host, size_t host_cap)
-{
-    const char *s = *cur;
-    bool bracketed = *s == '[';
-    s += bracketed ? 1 : 0;
-    size_t n = 0;
-    unsigned colons = 0;
-    while (s[n] != '\0' && host_char_ok(s[n], bracketed)) {
-        colons += s[n++] == ':' ? 1u : 0u;
-    }
-    if (n == 0 || (bracketed && (s[n] != ']' || colons < 2u))) {
-        return ORND_ERR_CONFIG_URL; /* brackets hold an IPv6 address: two ':' at least */
-    }
-    int rc = copy_part(host, host_cap, s, n);
-    *cur = s + n + (bracketed ? 1u : 0u);
-    return rc;
-}
-
-static int parse_port(const char **cur, uint16_t *port)
-{
-    const char *s = *cur;
-    *port = 443;
-    if (*s != ':') {
-        return ORND_OK;
-    }
-    s++;
-    uint32_t v = 0;
-    size_t digits = 0;
-    while (*s >= '0' && *s <= '9') {
-        v = v * 10u + (uint32_t)(*s - '0');
-        if (v > 65535u) {
-            return ORND_ERR_CONFIG_URL;
-        }
-        s++;
-        digits++;
-    }
-    if (digits == 0 || v == 0) {
-        return ORND_ERR_CONFIG_URL;
-    }
-    *port = (uint16_t)v;
-    *cur = s;
-    return ORND_OK;
-}
-
-static int parse_path(const char *s, char *path, size_t path_cap)
-{
-    if (*s == '\0') {
-        return copy_part(path, path_cap, "/", 1);
-    }
-    if (*s != '/') {
-        return ORND_ERR_CONFIG_URL;
-    }
-    /* RFC 3986 path and query: visible ASCII but the fragment's '#' and the
-     * bytes a URI never holds unencoded; a '%' begins two hex digits */
-    size_t n = 0;
-    for (; s[n] != '\0'; n++) {
-        const uint8_t c = (uint8_t)s[n];
-        if (c <= 0x20u || c >= 0x7fu || strchr("#\"<>[\\]^`{|}", c) != NULL ||
-            (c == '%' && !(is_hex(s[n + 1u]) && is_hex(s[n + 2u])))) {
-            return ORND_ERR_CONFIG_URL;
-        }
-    }
-    return copy_part(path, path_cap, s, n);
-}
-
 static bool has_https_scheme(const char *url)
 {
     static const char scheme[] = "https://";
@@ -114,13 +49,57 @@ ornd_err_t ornd_url_parse(const char *url, char *host, size_t host_cap, uint16_t
     if (!has_https_scheme(url)) {
         return ORND_ERR_CONFIG_URL;
     }
-    const char *cur = url + strlen("https://");
-    int rc = parse_host(&cur, host, host_cap);
-    if (rc == ORND_OK) {
-        rc = parse_port(&cur, port);
+    const char *s = url + strlen("https://");
+
+    /* host: a name, or an IPv6 address in brackets (two ':' at least); the
+     * NUL is no host character, so the scan stops at the end */
+    const bool bracketed = *s == '[';
+    s += bracketed ? 1 : 0;
+    size_t n = 0;
+    unsigned colons = 0;
+    while (host_char_ok(s[n], bracketed)) {
+        colons += s[n++] == ':' ? 1u : 0u;
     }
-    if (rc == ORND_OK) {
-        rc = parse_path(cur, path, path_cap);
+    if (n == 0 || (bracketed && (s[n] != ']' || colons < 2u))) {
+        return ORND_ERR_CONFIG_URL;
     }
-    return rc;
+    int rc = copy_part(host, host_cap, s, n);
+    if (rc != ORND_OK) {
+        return rc;
+    }
+    s += n + (bracketed ? 1u : 0u);
+
+    /* port: 1-65535 in decimal; without digits v stays 0, refused too */
+    *port = 443;
+    if (*s == ':') {
+        uint32_t v = 0;
+        while (ornd_ascii_digit((uint8_t) * ++s)) {
+            v = v * 10u + (uint32_t)(*s - '0');
+            if (v > 65535u) {
+                return ORND_ERR_CONFIG_URL;
+            }
+        }
+        if (v == 0) {
+            return ORND_ERR_CONFIG_URL;
+        }
+        *port = (uint16_t)v;
+    }
+
+    /* path and query (none: "/"): RFC 3986 visible ASCII but the
+     * fragment's '#' and the bytes a URI never holds unencoded; a '%'
+     * begins two hex digits */
+    if (*s == '\0') {
+        s = "/";
+    }
+    if (*s != '/') {
+        return ORND_ERR_CONFIG_URL;
+    }
+    for (n = 0; s[n] != '\0'; n++) {
+        const uint8_t c = (uint8_t)s[n];
+        if (c <= 0x20u || c >= 0x7fu || strchr("#\"<>[\\]^`{|}", c) != NULL ||
+            (c == '%' && !(is_hex(s[n + 1u]) && is_hex(s[n + 2u])))) {
+            return ORND_ERR_CONFIG_URL;
+        }
+    }
+    return copy_part(path, path_cap, s, n);
 }
