@@ -91,11 +91,6 @@ static bool is_ows(char c)
     return c == ' ' || c == '\t';
 }
 
-static bool is_digit(char c)
-{
-    return ornd_ascii_digit((uint8_t)c);
-}
-
 /* The controls (< 0x20, HTAB included) and DEL among the bytes of the word
  * at p, as the top bit of each such byte: a word at a time, one load (bytes
  * from 0x80 pass). Such a byte is never missed; a borrow may also flag bytes
@@ -149,10 +144,10 @@ static bool parse_u64(const char *s, size_t n, uint64_t *out)
         return false;
     }
     for (size_t i = 0; i < n; i++) {
-        if (!is_digit(s[i])) {
+        const unsigned d = (uint8_t)(s[i] - '0');
+        if (d > 9u) {
             return false;
         }
-        const unsigned d = (unsigned)(s[i] - '0');
         if (v > max10 || (v == max10 && d > 5u)) {
             return false;
         }
@@ -236,10 +231,10 @@ static void field_retry_after(ornd_http_reader_t *r, const char *v, size_t n)
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        if (!is_digit(v[i])) {
+        const uint32_t d = (uint8_t)(v[i] - '0');
+        if (d > 9u) {
             return;
         }
-        const uint32_t d = (uint32_t)(v[i] - '0');
         secs = secs > (UINT32_MAX - d) / 10u ? UINT32_MAX : secs * 10u + d;
     }
     r->retry_after_s = secs;
@@ -348,20 +343,33 @@ static bool has_no_body(const ornd_http_reader_t *r)
     return r->cfg.head_request || r->status == 101 || r->status == 204 || r->status == 304;
 }
 
-/* The server closes after this response, or the connection must not be
- * reused: Connection: close, HTTP/1.0 without keep-alive, a protocol switch,
- * or chunked framing in HTTP/1.0. */
-static bool must_close(const ornd_http_reader_t *r)
+/* The blank line after the fields: the end of the trailers, of an interim
+ * response, or of the head, where the body's framing is chosen (RFC 9112
+ * §6.3). */
+static ornd_err_t section_end(ornd_http_reader_t *r)
 {
     const unsigned f = r->flags;
-    return (f & F_CLOSE) != 0u || r->status == 101 ||
-           (r->version_minor == 0u && (f & F_KEEP_ALIVE) == 0u) ||
-           (r->chunked && r->version_minor == 0u);
-}
-
-/* Choose how the body is delimited (RFC 9112 §6.3). */
-static ornd_err_t start_body(ornd_http_reader_t *r)
-{
+    if ((f & F_TRAILER) != 0u) {
+        r->state = S_DONE;
+        return ORND_OK;
+    }
+    if (is_interim(r->status)) {
+        reset_message(r);
+        return ORND_OK;
+    }
+    if ((f & F_CL_BAD) != 0u || (r->chunked && (f & F_CL_SEEN) != 0u)) {
+        /* an invalid Content-Length, or one with chunked (a request
+         * smuggling shape): the connection is never reused */
+        r->connection_close = true;
+        return ORND_ERR_HTTP_CONTENT_LENGTH;
+    }
+    /* The server closes after this response, or the connection must not be
+     * reused: Connection: close, a protocol switch, HTTP/1.0 without
+     * keep-alive or with chunked framing. */
+    const bool old_version = r->version_minor == 0u;
+    bool close = (f & F_CLOSE) != 0u || r->status == 101 ||
+                 (old_version & ((f & F_KEEP_ALIVE) == 0u || r->chunked));
+    ornd_err_t rc = ORND_OK;
     if (has_no_body(r)) {
         r->state = S_DONE;
     } else if (r->chunked) {
@@ -370,59 +378,37 @@ static ornd_err_t start_body(ornd_http_reader_t *r)
         r->head_bytes = 0;
     } else if (!r->has_content_length) {
         r->state = S_BODY_CLOSE;
-        r->connection_close = true;
+        close = true;
     } else {
         r->remaining = r->content_length;
         r->state = r->remaining == 0u ? S_DONE : S_BODY_LEN;
         if (over_body_max(r, r->remaining)) {
-            return ORND_ERR_HTTP_BODY_TOO_LARGE;
+            rc = ORND_ERR_HTTP_BODY_TOO_LARGE;
         }
     }
-    return ORND_OK;
-}
-
-/* The blank line after the fields. */
-static ornd_err_t section_end(ornd_http_reader_t *r)
-{
-    if ((r->flags & F_TRAILER) != 0u) {
-        r->state = S_DONE;
-        return ORND_OK;
-    }
-    if (is_interim(r->status)) {
-        reset_message(r);
-        return ORND_OK;
-    }
-    if (r->chunked && (r->flags & F_CL_SEEN) != 0u) {
-        /* both framings: a request smuggling shape; never reused */
-        r->connection_close = true;
-        return ORND_ERR_HTTP_CONTENT_LENGTH;
-    }
-    if ((r->flags & F_CL_BAD) != 0u) {
-        r->connection_close = true;
-        return ORND_ERR_HTTP_CONTENT_LENGTH;
-    }
-    r->connection_close = must_close(r);
-    return start_body(r);
+    r->connection_close = close;
+    return rc;
 }
 
 /* ---- Head -------------------------------------------------------------- */
 
 /* One byte of "HTTP/1.x SP 3DIGIT", refused at the first byte that cannot
- * be part of it. */
+ * be part of it: the byte at each place is between lo[] and hi[] there. */
 static ornd_err_t status_byte(ornd_http_reader_t *r, uint8_t c)
 {
-    static const char tmpl[] = "HTTP/1.D NDD"; /* D: a digit, N: 1-9 */
+    static const char lo[] = "HTTP/1.0 100";
+    static const char hi[] = "HTTP/1.9 999";
     const uint8_t pos = r->pos;
-    const char t = tmpl[pos];
-    const bool digit = is_digit((char)c);
-    const bool ok = t == 'D' ? digit : t == 'N' ? digit && c != '0' : c == (uint8_t)t;
+    r->pos = (uint8_t)(pos + 1u);
+    if (c < (uint8_t)lo[pos] || c > (uint8_t)hi[pos]) {
+        return ORND_ERR_HTTP_STATUS_LINE;
+    }
     if (pos == 7u) {
         r->version_minor = (uint8_t)(c - '0');
     } else if (pos >= 9u) {
         r->remaining = (uint32_t)r->remaining * 10u + (uint32_t)(c - '0'); /* the status */
     }
-    r->pos = (uint8_t)(pos + 1u);
-    return ok ? ORND_OK : ORND_ERR_HTTP_STATUS_LINE;
+    return ORND_OK;
 }
 
 static void status_line_end(ornd_http_reader_t *r)
