@@ -35,11 +35,10 @@
 /* States. Those up to S_VALUE read the head or the trailers. */
 enum {
     S_STATUS,     /* "HTTP/1.x SP 3DIGIT", `pos` bytes of it so far */
-    S_REASON,     /* reason phrase: checked, skipped */
     S_LINE,       /* start of a field line, of a fold, or the blank line */
     S_NAME,       /* field name */
     S_OWS,        /* whitespace before a value */
-    S_VALUE,      /* field value */
+    S_VALUE,      /* field value, or the reason phrase (status still 0) */
     S_CHUNK_SIZE, /* chunk-size line: hex digits, `pos` says how far */
     S_CHUNK_EXT,  /* chunk extensions: checked, skipped */
     S_CHUNK_END,  /* the CRLF after chunk data */
@@ -446,22 +445,11 @@ static void name_keep(ornd_http_reader_t *r, const uint8_t *p, size_t k)
         (uint8_t)(total <= ORND_CONFIG_HTTP_NAME_MAX ? total : ORND_CONFIG_HTTP_NAME_MAX + 1u);
 }
 
-/* A line end (CR or LF) in a head state, or the error of that state. */
-static ornd_err_t head_eol(ornd_http_reader_t *r, uint8_t c, ornd_err_t bad)
+/* The error of a byte out of place in the head: the status line is read
+ * while `status` is 0 (set at its end, and 100 or more). */
+static ornd_err_t head_error(const ornd_http_reader_t *r)
 {
-    if (c == '\r') {
-        r->flags |= F_CR;
-        return ORND_OK;
-    }
-    if (c != '\n') {
-        return bad;
-    }
-    if (r->state == S_STATUS || r->state == S_REASON) {
-        status_line_end(r);
-    } else {
-        r->state = S_LINE;
-    }
-    return ORND_OK;
+    return r->status == 0 ? ORND_ERR_HTTP_STATUS_LINE : ORND_ERR_HTTP_HEADER;
 }
 
 /* The first byte of a line of the field section. */
@@ -515,7 +503,7 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
         const uint8_t c = p[i];
         if ((r->flags & F_CR) != 0u) {
             if (c != '\n') {
-                rc = r->state <= S_REASON ? ORND_ERR_HTTP_STATUS_LINE : ORND_ERR_HTTP_HEADER;
+                rc = head_error(r);
                 break;
             }
             r->flags &= (uint8_t)~F_CR;
@@ -529,26 +517,22 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
                 }
                 continue;
             }
+            if (c != ' ' && c != '\r' && c != '\n') {
+                rc = ORND_ERR_HTTP_STATUS_LINE;
+                break;
+            }
+            r->state = S_VALUE; /* the reason phrase, checked as a skipped value */
             if (c == ' ') {
-                r->state = S_REASON;
-            } else {
-                rc = head_eol(r, c, ORND_ERR_HTTP_STATUS_LINE);
+                break;
             }
-            break;
-        case S_REASON:
-            k = text_run(p + i, lim - i);
-            i += k;
-            if (i == lim) {
-                continue;
-            }
-            rc = head_eol(r, p[i], ORND_ERR_HTTP_STATUS_LINE);
-            break;
+            continue; /* the line end, as that of a value */
         case S_LINE:
             rc = line_start(r, c);
-            if (rc == ORND_OK && r->state == S_NAME) {
-                continue; /* the name begins with this byte */
+            if (rc != ORND_OK || r->state != S_NAME) {
+                break;
             }
-            break;
+            /* the name begins with this byte */
+            /* fall through */
         case S_NAME:
             k = 0;
             while (i + k < lim && is_tchar(p[i + k])) {
@@ -571,21 +555,21 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
                 r->kind = field_kind(r, r->name, r->name_len);
             }
             i += k + 1u; /* and the ':' */
+            r->value_len = 0;
+            r->state = S_OWS;
+            /* fall through */
+        case S_OWS:
             while (i < lim && is_ows((char)p[i])) {
                 i++;
             }
-            r->value_len = 0;
-            r->state = i < lim ? S_VALUE : S_OWS;
-            continue;
-        case S_OWS:
-            if (is_ows((char)c)) {
-                break;
+            if (i == lim) {
+                continue;
             }
             r->state = S_VALUE;
-            continue; /* the same byte, as a value byte */
-        default:      /* S_VALUE */
+            /* fall through */
+        default: /* S_VALUE */
             k = text_run(p + i, lim - i);
-            if (r->kind != K_SKIP && k > 0) {
+            if (r->kind > K_SKIP && k > 0) {
                 size_t fit;
                 rc = keep_value(r, p + i, k, &fit);
                 if (rc != ORND_OK) {
@@ -598,11 +582,17 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
                 continue;
             }
             if (p[i] == '\r' && lim - i > 1u && p[i + 1u] == '\n') {
-                r->state = S_LINE; /* CRLF at once, the common line end */
-                i += 2u;
-                continue;
+                i++; /* CRLF at once, the common line end */
             }
-            rc = head_eol(r, p[i], ORND_ERR_HTTP_HEADER);
+            if (p[i] == '\r') {
+                r->flags |= F_CR;
+            } else if (p[i] != '\n') {
+                rc = head_error(r);
+            } else if (r->status == 0) {
+                status_line_end(r);
+            } else {
+                r->state = S_LINE;
+            }
             break;
         }
         if (rc == ORND_OK) {
