@@ -156,48 +156,36 @@ static bool parse_u64(const char *s, size_t n, uint64_t *out)
     return true;
 }
 
-/* Next element of a comma-separated list, without surrounding whitespace.
- * *pos starts at 0; false once the list is used up. */
-static bool list_next(const char *v, size_t n, size_t *pos, const char **elem, size_t *elem_len)
-{
-    if (*pos > n) {
-        return false;
-    }
-    size_t start = *pos;
-    size_t end = start;
-    while (end < n && v[end] != ',') {
-        end++;
-    }
-    *pos = end + 1;
-    while (start < end && is_ows(v[start])) {
-        start++;
-    }
-    while (end > start && is_ows(v[end - 1])) {
-        end--;
-    }
-    *elem = v + start;
-    *elem_len = end - start;
-    return true;
-}
-
 /* ---- Fields the reader uses -------------------------------------------- */
 
 /* The list fields: Content-Length (1*DIGIT, or a list of identical values;
  * an invalid or conflicting value is only remembered: an error at the end
  * of the headers), Transfer-Encoding ("chunked", once, is the only coding
  * supported; empty elements are allowed) and Connection (close,
- * keep-alive). The common one-element forms first, without the list. */
-static ornd_err_t field_list(ornd_http_reader_t *r, uint8_t kind, const char *v, size_t n)
+ * keep-alive). Elements are separated by ',', whitespace around them
+ * removed. */
+ORND_NOINLINE static ornd_err_t field_list(ornd_http_reader_t *r, uint8_t kind, const char *v,
+                                           size_t n)
 {
-    size_t pos = 0;
-    const char *e;
-    size_t len;
     uint64_t x;
     bool any = false;
+    size_t i = 0;
     if (kind == K_CL) {
         r->flags |= F_CL_SEEN;
     }
-    while (list_next(v, n, &pos, &e, &len)) {
+    do {
+        while (i < n && is_ows(v[i])) {
+            i++;
+        }
+        const char *e = v + i;
+        while (i < n && v[i] != ',') {
+            i++;
+        }
+        size_t len = (size_t)(v + i - e);
+        while (len > 0 && is_ows(e[len - 1u])) {
+            len--;
+        }
+        i++; /* and the ',' */
         if (kind == K_CONN) {
             r->flags |= ornd_ascii_ieq(e, len, "close")        ? F_CLOSE
                         : ornd_ascii_ieq(e, len, "keep-alive") ? F_KEEP_ALIVE
@@ -218,7 +206,7 @@ static ornd_err_t field_list(ornd_http_reader_t *r, uint8_t kind, const char *v,
             r->has_content_length = true;
             r->content_length = x;
         }
-    }
+    } while (i <= n);
     return kind == K_TE && !any ? ORND_ERR_HTTP_TRANSFER_ENCODING : ORND_OK;
 }
 
@@ -452,8 +440,10 @@ static ornd_err_t head_error(const ornd_http_reader_t *r)
     return r->status == 0 ? ORND_ERR_HTTP_STATUS_LINE : ORND_ERR_HTTP_HEADER;
 }
 
-/* The first byte of a line of the field section. */
-static ornd_err_t line_start(ornd_http_reader_t *r, uint8_t c)
+/* The first byte of a line of the field section. Out of line (as is
+ * field_list()): once a line, and the byte loop of head_take() keeps its
+ * registers. */
+ORND_NOINLINE static ornd_err_t line_start(ornd_http_reader_t *r, uint8_t c)
 {
     if (c == ' ' || c == '\t') {
         /* obs-fold: the field goes on; the fold is one SP */
@@ -611,15 +601,16 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
 
 /* ---- Chunk lines -------------------------------------------------------- */
 
-/* The chunk-size line ended. */
+/* The chunk-size line ended: the next one (after the data) starts afresh. */
 static ornd_err_t chunk_line_end(ornd_http_reader_t *r)
 {
+    r->pos = CS_START;
+    r->head_bytes = 0;
     if (r->remaining == 0u) {
         /* last chunk: the trailer section gets limits of its own */
         r->state = S_LINE;
         r->kind = K_NONE;
         r->flags |= F_TRAILER;
-        r->head_bytes = 0;
         r->field_count = 0;
         return ORND_OK;
     }
@@ -634,35 +625,31 @@ static ornd_err_t chunk_line_end(ornd_http_reader_t *r)
  * after chunk data. */
 ORND_NOINLINE static ornd_err_t chunk_byte(ornd_http_reader_t *r, uint8_t c)
 {
-    const bool ext = r->state == S_CHUNK_EXT;
     if (c == '\n') {
         r->flags &= (uint8_t)~F_CR;
         if (r->state == S_CHUNK_END) {
             r->state = S_CHUNK_SIZE;
-            r->pos = CS_START;
-            r->head_bytes = 0;
             return ORND_OK;
         }
         return r->pos == CS_START ? ORND_ERR_HTTP_CHUNK : chunk_line_end(r);
     }
-    if ((r->flags & F_CR) != 0u || r->state == S_CHUNK_END) {
-        if (c != '\r' || (r->flags & F_CR) != 0u) {
-            return ORND_ERR_HTTP_CHUNK; /* a CR not followed by LF, or data */
-        }
-        r->flags |= F_CR;
-        return ORND_OK;
+    if ((r->flags & F_CR) != 0u) {
+        return ORND_ERR_HTTP_CHUNK; /* a CR not followed by LF */
     }
     if (c == '\r') {
         r->flags |= F_CR;
         return ORND_OK;
     }
+    if (r->state == S_CHUNK_END) {
+        return ORND_ERR_HTTP_CHUNK; /* more data than the chunk size said */
+    }
     if (++r->head_bytes > ORND_CONFIG_HTTP_FIELD_MAX) {
         return ORND_ERR_HTTP_LINE_TOO_LONG; /* line ends not counted */
     }
-    const int h = ornd_ascii_hex(c);
-    if (ext) {
+    if (r->state == S_CHUNK_EXT) {
         return is_text(c) ? ORND_OK : ORND_ERR_HTTP_CHUNK;
     }
+    const int h = ornd_ascii_hex(c);
     if (h >= 0 && r->pos != CS_BWS) {
         if (r->remaining > (UINT64_MAX >> 4)) {
             return ORND_ERR_HTTP_CHUNK;
@@ -671,14 +658,17 @@ ORND_NOINLINE static ornd_err_t chunk_byte(ornd_http_reader_t *r, uint8_t c)
         r->pos = CS_DIGITS;
         return ORND_OK;
     }
-    if (r->pos == CS_START || (c != ';' && !is_ows((char)c))) {
+    if (r->pos == CS_START) {
         return ORND_ERR_HTTP_CHUNK;
     }
     if (c == ';') {
         r->state = S_CHUNK_EXT;
-    } else {
-        r->pos = CS_BWS;
+        return ORND_OK;
     }
+    if (!is_ows((char)c)) {
+        return ORND_ERR_HTTP_CHUNK;
+    }
+    r->pos = CS_BWS;
     return ORND_OK;
 }
 
