@@ -365,6 +365,7 @@ static ornd_err_t section_end(ornd_http_reader_t *r)
         r->head_bytes = 0;
     } else if (!r->has_content_length) {
         r->state = S_BODY_CLOSE;
+        r->remaining = r->cfg.body_max; /* no body byte was taken yet */
         close = true;
     } else {
         r->remaining = r->content_length;
@@ -674,47 +675,31 @@ ORND_NOINLINE static ornd_err_t chunk_byte(ornd_http_reader_t *r, uint8_t c)
 
 /* ---- Body ----------------------------------------------------------------- */
 
-static ornd_err_t deliver(ornd_http_reader_t *r, const uint8_t *p, size_t n)
-{
-    if (n == 0) {
-        return ORND_OK;
-    }
-    if (r->cfg.on_body != NULL) {
-        const ornd_err_t rc = r->cfg.on_body(r->cfg.user, p, n);
-        if (rc != ORND_OK) {
-            return rc;
-        }
-    }
-    r->body_received += n;
-    return ORND_OK;
-}
-
-/* Pass on as many body bytes as the framing allows, in one run. Bytes up to
- * cfg.body_max are delivered before a close-delimited body is refused. */
+/* Pass on as many body bytes as the framing allows, in one run: up to
+ * `remaining`, which for a close-delimited body with a cfg.body_max is
+ * what the limit leaves (bytes up to it are delivered before the body is
+ * refused). */
 static size_t body_take(ornd_http_reader_t *r, const uint8_t *p, size_t n)
 {
+    const bool close = r->state == S_BODY_CLOSE;
     size_t k = n;
-    ornd_err_t verdict = ORND_OK;
-    if (r->state == S_BODY_CLOSE) {
-        if (over_body_max(r, k)) {
-            k = (size_t)((uint64_t)r->cfg.body_max - r->body_received);
-            verdict = ORND_ERR_HTTP_BODY_TOO_LARGE;
-        }
-    } else if (r->remaining < k) {
+    if ((!close || r->cfg.body_max != 0u) && r->remaining < k) {
         k = (size_t)r->remaining;
     }
-    const ornd_err_t rc = deliver(r, p, k);
-    if (rc != ORND_OK) {
-        r->err = rc;
-        return k;
+    ornd_err_t rc = ORND_OK;
+    if (k > 0 && r->cfg.on_body != NULL) {
+        rc = r->cfg.on_body(r->cfg.user, p, k);
     }
-    if (r->state != S_BODY_CLOSE) {
-        r->remaining -= k;
-        if (r->remaining == 0u) {
+    if (rc == ORND_OK) {
+        r->body_received += k;
+        r->remaining -= k; /* not used by a close-delimited body without a limit */
+        if (close) {
+            rc = k < n ? ORND_ERR_HTTP_BODY_TOO_LARGE : ORND_OK;
+        } else if (r->remaining == 0u) {
             r->state = r->state == S_BODY_LEN ? S_DONE : S_CHUNK_END;
         }
     }
-    r->err = verdict;
+    r->err = rc;
     return k;
 }
 
