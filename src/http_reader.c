@@ -52,7 +52,6 @@ enum {
 #define F_CR 0x01u         /* a CR was taken: LF must follow */
 #define F_TRAILER 0x02u    /* the fields read are trailers */
 #define F_CL_BAD 0x04u     /* a Content-Length was invalid or conflicting */
-#define F_CL_SEEN 0x08u    /* a Content-Length field was present */
 #define F_CLOSE 0x10u      /* Connection: close */
 #define F_KEEP_ALIVE 0x20u /* Connection: keep-alive (matters for HTTP/1.0) */
 
@@ -170,9 +169,6 @@ ORND_NOINLINE static ornd_err_t field_list(ornd_http_reader_t *r, uint8_t kind, 
     uint64_t x;
     bool any = false;
     size_t i = 0;
-    if (kind == K_CL) {
-        r->flags |= F_CL_SEEN;
-    }
     do {
         while (i < n && is_ows(v[i])) {
             i++;
@@ -344,7 +340,7 @@ static ornd_err_t section_end(ornd_http_reader_t *r)
         reset_message(r);
         return ORND_OK;
     }
-    if ((f & F_CL_BAD) != 0u || (r->chunked && (f & F_CL_SEEN) != 0u)) {
+    if ((f & F_CL_BAD) != 0u || (r->chunked && r->has_content_length)) {
         /* an invalid Content-Length, or one with chunked (a request
          * smuggling shape): the connection is never reused */
         r->connection_close = true;
@@ -539,11 +535,15 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
                 rc = ORND_ERR_HTTP_HEADER;
                 break;
             }
-            if (r->name_len == 0u) {
-                r->kind = field_kind(r, (const char *)p + i, k); /* whole in this chunk */
-            } else {
-                name_keep(r, p + i, k);
-                r->kind = field_kind(r, r->name, r->name_len);
+            {
+                const char *name = (const char *)p + i; /* whole in this chunk */
+                size_t name_len = k;
+                if (r->name_len != 0u) {
+                    name_keep(r, p + i, k); /* its start came in an earlier chunk */
+                    name = r->name;
+                    name_len = r->name_len;
+                }
+                r->kind = field_kind(r, name, name_len);
             }
             i += k + 1u; /* and the ':' */
             r->value_len = 0;
@@ -707,12 +707,12 @@ static size_t body_take(ornd_http_reader_t *r, const uint8_t *p, size_t n)
 
 void ornd_http_reader_init(ornd_http_reader_t *r, const ornd_http_reader_cfg_t *cfg)
 {
-    static const ornd_http_reader_cfg_t none = {0};
-    r->cfg = cfg != NULL ? *cfg : none;
     /* ORND_OK, S_STATUS and K_NONE are 0; the name and value buffers are
      * written before they are read */
-    memset(&r->status, 0,
-           offsetof(ornd_http_reader_t, name) - offsetof(ornd_http_reader_t, status));
+    memset(r, 0, offsetof(ornd_http_reader_t, name));
+    if (cfg != NULL) {
+        r->cfg = *cfg;
+    }
 }
 
 ornd_err_t ornd_http_reader_feed(ornd_http_reader_t *r, const uint8_t *data, size_t len,
