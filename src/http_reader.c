@@ -350,8 +350,8 @@ static ornd_err_t section_end(ornd_http_reader_t *r)
      * reused: Connection: close, a protocol switch, HTTP/1.0 without
      * keep-alive or with chunked framing. */
     const bool old_version = r->version_minor == 0u;
-    bool close = (f & F_CLOSE) != 0u || r->status == 101 ||
-                 (old_version & ((f & F_KEEP_ALIVE) == 0u || r->chunked));
+    bool close = ((f & F_CLOSE) != 0u) | (r->status == 101) |
+                 (old_version & (((f & F_KEEP_ALIVE) == 0u) | r->chunked));
     ornd_err_t rc = ORND_OK;
     if (has_no_body(r)) {
         r->state = S_DONE;
@@ -719,26 +719,24 @@ ornd_err_t ornd_http_reader_feed(ornd_http_reader_t *r, const uint8_t *data, siz
                                  size_t *used)
 {
     size_t pos = 0;
-    if (used != NULL) {
-        *used = 0;
-    }
-    if (r == NULL || (data == NULL && len > 0)) {
-        return ORND_ERR_ARG;
-    }
-    while (r->err == ORND_OK && r->state != S_DONE && pos < len) {
-        if (is_head_state(r->state)) {
-            pos += head_take(r, data + pos, len - pos);
-        } else if (r->state >= S_BODY_LEN) {
-            pos += body_take(r, data + pos, len - pos);
-        } else {
-            r->err = chunk_byte(r, data[pos]);
-            pos += r->err == ORND_OK ? 1u : 0u;
+    ornd_err_t rc = ORND_ERR_ARG;
+    if (r != NULL && (data != NULL || len == 0)) {
+        while (r->err == ORND_OK && r->state != S_DONE && pos < len) {
+            if (is_head_state(r->state)) {
+                pos += head_take(r, data + pos, len - pos);
+            } else if (r->state >= S_BODY_LEN) {
+                pos += body_take(r, data + pos, len - pos);
+            } else {
+                r->err = chunk_byte(r, data[pos]);
+                pos += r->err == ORND_OK ? 1u : 0u;
+            }
         }
+        rc = r->err;
     }
     if (used != NULL) {
         *used = pos;
     }
-    return r->err;
+    return rc;
 }
 
 ornd_err_t ornd_http_reader_eof(ornd_http_reader_t *r, bool clean)
@@ -746,17 +744,14 @@ ornd_err_t ornd_http_reader_eof(ornd_http_reader_t *r, bool clean)
     if (r == NULL) {
         return ORND_ERR_ARG;
     }
-    if (r->err != ORND_OK) {
-        return r->err;
-    }
-    if (r->state == S_BODY_CLOSE) {
-        if (clean) {
+    if (r->err == ORND_OK && r->state != S_DONE) {
+        if (r->state != S_BODY_CLOSE) {
+            r->err = ORND_ERR_CLOSED;
+        } else if (clean) {
             r->state = S_DONE;
         } else {
             r->err = ORND_ERR_TRUNCATED;
         }
-    } else if (r->state != S_DONE) {
-        r->err = ORND_ERR_CLOSED;
     }
     return r->err;
 }
