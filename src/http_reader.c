@@ -39,6 +39,7 @@ enum {
     S_NAME,       /* field name */
     S_OWS,        /* whitespace before a value */
     S_VALUE,      /* field value, or the reason phrase (status still 0) */
+    S_CR,         /* after a CR (LF must follow), or at a bare LF */
     S_CHUNK_SIZE, /* chunk-size line: hex digits, `pos` says how far */
     S_CHUNK_EXT,  /* chunk extensions: checked, skipped */
     S_CHUNK_END,  /* the CRLF after chunk data */
@@ -49,7 +50,7 @@ enum {
 };
 
 /* flags bits. */
-#define F_CR 0x01u         /* a CR was taken: LF must follow */
+#define F_CR 0x01u         /* a CR of a chunk line was taken: LF must follow */
 #define F_TRAILER 0x02u    /* the fields read are trailers */
 #define F_CL_BAD 0x04u     /* a Content-Length was invalid or conflicting */
 #define F_CLOSE 0x10u      /* Connection: close */
@@ -463,7 +464,7 @@ ORND_NOINLINE static ornd_err_t line_start(ornd_http_reader_t *r, uint8_t c)
         return rc;
     }
     if (c == '\r') {
-        r->flags |= F_CR;
+        r->state = S_CR;
         return ORND_OK;
     }
     if (c == '\n') {
@@ -474,27 +475,26 @@ ORND_NOINLINE static ornd_err_t line_start(ornd_http_reader_t *r, uint8_t c)
 
 static bool is_head_state(uint8_t s)
 {
-    return s <= S_VALUE;
+    return s <= S_CR;
 }
 
-/* Take head (or trailer) bytes from p[0..n) up to the end of the section,
- * at most what the head limit leaves. Returns the bytes consumed; on an error
- * the offending byte is not. */
+/* Take head (or trailer) bytes from p[0..n), n > 0, up to the end of the
+ * section, at most what the head limit leaves: once that is used up, more
+ * is ORND_ERR_HTTP_HEADERS_TOO_LARGE (at the next call, with nothing
+ * consumed). Returns the bytes consumed; on an error the offending byte is
+ * not. */
 ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, size_t n)
 {
     const size_t room = ORND_CONFIG_HTTP_HEADERS_MAX - r->head_bytes;
     const size_t lim = n < room ? n : room;
+    if (room == 0u) {
+        r->err = ORND_ERR_HTTP_HEADERS_TOO_LARGE; /* and there is more of it (n > 0) */
+        return 0;
+    }
     size_t i = 0;
     ornd_err_t rc = ORND_OK;
     while (rc == ORND_OK && i < lim && is_head_state(r->state)) {
         const uint8_t c = p[i];
-        if ((r->flags & F_CR) != 0u) {
-            if (c != '\n') {
-                rc = head_error(r);
-                break;
-            }
-            r->flags &= (uint8_t)~F_CR;
-        }
         size_t k;
         switch (r->state) {
         case S_STATUS:
@@ -572,15 +572,25 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
             if (i == lim) {
                 continue;
             }
-            if (p[i] == '\r' && lim - i > 1u && p[i + 1u] == '\n') {
-                i++; /* CRLF at once, the common line end */
+            if (p[i] == '\r' && lim - i > 1u && p[i + 1u] == '\n' && r->status != 0) {
+                r->state = S_LINE; /* CRLF at once, the common line end */
+                i += 2u;
+                continue;
             }
             if (p[i] == '\r') {
-                r->flags |= F_CR;
-            } else if (p[i] != '\n') {
-                rc = head_error(r);
+                r->state = S_CR;
+                break;
+            }
+            /* a bare LF ends the line as one after a CR; another byte here
+             * is a control byte out of place */
+            /* fall through */
+        case S_CR:
+            if (p[i] != '\n') {
+                rc = head_error(r); /* or a CR not followed by LF */
             } else if (r->status == 0) {
                 status_line_end(r);
+            } else if (r->kind == K_NONE) {
+                rc = line_start(r, c); /* the blank line: the section ends */
             } else {
                 r->state = S_LINE;
             }
@@ -590,11 +600,8 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
             i++;
         }
     }
-    if (is_head_state(r->state) || r->state == S_DONE) {
-        r->head_bytes += (uint32_t)i; /* else a chunk-size line's count began */
-    }
-    if (rc == ORND_OK && i == room && i < n && is_head_state(r->state)) {
-        rc = ORND_ERR_HTTP_HEADERS_TOO_LARGE;
+    if (is_head_state(r->state)) {
+        r->head_bytes += (uint32_t)i; /* else unused, or a chunk-size line's count began */
     }
     r->err = rc;
     return i;
