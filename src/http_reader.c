@@ -572,11 +572,6 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
             if (i == lim) {
                 continue;
             }
-            if (p[i] == '\r' && lim - i > 1u && p[i + 1u] == '\n' && r->status != 0) {
-                r->state = S_LINE; /* CRLF at once, the common line end */
-                i += 2u;
-                continue;
-            }
             if (p[i] == '\r') {
                 r->state = S_CR;
                 break;
