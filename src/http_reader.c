@@ -261,15 +261,12 @@ static uint8_t field_kind(const ornd_http_reader_t *r, const char *name, size_t 
     return K_SKIP;
 }
 
-/* The field (with its folds) is complete: act on it. */
-static ornd_err_t field_end(ornd_http_reader_t *r)
+/* The field (with its folds) is complete, its value the first `n` bytes of
+ * `value`: act on it. */
+static ornd_err_t field_end(ornd_http_reader_t *r, size_t n)
 {
     const uint8_t kind = r->kind;
-    size_t n = r->value_len;
     r->kind = K_NONE;
-    while (n > 0 && is_ows(r->value[n - 1u])) {
-        n--;
-    }
     switch (kind) {
     case K_NONE:
     case K_SKIP:
@@ -443,23 +440,25 @@ static ornd_err_t head_error(const ornd_http_reader_t *r)
  * registers. */
 ORND_NOINLINE static ornd_err_t line_start(ornd_http_reader_t *r, uint8_t c)
 {
+    /* the value so far without trailing whitespace (nothing reads it for a
+     * field that is skipped) */
+    size_t n = r->value_len;
+    while (n > 0 && is_ows(r->value[n - 1u])) {
+        n--;
+    }
     if (c == ' ' || c == '\t') {
         /* obs-fold: the field goes on; the fold is one SP */
         if (r->kind == K_NONE) {
             return ORND_ERR_HTTP_HEADER;
         }
-        if (r->kind != K_SKIP) {
-            while (r->value_len > 0 && is_ows(r->value[r->value_len - 1u])) {
-                r->value_len--;
-            }
-            if (r->value_len > 0 && r->value_len < ORND_CONFIG_HTTP_FIELD_MAX) {
-                r->value[r->value_len++] = ' '; /* full: more is too long anyway */
-            }
+        if (n > 0 && n < ORND_CONFIG_HTTP_FIELD_MAX) {
+            r->value[n++] = ' '; /* full: more is too long anyway */
         }
+        r->value_len = (uint16_t)n;
         r->state = S_OWS;
         return ORND_OK;
     }
-    ornd_err_t rc = field_end(r);
+    ornd_err_t rc = field_end(r, n);
     if (rc != ORND_OK) {
         return rc;
     }
