@@ -163,7 +163,8 @@ static bool parse_u64(const char *s, size_t n, uint64_t *out)
  * of the headers), Transfer-Encoding ("chunked", once, is the only coding
  * supported; empty elements are allowed) and Connection (close,
  * keep-alive). Elements are separated by ',', whitespace around them
- * removed. */
+ * removed. Out of line: called once a field, and head_take()'s byte loop
+ * keeps its registers. */
 ORND_NOINLINE static ornd_err_t field_list(ornd_http_reader_t *r, uint8_t kind, const char *v,
                                            size_t n)
 {
@@ -435,10 +436,8 @@ static ornd_err_t head_error(const ornd_http_reader_t *r)
     return r->status == 0 ? ORND_ERR_HTTP_STATUS_LINE : ORND_ERR_HTTP_HEADER;
 }
 
-/* The first byte of a line of the field section. Out of line (as is
- * field_list()): once a line, and the byte loop of head_take() keeps its
- * registers. */
-ORND_NOINLINE static ornd_err_t line_start(ornd_http_reader_t *r, uint8_t c)
+/* The first byte of a line of the field section. */
+static ornd_err_t line_start(ornd_http_reader_t *r, uint8_t c)
 {
     /* the value so far without trailing whitespace (nothing reads it for a
      * field that is skipped) */
@@ -584,7 +583,8 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
             } else if (r->status == 0) {
                 status_line_end(r);
             } else if (r->kind == K_NONE) {
-                rc = line_start(r, c); /* the blank line: the section ends */
+                r->state = S_LINE; /* the blank line: the section ends there */
+                continue;
             } else {
                 r->state = S_LINE;
             }
@@ -682,25 +682,27 @@ ORND_NOINLINE static ornd_err_t chunk_byte(ornd_http_reader_t *r, uint8_t c)
  * refused). */
 static size_t body_take(ornd_http_reader_t *r, const uint8_t *p, size_t n)
 {
-    const bool close = r->state == S_BODY_CLOSE;
     size_t k = n;
-    if ((!close || r->cfg.body_max != 0u) && r->remaining < k) {
+    ornd_err_t verdict = ORND_OK;
+    if ((r->state != S_BODY_CLOSE || r->cfg.body_max != 0u) && r->remaining < k) {
         k = (size_t)r->remaining;
-    }
-    ornd_err_t rc = ORND_OK;
-    if (k > 0 && r->cfg.on_body != NULL) {
-        rc = r->cfg.on_body(r->cfg.user, p, k);
-    }
-    if (rc == ORND_OK) {
-        r->body_received += k;
-        r->remaining -= k; /* not used by a close-delimited body without a limit */
-        if (close) {
-            rc = k < n ? ORND_ERR_HTTP_BODY_TOO_LARGE : ORND_OK;
-        } else if (r->remaining == 0u) {
-            r->state = r->state == S_BODY_LEN ? S_DONE : S_CHUNK_END;
+        if (r->state == S_BODY_CLOSE) {
+            verdict = ORND_ERR_HTTP_BODY_TOO_LARGE; /* after the bytes up to the limit */
         }
     }
-    r->err = rc;
+    if (k > 0 && r->cfg.on_body != NULL) {
+        const ornd_err_t rc = r->cfg.on_body(r->cfg.user, p, k);
+        if (rc != ORND_OK) {
+            r->err = rc;
+            return k;
+        }
+    }
+    r->body_received += k;
+    r->remaining -= k; /* not used by a close-delimited body without a limit */
+    if (r->state != S_BODY_CLOSE && r->remaining == 0u) {
+        r->state = r->state == S_BODY_LEN ? S_DONE : S_CHUNK_END;
+    }
+    r->err = verdict;
     return k;
 }
 
