@@ -497,10 +497,8 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
         switch (r->state) {
         case S_STATUS:
             if (r->pos < 12u) {
-                while (r->pos < 12u && i < lim && (rc = status_byte(r, p[i])) == ORND_OK) {
-                    i++; /* the fixed part at once */
-                }
-                continue;
+                rc = status_byte(r, c);
+                break;
             }
             if (c != ' ' && c != '\r' && c != '\n') {
                 rc = ORND_ERR_HTTP_STATUS_LINE;
