@@ -32,7 +32,7 @@
 
 /* the settings are checked where they are defined, in ornd/config.h */
 
-/* States. Those up to S_VALUE read the head or the trailers. */
+/* States. Those up to S_CR read the head or the trailers. */
 enum {
     S_STATUS,     /* "HTTP/1.x SP 3DIGIT", `pos` bytes of it so far */
     S_LINE,       /* start of a field line, of a fold, or the blank line */
