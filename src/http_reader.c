@@ -32,14 +32,14 @@
 
 /* the settings are checked where they are defined, in ornd/config.h */
 
-/* States. Those up to S_VALUE read the head or the trailers. */
+/* States. Those up to S_CR read the head or the trailers. */
 enum {
     S_STATUS,     /* "HTTP/1.x SP 3DIGIT", `pos` bytes of it so far */
-    S_REASON,     /* reason phrase: checked, skipped */
     S_LINE,       /* start of a field line, of a fold, or the blank line */
     S_NAME,       /* field name */
     S_OWS,        /* whitespace before a value */
-    S_VALUE,      /* field value */
+    S_VALUE,      /* field value, or the reason phrase (status still 0) */
+    S_CR,         /* after a CR (LF must follow), or at a bare LF */
     S_CHUNK_SIZE, /* chunk-size line: hex digits, `pos` says how far */
     S_CHUNK_EXT,  /* chunk extensions: checked, skipped */
     S_CHUNK_END,  /* the CRLF after chunk data */
@@ -50,10 +50,9 @@ enum {
 };
 
 /* flags bits. */
-#define F_CR 0x01u         /* a CR was taken: LF must follow */
+#define F_CR 0x01u         /* a CR of a chunk line was taken: LF must follow */
 #define F_TRAILER 0x02u    /* the fields read are trailers */
 #define F_CL_BAD 0x04u     /* a Content-Length was invalid or conflicting */
-#define F_CL_SEEN 0x08u    /* a Content-Length field was present */
 #define F_CLOSE 0x10u      /* Connection: close */
 #define F_KEEP_ALIVE 0x20u /* Connection: keep-alive (matters for HTTP/1.0) */
 
@@ -89,11 +88,6 @@ static bool is_text(uint8_t c)
 static bool is_ows(char c)
 {
     return c == ' ' || c == '\t';
-}
-
-static bool is_digit(char c)
-{
-    return ornd_ascii_digit((uint8_t)c);
 }
 
 /* The controls (< 0x20, HTAB included) and DEL among the bytes of the word
@@ -149,10 +143,10 @@ static bool parse_u64(const char *s, size_t n, uint64_t *out)
         return false;
     }
     for (size_t i = 0; i < n; i++) {
-        if (!is_digit(s[i])) {
+        const unsigned d = (uint8_t)(s[i] - '0');
+        if (d > 9u) {
             return false;
         }
-        const unsigned d = (unsigned)(s[i] - '0');
         if (v > max10 || (v == max10 && d > 5u)) {
             return false;
         }
@@ -162,48 +156,34 @@ static bool parse_u64(const char *s, size_t n, uint64_t *out)
     return true;
 }
 
-/* Next element of a comma-separated list, without surrounding whitespace.
- * *pos starts at 0; false once the list is used up. */
-static bool list_next(const char *v, size_t n, size_t *pos, const char **elem, size_t *elem_len)
-{
-    if (*pos > n) {
-        return false;
-    }
-    size_t start = *pos;
-    size_t end = start;
-    while (end < n && v[end] != ',') {
-        end++;
-    }
-    *pos = end + 1;
-    while (start < end && is_ows(v[start])) {
-        start++;
-    }
-    while (end > start && is_ows(v[end - 1])) {
-        end--;
-    }
-    *elem = v + start;
-    *elem_len = end - start;
-    return true;
-}
-
 /* ---- Fields the reader uses -------------------------------------------- */
 
 /* The list fields: Content-Length (1*DIGIT, or a list of identical values;
  * an invalid or conflicting value is only remembered: an error at the end
  * of the headers), Transfer-Encoding ("chunked", once, is the only coding
  * supported; empty elements are allowed) and Connection (close,
- * keep-alive). The common one-element forms first, without the list. */
-static ornd_err_t field_list(ornd_http_reader_t *r, uint8_t kind, const char *v, size_t n)
+ * keep-alive). Elements are separated by ',', whitespace around them
+ * removed. Out of line: called once a field, and head_take()'s byte loop
+ * keeps its registers. */
+ORND_NOINLINE static ornd_err_t field_list(ornd_http_reader_t *r, uint8_t kind, const char *v,
+                                           size_t n)
 {
-    size_t pos = 0;
-    const char *e;
-    size_t len;
     uint64_t x;
     bool any = false;
-    if (kind == K_CL) {
-        r->flags |= F_CL_SEEN;
-    }
-    while (list_next(v, n, &pos, &e, &len)) {
+    size_t i = 0;
+    do {
+        while (i < n && is_ows(v[i])) {
+            i++;
+        }
+        const char *e = v + i;
+        while (i < n && v[i] != ',') {
+            i++;
+        }
+        size_t len = (size_t)(v + i - e);
+        while (len > 0 && is_ows(e[len - 1u])) {
+            len--;
+        }
+        i++; /* and the ',' */
         if (kind == K_CONN) {
             r->flags |= ornd_ascii_ieq(e, len, "close")        ? F_CLOSE
                         : ornd_ascii_ieq(e, len, "keep-alive") ? F_KEEP_ALIVE
@@ -224,7 +204,7 @@ static ornd_err_t field_list(ornd_http_reader_t *r, uint8_t kind, const char *v,
             r->has_content_length = true;
             r->content_length = x;
         }
-    }
+    } while (i <= n);
     return kind == K_TE && !any ? ORND_ERR_HTTP_TRANSFER_ENCODING : ORND_OK;
 }
 
@@ -236,10 +216,10 @@ static void field_retry_after(ornd_http_reader_t *r, const char *v, size_t n)
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        if (!is_digit(v[i])) {
+        const uint32_t d = (uint8_t)(v[i] - '0');
+        if (d > 9u) {
             return;
         }
-        const uint32_t d = (uint32_t)(v[i] - '0');
         secs = secs > (UINT32_MAX - d) / 10u ? UINT32_MAX : secs * 10u + d;
     }
     r->retry_after_s = secs;
@@ -282,15 +262,12 @@ static uint8_t field_kind(const ornd_http_reader_t *r, const char *name, size_t 
     return K_SKIP;
 }
 
-/* The field (with its folds) is complete: act on it. */
-static ornd_err_t field_end(ornd_http_reader_t *r)
+/* The field (with its folds) is complete, its value the first `n` bytes of
+ * `value`: act on it. */
+static ornd_err_t field_end(ornd_http_reader_t *r, size_t n)
 {
     const uint8_t kind = r->kind;
-    size_t n = r->value_len;
     r->kind = K_NONE;
-    while (n > 0 && is_ows(r->value[n - 1u])) {
-        n--;
-    }
     switch (kind) {
     case K_NONE:
     case K_SKIP:
@@ -348,20 +325,33 @@ static bool has_no_body(const ornd_http_reader_t *r)
     return r->cfg.head_request || r->status == 101 || r->status == 204 || r->status == 304;
 }
 
-/* The server closes after this response, or the connection must not be
- * reused: Connection: close, HTTP/1.0 without keep-alive, a protocol switch,
- * or chunked framing in HTTP/1.0. */
-static bool must_close(const ornd_http_reader_t *r)
+/* The blank line after the fields: the end of the trailers, of an interim
+ * response, or of the head, where the body's framing is chosen (RFC 9112
+ * §6.3). */
+static ornd_err_t section_end(ornd_http_reader_t *r)
 {
     const unsigned f = r->flags;
-    return (f & F_CLOSE) != 0u || r->status == 101 ||
-           (r->version_minor == 0u && (f & F_KEEP_ALIVE) == 0u) ||
-           (r->chunked && r->version_minor == 0u);
-}
-
-/* Choose how the body is delimited (RFC 9112 §6.3). */
-static ornd_err_t start_body(ornd_http_reader_t *r)
-{
+    if ((f & F_TRAILER) != 0u) {
+        r->state = S_DONE;
+        return ORND_OK;
+    }
+    if (is_interim(r->status)) {
+        reset_message(r);
+        return ORND_OK;
+    }
+    if ((f & F_CL_BAD) != 0u || (r->chunked && r->has_content_length)) {
+        /* an invalid Content-Length, or one with chunked (a request
+         * smuggling shape): the connection is never reused */
+        r->connection_close = true;
+        return ORND_ERR_HTTP_CONTENT_LENGTH;
+    }
+    /* The server closes after this response, or the connection must not be
+     * reused: Connection: close, a protocol switch, HTTP/1.0 without
+     * keep-alive or with chunked framing. */
+    const bool old_version = r->version_minor == 0u;
+    bool close = ((f & F_CLOSE) != 0u) | (r->status == 101) |
+                 (old_version & (((f & F_KEEP_ALIVE) == 0u) | r->chunked));
+    ornd_err_t rc = ORND_OK;
     if (has_no_body(r)) {
         r->state = S_DONE;
     } else if (r->chunked) {
@@ -370,59 +360,38 @@ static ornd_err_t start_body(ornd_http_reader_t *r)
         r->head_bytes = 0;
     } else if (!r->has_content_length) {
         r->state = S_BODY_CLOSE;
-        r->connection_close = true;
+        r->remaining = r->cfg.body_max; /* no body byte was taken yet */
+        close = true;
     } else {
         r->remaining = r->content_length;
         r->state = r->remaining == 0u ? S_DONE : S_BODY_LEN;
         if (over_body_max(r, r->remaining)) {
-            return ORND_ERR_HTTP_BODY_TOO_LARGE;
+            rc = ORND_ERR_HTTP_BODY_TOO_LARGE;
         }
     }
-    return ORND_OK;
-}
-
-/* The blank line after the fields. */
-static ornd_err_t section_end(ornd_http_reader_t *r)
-{
-    if ((r->flags & F_TRAILER) != 0u) {
-        r->state = S_DONE;
-        return ORND_OK;
-    }
-    if (is_interim(r->status)) {
-        reset_message(r);
-        return ORND_OK;
-    }
-    if (r->chunked && (r->flags & F_CL_SEEN) != 0u) {
-        /* both framings: a request smuggling shape; never reused */
-        r->connection_close = true;
-        return ORND_ERR_HTTP_CONTENT_LENGTH;
-    }
-    if ((r->flags & F_CL_BAD) != 0u) {
-        r->connection_close = true;
-        return ORND_ERR_HTTP_CONTENT_LENGTH;
-    }
-    r->connection_close = must_close(r);
-    return start_body(r);
+    r->connection_close = close;
+    return rc;
 }
 
 /* ---- Head -------------------------------------------------------------- */
 
 /* One byte of "HTTP/1.x SP 3DIGIT", refused at the first byte that cannot
- * be part of it. */
+ * be part of it: the byte at each place is between lo[] and hi[] there. */
 static ornd_err_t status_byte(ornd_http_reader_t *r, uint8_t c)
 {
-    static const char tmpl[] = "HTTP/1.D NDD"; /* D: a digit, N: 1-9 */
+    static const char lo[] = "HTTP/1.0 100";
+    static const char hi[] = "HTTP/1.9 999";
     const uint8_t pos = r->pos;
-    const char t = tmpl[pos];
-    const bool digit = is_digit((char)c);
-    const bool ok = t == 'D' ? digit : t == 'N' ? digit && c != '0' : c == (uint8_t)t;
+    r->pos = (uint8_t)(pos + 1u);
+    if (c < (uint8_t)lo[pos] || c > (uint8_t)hi[pos]) {
+        return ORND_ERR_HTTP_STATUS_LINE;
+    }
     if (pos == 7u) {
         r->version_minor = (uint8_t)(c - '0');
     } else if (pos >= 9u) {
         r->remaining = (uint32_t)r->remaining * 10u + (uint32_t)(c - '0'); /* the status */
     }
-    r->pos = (uint8_t)(pos + 1u);
-    return ok ? ORND_OK : ORND_ERR_HTTP_STATUS_LINE;
+    return ORND_OK;
 }
 
 static void status_line_end(ornd_http_reader_t *r)
@@ -460,49 +429,40 @@ static void name_keep(ornd_http_reader_t *r, const uint8_t *p, size_t k)
         (uint8_t)(total <= ORND_CONFIG_HTTP_NAME_MAX ? total : ORND_CONFIG_HTTP_NAME_MAX + 1u);
 }
 
-/* A line end (CR or LF) in a head state, or the error of that state. */
-static ornd_err_t head_eol(ornd_http_reader_t *r, uint8_t c, ornd_err_t bad)
+/* The error of a byte out of place in the head: the status line is read
+ * while `status` is 0 (set at its end, and 100 or more). */
+static ornd_err_t head_error(const ornd_http_reader_t *r)
 {
-    if (c == '\r') {
-        r->flags |= F_CR;
-        return ORND_OK;
-    }
-    if (c != '\n') {
-        return bad;
-    }
-    if (r->state == S_STATUS || r->state == S_REASON) {
-        status_line_end(r);
-    } else {
-        r->state = S_LINE;
-    }
-    return ORND_OK;
+    return r->status == 0 ? ORND_ERR_HTTP_STATUS_LINE : ORND_ERR_HTTP_HEADER;
 }
 
 /* The first byte of a line of the field section. */
 static ornd_err_t line_start(ornd_http_reader_t *r, uint8_t c)
 {
+    /* the value so far without trailing whitespace (nothing reads it for a
+     * field that is skipped) */
+    size_t n = r->value_len;
+    while (n > 0 && is_ows(r->value[n - 1u])) {
+        n--;
+    }
     if (c == ' ' || c == '\t') {
         /* obs-fold: the field goes on; the fold is one SP */
         if (r->kind == K_NONE) {
             return ORND_ERR_HTTP_HEADER;
         }
-        if (r->kind != K_SKIP) {
-            while (r->value_len > 0 && is_ows(r->value[r->value_len - 1u])) {
-                r->value_len--;
-            }
-            if (r->value_len > 0 && r->value_len < ORND_CONFIG_HTTP_FIELD_MAX) {
-                r->value[r->value_len++] = ' '; /* full: more is too long anyway */
-            }
+        if (n > 0 && n < ORND_CONFIG_HTTP_FIELD_MAX) {
+            r->value[n++] = ' '; /* full: more is too long anyway */
         }
+        r->value_len = (uint16_t)n;
         r->state = S_OWS;
         return ORND_OK;
     }
-    ornd_err_t rc = field_end(r);
+    ornd_err_t rc = field_end(r, n);
     if (rc != ORND_OK) {
         return rc;
     }
     if (c == '\r') {
-        r->flags |= F_CR;
+        r->state = S_CR;
         return ORND_OK;
     }
     if (c == '\n') {
@@ -513,56 +473,49 @@ static ornd_err_t line_start(ornd_http_reader_t *r, uint8_t c)
 
 static bool is_head_state(uint8_t s)
 {
-    return s <= S_VALUE;
+    return s <= S_CR;
 }
 
-/* Take head (or trailer) bytes from p[0..n) up to the end of the section,
- * at most what the head limit leaves. Returns the bytes consumed; on an error
- * the offending byte is not. */
+/* Take head (or trailer) bytes from p[0..n), n > 0, up to the end of the
+ * section, at most what the head limit leaves: once that is used up, more
+ * is ORND_ERR_HTTP_HEADERS_TOO_LARGE (at the next call, with nothing
+ * consumed). Returns the bytes consumed; on an error the offending byte is
+ * not. */
 ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, size_t n)
 {
     const size_t room = ORND_CONFIG_HTTP_HEADERS_MAX - r->head_bytes;
     const size_t lim = n < room ? n : room;
+    if (room == 0u) {
+        r->err = ORND_ERR_HTTP_HEADERS_TOO_LARGE; /* and there is more of it (n > 0) */
+        return 0;
+    }
     size_t i = 0;
     ornd_err_t rc = ORND_OK;
     while (rc == ORND_OK && i < lim && is_head_state(r->state)) {
         const uint8_t c = p[i];
-        if ((r->flags & F_CR) != 0u) {
-            if (c != '\n') {
-                rc = r->state <= S_REASON ? ORND_ERR_HTTP_STATUS_LINE : ORND_ERR_HTTP_HEADER;
-                break;
-            }
-            r->flags &= (uint8_t)~F_CR;
-        }
         size_t k;
         switch (r->state) {
         case S_STATUS:
             if (r->pos < 12u) {
-                while (r->pos < 12u && i < lim && (rc = status_byte(r, p[i])) == ORND_OK) {
-                    i++; /* the fixed part at once */
-                }
-                continue;
+                rc = status_byte(r, c);
+                break;
             }
+            if (c != ' ' && c != '\r' && c != '\n') {
+                rc = ORND_ERR_HTTP_STATUS_LINE;
+                break;
+            }
+            r->state = S_VALUE; /* the reason phrase, checked as a skipped value */
             if (c == ' ') {
-                r->state = S_REASON;
-            } else {
-                rc = head_eol(r, c, ORND_ERR_HTTP_STATUS_LINE);
+                break;
             }
-            break;
-        case S_REASON:
-            k = text_run(p + i, lim - i);
-            i += k;
-            if (i == lim) {
-                continue;
-            }
-            rc = head_eol(r, p[i], ORND_ERR_HTTP_STATUS_LINE);
-            break;
+            continue; /* the line end, as that of a value */
         case S_LINE:
             rc = line_start(r, c);
-            if (rc == ORND_OK && r->state == S_NAME) {
-                continue; /* the name begins with this byte */
+            if (rc != ORND_OK || r->state != S_NAME) {
+                break;
             }
-            break;
+            /* the name begins with this byte */
+            /* fall through */
         case S_NAME:
             k = 0;
             while (i + k < lim && is_tchar(p[i + k])) {
@@ -578,28 +531,32 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
                 rc = ORND_ERR_HTTP_HEADER;
                 break;
             }
-            if (r->name_len == 0u) {
-                r->kind = field_kind(r, (const char *)p + i, k); /* whole in this chunk */
-            } else {
-                name_keep(r, p + i, k);
-                r->kind = field_kind(r, r->name, r->name_len);
+            {
+                const char *name = (const char *)p + i; /* whole in this chunk */
+                size_t name_len = k;
+                if (r->name_len != 0u) {
+                    name_keep(r, p + i, k); /* its start came in an earlier chunk */
+                    name = r->name;
+                    name_len = r->name_len;
+                }
+                r->kind = field_kind(r, name, name_len);
             }
             i += k + 1u; /* and the ':' */
+            r->value_len = 0;
+            r->state = S_OWS;
+            /* fall through */
+        case S_OWS:
             while (i < lim && is_ows((char)p[i])) {
                 i++;
             }
-            r->value_len = 0;
-            r->state = i < lim ? S_VALUE : S_OWS;
-            continue;
-        case S_OWS:
-            if (is_ows((char)c)) {
-                break;
+            if (i == lim) {
+                continue;
             }
             r->state = S_VALUE;
-            continue; /* the same byte, as a value byte */
-        default:      /* S_VALUE */
+            /* fall through */
+        default: /* S_VALUE */
             k = text_run(p + i, lim - i);
-            if (r->kind != K_SKIP && k > 0) {
+            if (r->kind > K_SKIP && k > 0) {
                 size_t fit;
                 rc = keep_value(r, p + i, k, &fit);
                 if (rc != ORND_OK) {
@@ -611,23 +568,32 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
             if (i == lim) {
                 continue;
             }
-            if (p[i] == '\r' && lim - i > 1u && p[i + 1u] == '\n') {
-                r->state = S_LINE; /* CRLF at once, the common line end */
-                i += 2u;
-                continue;
+            if (p[i] == '\r') {
+                r->state = S_CR;
+                break;
             }
-            rc = head_eol(r, p[i], ORND_ERR_HTTP_HEADER);
+            /* a bare LF ends the line as one after a CR; another byte here
+             * is a control byte out of place */
+            /* fall through */
+        case S_CR:
+            if (p[i] != '\n') {
+                rc = head_error(r); /* or a CR not followed by LF */
+            } else if (r->status == 0) {
+                status_line_end(r);
+            } else if (r->kind == K_NONE) {
+                r->state = S_LINE; /* the blank line: the section ends there */
+                continue;
+            } else {
+                r->state = S_LINE;
+            }
             break;
         }
         if (rc == ORND_OK) {
             i++;
         }
     }
-    if (is_head_state(r->state) || r->state == S_DONE) {
-        r->head_bytes += (uint32_t)i; /* else a chunk-size line's count began */
-    }
-    if (rc == ORND_OK && i == room && i < n && is_head_state(r->state)) {
-        rc = ORND_ERR_HTTP_HEADERS_TOO_LARGE;
+    if (is_head_state(r->state)) {
+        r->head_bytes += (uint32_t)i; /* else unused, or a chunk-size line's count began */
     }
     r->err = rc;
     return i;
@@ -635,15 +601,16 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
 
 /* ---- Chunk lines -------------------------------------------------------- */
 
-/* The chunk-size line ended. */
+/* The chunk-size line ended: the next one (after the data) starts afresh. */
 static ornd_err_t chunk_line_end(ornd_http_reader_t *r)
 {
+    r->pos = CS_START;
+    r->head_bytes = 0;
     if (r->remaining == 0u) {
         /* last chunk: the trailer section gets limits of its own */
         r->state = S_LINE;
         r->kind = K_NONE;
         r->flags |= F_TRAILER;
-        r->head_bytes = 0;
         r->field_count = 0;
         return ORND_OK;
     }
@@ -658,35 +625,31 @@ static ornd_err_t chunk_line_end(ornd_http_reader_t *r)
  * after chunk data. */
 ORND_NOINLINE static ornd_err_t chunk_byte(ornd_http_reader_t *r, uint8_t c)
 {
-    const bool ext = r->state == S_CHUNK_EXT;
     if (c == '\n') {
         r->flags &= (uint8_t)~F_CR;
         if (r->state == S_CHUNK_END) {
             r->state = S_CHUNK_SIZE;
-            r->pos = CS_START;
-            r->head_bytes = 0;
             return ORND_OK;
         }
         return r->pos == CS_START ? ORND_ERR_HTTP_CHUNK : chunk_line_end(r);
     }
-    if ((r->flags & F_CR) != 0u || r->state == S_CHUNK_END) {
-        if (c != '\r' || (r->flags & F_CR) != 0u) {
-            return ORND_ERR_HTTP_CHUNK; /* a CR not followed by LF, or data */
-        }
-        r->flags |= F_CR;
-        return ORND_OK;
+    if ((r->flags & F_CR) != 0u) {
+        return ORND_ERR_HTTP_CHUNK; /* a CR not followed by LF */
     }
     if (c == '\r') {
         r->flags |= F_CR;
         return ORND_OK;
     }
+    if (r->state == S_CHUNK_END) {
+        return ORND_ERR_HTTP_CHUNK; /* more data than the chunk size said */
+    }
     if (++r->head_bytes > ORND_CONFIG_HTTP_FIELD_MAX) {
         return ORND_ERR_HTTP_LINE_TOO_LONG; /* line ends not counted */
     }
-    const int h = ornd_ascii_hex(c);
-    if (ext) {
+    if (r->state == S_CHUNK_EXT) {
         return is_text(c) ? ORND_OK : ORND_ERR_HTTP_CHUNK;
     }
+    const int h = ornd_ascii_hex(c);
     if (h >= 0 && r->pos != CS_BWS) {
         if (r->remaining > (UINT64_MAX >> 4)) {
             return ORND_ERR_HTTP_CHUNK;
@@ -695,58 +658,47 @@ ORND_NOINLINE static ornd_err_t chunk_byte(ornd_http_reader_t *r, uint8_t c)
         r->pos = CS_DIGITS;
         return ORND_OK;
     }
-    if (r->pos == CS_START || (c != ';' && !is_ows((char)c))) {
+    if (r->pos == CS_START) {
         return ORND_ERR_HTTP_CHUNK;
     }
     if (c == ';') {
         r->state = S_CHUNK_EXT;
-    } else {
-        r->pos = CS_BWS;
+        return ORND_OK;
     }
+    if (!is_ows((char)c)) {
+        return ORND_ERR_HTTP_CHUNK;
+    }
+    r->pos = CS_BWS;
     return ORND_OK;
 }
 
 /* ---- Body ----------------------------------------------------------------- */
 
-static ornd_err_t deliver(ornd_http_reader_t *r, const uint8_t *p, size_t n)
-{
-    if (n == 0) {
-        return ORND_OK;
-    }
-    if (r->cfg.on_body != NULL) {
-        const ornd_err_t rc = r->cfg.on_body(r->cfg.user, p, n);
-        if (rc != ORND_OK) {
-            return rc;
-        }
-    }
-    r->body_received += n;
-    return ORND_OK;
-}
-
-/* Pass on as many body bytes as the framing allows, in one run. Bytes up to
- * cfg.body_max are delivered before a close-delimited body is refused. */
+/* Pass on as many body bytes as the framing allows, in one run: up to
+ * `remaining`, which for a close-delimited body with a cfg.body_max is
+ * what the limit leaves (bytes up to it are delivered before the body is
+ * refused). */
 static size_t body_take(ornd_http_reader_t *r, const uint8_t *p, size_t n)
 {
     size_t k = n;
     ornd_err_t verdict = ORND_OK;
-    if (r->state == S_BODY_CLOSE) {
-        if (over_body_max(r, k)) {
-            k = (size_t)((uint64_t)r->cfg.body_max - r->body_received);
-            verdict = ORND_ERR_HTTP_BODY_TOO_LARGE;
-        }
-    } else if (r->remaining < k) {
+    if ((r->state != S_BODY_CLOSE || r->cfg.body_max != 0u) && r->remaining < k) {
         k = (size_t)r->remaining;
-    }
-    const ornd_err_t rc = deliver(r, p, k);
-    if (rc != ORND_OK) {
-        r->err = rc;
-        return k;
-    }
-    if (r->state != S_BODY_CLOSE) {
-        r->remaining -= k;
-        if (r->remaining == 0u) {
-            r->state = r->state == S_BODY_LEN ? S_DONE : S_CHUNK_END;
+        if (r->state == S_BODY_CLOSE) {
+            verdict = ORND_ERR_HTTP_BODY_TOO_LARGE; /* after the bytes up to the limit */
         }
+    }
+    if (k > 0 && r->cfg.on_body != NULL) {
+        const ornd_err_t rc = r->cfg.on_body(r->cfg.user, p, k);
+        if (rc != ORND_OK) {
+            r->err = rc;
+            return k;
+        }
+    }
+    r->body_received += k;
+    r->remaining -= k; /* not used by a close-delimited body without a limit */
+    if (r->state != S_BODY_CLOSE && r->remaining == 0u) {
+        r->state = r->state == S_BODY_LEN ? S_DONE : S_CHUNK_END;
     }
     r->err = verdict;
     return k;
@@ -756,38 +708,36 @@ static size_t body_take(ornd_http_reader_t *r, const uint8_t *p, size_t n)
 
 void ornd_http_reader_init(ornd_http_reader_t *r, const ornd_http_reader_cfg_t *cfg)
 {
-    static const ornd_http_reader_cfg_t none = {0};
-    r->cfg = cfg != NULL ? *cfg : none;
     /* ORND_OK, S_STATUS and K_NONE are 0; the name and value buffers are
      * written before they are read */
-    memset(&r->status, 0,
-           offsetof(ornd_http_reader_t, name) - offsetof(ornd_http_reader_t, status));
+    memset(r, 0, offsetof(ornd_http_reader_t, name));
+    if (cfg != NULL) {
+        r->cfg = *cfg;
+    }
 }
 
 ornd_err_t ornd_http_reader_feed(ornd_http_reader_t *r, const uint8_t *data, size_t len,
                                  size_t *used)
 {
     size_t pos = 0;
-    if (used != NULL) {
-        *used = 0;
-    }
-    if (r == NULL || (data == NULL && len > 0)) {
-        return ORND_ERR_ARG;
-    }
-    while (r->err == ORND_OK && r->state != S_DONE && pos < len) {
-        if (is_head_state(r->state)) {
-            pos += head_take(r, data + pos, len - pos);
-        } else if (r->state >= S_BODY_LEN) {
-            pos += body_take(r, data + pos, len - pos);
-        } else {
-            r->err = chunk_byte(r, data[pos]);
-            pos += r->err == ORND_OK ? 1u : 0u;
+    ornd_err_t rc = ORND_ERR_ARG;
+    if (r != NULL && (data != NULL || len == 0)) {
+        while (r->err == ORND_OK && r->state != S_DONE && pos < len) {
+            if (is_head_state(r->state)) {
+                pos += head_take(r, data + pos, len - pos);
+            } else if (r->state >= S_BODY_LEN) {
+                pos += body_take(r, data + pos, len - pos);
+            } else {
+                r->err = chunk_byte(r, data[pos]);
+                pos += r->err == ORND_OK ? 1u : 0u;
+            }
         }
+        rc = r->err;
     }
     if (used != NULL) {
         *used = pos;
     }
-    return r->err;
+    return rc;
 }
 
 ornd_err_t ornd_http_reader_eof(ornd_http_reader_t *r, bool clean)
@@ -795,17 +745,14 @@ ornd_err_t ornd_http_reader_eof(ornd_http_reader_t *r, bool clean)
     if (r == NULL) {
         return ORND_ERR_ARG;
     }
-    if (r->err != ORND_OK) {
-        return r->err;
-    }
-    if (r->state == S_BODY_CLOSE) {
-        if (clean) {
+    if (r->err == ORND_OK && r->state != S_DONE) {
+        if (r->state != S_BODY_CLOSE) {
+            r->err = ORND_ERR_CLOSED;
+        } else if (clean) {
             r->state = S_DONE;
         } else {
             r->err = ORND_ERR_TRUNCATED;
         }
-    } else if (r->state != S_DONE) {
-        r->err = ORND_ERR_CLOSED;
     }
     return r->err;
 }

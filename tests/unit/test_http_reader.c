@@ -770,6 +770,29 @@ static void test_obs_fold_is_one_space(void **state)
     assert_body(&res_a, "ok");
 }
 
+/* Folds right after the status line of an interim response and of the
+ * final one are consumed, CRLF and bare LF line ends mixed; the interim
+ * response's fields are not handed out, the final one's are whole. */
+static void test_fold_after_interim_status_line(void **state)
+{
+    (void)state;
+    static const char resp[] = "HTTP/1.1 100 Continue\r\n"
+                               " folded\r\n"
+                               "X-Fold: interim\r\n"
+                               "\n"
+                               "HTTP/1.1 200 OK\n"
+                               "\t folded too \r\n"
+                               "X-Fold: a \r\n b\n"
+                               "Content-Length: 2\r\n"
+                               "\r\nok";
+    const opts_t o = {0};
+    check_all_splits(resp, sizeof resp - 1, &o);
+    assert_int_equal(res_a.rc, 1);
+    assert_int_equal(res_a.status, 200);
+    assert_fields(&res_a, "x-fold=a b\n");
+    assert_body(&res_a, "ok");
+}
+
 /* Bytes that cannot begin "HTTP/1.x SP 3DIGIT" are refused at the first
  * byte that rules the status line out, without waiting for a line end. */
 static void test_not_http1_refused_at_once(void **state)
@@ -1470,6 +1493,7 @@ int main(void)
         cmocka_unit_test(test_read_content_length_max_value),
         cmocka_unit_test(test_read_cl_with_te_refused),
         cmocka_unit_test(test_obs_fold_is_one_space),
+        cmocka_unit_test(test_fold_after_interim_status_line),
         cmocka_unit_test(test_not_http1_refused_at_once),
         cmocka_unit_test(test_close_delimited_needs_clean_close),
         cmocka_unit_test(test_trailers_not_reported),
