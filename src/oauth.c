@@ -101,10 +101,14 @@ static uint8_t lookup_field(const ornd_oauth_parser_t *p)
 }
 
 /* Append the fragment to the string dst[0..*len) in a buffer of `cap` bytes
- * (its NUL included), as much of it as fits. Returns true when some did not
- * fit. Every string member, and the member names, are taken by it. */
+ * (its NUL included), as much of it as fits; the first fragment of a string
+ * starts it afresh. Returns true when some did not fit. Every string member,
+ * and the member names, are taken by it. */
 static bool keep(char *dst, size_t cap, size_t *len, const ornd_json_event_t *ev)
 {
+    if (ev->first) {
+        *len = 0;
+    }
     const size_t room = cap - 1u - *len;
     const size_t k = ev->len < room ? ev->len : room;
     memcpy(dst + *len, ev->data, k);
@@ -161,71 +165,31 @@ bool ornd_oauth_scope_valid(const char *s, size_t n)
     return true;
 }
 
-/* Per 200 member (F_ACCESS_TOKEN..F_SCOPE): the JSON types it may have, a
- * bit each, and the error when it has another. */
-static const struct {
-    uint16_t types;
-    int8_t err;
-} member_rule[] = {
-    {BIT(ORND_JSON_STRING), ORND_ERR_TOKEN_FIELD},
-    {BIT(ORND_JSON_STRING), ORND_ERR_TOKEN_TYPE},
-    {BIT(ORND_JSON_NUMBER) | BIT(ORND_JSON_NULL), ORND_ERR_TOKEN_EXPIRES},
-    {BIT(ORND_JSON_STRING) | BIT(ORND_JSON_NULL), ORND_ERR_TOKEN_FIELD},
+/* The JSON type a member's value must have (the 200 members but expires_in,
+ * and the error members, are strings), and per member the error when it has
+ * another: 0 for the error members, whose odd values are passed over. */
+static const int8_t wrong_type[] = {
+    ORND_ERR_TOKEN_FIELD,
+    ORND_ERR_TOKEN_TYPE,
+    ORND_ERR_TOKEN_EXPIRES,
+    ORND_ERR_TOKEN_FIELD,
+    0,
+    0,
+    0,
 };
-
-/* A fragment of a 200 member's value; `start`: it begins the value. */
-static int success_value(ornd_oauth_parser_t *p, unsigned field, const ornd_json_event_t *ev,
-                         bool start)
-{
-    ornd_token_t *t = p->token;
-    if (start) {
-        if ((member_rule[field - F_ACCESS_TOKEN].types & BIT(ev->type)) == 0u) {
-            return member_rule[field - F_ACCESS_TOKEN].err;
-        }
-        if (ev->type == ORND_JSON_NULL) {
-            p->seen &= (uint8_t)~BIT(field); /* null: as if absent */
-            return ORND_OK;
-        }
-    }
-    switch (field) {
-    case F_ACCESS_TOKEN:
-        return take_token(t, ev);
-    case F_TOKEN_TYPE:
-        /* kept where the member's name was: "bearer" in any case, or too
-         * long to be it once cut */
-        if (ev->first) {
-            p->key_len = 0;
-        }
-        keep(p->key, sizeof p->key, &p->key_len, ev);
-        p->type_ok = ornd_ascii_ieq(p->key, p->key_len, "bearer");
-        return ORND_OK;
-    case F_EXPIRES_IN:
-        take_expires(p, ev);
-        return ORND_OK;
-    default: /* F_SCOPE: checked like a requested one once it is whole */
-        if (keep(t->scope, sizeof t->scope, &t->scope_len, ev)) {
-            return ORND_ERR_TOKEN_FIELD;
-        }
-        t->has_scope = true;
-        return ev->last && !ornd_oauth_scope_valid(t->scope, t->scope_len) ? ORND_ERR_TOKEN_SCOPE
-                                                                           : ORND_OK;
-    }
-}
 
 /* ---- answer: JSON events --------------------------------------------- */
 
 static int on_json(void *user, const ornd_json_event_t *ev)
 {
     ornd_oauth_parser_t *p = user;
+    ornd_token_t *t = p->token;
+    ornd_server_error_t *s = p->server;
     const unsigned field = p->field;
     if (ev->depth != 1u) {
         return ORND_OK; /* the top-level container itself, or nested values */
     }
-    const bool text = ev->type == ORND_JSON_STRING || ev->type == ORND_JSON_NUMBER;
     if (ev->type == ORND_JSON_KEY) {
-        if (ev->first) {
-            p->key_len = 0;
-        }
         keep(p->key, sizeof p->key, &p->key_len, ev);
         /* after a refused member the answer is only read on to its end */
         if (ev->last && p->field_err == ORND_OK) {
@@ -238,44 +202,71 @@ static int on_json(void *user, const ornd_json_event_t *ev)
     }
     /* Keys never come here, and a container's end neither: its begin
      * already ended the member. */
-    const bool start = !text || ev->first;
+    const bool text = ev->type == ORND_JSON_STRING || ev->type == ORND_JSON_NUMBER;
     if (!text || ev->last) {
         p->field = F_NONE; /* the value is over */
     }
-    if (start && (p->seen & BIT(field))) {
-        /* a repeated member: refused in a token, ignored in an error */
-        p->field = F_NONE;
-        p->field_err = field <= F_SCOPE ? ORND_ERR_TOKEN_FIELD : ORND_OK;
-        return ORND_OK;
-    }
-    /* error_description wins over message: a message after it is as if
-     * repeated, and it replaces one before it */
-    p->seen |= (uint8_t)(BIT(field) | (field == F_ERROR_DESCRIPTION ? BIT(F_MESSAGE) : 0u));
-    if (field <= F_SCOPE) {
-        const int rc = success_value(p, field, ev, start);
-        if (rc != ORND_OK) {
-            /* Kept, not returned: the body is read on, so a syntax error
-             * later in it wins, whatever the size of the pieces the values
-             * came in. */
-            p->field_err = rc;
-            p->field = F_NONE;
+    int rc = ORND_OK;
+    if (!text || ev->first) { /* the value begins */
+        const unsigned bit = BIT(field);
+        if (p->seen & bit) {
+            /* a repeated member: refused in a token, ignored in an error */
+            rc = field <= F_SCOPE ? ORND_ERR_TOKEN_FIELD : ORND_OK;
+            goto refused;
         }
-        return ORND_OK;
+        if (ev->type == ORND_JSON_NULL && (field == F_EXPIRES_IN || field == F_SCOPE)) {
+            goto refused; /* as if absent */
+        }
+        /* error_description wins over message: a message after it is as if
+         * repeated, and it replaces one before it */
+        p->seen |= (uint8_t)(bit | (field == F_ERROR_DESCRIPTION ? BIT(F_MESSAGE) : 0u));
+        if (ev->type != (field == F_EXPIRES_IN ? ORND_JSON_NUMBER : ORND_JSON_STRING)) {
+            rc = wrong_type[field - F_ACCESS_TOKEN];
+            goto refused;
+        }
     }
-    /* already an error answer: odd types are not worth another */
-    ornd_server_error_t *s = p->server;
-    if (ev->type != ORND_JSON_STRING) {
-        return ORND_OK;
-    }
-    if (field == F_ERROR) {
+    switch (field) {
+    case F_ACCESS_TOKEN:
+        rc = take_token(t, ev);
+        break;
+    case F_TOKEN_TYPE:
+        /* kept where the member's name was: "bearer" in any case, or too
+         * long to be it once cut */
+        keep(p->key, sizeof p->key, &p->key_len, ev);
+        p->type_ok = p->key_len == 6u;
+        for (size_t i = 0; i < 6u; i++) {
+            /* a letter with bit 5 set is its lower case: the letters of
+             * "bearer" match either case of themselves only */
+            p->type_ok &= ((uint8_t)p->key[i] | 0x20u) == (uint8_t) "bearer"[i];
+        }
+        break;
+    case F_EXPIRES_IN:
+        take_expires(p, ev);
+        break;
+    case F_SCOPE: /* checked like a requested one once it is whole */
+        t->has_scope = true;
+        rc = keep(t->scope, sizeof t->scope, &t->scope_len, ev)            ? ORND_ERR_TOKEN_FIELD
+             : ev->last && !ornd_oauth_scope_valid(t->scope, t->scope_len) ? ORND_ERR_TOKEN_SCOPE
+                                                                           : ORND_OK;
+        break;
+    case F_ERROR:
         s->error_truncated |= keep(s->error, sizeof s->error, &p->error_len, ev);
-        return ORND_OK;
+        break;
+    default: /* error_description, message */
+        if (ev->first) {
+            s->text_truncated = false; /* error_description after a message */
+        }
+        s->text_truncated |= keep(s->text, sizeof s->text, &p->text_len, ev);
+        break;
     }
-    if (ev->first) {
-        p->text_len = 0;
-        s->text_truncated = false;
+    if (rc != ORND_OK) {
+    refused:
+        /* Kept, not returned: the body is read on, so a syntax error later
+         * in it wins, whatever the size of the pieces the values came in.
+         * (No member was refused yet: else none would be read.) */
+        p->field_err = rc;
+        p->field = F_NONE;
     }
-    s->text_truncated |= keep(s->text, sizeof s->text, &p->text_len, ev);
     return ORND_OK;
 }
 
