@@ -137,18 +137,20 @@ static int take_token(ornd_token_t *t, const ornd_json_event_t *ev)
     return cut ? ORND_ERR_TOKEN_TOO_LARGE : ORND_OK;
 }
 
-/* The digits of a positive integer, clamped to ORND_CONFIG_MAX_EXPIRES_S
- * (at most 2147483: ten times it and a digit fit in 32 bits); EXPIRES_BAD
- * for a sign, fraction or exponent. */
+/* expires_in, read into the token: the digits of a positive integer,
+ * clamped to ORND_CONFIG_MAX_EXPIRES_S as they come (at most 2147483: ten
+ * times it and a digit fit in 32 bits); EXPIRES_BAD once a sign, fraction or
+ * exponent came. */
 #define EXPIRES_BAD UINT32_MAX
-static void take_expires(ornd_oauth_parser_t *p, const ornd_json_event_t *ev)
+_Static_assert(ORND_CONFIG_MAX_EXPIRES_S <= (UINT32_MAX - 9u) / 10u, "expires_in fits 32 bits");
+static void take_expires(ornd_token_t *t, const ornd_json_event_t *ev)
 {
     for (size_t i = 0; i < ev->len; i++) {
         const uint32_t d = (uint8_t)ev->data[i] - (uint32_t)'0';
-        const uint32_t e = p->expires * 10u + d;
-        p->expires = d > 9u || p->expires == EXPIRES_BAD ? EXPIRES_BAD
-                     : e < ORND_CONFIG_MAX_EXPIRES_S     ? e
-                                                         : ORND_CONFIG_MAX_EXPIRES_S;
+        const uint32_t e = t->expires_in_s * 10u + d;
+        t->expires_in_s = d > 9u || t->expires_in_s == EXPIRES_BAD ? EXPIRES_BAD
+                          : e < ORND_CONFIG_MAX_EXPIRES_S          ? e
+                                                                   : ORND_CONFIG_MAX_EXPIRES_S;
     }
 }
 
@@ -241,7 +243,7 @@ static int on_json(void *user, const ornd_json_event_t *ev)
         }
         break;
     case F_EXPIRES_IN:
-        take_expires(p, ev);
+        take_expires(t, ev);
         break;
     case F_SCOPE: /* checked like a requested one once it is whole */
         t->has_scope = true;
@@ -304,14 +306,11 @@ static int success_result(ornd_oauth_parser_t *p)
     if (!p->type_ok) {
         return ORND_ERR_TOKEN_TYPE; /* absent or not bearer */
     }
-    uint32_t expires = ORND_CONFIG_DEFAULT_EXPIRES_S;
-    if (p->seen & BIT(F_EXPIRES_IN)) {
-        if (p->expires == 0 || p->expires == EXPIRES_BAD) {
-            return ORND_ERR_TOKEN_EXPIRES; /* present: a positive integer */
-        }
-        expires = p->expires;
+    if (!(p->seen & BIT(F_EXPIRES_IN))) {
+        t->expires_in_s = ORND_CONFIG_DEFAULT_EXPIRES_S; /* absent or null */
+    } else if (t->expires_in_s == 0 || t->expires_in_s == EXPIRES_BAD) {
+        return ORND_ERR_TOKEN_EXPIRES; /* present: a positive integer */
     }
-    t->expires_in_s = expires;
     return ORND_OK;
 }
 
@@ -419,13 +418,12 @@ ornd_err_t ornd_oauth_feed(ornd_oauth_parser_t *p, const uint8_t *data, size_t l
     if (p->err != ORND_OK || p->done) {
         return (ornd_err_t)p->err;
     }
-    size_t used = 0;
-    ornd_err_t rc = ornd_http_reader_feed(&p->http, data, len, &used);
+    ornd_err_t rc = ornd_http_reader_feed(&p->http, data, len, NULL);
     if (rc == ORND_OK && !ornd_http_reader_complete(&p->http)) {
         return ORND_OK;
     }
     /* The response is framed: its outcome is settled here. Bytes after it
-     * (used < len) are not part of it and are left unread, so the outcome
+     * are not part of it and are left unread, so the outcome
      * never depends on how the stream happened to be cut into reads. */
     return settle(p, rc);
 }

@@ -63,11 +63,10 @@ typedef struct {
     size_t error_len; /* bytes kept in server->error, server->text */
     size_t text_len;
     size_t raw_len;
-    uint32_t expires; /* expires_in so far, clamped; UINT32_MAX: not an integer */
-    uint8_t field;    /* member being read at depth 1 */
-    uint8_t seen;     /* bit per known member already read */
-    bool type_ok;     /* token_type was "bearer" (in any case) */
-    bool done;        /* the answer is complete and its outcome settled */
+    uint8_t field; /* member being read at depth 1 */
+    uint8_t seen;  /* bit per known member already read */
+    bool type_ok;  /* token_type was "bearer" (in any case) */
+    bool done;     /* the answer is complete and its outcome settled */
     bool raw_truncated;
     char key[20]; /* current member name, or the token_type value; longer
                      ones are kept cut (and are none of ours) */
