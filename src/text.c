@@ -26,23 +26,17 @@ size_t ornd_text_clean(char *s, size_t n, bool cut)
              range = 0) {
             k++;
         }
-        uint8_t out;
-        if (k < whole) {
-            if (cut && k == left) {
-                break; /* cut for room at the end: dropped */
-            }
-            out = '?'; /* a maximal start of a sequence that cannot go on */
-        } else if (cls == ORND_JSON_SC_BAD) {
-            out = '?';
+        if (k < whole && cut && k == left) {
+            break; /* a sequence cut for room at the end: dropped */
+        }
+        if (k < whole || cls == ORND_JSON_SC_BAD) {
+            *w++ = '?'; /* a maximal start of a sequence that cannot go on */
         } else if (cls == ORND_JSON_SC_CTRL || c == 0x7Fu || (c == 0xC2u && p[1] <= 0x9Fu)) {
-            out = ' '; /* C0, DEL, or a C1 control */
+            *w++ = ' '; /* C0, DEL, or a C1 control */
         } else {
             memmove(w, p, k); /* kept as it is */
             w += k;
-            p += k;
-            continue;
         }
-        *w++ = out;
         p += k;
     }
     *w = '\0';
