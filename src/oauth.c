@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "compiler.h"
 #include "ornd/error.h"
 
 /* ---- request ------------------------------------------------------------- */
@@ -182,11 +183,73 @@ static const int8_t wrong_type[] = {
 
 /* ---- answer: JSON events --------------------------------------------- */
 
+/* A known member's value begins: 1 to take it, else it is passed over and
+ * the result (ORND_OK, or why a token answer is refused) is the answer's
+ * field_err: no member was refused yet, or none would be read. */
+ORND_NOINLINE static int value_begins(ornd_oauth_parser_t *p, unsigned field, ornd_json_type_t type)
+{
+    const unsigned bit = BIT(field);
+    if (p->seen & bit) {
+        /* a repeated member: refused in a token, ignored in an error */
+        return field <= F_SCOPE ? ORND_ERR_TOKEN_FIELD : ORND_OK;
+    }
+    if (type == ORND_JSON_NULL && (field == F_EXPIRES_IN || field == F_SCOPE)) {
+        return ORND_OK; /* as if absent */
+    }
+    /* error_description wins over message: a message after it is as if
+     * repeated, and it replaces one before it */
+    p->seen |= (uint8_t)(bit | (field == F_ERROR_DESCRIPTION ? BIT(F_MESSAGE) : 0u));
+    if (type != (field == F_EXPIRES_IN ? ORND_JSON_NUMBER : ORND_JSON_STRING)) {
+        return wrong_type[field - F_ACCESS_TOKEN];
+    }
+    return 1;
+}
+
+/* A fragment of a known member's value: ORND_OK, or why the token answer is
+ * refused. */
+static int take_value(ornd_oauth_parser_t *p, unsigned field, const ornd_json_event_t *ev)
+{
+    ornd_token_t *t = p->token;
+    ornd_server_error_t *s = p->server;
+    switch (field) {
+    case F_ACCESS_TOKEN:
+        return take_token(t, ev);
+    case F_TOKEN_TYPE:
+        /* kept where the member's name was: "bearer" in any case, or too
+         * long to be it once cut */
+        keep(p->key, sizeof p->key, &p->key_len, ev);
+        p->type_ok = p->key_len == 6u;
+        for (size_t i = 0; i < 6u; i++) {
+            /* a letter with bit 5 set is its lower case: the letters of
+             * "bearer" match either case of themselves only */
+            p->type_ok &= ((uint8_t)p->key[i] | 0x20u) == (uint8_t) "bearer"[i];
+        }
+        return ORND_OK;
+    case F_EXPIRES_IN:
+        take_expires(t, ev);
+        return ORND_OK;
+    case F_SCOPE: /* checked like a requested one once it is whole */
+        t->has_scope = true;
+        if (keep(t->scope, sizeof t->scope, &t->scope_len, ev)) {
+            return ORND_ERR_TOKEN_FIELD;
+        }
+        return ev->last && !ornd_oauth_scope_valid(t->scope, t->scope_len) ? ORND_ERR_TOKEN_SCOPE
+                                                                           : ORND_OK;
+    case F_ERROR:
+        s->error_truncated |= keep(s->error, sizeof s->error, &p->error_len, ev);
+        return ORND_OK;
+    default: /* error_description, message */
+        if (ev->first) {
+            s->text_truncated = false; /* error_description after a message */
+        }
+        s->text_truncated |= keep(s->text, sizeof s->text, &p->text_len, ev);
+        return ORND_OK;
+    }
+}
+
 static int on_json(void *user, const ornd_json_event_t *ev)
 {
     ornd_oauth_parser_t *p = user;
-    ornd_token_t *t = p->token;
-    ornd_server_error_t *s = p->server;
     const unsigned field = p->field;
     if (ev->depth != 1u) {
         return ORND_OK; /* the top-level container itself, or nested values */
@@ -208,67 +271,18 @@ static int on_json(void *user, const ornd_json_event_t *ev)
     if (!text || ev->last) {
         p->field = F_NONE; /* the value is over */
     }
-    int rc = ORND_OK;
-    if (!text || ev->first) { /* the value begins */
-        const unsigned bit = BIT(field);
-        if (p->seen & bit) {
-            /* a repeated member: refused in a token, ignored in an error */
-            rc = field <= F_SCOPE ? ORND_ERR_TOKEN_FIELD : ORND_OK;
-            goto refused;
-        }
-        if (ev->type == ORND_JSON_NULL && (field == F_EXPIRES_IN || field == F_SCOPE)) {
-            goto refused; /* as if absent */
-        }
-        /* error_description wins over message: a message after it is as if
-         * repeated, and it replaces one before it */
-        p->seen |= (uint8_t)(bit | (field == F_ERROR_DESCRIPTION ? BIT(F_MESSAGE) : 0u));
-        if (ev->type != (field == F_EXPIRES_IN ? ORND_JSON_NUMBER : ORND_JSON_STRING)) {
-            rc = wrong_type[field - F_ACCESS_TOKEN];
-            goto refused;
+    int rc = !text || ev->first ? value_begins(p, field, ev->type) : 1;
+    if (rc > 0) {
+        rc = take_value(p, field, ev);
+        if (rc == ORND_OK) {
+            return ORND_OK;
         }
     }
-    switch (field) {
-    case F_ACCESS_TOKEN:
-        rc = take_token(t, ev);
-        break;
-    case F_TOKEN_TYPE:
-        /* kept where the member's name was: "bearer" in any case, or too
-         * long to be it once cut */
-        keep(p->key, sizeof p->key, &p->key_len, ev);
-        p->type_ok = p->key_len == 6u;
-        for (size_t i = 0; i < 6u; i++) {
-            /* a letter with bit 5 set is its lower case: the letters of
-             * "bearer" match either case of themselves only */
-            p->type_ok &= ((uint8_t)p->key[i] | 0x20u) == (uint8_t) "bearer"[i];
-        }
-        break;
-    case F_EXPIRES_IN:
-        take_expires(t, ev);
-        break;
-    case F_SCOPE: /* checked like a requested one once it is whole */
-        t->has_scope = true;
-        rc = keep(t->scope, sizeof t->scope, &t->scope_len, ev)            ? ORND_ERR_TOKEN_FIELD
-             : ev->last && !ornd_oauth_scope_valid(t->scope, t->scope_len) ? ORND_ERR_TOKEN_SCOPE
-                                                                           : ORND_OK;
-        break;
-    case F_ERROR:
-        s->error_truncated |= keep(s->error, sizeof s->error, &p->error_len, ev);
-        break;
-    default: /* error_description, message */
-        if (ev->first) {
-            s->text_truncated = false; /* error_description after a message */
-        }
-        s->text_truncated |= keep(s->text, sizeof s->text, &p->text_len, ev);
-        break;
-    }
-    if (rc != ORND_OK) {
-    refused:
-        /* Kept, not returned: the body is read on, so a syntax error later
-         * in it wins, whatever the size of the pieces the values came in.
-         * (No member was refused yet: else none would be read.) */
-        p->field_err = rc;
-        p->field = F_NONE;
-    }
+    /* Passed over, or refused. Kept, not returned: the body is read on, so a
+     * syntax error later in it wins, whatever the size of the pieces the
+     * values came in. */
+    p->field_err = rc;
+    p->field = F_NONE;
     return ORND_OK;
 }
 
