@@ -393,9 +393,8 @@ static int fail(ornd_oauth_parser_t *p, int rc)
     const bool answer_fault =
         (rc <= ORND_ERR_HTTP_STATUS_LINE && rc >= ORND_ERR_HTTP_STATUS) || rc == ORND_ERR_TRUNCATED;
     p->json_err = rc; /* as for a body that is not JSON */
-    const int by_status = complete(p);
-    p->err =
-        answer_fault && p->http.status != 200 && by_status != ORND_ERR_HTTP_STATUS ? by_status : rc;
+    const int by_status = complete(p); /* rc itself for a 200 answer */
+    p->err = answer_fault && by_status != ORND_ERR_HTTP_STATUS ? by_status : rc;
     return p->err;
 }
 
