@@ -332,24 +332,25 @@ static int error_result(ornd_oauth_parser_t *p)
 {
     ornd_server_error_t *s = p->server;
     const int status = p->http.status;
+    size_t error_len = p->error_len;
+    size_t text_len = p->text_len;
     if (p->json_err != ORND_OK) {
         /* Not JSON, or broken: whatever its members seemed to say is
          * dropped and the start of the body is the text. Deciding this
          * once, at the end, keeps the outcome independent of how the stream
          * was cut into pieces. */
         s->error_truncated = false;
-        p->error_len = 0;
-        p->raw_len = ornd_text_clean(p->raw, p->raw_len, p->raw_truncated);
-        memcpy(s->text, p->raw, p->raw_len + 1u);
+        error_len = 0;
+        text_len = ornd_text_clean(p->raw, p->raw_len, p->raw_truncated);
+        memcpy(s->text, p->raw, text_len + 1u);
         s->text_truncated = p->raw_truncated;
-        p->text_len = p->raw_len;
     }
     /* the texts are whole: cleaned once, by the one rule */
-    p->error_len = ornd_text_clean(s->error, p->error_len, s->error_truncated);
-    p->text_len = ornd_text_clean(s->text, p->text_len, s->text_truncated);
+    error_len = ornd_text_clean(s->error, error_len, s->error_truncated);
+    (void)ornd_text_clean(s->text, text_len, s->text_truncated);
     if (status == 400 || status == 401 || status == 403) {
         return ORND_ERR_OAUTH_INVALID_REQUEST -
-               (int)name_index(error_names, s->error, p->error_len);
+               (int)name_index(error_names, s->error, error_len);
     }
     if (status == 429) {
         return ORND_ERR_RATE_LIMITED;
