@@ -296,9 +296,8 @@ static ornd_err_t on_body(void *user, const uint8_t *data, size_t len)
         p->raw_len =
             ornd_text_keep(p->raw, sizeof p->raw, p->raw_len, data, len, &p->raw_truncated);
     }
-    if (p->json_err != ORND_OK) {
-        return ORND_OK;
-    }
+    /* after an error the scanner only says it again (and then only for an
+     * error answer: a 200 one stops the reader at its first) */
     int rc = ornd_json_feed(&p->json, data, len);
     if (rc == ORND_OK) {
         return ORND_OK;
