@@ -215,14 +215,15 @@ static int take_value(ornd_oauth_parser_t *p, unsigned field, const ornd_json_ev
     case F_ACCESS_TOKEN:
         return take_token(t, ev);
     case F_TOKEN_TYPE:
-        /* kept where the member's name was: "bearer" in any case, or too
-         * long to be it once cut */
-        keep(p->key, sizeof p->key, &p->key_len, ev);
-        p->type_ok = p->key_len == 6u;
-        for (size_t i = 0; i < 6u; i++) {
-            /* a letter with bit 5 set is its lower case: the letters of
-             * "bearer" match either case of themselves only */
-            p->type_ok &= ((uint8_t)p->key[i] | 0x20u) == (uint8_t) "bearer"[i];
+        /* "bearer" in any case: how much of it the type matched so far, or
+         * 7 once it cannot be it. A letter with bit 5 set is its lower
+         * case: each letter of "bearer" matches either case of itself only. */
+        for (size_t i = 0; i < ev->len; i++) {
+            const unsigned at = p->type_matched;
+            p->type_matched =
+                (uint8_t)(at < 6u && ((uint8_t)ev->data[i] | 0x20u) == (uint8_t) "bearer"[at]
+                              ? at + 1u
+                              : 7u);
         }
         return ORND_OK;
     case F_EXPIRES_IN:
@@ -316,7 +317,7 @@ static int success_result(ornd_oauth_parser_t *p)
     if (t->len == 0) {
         return ORND_ERR_TOKEN_MISSING; /* absent or empty */
     }
-    if (!p->type_ok) {
+    if (p->type_matched != 6u) {
         return ORND_ERR_TOKEN_TYPE; /* absent or not bearer */
     }
     if (!(p->seen & BIT(F_EXPIRES_IN))) {
@@ -348,8 +349,7 @@ static int error_result(ornd_oauth_parser_t *p)
     error_len = ornd_text_clean(s->error, error_len, s->error_truncated);
     (void)ornd_text_clean(s->text, text_len, s->text_truncated);
     if (status == 400 || status == 401 || status == 403) {
-        return ORND_ERR_OAUTH_INVALID_REQUEST -
-               (int)name_index(error_names, s->error, error_len);
+        return ORND_ERR_OAUTH_INVALID_REQUEST - (int)name_index(error_names, s->error, error_len);
     }
     if (status == 429) {
         return ORND_ERR_RATE_LIMITED;
@@ -392,7 +392,7 @@ static int fail(ornd_oauth_parser_t *p, int rc)
 {
     const bool answer_fault =
         (rc <= ORND_ERR_HTTP_STATUS_LINE && rc >= ORND_ERR_HTTP_STATUS) || rc == ORND_ERR_TRUNCATED;
-    p->json_err = rc; /* as for a body that is not JSON */
+    p->json_err = rc;                  /* as for a body that is not JSON */
     const int by_status = complete(p); /* rc itself for a 200 answer */
     p->err = answer_fault && by_status != ORND_ERR_HTTP_STATUS ? by_status : rc;
     return p->err;

@@ -63,13 +63,13 @@ typedef struct {
     size_t error_len; /* bytes kept in server->error, server->text */
     size_t text_len;
     size_t raw_len;
-    uint8_t field; /* member being read at depth 1 */
-    uint8_t seen;  /* bit per known member already read */
-    bool type_ok;  /* token_type was "bearer" (in any case) */
-    bool done;     /* the answer is complete and its outcome settled */
+    uint8_t field;        /* member being read at depth 1 */
+    uint8_t seen;         /* bit per known member already read */
+    uint8_t type_matched; /* bytes of "bearer" token_type matched; 7: not it */
+    bool done;            /* the answer is complete and its outcome settled */
     bool raw_truncated;
-    char key[20]; /* current member name, or the token_type value; longer
-                     ones are kept cut (and are none of ours) */
+    char key[20]; /* current member name; a longer one is kept cut (and is
+                     none of ours) */
     char raw[ORND_CONFIG_ERROR_TEXT_MAX + 1]; /* start of an error body, for
                                                  when it turns out not JSON */
 } ornd_oauth_parser_t;
