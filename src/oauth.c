@@ -398,9 +398,15 @@ static int fail(ornd_oauth_parser_t *p, int rc)
     return p->err;
 }
 
-/* The HTTP reader said `rc` with the response complete, or failed. */
+/* The HTTP reader said `rc`. Once the response is framed, its outcome is
+ * settled here: bytes after it are not part of it and are left unread, so
+ * the outcome never depends on how the stream happened to be cut into reads.
+ * (The reader's ORND_OK at the end of the stream is a complete response.) */
 static ornd_err_t settle(ornd_oauth_parser_t *p, ornd_err_t rc)
 {
+    if (rc == ORND_OK && !ornd_http_reader_complete(&p->http)) {
+        return ORND_OK; /* more to come */
+    }
     if (rc != ORND_OK) {
         return (ornd_err_t)fail(p, rc);
     }
@@ -431,14 +437,7 @@ ornd_err_t ornd_oauth_feed(ornd_oauth_parser_t *p, const uint8_t *data, size_t l
     if (p->err != ORND_OK || p->done) {
         return (ornd_err_t)p->err;
     }
-    ornd_err_t rc = ornd_http_reader_feed(&p->http, data, len, NULL);
-    if (rc == ORND_OK && !ornd_http_reader_complete(&p->http)) {
-        return ORND_OK;
-    }
-    /* The response is framed: its outcome is settled here. Bytes after it
-     * are not part of it and are left unread, so the outcome
-     * never depends on how the stream happened to be cut into reads. */
-    return settle(p, rc);
+    return settle(p, ornd_http_reader_feed(&p->http, data, len, NULL));
 }
 
 ornd_err_t ornd_oauth_eof(ornd_oauth_parser_t *p, bool clean)
