@@ -341,7 +341,7 @@ static int error_result(ornd_oauth_parser_t *p)
          * was cut into pieces. */
         s->error_truncated = false;
         error_len = 0;
-        text_len = ornd_text_clean(p->raw, p->raw_len, p->raw_truncated);
+        text_len = p->raw_len;
         memcpy(s->text, p->raw, text_len + 1u);
         s->text_truncated = p->raw_truncated;
     }
