@@ -146,13 +146,15 @@ static int take_token(ornd_token_t *t, const ornd_json_event_t *ev)
 _Static_assert(ORND_CONFIG_MAX_EXPIRES_S <= (UINT32_MAX - 9u) / 10u, "expires_in fits 32 bits");
 static void take_expires(ornd_token_t *t, const ornd_json_event_t *ev)
 {
+    uint32_t v = t->expires_in_s;
     for (size_t i = 0; i < ev->len; i++) {
         const uint32_t d = (uint8_t)ev->data[i] - (uint32_t)'0';
-        const uint32_t e = t->expires_in_s * 10u + d;
-        t->expires_in_s = d > 9u || t->expires_in_s == EXPIRES_BAD ? EXPIRES_BAD
-                          : e < ORND_CONFIG_MAX_EXPIRES_S          ? e
-                                                                   : ORND_CONFIG_MAX_EXPIRES_S;
+        const uint32_t e = v * 10u + d;
+        v = d > 9u || v == EXPIRES_BAD      ? EXPIRES_BAD
+            : e < ORND_CONFIG_MAX_EXPIRES_S ? e
+                                            : ORND_CONFIG_MAX_EXPIRES_S;
     }
+    t->expires_in_s = v;
 }
 
 bool ornd_oauth_scope_valid(const char *s, size_t n)
