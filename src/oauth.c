@@ -96,9 +96,11 @@ static unsigned name_index(const char *list, const char *s, size_t n)
 
 static uint8_t lookup_field(const ornd_oauth_parser_t *p)
 {
-    const unsigned id = F_ACCESS_TOKEN + name_index(member_names, p->key, p->key_len);
-    /* a 200 answer's members in a 200 answer, an error's in an error */
-    return id <= F_MESSAGE && (id <= F_SCOPE) == is_success(p) ? (uint8_t)id : F_NONE;
+    /* a 200 answer's members (the first four names) in a 200 answer, an
+     * error's (the three after them) in an error */
+    const unsigned i = name_index(member_names, p->key, p->key_len);
+    const bool token = is_success(p);
+    return i - (token ? 0u : 4u) < (token ? 4u : 3u) ? (uint8_t)(F_ACCESS_TOKEN + i) : F_NONE;
 }
 
 /* Append the fragment to the string dst[0..*len) in a buffer of `cap` bytes
