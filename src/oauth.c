@@ -94,6 +94,8 @@ static unsigned name_index(const char *list, const char *s, size_t n)
     return i;
 }
 
+_Static_assert(F_ERROR == F_ACCESS_TOKEN + 4 && F_MESSAGE == F_ERROR + 2,
+               "four 200 members, then three error members");
 static uint8_t lookup_field(const ornd_oauth_parser_t *p)
 {
     /* a 200 answer's members (the first four names) in a 200 answer, an
@@ -172,9 +174,9 @@ bool ornd_oauth_scope_valid(const char *s, size_t n)
     return true;
 }
 
-/* The JSON type a member's value must have (the 200 members but expires_in,
- * and the error members, are strings), and per member the error when it has
- * another: 0 for the error members, whose odd values are passed over. */
+/* Per member, the error when its value has another JSON type than its own (a
+ * number for expires_in, a string for every other): 0 for the error
+ * members, whose odd values are passed over. */
 static const int8_t wrong_type[] = {
     ORND_ERR_TOKEN_FIELD,
     ORND_ERR_TOKEN_TYPE,
@@ -189,7 +191,9 @@ static const int8_t wrong_type[] = {
 
 /* A known member's value begins: 1 to take it, else it is passed over and
  * the result (ORND_OK, or why a token answer is refused) is the answer's
- * field_err: no member was refused yet, or none would be read. */
+ * field_err: no member was refused yet, or none would be read. Kept out of
+ * on_json(): inlined, its tests are copied into each of the callback's
+ * paths, a bigger function for the same work. */
 ORND_NOINLINE static int value_begins(ornd_oauth_parser_t *p, unsigned field, ornd_json_type_t type)
 {
     const unsigned bit = BIT(field);
