@@ -244,15 +244,16 @@ static int take_value(ornd_oauth_parser_t *p, unsigned field, const ornd_json_ev
         }
         return ev->last && !ornd_oauth_scope_valid(t->scope, t->scope_len) ? ORND_ERR_TOKEN_SCOPE
                                                                            : ORND_OK;
-    case F_ERROR:
-        s->error_truncated |= keep(s->error, sizeof s->error, &p->error_len, ev);
-        return ORND_OK;
-    default: /* error_description, message */
+    default: { /* error (the code), error_description, message (the text) */
+        const bool code = field == F_ERROR;
+        bool *cut = code ? &s->error_truncated : &s->text_truncated;
         if (ev->first) {
-            s->text_truncated = false; /* error_description after a message */
+            *cut = false; /* (error_description after a message) */
         }
-        s->text_truncated |= keep(s->text, sizeof s->text, &p->text_len, ev);
+        *cut |= keep(code ? s->error : s->text, code ? sizeof s->error : sizeof s->text,
+                     code ? &p->error_len : &p->text_len, ev);
         return ORND_OK;
+    }
     }
 }
 
