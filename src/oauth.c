@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "compiler.h"
 #include "ornd/error.h"
 
 /* ---- request ------------------------------------------------------------- */
@@ -59,6 +60,7 @@ enum {
     F_ERROR_DESCRIPTION,
     F_MESSAGE,
 };
+#define BIT(field) (1u << (field))
 
 static bool is_success(const ornd_oauth_parser_t *p)
 {
@@ -75,6 +77,10 @@ static const char error_names[] = /* from ORND_ERR_OAUTH_INVALID_REQUEST down */
 _Static_assert(ORND_ERR_OAUTH_INVALID_SCOPE == ORND_ERR_OAUTH_INVALID_REQUEST - 5 &&
                    ORND_ERR_OAUTH_REJECTED == ORND_ERR_OAUTH_INVALID_REQUEST - 6,
                "error_names follows the order of the codes");
+/* A member name too long for p->key is kept cut to sizeof p->key - 1 bytes,
+ * longer than any name of ours: it matches none. */
+_Static_assert(sizeof((ornd_oauth_parser_t *)0)->key > sizeof "error_description",
+               "p->key holds every member name of ours and one byte more");
 
 /* Index of s[0..n) in a list of names, or the number of names. */
 static unsigned name_index(const char *list, const char *s, size_t n)
@@ -88,72 +94,71 @@ static unsigned name_index(const char *list, const char *s, size_t n)
     return i;
 }
 
+_Static_assert(F_ERROR == F_ACCESS_TOKEN + 4 && F_MESSAGE == F_ERROR + 2,
+               "four 200 members, then three error members");
 static uint8_t lookup_field(const ornd_oauth_parser_t *p)
 {
-    if (p->key_long) {
-        return F_NONE;
+    /* a 200 answer's members (the first four names) in a 200 answer, an
+     * error's (the three after them) in an error */
+    const unsigned i = name_index(member_names, p->key, p->key_len);
+    const bool token = is_success(p);
+    return i - (token ? 0u : 4u) < (token ? 4u : 3u) ? (uint8_t)(F_ACCESS_TOKEN + i) : F_NONE;
+}
+
+/* Append the fragment to the string dst[0..*len) in a buffer of `cap` bytes
+ * (its NUL included), as much of it as fits; the first fragment of a string
+ * starts it afresh. Returns true when some did not fit. Every string member,
+ * and the member names, are taken by it. */
+static bool keep(char *dst, size_t cap, size_t *len, const ornd_json_event_t *ev)
+{
+    if (ev->first) {
+        *len = 0;
     }
-    const unsigned id = F_ACCESS_TOKEN + name_index(member_names, p->key, p->key_len);
-    /* a 200 answer's members in a 200 answer, an error's in an error */
-    return id <= F_MESSAGE && (id <= F_SCOPE) == is_success(p) ? (uint8_t)id : F_NONE;
+    const size_t room = cap - 1u - *len;
+    const size_t k = ev->len < room ? ev->len : room;
+    memcpy(dst + *len, ev->data, k);
+    *len += k;
+    dst[*len] = '\0';
+    return k < ev->len;
 }
 
 /* ---- answer: 200 fields -------------------------------------------------- */
 
-static int take_token(ornd_oauth_parser_t *p, const char *s, size_t n)
+/* Whatever a refused token answer left in the token is cleared at the end
+ * (complete()), so the fields below are kept before they are checked. */
+
+/* RFC 6750 b64token: b64 characters, then any number of '='. The first fault
+ * is the first in the text: a character up to the limit, then the limit. */
+static int take_token(ornd_token_t *t, const ornd_json_event_t *ev)
 {
-    ornd_token_t *t = p->token;
-    const size_t room = ORND_CONFIG_TOKEN_MAX - t->len;
-    const size_t k = n < room ? n : room;
-    bool pad = t->len > 0 && t->value[t->len - 1u] == '=';
-    /* the first fault found is the first in the text: characters up to the
-     * limit, then the limit */
-    for (size_t i = 0; i < k; i++) {
-        const uint8_t c = (uint8_t)s[i];
-        if (!ornd_byte_is(c, ORND_BYTE_B64)) { /* RFC 6750 b64token */
+    size_t i = t->len;
+    const bool cut = keep(t->value, sizeof t->value, &t->len, ev);
+    for (; i < t->len; i++) {
+        const uint8_t c = (uint8_t)t->value[i];
+        if (!ornd_byte_is(c, ORND_BYTE_B64) || (c != '=' && i > 0 && t->value[i - 1u] == '=')) {
             return ORND_ERR_TOKEN_CHARS;
         }
-        if (c == '=') {
-            pad = true;
-        } else if (pad) {
-            return ORND_ERR_TOKEN_CHARS; /* only '=' after the first '=' */
-        }
     }
-    if (k < n) {
-        return ORND_ERR_TOKEN_TOO_LARGE;
-    }
-    memcpy(t->value + t->len, s, k);
-    t->len += k;
-    t->value[t->len] = '\0';
-    return ORND_OK;
+    return cut ? ORND_ERR_TOKEN_TOO_LARGE : ORND_OK;
 }
 
-static int take_token_type(ornd_oauth_parser_t *p, const char *s, size_t n)
+/* expires_in, read into the token: the digits of a positive integer,
+ * clamped to ORND_CONFIG_MAX_EXPIRES_S as they come (at most 2147483: ten
+ * times it and a digit fit in 32 bits); EXPIRES_BAD once a sign, fraction or
+ * exponent came. */
+#define EXPIRES_BAD UINT32_MAX
+_Static_assert(ORND_CONFIG_MAX_EXPIRES_S <= (UINT32_MAX - 9u) / 10u, "expires_in fits 32 bits");
+static void take_expires(ornd_token_t *t, const ornd_json_event_t *ev)
 {
-    static const char bearer[] = "bearer";
-    for (size_t i = 0; i < n; i++) {
-        char c = (char)ornd_ascii_lower((uint8_t)s[i]);
-        if (p->type_len >= sizeof bearer - 1u || c != bearer[p->type_len]) {
-            p->type_ok = false;
-        }
-        if (p->type_len < UINT8_MAX) {
-            p->type_len++;
-        }
+    uint32_t v = t->expires_in_s;
+    for (size_t i = 0; i < ev->len; i++) {
+        const uint32_t d = (uint8_t)ev->data[i] - (uint32_t)'0';
+        const uint32_t e = v * 10u + d;
+        v = d > 9u || v == EXPIRES_BAD      ? EXPIRES_BAD
+            : e < ORND_CONFIG_MAX_EXPIRES_S ? e
+                                            : ORND_CONFIG_MAX_EXPIRES_S;
     }
-    return ORND_OK;
-}
-
-static int take_expires(ornd_oauth_parser_t *p, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            p->expires_bad = true; /* sign, fraction or exponent */
-            continue;
-        }
-        uint32_t d = (uint32_t)(s[i] - '0');
-        p->expires = p->expires > (UINT32_MAX - d) / 10u ? UINT32_MAX : p->expires * 10u + d;
-    }
-    return ORND_OK;
+    t->expires_in_s = v;
 }
 
 bool ornd_oauth_scope_valid(const char *s, size_t n)
@@ -169,180 +174,140 @@ bool ornd_oauth_scope_valid(const char *s, size_t n)
     return true;
 }
 
-/* The granted scope, checked like a requested one once it is whole. */
-static int take_scope(ornd_oauth_parser_t *p, const char *s, size_t n, bool last)
-{
-    ornd_token_t *t = p->token;
-    if (n > ORND_CONFIG_SCOPE_MAX - t->scope_len) {
-        return ORND_ERR_TOKEN_FIELD;
-    }
-    memcpy(t->scope + t->scope_len, s, n);
-    t->scope_len += n;
-    t->scope[t->scope_len] = '\0';
-    t->has_scope = true;
-    if (last && !ornd_oauth_scope_valid(t->scope, t->scope_len)) {
-        return ORND_ERR_TOKEN_SCOPE;
-    }
-    return ORND_OK;
-}
-
-/* Per 200 member (F_ACCESS_TOKEN..F_SCOPE): the JSON types it may have, a
- * bit each, and the error when it has another. */
-#define T(type) (1u << (type))
-static const struct {
-    uint16_t types;
-    int8_t err;
-} member_rule[] = {
-    {T(ORND_JSON_STRING), ORND_ERR_TOKEN_FIELD},
-    {T(ORND_JSON_STRING), ORND_ERR_TOKEN_TYPE},
-    {T(ORND_JSON_NUMBER) | T(ORND_JSON_NULL), ORND_ERR_TOKEN_EXPIRES},
-    {T(ORND_JSON_STRING) | T(ORND_JSON_NULL), ORND_ERR_TOKEN_FIELD},
+/* Per member, the error when its value has another JSON type than its own (a
+ * number for expires_in, a string for every other): 0 for the error
+ * members, whose odd values are passed over. */
+static const int8_t wrong_type[] = {
+    ORND_ERR_TOKEN_FIELD,
+    ORND_ERR_TOKEN_TYPE,
+    ORND_ERR_TOKEN_EXPIRES,
+    ORND_ERR_TOKEN_FIELD,
+    0,
+    0,
+    0,
 };
-
-static int success_type_error(uint8_t field, ornd_json_type_t type)
-{
-    const unsigned i = (unsigned)field - F_ACCESS_TOKEN;
-    return (member_rule[i].types & T(type)) != 0u ? ORND_OK : member_rule[i].err;
-}
-#undef T
-
-static int success_value(ornd_oauth_parser_t *p, const ornd_json_event_t *ev)
-{
-    int rc = success_type_error(p->field, ev->type);
-    if (rc != ORND_OK) {
-        return rc;
-    }
-    if (ev->type == ORND_JSON_NULL) {
-        p->seen &= (uint8_t) ~(1u << p->field); /* null: as if absent */
-        return ORND_OK;
-    }
-    switch (p->field) {
-    case F_ACCESS_TOKEN:
-        return take_token(p, ev->data, ev->len);
-    case F_TOKEN_TYPE:
-        return take_token_type(p, ev->data, ev->len);
-    case F_EXPIRES_IN:
-        return take_expires(p, ev->data, ev->len);
-    default:
-        return take_scope(p, ev->data, ev->len, ev->last);
-    }
-}
-
-/* ---- answer: error fields ----------------------------------------------- */
-
-static void error_value(ornd_oauth_parser_t *p, const ornd_json_event_t *ev)
-{
-    ornd_server_error_t *s = p->server;
-    if (ev->type != ORND_JSON_STRING) {
-        return; /* already an error answer: odd types are not worth another */
-    }
-    if (p->field == F_ERROR) {
-        p->error_len = (uint16_t)ornd_text_keep(s->error, sizeof s->error, p->error_len, ev->data,
-                                                ev->len, &s->error_truncated);
-        return;
-    }
-    /* error_description wins over message. */
-    bool desc = p->field == F_ERROR_DESCRIPTION;
-    if (ev->first && (desc || !(p->seen & (1u << F_ERROR_DESCRIPTION)))) {
-        s->text[0] = '\0';
-        s->text_truncated = false;
-        p->text_len = 0;
-        p->json_text = true;
-    }
-    if (!desc && (p->seen & (1u << F_ERROR_DESCRIPTION))) {
-        return;
-    }
-    p->text_len = (uint16_t)ornd_text_keep(s->text, sizeof s->text, p->text_len, ev->data, ev->len,
-                                           &s->text_truncated);
-}
 
 /* ---- answer: JSON events --------------------------------------------- */
 
-static void take_key(ornd_oauth_parser_t *p, const ornd_json_event_t *ev)
+/* A known member's value begins: 1 to take it, else it is passed over and
+ * the result (ORND_OK, or why a token answer is refused) is the answer's
+ * field_err: no member was refused yet, or none would be read. Kept out of
+ * on_json(): inlined, its tests are copied into each of the callback's
+ * paths, a bigger function for the same work. */
+ORND_NOINLINE static int value_begins(ornd_oauth_parser_t *p, unsigned field, ornd_json_type_t type)
 {
-    if (ev->first) {
-        p->key_len = 0;
-        p->key_long = false;
+    const unsigned bit = BIT(field);
+    if (p->seen & bit) {
+        /* a repeated member: refused in a token, ignored in an error */
+        return field <= F_SCOPE ? ORND_ERR_TOKEN_FIELD : ORND_OK;
     }
-    if (ev->len > sizeof p->key - p->key_len) {
-        p->key_long = true;
-    } else {
-        memcpy(p->key + p->key_len, ev->data, ev->len);
-        p->key_len = (uint8_t)(p->key_len + ev->len);
+    if (type == ORND_JSON_NULL && (field == F_EXPIRES_IN || field == F_SCOPE)) {
+        return ORND_OK; /* as if absent */
     }
-    if (ev->last) {
-        p->field = lookup_field(p);
+    /* error_description wins over message: a message after it is as if
+     * repeated, and it replaces one before it */
+    p->seen |= (uint8_t)(bit | (field == F_ERROR_DESCRIPTION ? BIT(F_MESSAGE) : 0u));
+    if (type != (field == F_EXPIRES_IN ? ORND_JSON_NUMBER : ORND_JSON_STRING)) {
+        return wrong_type[field - F_ACCESS_TOKEN];
     }
+    return 1;
 }
 
-/* The event begins a member's value. Keys never come here, and a
- * container's end neither: its begin already ended the member (value_over). */
-static bool is_value_start(const ornd_json_event_t *ev)
+/* A fragment of a known member's value: ORND_OK, or why the token answer is
+ * refused. */
+static int take_value(ornd_oauth_parser_t *p, unsigned field, const ornd_json_event_t *ev)
 {
-    return (ev->type != ORND_JSON_STRING && ev->type != ORND_JSON_NUMBER) || ev->first;
+    ornd_token_t *t = p->token;
+    ornd_server_error_t *s = p->server;
+    switch (field) {
+    case F_ACCESS_TOKEN:
+        return take_token(t, ev);
+    case F_TOKEN_TYPE:
+        /* "bearer" in any case: how much of it the type matched so far, or
+         * 7 once it cannot be it. A letter with bit 5 set is its lower
+         * case: each letter of "bearer" matches either case of itself only. */
+        for (size_t i = 0; i < ev->len; i++) {
+            const unsigned at = p->type_matched;
+            p->type_matched =
+                (uint8_t)(at < 6u && ((uint8_t)ev->data[i] | 0x20u) == (uint8_t) "bearer"[at]
+                              ? at + 1u
+                              : 7u);
+        }
+        return ORND_OK;
+    case F_EXPIRES_IN:
+        take_expires(t, ev);
+        return ORND_OK;
+    case F_SCOPE: /* checked like a requested one once it is whole */
+        t->has_scope = true;
+        if (keep(t->scope, sizeof t->scope, &t->scope_len, ev)) {
+            return ORND_ERR_TOKEN_FIELD;
+        }
+        return ev->last && !ornd_oauth_scope_valid(t->scope, t->scope_len) ? ORND_ERR_TOKEN_SCOPE
+                                                                           : ORND_OK;
+    default: { /* error (the code), error_description, message (the text) */
+        const bool code = field == F_ERROR;
+        bool *cut = code ? &s->error_truncated : &s->text_truncated;
+        if (ev->first) {
+            *cut = false; /* (error_description after a message) */
+        }
+        *cut |= keep(code ? s->error : s->text, code ? sizeof s->error : sizeof s->text,
+                     code ? &p->error_len : &p->text_len, ev);
+        return ORND_OK;
+    }
+    }
 }
 
 static int on_json(void *user, const ornd_json_event_t *ev)
 {
     ornd_oauth_parser_t *p = user;
+    const unsigned field = p->field;
     if (ev->depth != 1u) {
         return ORND_OK; /* the top-level container itself, or nested values */
     }
     if (ev->type == ORND_JSON_KEY) {
-        take_key(p, ev);
+        keep(p->key, sizeof p->key, &p->key_len, ev);
+        /* after a refused member the answer is only read on to its end */
+        if (ev->last && p->field_err == ORND_OK) {
+            p->field = lookup_field(p);
+        }
         return ORND_OK;
     }
-    if (p->field == F_NONE || p->field_err != ORND_OK) {
+    if (field == F_NONE) {
         return ORND_OK;
     }
-    int rc = ORND_OK;
-    if (is_value_start(ev)) {
-        uint8_t bit = (uint8_t)(1u << p->field);
-        if (p->seen & bit) {
-            /* a repeated member: refused in a token, ignored in an error */
-            rc = is_success(p) ? ORND_ERR_TOKEN_FIELD : ORND_OK;
-            p->field = F_NONE;
-        }
-        p->seen |= bit;
+    /* Keys never come here, and a container's end neither: its begin
+     * already ended the member. */
+    const bool text = ev->type == ORND_JSON_STRING || ev->type == ORND_JSON_NUMBER;
+    if (!text || ev->last) {
+        p->field = F_NONE; /* the value is over */
     }
-    if (p->field != F_NONE) {
-        if (is_success(p)) {
-            rc = success_value(p, ev);
-        } else {
-            error_value(p, ev);
-        }
-        bool value_over =
-            (ev->type != ORND_JSON_STRING && ev->type != ORND_JSON_NUMBER) || ev->last;
-        if (value_over) {
-            p->field = F_NONE;
+    int rc = !text || ev->first ? value_begins(p, field, ev->type) : 1;
+    if (rc > 0) {
+        rc = take_value(p, field, ev);
+        if (rc == ORND_OK) {
+            return ORND_OK;
         }
     }
-    if (rc != ORND_OK) {
-        /* Kept, not returned: the body is read on, so a syntax error later in
-         * it wins, whatever the size of the pieces the values came in. */
-        p->field_err = rc;
-        p->field = F_NONE;
-    }
+    /* Passed over, or refused. Kept, not returned: the body is read on, so a
+     * syntax error later in it wins, whatever the size of the pieces the
+     * values came in. */
+    p->field_err = rc;
+    p->field = F_NONE;
     return ORND_OK;
 }
 
 /* ---- answer: HTTP body --------------------------------------------------- */
 
-/* Keep the start of an error body as text, in case it is not JSON. */
-static void capture_raw(ornd_oauth_parser_t *p, const uint8_t *data, size_t len)
-{
-    p->raw_len = ornd_text_keep(p->raw, sizeof p->raw, p->raw_len, data, len, &p->raw_truncated);
-}
-
 static ornd_err_t on_body(void *user, const uint8_t *data, size_t len)
 {
     ornd_oauth_parser_t *p = user;
     if (!is_success(p)) {
-        capture_raw(p, data, len);
+        /* the start of an error body as text, in case it is not JSON */
+        p->raw_len =
+            ornd_text_keep(p->raw, sizeof p->raw, p->raw_len, data, len, &p->raw_truncated);
     }
-    if (p->json_err != ORND_OK) {
-        return ORND_OK;
-    }
+    /* after an error the scanner only says it again (and then only for an
+     * error answer: a 200 one stops the reader at its first) */
     int rc = ornd_json_feed(&p->json, data, len);
     if (rc == ORND_OK) {
         return ORND_OK;
@@ -354,63 +319,46 @@ static ornd_err_t on_body(void *user, const uint8_t *data, size_t len)
 
 /* ---- answer: outcome ----------------------------------------------------- */
 
+/* A whole 200 answer whose JSON and members were acceptable. */
 static int success_result(ornd_oauth_parser_t *p)
 {
     ornd_token_t *t = p->token;
-    if (!(p->seen & (1u << F_ACCESS_TOKEN)) || t->len == 0) {
-        return ORND_ERR_TOKEN_MISSING;
+    if (t->len == 0) {
+        return ORND_ERR_TOKEN_MISSING; /* absent or empty */
     }
-    if (!(p->seen & (1u << F_TOKEN_TYPE)) || !p->type_ok || p->type_len != 6u) {
-        return ORND_ERR_TOKEN_TYPE;
+    if (p->type_matched != 6u) {
+        return ORND_ERR_TOKEN_TYPE; /* absent or not bearer */
     }
-    uint32_t expires = ORND_CONFIG_DEFAULT_EXPIRES_S;
-    if (p->seen & (1u << F_EXPIRES_IN)) {
-        if (p->expires_bad || p->expires == 0) {
-            return ORND_ERR_TOKEN_EXPIRES; /* present: a positive integer */
-        }
-        expires = p->expires;
+    if (!(p->seen & BIT(F_EXPIRES_IN))) {
+        t->expires_in_s = ORND_CONFIG_DEFAULT_EXPIRES_S; /* absent or null */
+    } else if (t->expires_in_s == 0 || t->expires_in_s == EXPIRES_BAD) {
+        return ORND_ERR_TOKEN_EXPIRES; /* present: a positive integer */
     }
-    t->expires_in_s = expires > ORND_CONFIG_MAX_EXPIRES_S ? ORND_CONFIG_MAX_EXPIRES_S : expires;
     return ORND_OK;
-}
-
-/*
- * The answer failed (broken HTTP or JSON): whatever its members seemed to
- * say is dropped, the partial token included, and the start of an error body
- * is the text. Deciding this once, at the end, keeps the outcome independent
- * of how the stream was cut into pieces.
- */
-static void drop_json_fields(ornd_oauth_parser_t *p)
-{
-    ornd_server_error_t *s = p->server;
-    p->raw_len = ornd_text_clean(p->raw, p->raw_len, p->raw_truncated); /* the text is whole */
-    memset(p->token, 0, sizeof *p->token);
-    s->error[0] = '\0';
-    s->error_truncated = false;
-    p->error_len = 0;
-    memcpy(s->text, p->raw, p->raw_len + 1u);
-    s->text_truncated = p->raw_truncated;
-    p->text_len = (uint16_t)p->raw_len;
 }
 
 static int error_result(ornd_oauth_parser_t *p)
 {
     ornd_server_error_t *s = p->server;
-    int status = p->http.status;
+    const int status = p->http.status;
+    size_t error_len = p->error_len;
+    size_t text_len = p->text_len;
     if (p->json_err != ORND_OK) {
-        drop_json_fields(p);
-    } else if (!p->json_text) {
-        /* Valid JSON with neither description nor message: the code says it all. */
-        s->text[0] = '\0';
-        s->text_truncated = false;
-        p->text_len = 0;
+        /* Not JSON, or broken: whatever its members seemed to say is
+         * dropped and the start of the body is the text. Deciding this
+         * once, at the end, keeps the outcome independent of how the stream
+         * was cut into pieces. */
+        s->error_truncated = false;
+        error_len = 0;
+        text_len = p->raw_len;
+        memcpy(s->text, p->raw, text_len + 1u);
+        s->text_truncated = p->raw_truncated;
     }
     /* the texts are whole: cleaned once, by the one rule */
-    p->error_len = (uint16_t)ornd_text_clean(s->error, p->error_len, s->error_truncated);
-    p->text_len = (uint16_t)ornd_text_clean(s->text, p->text_len, s->text_truncated);
+    error_len = ornd_text_clean(s->error, error_len, s->error_truncated);
+    (void)ornd_text_clean(s->text, text_len, s->text_truncated);
     if (status == 400 || status == 401 || status == 403) {
-        return ORND_ERR_OAUTH_INVALID_REQUEST -
-               (int)name_index(error_names, s->error, p->error_len);
+        return ORND_ERR_OAUTH_INVALID_REQUEST - (int)name_index(error_names, s->error, error_len);
     }
     if (status == 429) {
         return ORND_ERR_RATE_LIMITED;
@@ -420,10 +368,6 @@ static int error_result(ornd_oauth_parser_t *p)
     }
     return ORND_ERR_HTTP_STATUS;
 }
-
-/* The answer cannot be read to its end: settle on `rc` for good. When the
- * final status already said no (400/401/403, 429, 5xx), the status decides
- * the outcome: an odd head or body behind it does not make it "malformed". */
 
 /* The response is complete: settle the outcome once. */
 static int complete(ornd_oauth_parser_t *p)
@@ -440,7 +384,7 @@ static int complete(ornd_oauth_parser_t *p)
                  : p->field_err != ORND_OK ? p->field_err
                                            : success_result(p);
         if (p->err != ORND_OK) {
-            drop_json_fields(p);
+            memset(p->token, 0, sizeof *p->token); /* nothing of a refused token */
         }
     } else {
         p->err = error_result(p);
@@ -457,11 +401,26 @@ static int fail(ornd_oauth_parser_t *p, int rc)
 {
     const bool answer_fault =
         (rc <= ORND_ERR_HTTP_STATUS_LINE && rc >= ORND_ERR_HTTP_STATUS) || rc == ORND_ERR_TRUNCATED;
-    p->json_err = rc; /* as for a body that is not JSON */
-    const int by_status = complete(p);
-    p->err =
-        answer_fault && p->http.status != 200 && by_status != ORND_ERR_HTTP_STATUS ? by_status : rc;
+    p->json_err = rc;                  /* as for a body that is not JSON */
+    const int by_status = complete(p); /* rc itself for a 200 answer */
+    p->err = answer_fault && by_status != ORND_ERR_HTTP_STATUS ? by_status : rc;
     return p->err;
+}
+
+/* The HTTP reader said `rc`. Once the response is framed, its outcome is
+ * settled here: bytes after it are not part of it and are left unread, so
+ * the outcome never depends on how the stream happened to be cut into reads.
+ * (The reader's ORND_OK at the end of the stream is a complete response.) */
+static ornd_err_t settle(ornd_oauth_parser_t *p, ornd_err_t rc)
+{
+    if (rc == ORND_OK && !ornd_http_reader_complete(&p->http)) {
+        return ORND_OK; /* more to come */
+    }
+    if (rc != ORND_OK) {
+        return (ornd_err_t)fail(p, rc);
+    }
+    p->done = true;
+    return (ornd_err_t)complete(p);
 }
 
 void ornd_oauth_parser_init(ornd_oauth_parser_t *p, ornd_token_t *token,
@@ -472,7 +431,6 @@ void ornd_oauth_parser_init(ornd_oauth_parser_t *p, ornd_token_t *token,
     memset(server, 0, sizeof *server);
     p->token = token;
     p->server = server;
-    p->type_ok = true;
     ornd_json_init(&p->json, on_json, p);
     ornd_http_reader_cfg_t cfg = {
         .on_body = on_body,
@@ -488,19 +446,7 @@ ornd_err_t ornd_oauth_feed(ornd_oauth_parser_t *p, const uint8_t *data, size_t l
     if (p->err != ORND_OK || p->done) {
         return (ornd_err_t)p->err;
     }
-    size_t used = 0;
-    ornd_err_t rc = ornd_http_reader_feed(&p->http, data, len, &used);
-    if (rc != ORND_OK) {
-        return (ornd_err_t)fail(p, rc);
-    }
-    if (!ornd_http_reader_complete(&p->http)) {
-        return ORND_OK;
-    }
-    /* The response is framed: its outcome is settled here. Bytes after it
-     * (used < len) are not part of it and are left unread, so the outcome
-     * never depends on how the stream happened to be cut into reads. */
-    p->done = true;
-    return (ornd_err_t)complete(p);
+    return settle(p, ornd_http_reader_feed(&p->http, data, len, NULL));
 }
 
 ornd_err_t ornd_oauth_eof(ornd_oauth_parser_t *p, bool clean)
@@ -508,12 +454,7 @@ ornd_err_t ornd_oauth_eof(ornd_oauth_parser_t *p, bool clean)
     if (p->err != ORND_OK || p->done) {
         return (ornd_err_t)p->err;
     }
-    ornd_err_t rc = ornd_http_reader_eof(&p->http, clean);
-    if (rc != ORND_OK) {
-        return (ornd_err_t)fail(p, rc);
-    }
-    p->done = true;
-    return (ornd_err_t)complete(p);
+    return settle(p, ornd_http_reader_eof(&p->http, clean));
 }
 
 bool ornd_oauth_complete(const ornd_oauth_parser_t *p)

@@ -3,42 +3,42 @@
 #include "ornd/core/text.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "ascii.h"
 
 size_t ornd_text_clean(char *s, size_t n, bool cut)
 {
-    uint8_t *b = (uint8_t *)s;
-    size_t w = 0;
-    size_t i = 0;
-    while (i < n) {
-        const uint8_t c = b[i];
-        if (c < 0x80u) {
-            b[w++] = c < 0x20u || c == 0x7Fu ? (uint8_t)' ' : c;
-            i++;
-            continue;
-        }
-        const unsigned aux = ornd_utf8_aux(c); /* 0: starts no sequence */
-        const unsigned len = (aux & 3u) + 1u;
-        unsigned range = aux >> 2;
-        unsigned k = 1;
-        while (k < len && i + k < n && ornd_utf8_cont(range, b[i + k])) {
+    uint8_t *const b = (uint8_t *)s;
+    const uint8_t *const end = b + n;
+    uint8_t *w = b;
+    for (const uint8_t *p = b; p < end;) {
+        const uint8_t c = *p;
+        /* The byte's class: ASCII, a control, a lead (with the continuation
+         * bytes it needs and the range of the first), or a byte that starts
+         * nothing. Bytes are taken as far as they make a sequence. */
+        const unsigned cls = ornd_byte_class[c] & ORND_BYTE_JSON;
+        const unsigned aux = ornd_utf8_aux(c);
+        const size_t whole = (aux & 3u) + 1u;
+        const size_t left = (size_t)(end - p);
+        size_t k = 1;
+        for (unsigned range = aux >> 2; k < whole && k < left && ornd_utf8_cont(range, p[k]);
+             range = 0) {
             k++;
-            range = 0;
         }
-        if (aux != 0u && k == len) {
-            if (c == 0xC2u && b[i + 1u] <= 0x9Fu) {
-                b[w++] = ' '; /* a C1 control */
-            } else {
-                for (unsigned j = 0; j < len; j++) {
-                    b[w++] = b[i + j];
-                }
-            }
-        } else if (!(cut && aux != 0u && i + k == n)) {
-            b[w++] = '?'; /* cut for room at the end: dropped */
+        if (k < whole && cut && k == left) {
+            break; /* a sequence cut for room at the end: dropped */
         }
-        i += k;
+        if (k < whole || cls == ORND_JSON_SC_BAD) {
+            *w++ = '?'; /* a maximal start of a sequence that cannot go on */
+        } else if (cls == ORND_JSON_SC_CTRL || c == 0x7Fu || (c == 0xC2u && p[1] <= 0x9Fu)) {
+            *w++ = ' '; /* C0, DEL, or a C1 control */
+        } else {
+            memmove(w, p, k); /* kept as it is */
+            w += k;
+        }
+        p += k;
     }
-    b[w] = '\0';
-    return w;
+    *w = '\0';
+    return (size_t)(w - b);
 }

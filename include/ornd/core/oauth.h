@@ -59,21 +59,17 @@ typedef struct {
     int err;       /* sticky */
     int json_err;  /* first JSON error of the body, kept to report later */
     int field_err; /* first unacceptable token member, reported at the end */
-    uint8_t field; /* member being read at depth 1 */
-    uint8_t seen;  /* bit per known member already read */
-    uint8_t key_len;
-    char key[20]; /* current member name (longer names are not ours) */
-    bool key_long;
-    bool expires_bad;
-    bool type_ok;
-    uint8_t type_len;
-    uint32_t expires;
-    bool json_text; /* server->text holds error_description or message */
-    bool done;      /* the answer is complete and its outcome settled */
-    bool raw_truncated;
-    uint16_t error_len; /* bytes kept in server->error, server->text */
-    uint16_t text_len;
+    size_t key_len;
+    size_t error_len; /* bytes kept in server->error, server->text */
+    size_t text_len;
     size_t raw_len;
+    uint8_t field;        /* member being read at depth 1 */
+    uint8_t seen;         /* bit per known member already read */
+    uint8_t type_matched; /* bytes of "bearer" token_type matched; 7: not it */
+    bool done;            /* the answer is complete and its outcome settled */
+    bool raw_truncated;
+    char key[20]; /* current member name; a longer one is kept cut (and is
+                     none of ours) */
     char raw[ORND_CONFIG_ERROR_TEXT_MAX + 1]; /* start of an error body, for
                                                  when it turns out not JSON */
 } ornd_oauth_parser_t;
