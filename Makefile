@@ -134,7 +134,7 @@ SAN_PORT_OBJS := $(patsubst %.c,$(SAN)/obj/%.o,$(PORT_SRCS))
 SAN_BINS  := $(patsubst tests/unit/%.c,$(SAN)/tests/%,$(UNIT_SRCS))
 $(SAN)/obj/%.o: %.c $(MBEDTLS_STAMP) $(BUILD_FILES)
 	@mkdir -p $(dir $@)
-	$(call say,CC,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(SRC_WARN) -Iport/posix -c $< -o $@
+	$(call say,CC,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(SRC_WARN) -Iport/posix -MMD -MP -c $< -o $@
 $(SAN)/libornd.a: $(SAN_OBJS)
 	@rm -f $@
 	$(call say,AR,$@)$(AR) rcs $@ $^
@@ -155,10 +155,12 @@ FUZZ_CC   ?= clang
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(WARN)
 FUZZ_CORE := $(ORND_CORE_SRCS)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(FUZZ_SRCS))
+# built from the sources in one step: every header they may include
+FUZZ_HEADERS := $(wildcard src/*.h include/ornd/*.h include/ornd/core/*.h tests/fuzz/*.h)
 # Settings of one target's build (core and target alike): the matcher at its
 # ceiling of paths, so that every bit of its 32-bit path masks is used.
 FUZZ_DEFS_fuzz_match := -DORND_CONFIG_MATCH_PATHS_MAX=32u
-$(FUZZ)/%: tests/fuzz/%.c $(FUZZ_CORE) $(MBEDTLS_STAMP) Makefile
+$(FUZZ)/%: tests/fuzz/%.c $(FUZZ_CORE) $(FUZZ_HEADERS) $(MBEDTLS_STAMP) Makefile
 	@mkdir -p $(dir $@)
 	$(call say,FUZZ,$@)$(FUZZ_CC) -std=c11 $(FUZZ_FLAGS) -Iinclude -Isrc -I$(MBEDTLS_DIR)/include $(HOST_DEFS) \
 	    $(FUZZ_DEFS_$*) $< $(FUZZ_CORE) -o $@
@@ -202,7 +204,7 @@ distclean:
 $(HOST)/obj/src $(HOST)/obj/port/posix $(HOST)/tests:
 	@mkdir -p $@
 
--include $(LIB_OBJS:.o=.d) $(PORT_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(PORT_OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(SAN_PORT_OBJS:.o=.d)
 
 # Further parts (boards, ports, benchmarks) bring their own rules in mk/;
 # mk/mbedtls.mk is not one of them: it is run as a sub-make.
