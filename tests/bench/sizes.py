@@ -46,19 +46,28 @@ def obj_sizes(path):
 
 
 def map_sizes(path):
+    """Bytes per object as placed by the link. A merged string section
+    (.rodata.*.str1.1) may be printed with the size of strings that other
+    sections share at the same addresses, so each byte is counted once, for
+    the first section (in address order) that covers it."""
     with open(path, encoding="utf-8", errors="replace") as f:
         text = f.read()
     text = text[text.index("Linker script and memory map"):]
     res = {}
     pat = re.compile(r"^ (\.\S+|COMMON)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+) (\S.*)$", re.M)
-    for sec, _addr, size, obj in pat.findall(text):
+    placed = []
+    for sec, addr, size, obj in pat.findall(text):
         k = kind(sec)
-        if not k:
-            continue
+        if k:
+            placed.append((int(addr, 16), int(size, 16), k, obj))
+    covered = 0  # end of the bytes counted so far
+    for addr, size, k, obj in sorted(placed, key=lambda e: e[0]):
+        own = max(0, addr + size - max(addr, covered))
+        covered = max(covered, addr + size)
         name = os.path.basename(obj.split("(")[-1].rstrip(")"))
         lib = "mbedtls" if "libmbedtls.a" in obj else ("ornd" if "/ornd/" in obj else "other")
         d = res.setdefault(lib, {}).setdefault(name, {"text": 0, "data": 0, "bss": 0})
-        d[k] += int(size, 16)
+        d[k] += own
     return res
 
 
