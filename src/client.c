@@ -193,7 +193,7 @@ static void note_request(ornd_client_t *c, uint32_t now)
 
 /* After a failure: base << (failures - 1), capped, less a random part of up
  * to half of it; or the server's Retry-After when that is longer. */
-ORND_NOINLINE static void hold_after_failure(ornd_client_t *c, uint32_t now)
+static void hold_after_failure(ornd_client_t *c, uint32_t now)
 {
     if (c->failures < UINT8_MAX) {
         c->failures++;
@@ -300,7 +300,8 @@ ORND_NOINLINE static ornd_err_t fetch_end(ornd_client_t *c, ornd_err_t rc)
     ornd_wipe(&c->scratch, sizeof c->scratch);
     c->fetch_state = FETCH_IDLE;
     if (rc != ORND_OK) {
-        drop_token(c);
+        /* what the answer left there; there is no token since fetch_begin() */
+        ornd_wipe(&c->token, sizeof c->token);
         hold_after_failure(c, now(c));
         return rc;
     }
@@ -345,21 +346,28 @@ static ornd_err_t fetch_step(ornd_client_t *c, bool nonblocking)
         return ORND_ERR_TIMEOUT;
     }
     ornd_err_t rc = ORND_OK;
-    if (c->fetch_state == FETCH_HANDSHAKE) {
+    switch (c->fetch_state) {
+    case FETCH_HANDSHAKE:
         rc = ornd_tls_handshake(&c->tls);
-        if (rc == ORND_OK) {
-            rc = write_request(c);
-            c->fetch_state = FETCH_SEND;
+        if (rc != ORND_OK) {
+            break;
         }
-    }
-    if (rc == ORND_OK && c->fetch_state == FETCH_SEND) {
+        rc = write_request(c);
+        c->fetch_state = FETCH_SEND;
+        if (rc != ORND_OK) {
+            break;
+        }
+        /* fall through */
+    case FETCH_SEND:
         rc = send_request(c);
-        if (rc == ORND_OK) {
-            c->fetch_state = FETCH_READ;
+        if (rc != ORND_OK) {
+            break;
         }
-    }
-    if (rc == ORND_OK && c->fetch_state == FETCH_READ) {
+        c->fetch_state = FETCH_READ;
+        /* fall through */
+    default: /* FETCH_READ */
         rc = read_answer(c);
+        break;
     }
     return rc;
 }
@@ -392,7 +400,7 @@ static ornd_err_t fetch(ornd_client_t *c, bool nonblocking)
 /* The token, fetched if need be, under the platform's lock when it has one:
  * tasks that wait meanwhile find the fresh token and send nothing. */
 static ornd_err_t token_locked(ornd_client_t *c, char *copy, size_t cap, size_t *len,
-                               const char **shared, bool nonblocking)
+                               bool nonblocking)
 {
     const ornd_platform_t *pf = c->platform;
     if (pf->lock != NULL) {
@@ -406,9 +414,6 @@ static ornd_err_t token_locked(ornd_client_t *c, char *copy, size_t cap, size_t 
             } else {
                 memcpy(copy, c->token.value, c->token.len + 1u);
             }
-        }
-        if (shared != NULL) {
-            *shared = c->token.value;
         }
         if (len != NULL) {
             *len = c->token.len;
@@ -425,8 +430,10 @@ ornd_err_t ornd_token(ornd_client_t *c, const char **token, size_t *len)
     if (!ready(c) || token == NULL) {
         return ready(c) ? ORND_ERR_ARG : ORND_ERR_STATE;
     }
-    *token = NULL;
-    return token_locked(c, NULL, 0, len, token, false);
+    ornd_err_t rc = token_locked(c, NULL, 0, len, false);
+    /* the token's place does not move: only what it holds is locked */
+    *token = rc == ORND_OK ? c->token.value : NULL;
+    return rc;
 }
 
 ornd_err_t ornd_token_copy(ornd_client_t *c, char *buf, size_t cap, size_t *len)
@@ -434,7 +441,7 @@ ornd_err_t ornd_token_copy(ornd_client_t *c, char *buf, size_t cap, size_t *len)
     if (!ready(c) || buf == NULL) {
         return ready(c) ? ORND_ERR_ARG : ORND_ERR_STATE;
     }
-    return token_locked(c, buf, cap, len, NULL, false);
+    return token_locked(c, buf, cap, len, false);
 }
 
 ornd_err_t ornd_token_poll(ornd_client_t *c)
@@ -442,7 +449,7 @@ ornd_err_t ornd_token_poll(ornd_client_t *c)
     if (!ready(c)) {
         return ORND_ERR_STATE;
     }
-    return token_locked(c, NULL, 0, NULL, NULL, true);
+    return token_locked(c, NULL, 0, NULL, true);
 }
 
 uint32_t ornd_token_wait_ms(const ornd_client_t *c)
@@ -461,7 +468,7 @@ ornd_err_t ornd_auth_header(ornd_client_t *c, char *buf, size_t cap, size_t *len
         return ORND_ERR_BUF_TOO_SMALL;
     }
     size_t token_len = 0;
-    ornd_err_t rc = token_locked(c, buf + plen, cap - plen, &token_len, NULL, false);
+    ornd_err_t rc = token_locked(c, buf + plen, cap - plen, &token_len, false);
     if (rc != ORND_OK) {
         return rc;
     }
