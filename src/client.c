@@ -3,6 +3,7 @@
 #define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/client.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "client_internal.h"
@@ -44,17 +45,15 @@ static bool platform_complete(const ornd_platform_t *p)
 }
 
 /* Copy the NUL-terminated `src` (NULL: "") of up to `cap` bytes to `dst`,
- * without its NUL (dst is zeroed), and its length to *len. An empty one is
- * `if_empty` (ORND_OK where it may be). */
+ * without its NUL, and its length to *len; dst and *len are zeroed already,
+ * so an empty one needs no copy. An empty one is `if_empty` (ORND_OK where
+ * it may be). */
 static ornd_err_t copy_text(void *dst, size_t cap, size_t *len, const char *src,
                             ornd_err_t if_empty)
 {
-    if (src == NULL) {
-        src = "";
-    }
-    size_t n = strnlen(src, cap + 1u);
-    if (n == 0u && if_empty != ORND_OK) {
-        return if_empty;
+    size_t n = src != NULL ? strnlen(src, cap + 1u) : 0u;
+    if (n == 0u) {
+        return if_empty; /* dst and *len stay zero */
     }
     if (n > cap) {
         return ORND_ERR_CONFIG_TOO_LONG;
@@ -137,11 +136,15 @@ static bool token_fresh(const ornd_client_t *c)
     return age < c->usable_ms;
 }
 
+/* usable_ms is read only while have_token is set: keep_token() sets both */
+_Static_assert(offsetof(ornd_client_t, server) ==
+                   offsetof(ornd_client_t, token) + sizeof(ornd_token_t),
+               "fetch_begin() clears the token and the server's error at once");
+
 static void drop_token(ornd_client_t *c)
 {
     ornd_wipe(&c->token, sizeof c->token);
     c->have_token = false;
-    c->usable_ms = 0;
 }
 
 static void keep_token(ornd_client_t *c, uint32_t fetched_at)
@@ -254,7 +257,7 @@ ORND_NOINLINE static ornd_err_t write_request(ornd_client_t *c)
 static ornd_err_t send_request(ornd_client_t *c)
 {
     while (c->request_sent < c->request_len) {
-        size_t n = 0;
+        size_t n; /* set by ornd_tls_write() */
         ornd_err_t rc =
             ornd_tls_write(&c->tls, (const uint8_t *)c->scratch.request + c->request_sent,
                            c->request_len - c->request_sent, &n);
@@ -275,7 +278,7 @@ static ornd_err_t read_answer(ornd_client_t *c)
     uint8_t *rx = c->scratch.answer.rx;
     ornd_err_t rc = ORND_OK;
     while (rc == ORND_OK && !ornd_oauth_complete(p)) {
-        size_t n = 0;
+        size_t n; /* set by ornd_tls_read() */
         ornd_err_t got = ornd_tls_read(&c->tls, rx, sizeof c->scratch.answer.rx, &n);
         if (got == ORND_ERR_WOULD_BLOCK) {
             return got;
@@ -329,8 +332,9 @@ static ornd_err_t fetch_begin(ornd_client_t *c, bool nonblocking)
         return rc;
     }
     note_request(c, start);
-    drop_token(c);
-    memset(&c->server, 0, sizeof c->server);
+    /* the old token and the last answer's error, next to each other */
+    ornd_wipe(&c->token, sizeof c->token + sizeof c->server);
+    c->have_token = false;
     c->fetch_started = start;
     c->fetch_deadline = start + FETCH_STEPS * c->timeout_ms;
     c->fetch_state = FETCH_HANDSHAKE;
