@@ -198,11 +198,13 @@ static void note_request(ornd_client_t *c, uint32_t now)
  * to half of it; or the server's Retry-After when that is longer. */
 static void hold_after_failure(ornd_client_t *c, uint32_t now)
 {
-    if (c->failures < UINT8_MAX) {
-        c->failures++;
+    /* k: the failures before this one (the count stops at 255, where any
+     * k gives MAX) */
+    const unsigned k = c->failures;
+    if (k < UINT8_MAX) {
+        c->failures = (uint8_t)(k + 1u);
     }
     /* BASE << k <= MAX exactly when BASE <= MAX >> k: no 32-bit overflow */
-    const unsigned k = c->failures - 1u;
     uint32_t backoff = ORND_CONFIG_BACKOFF_MAX_MS;
     if (k < 20u && ORND_CONFIG_BACKOFF_BASE_MS <= (ORND_CONFIG_BACKOFF_MAX_MS >> k)) {
         backoff = (uint32_t)ORND_CONFIG_BACKOFF_BASE_MS << k;
