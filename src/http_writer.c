@@ -177,7 +177,7 @@ static void write_head_lines(ornd_buf_t *b, const ornd_http_request_t *req)
     ornd_buf_puts(b, req->target);
     ornd_buf_put(b, host_line, sizeof host_line - (bracket ? 1u : 2u)); /* '[' or not */
     ornd_buf_puts(b, req->host);
-    ornd_buf_put(b, "]", bracket ? 1u : 0u); /* a length of 0 puts nothing */
+    ornd_buf_puts(b, bracket ? "]" : "");
     if (req->port != HTTP_DEFAULT_PORT) {
         ornd_buf_puts(b, ":");
         ornd_buf_put_size(b, req->port);
