@@ -45,9 +45,8 @@ static bool platform_complete(const ornd_platform_t *p)
 }
 
 /* Copy the NUL-terminated `src` (NULL: "") of up to `cap` bytes to `dst`,
- * without its NUL, and its length to *len; dst and *len are zeroed already,
- * so an empty one needs no copy. An empty one is `if_empty` (ORND_OK where
- * it may be). */
+ * without its NUL, and its length to *len. An empty one is `if_empty`
+ * (ORND_OK where it may be) and needs no copy: dst and *len are zeroed. */
 static ornd_err_t copy_text(void *dst, size_t cap, size_t *len, const char *src,
                             ornd_err_t if_empty)
 {
@@ -137,10 +136,6 @@ static bool token_fresh(const ornd_client_t *c)
 }
 
 /* usable_ms is read only while have_token is set: keep_token() sets both */
-_Static_assert(offsetof(ornd_client_t, server) ==
-                   offsetof(ornd_client_t, token) + sizeof(ornd_token_t),
-               "fetch_begin() clears the token and the server's error at once");
-
 static void drop_token(ornd_client_t *c)
 {
     ornd_wipe(&c->token, sizeof c->token);
@@ -315,6 +310,10 @@ ORND_NOINLINE static ornd_err_t fetch_end(ornd_client_t *c, ornd_err_t rc)
     keep_token(c, c->fetch_started);
     return ORND_OK;
 }
+
+_Static_assert(offsetof(ornd_client_t, server) ==
+                   offsetof(ornd_client_t, token) + sizeof(ornd_token_t),
+               "fetch_begin() clears the token and the server's error at once");
 
 /* Begin a fetch, if the request hygiene allows one now (else nothing is
  * sent or counted): the request counted, the old token dropped, the
