@@ -40,7 +40,9 @@ enum {
     S_OWS,        /* whitespace before a value */
     S_VALUE,      /* field value, or the reason phrase (status still 0) */
     S_CR,         /* after a CR (LF must follow), or at a bare LF */
-    S_CHUNK_SIZE, /* chunk-size line: hex digits, `pos` says how far */
+    S_CHUNK_SIZE, /* start of a chunk-size line */
+    S_CHUNK_HEX,  /* in its hex digits */
+    S_CHUNK_BWS,  /* whitespace after them: ';' must follow */
     S_CHUNK_EXT,  /* chunk extensions: checked, skipped */
     S_CHUNK_END,  /* the CRLF after chunk data */
     S_BODY_LEN,   /* `remaining` bytes of a Content-Length body */
@@ -67,9 +69,6 @@ enum {
     K_NAMED  /* K_NAMED + i: cfg.fields[i] */
 };
 #define NAMED_MAX (0xFFu - K_NAMED)
-
-/* Chunk-size line progress in `pos`. */
-enum { CS_START, CS_DIGITS, CS_BWS };
 
 /* ---- Character classes ------------------------------------------------- */
 
@@ -356,11 +355,11 @@ static ornd_err_t section_end(ornd_http_reader_t *r)
         r->state = S_DONE;
     } else if (r->chunked) {
         r->state = S_CHUNK_SIZE;
-        r->pos = CS_START;
-        r->head_bytes = 0;
+        r->value_len = 0; /* counts the chunk-size line's bytes */
     } else if (!r->has_content_length) {
         r->state = S_BODY_CLOSE;
-        r->remaining = r->cfg.body_max; /* no body byte was taken yet */
+        /* what the limit leaves (no body byte was taken yet), or no end */
+        r->remaining = r->cfg.body_max != 0u ? r->cfg.body_max : UINT64_MAX;
         close = true;
     } else {
         r->remaining = r->content_length;
@@ -592,9 +591,7 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
             i++;
         }
     }
-    if (is_head_state(r->state)) {
-        r->head_bytes += (uint32_t)i; /* else unused, or a chunk-size line's count began */
-    }
+    r->head_bytes += (uint32_t)i; /* unused once the head is read, until the trailers */
     r->err = rc;
     return i;
 }
@@ -604,12 +601,11 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
 /* The chunk-size line ended: the next one (after the data) starts afresh. */
 static ornd_err_t chunk_line_end(ornd_http_reader_t *r)
 {
-    r->pos = CS_START;
-    r->head_bytes = 0;
+    r->value_len = 0; /* the next chunk-size line's count */
     if (r->remaining == 0u) {
         /* last chunk: the trailer section gets limits of its own */
-        r->state = S_LINE;
-        r->kind = K_NONE;
+        r->head_bytes = 0;
+        r->state = S_LINE; /* `kind` is K_NONE since the blank line */
         r->flags |= F_TRAILER;
         r->field_count = 0;
         return ORND_OK;
@@ -625,13 +621,14 @@ static ornd_err_t chunk_line_end(ornd_http_reader_t *r)
  * after chunk data. */
 ORND_NOINLINE static ornd_err_t chunk_byte(ornd_http_reader_t *r, uint8_t c)
 {
+    const uint8_t s = r->state;
     if (c == '\n') {
         r->flags &= (uint8_t)~F_CR;
-        if (r->state == S_CHUNK_END) {
+        if (s == S_CHUNK_END) {
             r->state = S_CHUNK_SIZE;
             return ORND_OK;
         }
-        return r->pos == CS_START ? ORND_ERR_HTTP_CHUNK : chunk_line_end(r);
+        return s == S_CHUNK_SIZE ? ORND_ERR_HTTP_CHUNK : chunk_line_end(r);
     }
     if ((r->flags & F_CR) != 0u) {
         return ORND_ERR_HTTP_CHUNK; /* a CR not followed by LF */
@@ -640,25 +637,26 @@ ORND_NOINLINE static ornd_err_t chunk_byte(ornd_http_reader_t *r, uint8_t c)
         r->flags |= F_CR;
         return ORND_OK;
     }
-    if (r->state == S_CHUNK_END) {
+    if (s == S_CHUNK_END) {
         return ORND_ERR_HTTP_CHUNK; /* more data than the chunk size said */
     }
-    if (++r->head_bytes > ORND_CONFIG_HTTP_FIELD_MAX) {
+    if (r->value_len == ORND_CONFIG_HTTP_FIELD_MAX) {
         return ORND_ERR_HTTP_LINE_TOO_LONG; /* line ends not counted */
     }
-    if (r->state == S_CHUNK_EXT) {
+    r->value_len++;
+    if (s == S_CHUNK_EXT) {
         return is_text(c) ? ORND_OK : ORND_ERR_HTTP_CHUNK;
     }
     const int h = ornd_ascii_hex(c);
-    if (h >= 0 && r->pos != CS_BWS) {
+    if (h >= 0 && s != S_CHUNK_BWS) {
         if (r->remaining > (UINT64_MAX >> 4)) {
             return ORND_ERR_HTTP_CHUNK;
         }
-        r->remaining = (r->remaining << 4) | (uint64_t)h;
-        r->pos = CS_DIGITS;
+        r->remaining = (r->remaining << 4) | (unsigned)h;
+        r->state = S_CHUNK_HEX;
         return ORND_OK;
     }
-    if (r->pos == CS_START) {
+    if (s == S_CHUNK_SIZE) {
         return ORND_ERR_HTTP_CHUNK;
     }
     if (c == ';') {
@@ -668,21 +666,21 @@ ORND_NOINLINE static ornd_err_t chunk_byte(ornd_http_reader_t *r, uint8_t c)
     if (!is_ows((char)c)) {
         return ORND_ERR_HTTP_CHUNK;
     }
-    r->pos = CS_BWS;
+    r->state = S_CHUNK_BWS;
     return ORND_OK;
 }
 
 /* ---- Body ----------------------------------------------------------------- */
 
 /* Pass on as many body bytes as the framing allows, in one run: up to
- * `remaining`, which for a close-delimited body with a cfg.body_max is
- * what the limit leaves (bytes up to it are delivered before the body is
- * refused). */
+ * `remaining`, which for a close-delimited body is what cfg.body_max leaves
+ * (bytes up to it are delivered before the body is refused), or 2^64-1
+ * without a limit (never reached). */
 static size_t body_take(ornd_http_reader_t *r, const uint8_t *p, size_t n)
 {
     size_t k = n;
     ornd_err_t verdict = ORND_OK;
-    if ((r->state != S_BODY_CLOSE || r->cfg.body_max != 0u) && r->remaining < k) {
+    if (r->remaining < k) {
         k = (size_t)r->remaining;
         if (r->state == S_BODY_CLOSE) {
             verdict = ORND_ERR_HTTP_BODY_TOO_LARGE; /* after the bytes up to the limit */
@@ -696,7 +694,7 @@ static size_t body_take(ornd_http_reader_t *r, const uint8_t *p, size_t n)
         }
     }
     r->body_received += k;
-    r->remaining -= k; /* not used by a close-delimited body without a limit */
+    r->remaining -= k;
     if (r->state != S_BODY_CLOSE && r->remaining == 0u) {
         r->state = r->state == S_BODY_LEN ? S_DONE : S_CHUNK_END;
     }
