@@ -18,8 +18,9 @@
  *
  * No 64-bit division: Content-Length and chunk sizes are checked for
  * overflow with comparisons and shifts only (no libgcc helper on 32-bit
- * targets). No C library call but the word loads (memcpy of one word,
- * compiled to a load): a call per field would cost more than its bytes.
+ * targets). No C library call in the byte loops: a call per field would
+ * cost more than its bytes. The head's runs are taken a byte at a time:
+ * its values are short, and a word at a time saved little on them.
  */
 #define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/core/http_reader.h"
@@ -89,43 +90,10 @@ static bool is_ows(char c)
     return c == ' ' || c == '\t';
 }
 
-/* The controls (< 0x20, HTAB included) and DEL among the bytes of the word
- * at p, as the top bit of each such byte: a word at a time, one load (bytes
- * from 0x80 pass). Such a byte is never missed; a borrow may also flag bytes
- * above it, never below, so the lowest flag is the first such byte. */
-typedef size_t word_t;
-#define WORD_ONES ((word_t)-1 / 0xFFu)
-
-static word_t word_controls(const uint8_t *p)
-{
-    word_t w;
-    memcpy(&w, p, sizeof w);
-    const word_t del = w ^ (WORD_ONES * 0x7Fu);
-    return (((w - WORD_ONES * 0x20u) & ~w) | ((del - WORD_ONES) & ~del)) & (WORD_ONES * 0x80u);
-}
-
 /* Length of the run of text bytes at p[0..n). */
 static size_t text_run(const uint8_t *p, size_t n)
 {
     size_t i = 0;
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    while (n - i >= sizeof(word_t)) {
-        const word_t bad = word_controls(p + i);
-        if (bad == 0u) {
-            i += sizeof(word_t);
-            continue;
-        }
-#if SIZE_MAX > 0xFFFFFFFFu
-        i += (size_t)__builtin_ctzll((unsigned long long)bad) / 8u; /* the first one */
-#else
-        i += (size_t)__builtin_ctz((unsigned)bad) / 8u; /* the first one; no libgcc call */
-#endif
-        if (p[i] != '\t') {
-            return i;
-        }
-        i++;
-    }
-#endif
     while (i < n && is_text(p[i])) {
         i++;
     }
@@ -591,7 +559,9 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
             i++;
         }
     }
-    r->head_bytes += (uint32_t)i; /* unused once the head is read, until the trailers */
+    if (is_head_state(r->state)) {
+        r->head_bytes += (uint32_t)i; /* else unused until the trailers */
+    }
     r->err = rc;
     return i;
 }
