@@ -139,17 +139,16 @@ ORND_NOINLINE static ornd_err_t field_list(ornd_http_reader_t *r, uint8_t kind, 
     bool any = false;
     size_t i = 0;
     do {
-        while (i < n && is_ows(v[i])) {
-            i++;
+        /* the element: from its first to its last byte that is not OWS */
+        size_t start = i;
+        size_t len = 0;
+        for (; i < n && v[i] != ','; i++) {
+            if (!is_ows(v[i])) {
+                start = len == 0u ? i : start;
+                len = i + 1u - start;
+            }
         }
-        const char *e = v + i;
-        while (i < n && v[i] != ',') {
-            i++;
-        }
-        size_t len = (size_t)(v + i - e);
-        while (len > 0 && is_ows(e[len - 1u])) {
-            len--;
-        }
+        const char *e = v + start;
         i++; /* and the ',' */
         if (kind == K_CONN) {
             r->flags |= ornd_ascii_ieq(e, len, "close")        ? F_CLOSE
