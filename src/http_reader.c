@@ -141,19 +141,22 @@ ORND_NOINLINE static ornd_err_t field_list(ornd_http_reader_t *r, uint8_t kind, 
     do {
         /* the element: from its first to its last byte that is not OWS */
         size_t start = i;
-        size_t len = 0;
+        size_t end = i;
         for (; i < n && v[i] != ','; i++) {
             if (!is_ows(v[i])) {
-                start = len == 0u ? i : start;
-                len = i + 1u - start;
+                start = end == start ? i : start;
+                end = i + 1u;
             }
         }
         const char *e = v + start;
+        const size_t len = end - start;
         i++; /* and the ',' */
         if (kind == K_CONN) {
-            r->flags |= ornd_ascii_ieq(e, len, "close")        ? F_CLOSE
-                        : ornd_ascii_ieq(e, len, "keep-alive") ? F_KEEP_ALIVE
-                                                               : 0u;
+            /* keep-alive matters for HTTP/1.0 only */
+            r->flags |= ornd_ascii_ieq(e, len, "close") ? F_CLOSE
+                        : r->version_minor == 0u && ornd_ascii_ieq(e, len, "keep-alive")
+                            ? F_KEEP_ALIVE
+                            : 0u;
         } else if (kind == K_TE) {
             if (len == 0) {
                 continue;
@@ -355,15 +358,17 @@ static ornd_err_t status_byte(ornd_http_reader_t *r, uint8_t c)
     if (pos == 7u) {
         r->version_minor = (uint8_t)(c - '0');
     } else if (pos >= 9u) {
-        r->remaining = (uint32_t)r->remaining * 10u + (uint32_t)(c - '0'); /* the status */
+        r->value_len = (uint16_t)(r->value_len * 10u + (unsigned)(c - '0')); /* the status */
     }
     return ORND_OK;
 }
 
+/* The status line is read: its code was taken in value_len (no value is
+ * kept before the first field). */
 static void status_line_end(ornd_http_reader_t *r)
 {
-    r->status = (int)r->remaining;
-    r->remaining = 0;
+    r->status = r->value_len;
+    r->value_len = 0;
     r->state = S_LINE;
     r->kind = K_SKIP; /* folded lines before the first field: consumed */
 }
