@@ -3,6 +3,7 @@
 #define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/client.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "client_internal.h"
@@ -44,17 +45,14 @@ static bool platform_complete(const ornd_platform_t *p)
 }
 
 /* Copy the NUL-terminated `src` (NULL: "") of up to `cap` bytes to `dst`,
- * without its NUL (dst is zeroed), and its length to *len. An empty one is
- * `if_empty` (ORND_OK where it may be). */
+ * without its NUL, and its length to *len. An empty one is `if_empty`
+ * (ORND_OK where it may be) and needs no copy: dst and *len are zeroed. */
 static ornd_err_t copy_text(void *dst, size_t cap, size_t *len, const char *src,
                             ornd_err_t if_empty)
 {
-    if (src == NULL) {
-        src = "";
-    }
-    size_t n = strnlen(src, cap + 1u);
-    if (n == 0u && if_empty != ORND_OK) {
-        return if_empty;
+    size_t n = src != NULL ? strnlen(src, cap + 1u) : 0u;
+    if (n == 0u) {
+        return if_empty; /* dst and *len stay zero */
     }
     if (n > cap) {
         return ORND_ERR_CONFIG_TOO_LONG;
@@ -137,11 +135,11 @@ static bool token_fresh(const ornd_client_t *c)
     return age < c->usable_ms;
 }
 
+/* usable_ms is read only while have_token is set: keep_token() sets both */
 static void drop_token(ornd_client_t *c)
 {
     ornd_wipe(&c->token, sizeof c->token);
     c->have_token = false;
-    c->usable_ms = 0;
 }
 
 static void keep_token(ornd_client_t *c, uint32_t fetched_at)
@@ -193,13 +191,15 @@ static void note_request(ornd_client_t *c, uint32_t now)
 
 /* After a failure: base << (failures - 1), capped, less a random part of up
  * to half of it; or the server's Retry-After when that is longer. */
-ORND_NOINLINE static void hold_after_failure(ornd_client_t *c, uint32_t now)
+static void hold_after_failure(ornd_client_t *c, uint32_t now)
 {
-    if (c->failures < UINT8_MAX) {
-        c->failures++;
+    /* k: the failures before this one (the count stops at 255, where any
+     * k gives MAX) */
+    const unsigned k = c->failures;
+    if (k < UINT8_MAX) {
+        c->failures = (uint8_t)(k + 1u);
     }
     /* BASE << k <= MAX exactly when BASE <= MAX >> k: no 32-bit overflow */
-    const unsigned k = c->failures - 1u;
     uint32_t backoff = ORND_CONFIG_BACKOFF_MAX_MS;
     if (k < 20u && ORND_CONFIG_BACKOFF_BASE_MS <= (ORND_CONFIG_BACKOFF_MAX_MS >> k)) {
         backoff = (uint32_t)ORND_CONFIG_BACKOFF_BASE_MS << k;
@@ -254,7 +254,7 @@ ORND_NOINLINE static ornd_err_t write_request(ornd_client_t *c)
 static ornd_err_t send_request(ornd_client_t *c)
 {
     while (c->request_sent < c->request_len) {
-        size_t n = 0;
+        size_t n; /* set by ornd_tls_write() */
         ornd_err_t rc =
             ornd_tls_write(&c->tls, (const uint8_t *)c->scratch.request + c->request_sent,
                            c->request_len - c->request_sent, &n);
@@ -275,7 +275,7 @@ static ornd_err_t read_answer(ornd_client_t *c)
     uint8_t *rx = c->scratch.answer.rx;
     ornd_err_t rc = ORND_OK;
     while (rc == ORND_OK && !ornd_oauth_complete(p)) {
-        size_t n = 0;
+        size_t n; /* set by ornd_tls_read() */
         ornd_err_t got = ornd_tls_read(&c->tls, rx, sizeof c->scratch.answer.rx, &n);
         if (got == ORND_ERR_WOULD_BLOCK) {
             return got;
@@ -300,7 +300,8 @@ ORND_NOINLINE static ornd_err_t fetch_end(ornd_client_t *c, ornd_err_t rc)
     ornd_wipe(&c->scratch, sizeof c->scratch);
     c->fetch_state = FETCH_IDLE;
     if (rc != ORND_OK) {
-        drop_token(c);
+        /* what the answer left there; there is no token since fetch_begin() */
+        ornd_wipe(&c->token, sizeof c->token);
         hold_after_failure(c, now(c));
         return rc;
     }
@@ -309,6 +310,10 @@ ORND_NOINLINE static ornd_err_t fetch_end(ornd_client_t *c, ornd_err_t rc)
     keep_token(c, c->fetch_started);
     return ORND_OK;
 }
+
+_Static_assert(offsetof(ornd_client_t, server) ==
+                   offsetof(ornd_client_t, token) + sizeof(ornd_token_t),
+               "fetch_begin() clears the token and the server's error at once");
 
 /* Begin a fetch, if the request hygiene allows one now (else nothing is
  * sent or counted): the request counted, the old token dropped, the
@@ -328,8 +333,9 @@ static ornd_err_t fetch_begin(ornd_client_t *c, bool nonblocking)
         return rc;
     }
     note_request(c, start);
-    drop_token(c);
-    memset(&c->server, 0, sizeof c->server);
+    /* the old token and the last answer's error, next to each other */
+    ornd_wipe(&c->token, sizeof c->token + sizeof c->server);
+    c->have_token = false;
     c->fetch_started = start;
     c->fetch_deadline = start + FETCH_STEPS * c->timeout_ms;
     c->fetch_state = FETCH_HANDSHAKE;
@@ -345,21 +351,28 @@ static ornd_err_t fetch_step(ornd_client_t *c, bool nonblocking)
         return ORND_ERR_TIMEOUT;
     }
     ornd_err_t rc = ORND_OK;
-    if (c->fetch_state == FETCH_HANDSHAKE) {
+    switch (c->fetch_state) {
+    case FETCH_HANDSHAKE:
         rc = ornd_tls_handshake(&c->tls);
-        if (rc == ORND_OK) {
-            rc = write_request(c);
-            c->fetch_state = FETCH_SEND;
+        if (rc != ORND_OK) {
+            break;
         }
-    }
-    if (rc == ORND_OK && c->fetch_state == FETCH_SEND) {
+        rc = write_request(c);
+        c->fetch_state = FETCH_SEND;
+        if (rc != ORND_OK) {
+            break;
+        }
+        /* fall through */
+    case FETCH_SEND:
         rc = send_request(c);
-        if (rc == ORND_OK) {
-            c->fetch_state = FETCH_READ;
+        if (rc != ORND_OK) {
+            break;
         }
-    }
-    if (rc == ORND_OK && c->fetch_state == FETCH_READ) {
+        c->fetch_state = FETCH_READ;
+        /* fall through */
+    default: /* FETCH_READ */
         rc = read_answer(c);
+        break;
     }
     return rc;
 }
@@ -392,7 +405,7 @@ static ornd_err_t fetch(ornd_client_t *c, bool nonblocking)
 /* The token, fetched if need be, under the platform's lock when it has one:
  * tasks that wait meanwhile find the fresh token and send nothing. */
 static ornd_err_t token_locked(ornd_client_t *c, char *copy, size_t cap, size_t *len,
-                               const char **shared, bool nonblocking)
+                               bool nonblocking)
 {
     const ornd_platform_t *pf = c->platform;
     if (pf->lock != NULL) {
@@ -406,9 +419,6 @@ static ornd_err_t token_locked(ornd_client_t *c, char *copy, size_t cap, size_t 
             } else {
                 memcpy(copy, c->token.value, c->token.len + 1u);
             }
-        }
-        if (shared != NULL) {
-            *shared = c->token.value;
         }
         if (len != NULL) {
             *len = c->token.len;
@@ -425,8 +435,10 @@ ornd_err_t ornd_token(ornd_client_t *c, const char **token, size_t *len)
     if (!ready(c) || token == NULL) {
         return ready(c) ? ORND_ERR_ARG : ORND_ERR_STATE;
     }
-    *token = NULL;
-    return token_locked(c, NULL, 0, len, token, false);
+    ornd_err_t rc = token_locked(c, NULL, 0, len, false);
+    /* the token's place does not move: only what it holds is locked */
+    *token = rc == ORND_OK ? c->token.value : NULL;
+    return rc;
 }
 
 ornd_err_t ornd_token_copy(ornd_client_t *c, char *buf, size_t cap, size_t *len)
@@ -434,7 +446,7 @@ ornd_err_t ornd_token_copy(ornd_client_t *c, char *buf, size_t cap, size_t *len)
     if (!ready(c) || buf == NULL) {
         return ready(c) ? ORND_ERR_ARG : ORND_ERR_STATE;
     }
-    return token_locked(c, buf, cap, len, NULL, false);
+    return token_locked(c, buf, cap, len, false);
 }
 
 ornd_err_t ornd_token_poll(ornd_client_t *c)
@@ -442,7 +454,7 @@ ornd_err_t ornd_token_poll(ornd_client_t *c)
     if (!ready(c)) {
         return ORND_ERR_STATE;
     }
-    return token_locked(c, NULL, 0, NULL, NULL, true);
+    return token_locked(c, NULL, 0, NULL, true);
 }
 
 uint32_t ornd_token_wait_ms(const ornd_client_t *c)
@@ -461,7 +473,7 @@ ornd_err_t ornd_auth_header(ornd_client_t *c, char *buf, size_t cap, size_t *len
         return ORND_ERR_BUF_TOO_SMALL;
     }
     size_t token_len = 0;
-    ornd_err_t rc = token_locked(c, buf + plen, cap - plen, &token_len, NULL, false);
+    ornd_err_t rc = token_locked(c, buf + plen, cap - plen, &token_len, false);
     if (rc != ORND_OK) {
         return rc;
     }

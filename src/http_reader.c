@@ -18,8 +18,9 @@
  *
  * No 64-bit division: Content-Length and chunk sizes are checked for
  * overflow with comparisons and shifts only (no libgcc helper on 32-bit
- * targets). No C library call but the word loads (memcpy of one word,
- * compiled to a load): a call per field would cost more than its bytes.
+ * targets). No C library call in the byte loops: a call per field would
+ * cost more than its bytes. The head's runs are taken a byte at a time:
+ * its values are short, and a word at a time saved little on them.
  */
 #define ORND_ALLOW_PRIVATE_ACCESS
 #include "ornd/core/http_reader.h"
@@ -40,7 +41,9 @@ enum {
     S_OWS,        /* whitespace before a value */
     S_VALUE,      /* field value, or the reason phrase (status still 0) */
     S_CR,         /* after a CR (LF must follow), or at a bare LF */
-    S_CHUNK_SIZE, /* chunk-size line: hex digits, `pos` says how far */
+    S_CHUNK_SIZE, /* start of a chunk-size line */
+    S_CHUNK_HEX,  /* in its hex digits */
+    S_CHUNK_BWS,  /* whitespace after them: ';' must follow */
     S_CHUNK_EXT,  /* chunk extensions: checked, skipped */
     S_CHUNK_END,  /* the CRLF after chunk data */
     S_BODY_LEN,   /* `remaining` bytes of a Content-Length body */
@@ -68,9 +71,6 @@ enum {
 };
 #define NAMED_MAX (0xFFu - K_NAMED)
 
-/* Chunk-size line progress in `pos`. */
-enum { CS_START, CS_DIGITS, CS_BWS };
-
 /* ---- Character classes ------------------------------------------------- */
 
 static bool is_tchar(uint8_t c)
@@ -90,43 +90,10 @@ static bool is_ows(char c)
     return c == ' ' || c == '\t';
 }
 
-/* The controls (< 0x20, HTAB included) and DEL among the bytes of the word
- * at p, as the top bit of each such byte: a word at a time, one load (bytes
- * from 0x80 pass). Such a byte is never missed; a borrow may also flag bytes
- * above it, never below, so the lowest flag is the first such byte. */
-typedef size_t word_t;
-#define WORD_ONES ((word_t)-1 / 0xFFu)
-
-static word_t word_controls(const uint8_t *p)
-{
-    word_t w;
-    memcpy(&w, p, sizeof w);
-    const word_t del = w ^ (WORD_ONES * 0x7Fu);
-    return (((w - WORD_ONES * 0x20u) & ~w) | ((del - WORD_ONES) & ~del)) & (WORD_ONES * 0x80u);
-}
-
 /* Length of the run of text bytes at p[0..n). */
 static size_t text_run(const uint8_t *p, size_t n)
 {
     size_t i = 0;
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    while (n - i >= sizeof(word_t)) {
-        const word_t bad = word_controls(p + i);
-        if (bad == 0u) {
-            i += sizeof(word_t);
-            continue;
-        }
-#if SIZE_MAX > 0xFFFFFFFFu
-        i += (size_t)__builtin_ctzll((unsigned long long)bad) / 8u; /* the first one */
-#else
-        i += (size_t)__builtin_ctz((unsigned)bad) / 8u; /* the first one; no libgcc call */
-#endif
-        if (p[i] != '\t') {
-            return i;
-        }
-        i++;
-    }
-#endif
     while (i < n && is_text(p[i])) {
         i++;
     }
@@ -172,22 +139,24 @@ ORND_NOINLINE static ornd_err_t field_list(ornd_http_reader_t *r, uint8_t kind, 
     bool any = false;
     size_t i = 0;
     do {
-        while (i < n && is_ows(v[i])) {
-            i++;
+        /* the element: from its first to its last byte that is not OWS */
+        size_t start = i;
+        size_t end = i;
+        for (; i < n && v[i] != ','; i++) {
+            if (!is_ows(v[i])) {
+                start = end == start ? i : start;
+                end = i + 1u;
+            }
         }
-        const char *e = v + i;
-        while (i < n && v[i] != ',') {
-            i++;
-        }
-        size_t len = (size_t)(v + i - e);
-        while (len > 0 && is_ows(e[len - 1u])) {
-            len--;
-        }
+        const char *e = v + start;
+        const size_t len = end - start;
         i++; /* and the ',' */
         if (kind == K_CONN) {
-            r->flags |= ornd_ascii_ieq(e, len, "close")        ? F_CLOSE
-                        : ornd_ascii_ieq(e, len, "keep-alive") ? F_KEEP_ALIVE
-                                                               : 0u;
+            /* keep-alive matters for HTTP/1.0 only */
+            r->flags |= ornd_ascii_ieq(e, len, "close") ? F_CLOSE
+                        : r->version_minor == 0u && ornd_ascii_ieq(e, len, "keep-alive")
+                            ? F_KEEP_ALIVE
+                            : 0u;
         } else if (kind == K_TE) {
             if (len == 0) {
                 continue;
@@ -356,11 +325,11 @@ static ornd_err_t section_end(ornd_http_reader_t *r)
         r->state = S_DONE;
     } else if (r->chunked) {
         r->state = S_CHUNK_SIZE;
-        r->pos = CS_START;
-        r->head_bytes = 0;
+        r->value_len = 0; /* counts the chunk-size line's bytes */
     } else if (!r->has_content_length) {
         r->state = S_BODY_CLOSE;
-        r->remaining = r->cfg.body_max; /* no body byte was taken yet */
+        /* what the limit leaves (no body byte was taken yet), or no end */
+        r->remaining = r->cfg.body_max != 0u ? r->cfg.body_max : UINT64_MAX;
         close = true;
     } else {
         r->remaining = r->content_length;
@@ -389,15 +358,17 @@ static ornd_err_t status_byte(ornd_http_reader_t *r, uint8_t c)
     if (pos == 7u) {
         r->version_minor = (uint8_t)(c - '0');
     } else if (pos >= 9u) {
-        r->remaining = (uint32_t)r->remaining * 10u + (uint32_t)(c - '0'); /* the status */
+        r->value_len = (uint16_t)(r->value_len * 10u + (unsigned)(c - '0')); /* the status */
     }
     return ORND_OK;
 }
 
+/* The status line is read: its code was taken in value_len (no value is
+ * kept before the first field). */
 static void status_line_end(ornd_http_reader_t *r)
 {
-    r->status = (int)r->remaining;
-    r->remaining = 0;
+    r->status = r->value_len;
+    r->value_len = 0;
     r->state = S_LINE;
     r->kind = K_SKIP; /* folded lines before the first field: consumed */
 }
@@ -593,7 +564,7 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
         }
     }
     if (is_head_state(r->state)) {
-        r->head_bytes += (uint32_t)i; /* else unused, or a chunk-size line's count began */
+        r->head_bytes += (uint32_t)i; /* else unused until the trailers */
     }
     r->err = rc;
     return i;
@@ -604,12 +575,11 @@ ORND_NOINLINE static size_t head_take(ornd_http_reader_t *r, const uint8_t *p, s
 /* The chunk-size line ended: the next one (after the data) starts afresh. */
 static ornd_err_t chunk_line_end(ornd_http_reader_t *r)
 {
-    r->pos = CS_START;
-    r->head_bytes = 0;
+    r->value_len = 0; /* the next chunk-size line's count */
     if (r->remaining == 0u) {
         /* last chunk: the trailer section gets limits of its own */
-        r->state = S_LINE;
-        r->kind = K_NONE;
+        r->head_bytes = 0;
+        r->state = S_LINE; /* `kind` is K_NONE since the blank line */
         r->flags |= F_TRAILER;
         r->field_count = 0;
         return ORND_OK;
@@ -625,13 +595,14 @@ static ornd_err_t chunk_line_end(ornd_http_reader_t *r)
  * after chunk data. */
 ORND_NOINLINE static ornd_err_t chunk_byte(ornd_http_reader_t *r, uint8_t c)
 {
+    const uint8_t s = r->state;
     if (c == '\n') {
         r->flags &= (uint8_t)~F_CR;
-        if (r->state == S_CHUNK_END) {
+        if (s == S_CHUNK_END) {
             r->state = S_CHUNK_SIZE;
             return ORND_OK;
         }
-        return r->pos == CS_START ? ORND_ERR_HTTP_CHUNK : chunk_line_end(r);
+        return s == S_CHUNK_SIZE ? ORND_ERR_HTTP_CHUNK : chunk_line_end(r);
     }
     if ((r->flags & F_CR) != 0u) {
         return ORND_ERR_HTTP_CHUNK; /* a CR not followed by LF */
@@ -640,25 +611,26 @@ ORND_NOINLINE static ornd_err_t chunk_byte(ornd_http_reader_t *r, uint8_t c)
         r->flags |= F_CR;
         return ORND_OK;
     }
-    if (r->state == S_CHUNK_END) {
+    if (s == S_CHUNK_END) {
         return ORND_ERR_HTTP_CHUNK; /* more data than the chunk size said */
     }
-    if (++r->head_bytes > ORND_CONFIG_HTTP_FIELD_MAX) {
+    if (r->value_len == ORND_CONFIG_HTTP_FIELD_MAX) {
         return ORND_ERR_HTTP_LINE_TOO_LONG; /* line ends not counted */
     }
-    if (r->state == S_CHUNK_EXT) {
+    r->value_len++;
+    if (s == S_CHUNK_EXT) {
         return is_text(c) ? ORND_OK : ORND_ERR_HTTP_CHUNK;
     }
     const int h = ornd_ascii_hex(c);
-    if (h >= 0 && r->pos != CS_BWS) {
+    if (h >= 0 && s != S_CHUNK_BWS) {
         if (r->remaining > (UINT64_MAX >> 4)) {
             return ORND_ERR_HTTP_CHUNK;
         }
-        r->remaining = (r->remaining << 4) | (uint64_t)h;
-        r->pos = CS_DIGITS;
+        r->remaining = (r->remaining << 4) | (unsigned)h;
+        r->state = S_CHUNK_HEX;
         return ORND_OK;
     }
-    if (r->pos == CS_START) {
+    if (s == S_CHUNK_SIZE) {
         return ORND_ERR_HTTP_CHUNK;
     }
     if (c == ';') {
@@ -668,21 +640,21 @@ ORND_NOINLINE static ornd_err_t chunk_byte(ornd_http_reader_t *r, uint8_t c)
     if (!is_ows((char)c)) {
         return ORND_ERR_HTTP_CHUNK;
     }
-    r->pos = CS_BWS;
+    r->state = S_CHUNK_BWS;
     return ORND_OK;
 }
 
 /* ---- Body ----------------------------------------------------------------- */
 
 /* Pass on as many body bytes as the framing allows, in one run: up to
- * `remaining`, which for a close-delimited body with a cfg.body_max is
- * what the limit leaves (bytes up to it are delivered before the body is
- * refused). */
+ * `remaining`, which for a close-delimited body is what cfg.body_max leaves
+ * (bytes up to it are delivered before the body is refused), or 2^64-1
+ * without a limit (never reached). */
 static size_t body_take(ornd_http_reader_t *r, const uint8_t *p, size_t n)
 {
     size_t k = n;
     ornd_err_t verdict = ORND_OK;
-    if ((r->state != S_BODY_CLOSE || r->cfg.body_max != 0u) && r->remaining < k) {
+    if (r->remaining < k) {
         k = (size_t)r->remaining;
         if (r->state == S_BODY_CLOSE) {
             verdict = ORND_ERR_HTTP_BODY_TOO_LARGE; /* after the bytes up to the limit */
@@ -696,7 +668,7 @@ static size_t body_take(ornd_http_reader_t *r, const uint8_t *p, size_t n)
         }
     }
     r->body_received += k;
-    r->remaining -= k; /* not used by a close-delimited body without a limit */
+    r->remaining -= k;
     if (r->state != S_BODY_CLOSE && r->remaining == 0u) {
         r->state = r->state == S_BODY_LEN ? S_DONE : S_CHUNK_END;
     }

@@ -108,7 +108,7 @@ typedef struct {
     uint64_t content_length; /* public */
     uint64_t remaining;      /* private: of Content-Length or of the current chunk */
     uint32_t retry_after_s;  /* public: Retry-After in seconds, if has_retry_after */
-    uint16_t value_len;      /* private: bytes in `value` */
+    uint16_t value_len;      /* private: of `value`; or the status, the chunk line so far */
     uint8_t version_minor;   /* public: HTTP/1.<minor> */
     bool chunked;            /* public: Transfer-Encoding: chunked */
     bool has_content_length; /* public: and it frames the body */
