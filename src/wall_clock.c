@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The wall clock before a connection (refuse, or go on without dates when
  * the INSECURE opt-in says so), and the calendar of certificate dates. */
+#define ORND_ALLOW_PRIVATE_ACCESS
 #include "wall_clock.h"
 
 #include "ornd/config.h"
@@ -23,7 +24,8 @@ ornd_err_t ornd__connection_time(const ornd_platform_t *p, bool accept_unknown, 
     if (!known && !accept_unknown) {
         return ORND_ERR_TIME_UNKNOWN; /* certificate dates could not be checked */
     }
-    ornd_tls_set_time(t, known ? &now : NULL);
+    t->time_known = known; /* as ornd_tls_set_time(t, known ? &now : NULL) */
+    t->unix_time = now;
     return ORND_OK;
 }
 
@@ -46,7 +48,7 @@ void ornd__utc_from_unix(int64_t t, struct tm *out)
         t = t < 0 ? 0 : ((int64_t)1 << SECONDS_BITS) - 1;
     }
     const uint32_t days = (uint32_t)(t >> 7) / 675u;
-    uint32_t secs = (uint32_t)t - days * 86400u; /* 0..86399: modulo 2^32 is exact */
+    const uint32_t secs = (uint32_t)t - days * 86400u; /* 0..86399: modulo 2^32 is exact */
     /* Counted in quarter days (4 * days + 3), a century is 146097 of them
      * (400 years are 146097 days) and a year 1461. 2939745 / 2^32 is
      * 1 / 1461 closely enough that the high half of the product with the
@@ -73,8 +75,9 @@ void ornd__utc_from_unix(int64_t t, struct tm *out)
     out->tm_mday = (int)((n3 & 0xffffu) / 2141u + 1u);
     out->tm_yday = (int)(jan_feb ? doy - 306u : doy + 59u + (leap ? 1u : 0u));
     out->tm_wday = (int)((days + 4u) % 7u); /* 1970-01-01 was a Thursday */
-    out->tm_hour = (int)(secs / 3600u);
-    secs %= 3600u;
-    out->tm_min = (int)(secs / 60u);
-    out->tm_sec = (int)(secs % 60u);
+    /* the minutes of the day once: the seconds, hours and minutes from them */
+    const uint32_t mins = secs / 60u;
+    out->tm_sec = (int)(secs - mins * 60u);
+    out->tm_hour = (int)(mins / 60u);
+    out->tm_min = (int)(mins % 60u);
 }
