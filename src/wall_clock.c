@@ -24,7 +24,9 @@ ornd_err_t ornd__connection_time(const ornd_platform_t *p, bool accept_unknown, 
     if (!known && !accept_unknown) {
         return ORND_ERR_TIME_UNKNOWN; /* certificate dates could not be checked */
     }
-    t->time_known = known; /* as ornd_tls_set_time(t, known ? &now : NULL) */
+    /* what ornd_tls_set_time(t, known ? &now : NULL) gives, stored here:
+     * the two fields both TLS layers read (unix_time only while known) */
+    t->time_known = known;
     t->unix_time = now;
     return ORND_OK;
 }

@@ -20,7 +20,7 @@ bool ornd__wall_clock(const ornd_platform_t *p, int64_t *now);
 
 /*
  * Before a connection is opened: read the platform's wall clock and give
- * the connection its time (ornd_tls_set_time()). A time that is unknown
+ * the connection its time (as ornd_tls_set_time() does). A time that is unknown
  * (ornd__wall_clock()) refuses the connection with ORND_ERR_TIME_UNKNOWN,
  * unless `accept_unknown` (the INSECURE opt-in), in which case the
  * connection goes without date checks. Sends nothing.
