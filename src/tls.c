@@ -308,11 +308,13 @@ ornd_err_t ornd_tls_conf_init(ornd_tls_conf_t *cf, const uint8_t *ca, size_t ca_
         mbedtls_x509_crt_init(&m->ca);
         mbedtls_ssl_config_init(&m->conf);
         cf->ready = true;
-        /* > 0: that many certificates of a PEM bundle could not be parsed
-         * (the others were): refused whole, never trusted short */
+        /* 0: every certificate parsed, and at least one (mbedTLS says
+         * "unknown format" for none); > 0: that many certificates of a PEM
+         * bundle could not be parsed (the others were): refused whole,
+         * never trusted short */
         mbed = mbedtls_x509_crt_parse(&m->ca, ca, ca_len);
         rc = ORND_ERR_CONFIG_CA;
-        if (mbed == 0 && m->ca.raw.len != 0) {
+        if (mbed == 0) {
             mbed = configure(&m->conf, &m->ca);
             if (mbed == 0) {
                 return ORND_OK;

@@ -19,15 +19,14 @@ bool ornd__wall_clock(const ornd_platform_t *p, int64_t *now)
 
 ornd_err_t ornd__connection_time(const ornd_platform_t *p, bool accept_unknown, ornd_tls_t *t)
 {
-    int64_t now;
-    const bool known = ornd__wall_clock(p, &now);
-    if (!known && !accept_unknown) {
+    /* The clock's reading as ornd_tls_set_time() gives it (NULL for
+     * unknown), stored here: the two fields both TLS layers read, the
+     * seconds 0 while unknown. A refused connection is not opened, and the
+     * next one reads the clock again before it is. */
+    t->time_known = ornd__wall_clock(p, &t->unix_time);
+    if (!t->time_known && !accept_unknown) {
         return ORND_ERR_TIME_UNKNOWN; /* certificate dates could not be checked */
     }
-    /* what ornd_tls_set_time(t, known ? &now : NULL) gives, stored here:
-     * the two fields both TLS layers read (unix_time only while known) */
-    t->time_known = known;
-    t->unix_time = now;
     return ORND_OK;
 }
 
