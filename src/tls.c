@@ -92,24 +92,22 @@ static mbedtls_ssl_context *SSL(ornd_tls_t *t)
 
 /* ---- I/O callbacks: mbedTLS to the transport ------------------------------ */
 
-/* mbedTLS takes int counts; a transport call moves at most this much. */
-#define BIO_MAX ((size_t)INT32_MAX)
-
 /* One transport call for mbedTLS: receive into `in`, or (`in` NULL) send
  * from `out`. The count moved; 0 for the end of the stream (receiving);
  * mbedTLS's "later" when a step that must not wait finds the transport not
  * ready; else a failure, the transport's error kept for map_error (the
- * step's time used up is ORND_ERR_TIMEOUT). */
-static int bio_call(ornd_tls_t *t, unsigned char *in, const unsigned char *out, size_t len)
+ * step's time used up is ORND_ERR_TIMEOUT). mbedTLS asks for at most one
+ * record buffer (MBEDTLS_SSL_IN/OUT_BUFFER_LEN), so `len`, and a count of at
+ * most `len`, fits its int. */
+static int bio_call(ornd_tls_t *t, unsigned char *in, size_t len, const unsigned char *out)
 {
     const ornd_transport_t *tr = t->transport;
-    const size_t ask = len < BIO_MAX ? len : BIO_MAX;
     uint32_t wait;
     size_t moved = 0;
     ornd_err_t rc = ORND_ERR_TIMEOUT;
     if (ornd_tls_may_call(t, &wait)) {
-        rc = in != NULL ? tr->recv(tr->ctx, in, ask, wait, &moved)
-                        : tr->send(tr->ctx, out, ask, wait, &moved);
+        rc = in != NULL ? tr->recv(tr->ctx, in, len, wait, &moved)
+                        : tr->send(tr->ctx, out, len, wait, &moved);
     }
     if (rc == ORND_OK && moved > 0 && moved <= len) {
         return (int)moved;
@@ -120,19 +118,19 @@ static int bio_call(ornd_tls_t *t, unsigned char *in, const unsigned char *out, 
     if (rc == ORND_ERR_CLOSED && in != NULL) {
         return 0; /* mbedTLS's "end of stream" */
     }
-    t->net_err = rc < 0 && rc != ORND_ERR_WOULD_BLOCK ? rc : ORND_ERR_NET;
+    t->net_err = rc < 0 && rc != ORND_ERR_WOULD_BLOCK ? rc : ORND_ERR_NET; /* never ORND_OK */
     return in != NULL ? MBEDTLS_ERR_NET_RECV_FAILED : MBEDTLS_ERR_NET_SEND_FAILED;
 }
 
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
-    return bio_call(ctx, NULL, buf, len);
+    return bio_call(ctx, NULL, len, buf);
 }
 
 static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
 {
     (void)timeout; /* the step timeout and deadline are ours */
-    return bio_call(ctx, buf, NULL, len);
+    return bio_call(ctx, buf, len, NULL);
 }
 
 static bool want_io(int mbed)
@@ -171,11 +169,12 @@ static bool is_alloc_error(int mbed)
 }
 
 /* Turn an mbedTLS error into the library's, preferring what the transport
- * said. */
+ * said: mbedTLS's send and receive failures are bio_call's, which kept the
+ * transport's error (never ORND_OK) in net_err before returning them. */
 static ornd_err_t map_error(ornd_tls_t *t, int mbed)
 {
     if (mbed == MBEDTLS_ERR_NET_SEND_FAILED || mbed == MBEDTLS_ERR_NET_RECV_FAILED) {
-        return t->net_err < 0 ? t->net_err : ORND_ERR_NET;
+        return t->net_err;
     }
     if (mbed == MBEDTLS_ERR_SSL_CONN_EOF) {
         return ORND_ERR_CLOSED;
@@ -256,10 +255,13 @@ static int verify_cert(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *fl
     return 0;
 }
 
+/* unix_time is read only while time_known (check_dates). */
 void ornd_tls_set_time(ornd_tls_t *t, const int64_t *unix_time)
 {
     t->time_known = unix_time != NULL;
-    t->unix_time = unix_time != NULL ? *unix_time : 0;
+    if (unix_time != NULL) {
+        t->unix_time = *unix_time;
+    }
 }
 
 /* ---- configuration, shared by connections --------------------------- */
@@ -293,34 +295,35 @@ static int configure(mbedtls_ssl_config *conf, mbedtls_x509_crt *ca)
 
 ornd_err_t ornd_tls_conf_init(ornd_tls_conf_t *cf, const uint8_t *ca, size_t ca_len)
 {
-    memset(cf, 0, sizeof *cf);
+    cf->ready = false; /* until the mbedTLS objects are initialised */
     if (ca == NULL || ca_len == 0) {
         return ORND_ERR_ARG;
     }
     /* PSA is up (psa_crypto_init() does nothing when it already is); a
      * failure leaves nothing behind */
-    psa_status_t st = psa_crypto_init();
-    if (st != PSA_SUCCESS) {
-        return st == PSA_ERROR_INSUFFICIENT_MEMORY    ? ORND_ERR_NO_MEM
-               : st == PSA_ERROR_INSUFFICIENT_ENTROPY ? ORND_ERR_ENTROPY
-                                                      : ORND_ERR_TLS;
-    }
-    conf_mbed_t *m = CF(cf);
-    mbedtls_x509_crt_init(&m->ca);
-    mbedtls_ssl_config_init(&m->conf);
-    cf->ready = true;
-    /* > 0: that many certificates of a PEM bundle could not be parsed (the
-     * others were): refused whole, never trusted short */
-    int mbed = mbedtls_x509_crt_parse(&m->ca, ca, ca_len);
-    ornd_err_t rc = ORND_ERR_CONFIG_CA;
-    if (mbed == 0 && m->ca.raw.len != 0) {
-        mbed = configure(&m->conf, &m->ca);
+    int mbed = psa_crypto_init();
+    ornd_err_t rc = mbed == PSA_ERROR_INSUFFICIENT_ENTROPY ? ORND_ERR_ENTROPY : ORND_ERR_TLS;
+    if (mbed == PSA_SUCCESS) {
+        conf_mbed_t *m = CF(cf);
+        mbedtls_x509_crt_init(&m->ca);
+        mbedtls_ssl_config_init(&m->conf);
+        cf->ready = true;
+        /* 0: every certificate parsed, and at least one (mbedTLS says
+         * "unknown format" for none); > 0: that many certificates of a PEM
+         * bundle could not be parsed (the others were): refused whole,
+         * never trusted short */
+        mbed = mbedtls_x509_crt_parse(&m->ca, ca, ca_len);
+        rc = ORND_ERR_CONFIG_CA;
         if (mbed == 0) {
-            return ORND_OK;
+            mbed = configure(&m->conf, &m->ca);
+            if (mbed == 0) {
+                return ORND_OK;
+            }
+            rc = ORND_ERR_TLS;
         }
-        rc = ORND_ERR_TLS;
+        ornd_tls_conf_free(cf);
     }
-    ornd_tls_conf_free(cf);
+    /* out of memory, PSA's (psa_crypto_init()) or mbedTLS's, whatever the step */
     return is_alloc_error(mbed) ? ORND_ERR_NO_MEM : rc;
 }
 
@@ -363,10 +366,12 @@ static void keep_session(ornd_tls_t *t)
     t->has_session = mbedtls_ssl_get_session(SSL(t), &CN(t)->session) == 0;
 }
 
-/* After a failed open or handshake: nothing of it is kept (not connected,
+/* After a failed open or handshake: its error (mbedTLS's `mbed`, mapped
+ * while the context still holds it); nothing of it is kept (not connected,
  * so no close_notify). */
-static ornd_err_t abandon(ornd_tls_t *t, ornd_err_t rc)
+static ornd_err_t abandon(ornd_tls_t *t, int mbed)
 {
+    const ornd_err_t rc = map_error(t, mbed);
     forget_session(t); /* never offer a session twice to a failing peer */
     ornd_tls_close(t);
     return rc;
@@ -389,7 +394,7 @@ ornd_err_t ornd_tls_open(ornd_tls_t *t, const char *host, uint16_t port, uint32_
         forget_session(t); /* not resumable: a full handshake it is */
     }
     if (mbed != 0) {
-        return abandon(t, map_error(t, mbed));
+        return abandon(t, mbed);
     }
     mbedtls_ssl_set_verify(SSL(t), verify_cert, t);
     mbedtls_ssl_set_bio(SSL(t), t, bio_send, NULL, bio_recv_timeout);
@@ -410,7 +415,7 @@ ornd_err_t ornd_tls_handshake(ornd_tls_t *t)
         return ORND_ERR_WOULD_BLOCK;
     }
     if (rc != 0) {
-        return abandon(t, map_error(t, rc));
+        return abandon(t, rc);
     }
     t->handshaking = false;
     t->connected = true;
@@ -452,10 +457,10 @@ static ornd_err_t tls_io(ornd_tls_t *t, uint8_t *in, const uint8_t *out, size_t 
             if (t->nonblocking) {
                 return ORND_ERR_WOULD_BLOCK; /* nothing yet, or again later with the same bytes */
             }
-        } else if (in != NULL && n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
-            return ORND_ERR_CLOSED; /* a clean end: the peer said close_notify */
-        } else if (in != NULL && n == 0) {
-            return ORND_ERR_TRUNCATED; /* the transport ended without close_notify */
+        } else if (in != NULL && (n == 0 || n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)) {
+            /* the transport ended without close_notify, or a clean end: the
+             * peer said close_notify */
+            return n == 0 ? ORND_ERR_TRUNCATED : ORND_ERR_CLOSED;
         } else {
             return map_error(t, n); /* ORND_ERR_TLS for a write of nothing (0) */
         }

@@ -63,13 +63,10 @@ psa_status_t mbedtls_psa_external_get_random(mbedtls_psa_external_random_context
                                              size_t *output_length)
 {
     (void)context;
-    *output_length = 0;
     const ornd_platform_t *p = rng_platform;
-    if (p == NULL || p->entropy(p->ctx, output, output_size) != ORND_OK) {
-        return PSA_ERROR_INSUFFICIENT_ENTROPY;
-    }
-    *output_length = output_size;
-    return PSA_SUCCESS;
+    const bool drawn = p != NULL && p->entropy(p->ctx, output, output_size) == ORND_OK;
+    *output_length = drawn ? output_size : 0;
+    return drawn ? PSA_SUCCESS : PSA_ERROR_INSUFFICIENT_ENTROPY;
 }
 
 ornd_err_t ornd_tls_use_platform_rng(const ornd_platform_t *platform)

@@ -40,7 +40,6 @@ ornd_err_t ornd_tls_transport_open(ornd_tls_t *t, const char *host, uint16_t por
     ornd_tls_close(t);
     t->step_timeout_ms = timeout_ms;
     t->deadline = deadline;
-    t->net_err = ORND_OK;
     t->poll_only = false;
     t->nonblocking = nonblocking;
     /* blocking: within the step's time; polled: started without waiting */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The wall clock before a connection (refuse, or go on without dates when
  * the INSECURE opt-in says so), and the calendar of certificate dates. */
+#define ORND_ALLOW_PRIVATE_ACCESS
 #include "wall_clock.h"
 
 #include "ornd/config.h"
@@ -18,12 +19,14 @@ bool ornd__wall_clock(const ornd_platform_t *p, int64_t *now)
 
 ornd_err_t ornd__connection_time(const ornd_platform_t *p, bool accept_unknown, ornd_tls_t *t)
 {
-    int64_t now;
-    const bool known = ornd__wall_clock(p, &now);
-    if (!known && !accept_unknown) {
+    /* The clock's reading as ornd_tls_set_time() gives it (NULL for
+     * unknown), stored here: the two fields both TLS layers read, the
+     * seconds 0 while unknown. A refused connection is not opened, and the
+     * next one reads the clock again before it is. */
+    t->time_known = ornd__wall_clock(p, &t->unix_time);
+    if (!t->time_known && !accept_unknown) {
         return ORND_ERR_TIME_UNKNOWN; /* certificate dates could not be checked */
     }
-    ornd_tls_set_time(t, known ? &now : NULL);
     return ORND_OK;
 }
 
@@ -46,7 +49,7 @@ void ornd__utc_from_unix(int64_t t, struct tm *out)
         t = t < 0 ? 0 : ((int64_t)1 << SECONDS_BITS) - 1;
     }
     const uint32_t days = (uint32_t)(t >> 7) / 675u;
-    uint32_t secs = (uint32_t)t - days * 86400u; /* 0..86399: modulo 2^32 is exact */
+    const uint32_t secs = (uint32_t)t - days * 86400u; /* 0..86399: modulo 2^32 is exact */
     /* Counted in quarter days (4 * days + 3), a century is 146097 of them
      * (400 years are 146097 days) and a year 1461. 2939745 / 2^32 is
      * 1 / 1461 closely enough that the high half of the product with the
@@ -63,18 +66,12 @@ void ornd__utc_from_unix(int64_t t, struct tm *out)
     const uint32_t n3 = 2141u * doy + 132377u;
     const uint32_t mon = n3 >> 16;
     const bool jan_feb = mon > 11u;
-    /* Years that divide by 4 are leap years, those that divide by 100 (the
-     * year of the century 0) only when they also divide by 400 (the century
-     * divides by 4). From March on, the year's leap day is behind. */
-    const uint32_t by4 = yoc != 0u ? yoc : century;
-    const bool leap = (by4 & 3u) == 0u;
     out->tm_year = (int)(100u * century + yoc + (jan_feb ? 1u : 0u)) - 1900;
     out->tm_mon = (int)(jan_feb ? mon - 12u : mon);
     out->tm_mday = (int)((n3 & 0xffffu) / 2141u + 1u);
-    out->tm_yday = (int)(jan_feb ? doy - 306u : doy + 59u + (leap ? 1u : 0u));
-    out->tm_wday = (int)((days + 4u) % 7u); /* 1970-01-01 was a Thursday */
-    out->tm_hour = (int)(secs / 3600u);
-    secs %= 3600u;
-    out->tm_min = (int)(secs / 60u);
-    out->tm_sec = (int)(secs % 60u);
+    /* the minutes of the day once: the seconds, hours and minutes from them */
+    const uint32_t mins = secs / 60u;
+    out->tm_sec = (int)(secs - mins * 60u);
+    out->tm_hour = (int)(mins / 60u);
+    out->tm_min = (int)(mins % 60u);
 }
