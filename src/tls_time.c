@@ -70,9 +70,7 @@ mbedtls_ms_time_t mbedtls_ms_time(void)
     defined(MBEDTLS_PLATFORM_GMTIME_R_ALT)
 
 /* mbedtls_platform_gmtime_r(): UTC calendar time of *tt, for mbedTLS's
- * certificate date checks, with no C library clock or time zone: the
- * members mbedTLS reads (tm_year to tm_sec, mbedtls_x509_time_gmtime()),
- * the others 0. */
+ * certificate date checks, with no C library clock or time zone. */
 struct tm *mbedtls_platform_gmtime_r(const mbedtls_time_t *tt, struct tm *tm_buf)
 {
     memset(tm_buf, 0, sizeof *tm_buf);

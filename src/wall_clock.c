@@ -66,9 +66,16 @@ void ornd__utc_from_unix(int64_t t, struct tm *out)
     const uint32_t n3 = 2141u * doy + 132377u;
     const uint32_t mon = n3 >> 16;
     const bool jan_feb = mon > 11u;
+    /* Years that divide by 4 are leap years, those that divide by 100 (the
+     * year of the century 0) only when they also divide by 400 (the century
+     * divides by 4). From March on, the year's leap day is behind. */
+    const uint32_t by4 = yoc != 0u ? yoc : century;
+    const bool leap = (by4 & 3u) == 0u;
     out->tm_year = (int)(100u * century + yoc + (jan_feb ? 1u : 0u)) - 1900;
     out->tm_mon = (int)(jan_feb ? mon - 12u : mon);
     out->tm_mday = (int)((n3 & 0xffffu) / 2141u + 1u);
+    out->tm_yday = (int)(jan_feb ? doy - 306u : doy + 59u + (leap ? 1u : 0u));
+    out->tm_wday = (int)((days + 4u) % 7u); /* 1970-01-01 was a Thursday */
     /* the minutes of the day once: the seconds, hours and minutes from them */
     const uint32_t mins = secs / 60u;
     out->tm_sec = (int)(secs - mins * 60u);

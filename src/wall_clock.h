@@ -28,9 +28,8 @@ bool ornd__wall_clock(const ornd_platform_t *p, int64_t *now);
 ornd_err_t ornd__connection_time(const ornd_platform_t *p, bool accept_unknown, ornd_tls_t *t);
 
 /* The UTC date and time of `t` seconds since 1970-01-01 (proleptic
- * Gregorian), as gmtime_r() gives it: the members tm_year to tm_sec, those a
- * certificate date has (the others, tm_wday and tm_yday among them, are left
- * as they are: no user reads them). `t` is taken as 0 when
+ * Gregorian), as gmtime_r() gives it: the members tm_year to tm_sec, tm_wday
+ * and tm_yday (the others are left as they are). `t` is taken as 0 when
  * negative and as 2^38 - 1 (the year 10680) when larger: certificate dates
  * end at 9999. No 64-bit division. */
 void ornd__utc_from_unix(int64_t t, struct tm *out);

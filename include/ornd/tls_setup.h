@@ -35,9 +35,7 @@
  *       MBEDTLS_PLATFORM_GMTIME_R_ALT and builds the library with
  *       ORND_CONFIG_TLS_TIME_HOOK 1: the library then defines
  *       mbedtls_ms_time() (from the platform's now_ms) and
- *       mbedtls_platform_gmtime_r() (the date and time of day, which is
- *       what mbedTLS reads of it; tm_wday, tm_yday and tm_isdst are 0), in
- *       the object of this function, so
+ *       mbedtls_platform_gmtime_r(), in the object of this function, so
  *       that a firmware that calls it links them. The platform must outlive
  *       every TLS use. NULL withdraws it (mbedtls_time() then says 1970).
  *

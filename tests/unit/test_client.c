@@ -925,6 +925,8 @@ static void assert_utc_is_gmtime(int64_t t)
     assert_int_equal(u.tm_hour, tm.tm_hour);
     assert_int_equal(u.tm_min, tm.tm_min);
     assert_int_equal(u.tm_sec, tm.tm_sec);
+    assert_int_equal(u.tm_yday, tm.tm_yday);
+    assert_int_equal(u.tm_wday, tm.tm_wday);
 }
 
 static void calendar_arithmetic(void **state)
