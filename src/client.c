@@ -98,6 +98,28 @@ static ornd_err_t apply_settings(ornd_client_t *c, const ornd_settings_t *s)
     return rc;
 }
 
+/* The request, written into scratch (it holds the secret until sent). */
+ORND_NOINLINE static ornd_err_t write_request(ornd_client_t *c)
+{
+    ornd_buf_t b;
+    ornd_buf_init(&b, c->scratch.request, sizeof c->scratch.request);
+    ornd_oauth_request_t req = {
+        .host = c->host,
+        .port = c->tcp_port,
+        .path = c->path,
+        .client_id = c->client_id,
+        .client_id_len = c->client_id_len,
+        .client_secret = c->client_secret,
+        .client_secret_len = c->client_secret_len,
+        .scope = c->scope,
+        .scope_len = c->scope_len,
+    };
+    ornd_err_t rc = ornd_oauth_write_request(&b, &req);
+    c->request_len = b.len;
+    c->request_sent = 0;
+    return rc;
+}
+
 ornd_err_t ornd__client_init(ornd_client_t *c, const ornd_settings_t *s, size_t size,
                              uint32_t fingerprint)
 {
@@ -112,6 +134,11 @@ ornd_err_t ornd__client_init(ornd_client_t *c, const ornd_settings_t *s, size_t 
     }
     memset(c, 0, sizeof *c);
     ornd_err_t rc = apply_settings(c, s);
+    /* the request is the same for every fetch: one that cannot go is
+     * refused here, not at each fetch */
+    if (rc == ORND_OK && write_request(c) != ORND_OK) {
+        rc = ORND_ERR_CONFIG_TOO_LONG;
+    }
     if (rc == ORND_OK) {
         rc = conn_setup(c, s);
     }
@@ -119,6 +146,7 @@ ornd_err_t ornd__client_init(ornd_client_t *c, const ornd_settings_t *s, size_t 
         ornd_wipe(c, sizeof *c);
         return rc;
     }
+    ornd_wipe(&c->scratch, sizeof c->scratch); /* the request held the secret */
     c->magic = CLIENT_MAGIC;
     return ORND_OK;
 }
@@ -228,28 +256,6 @@ static void hold_after_failure(ornd_client_t *c, uint32_t now)
  * returns ORND_IN_PROGRESS. Either may finish a fetch the other began.
  */
 enum { FETCH_IDLE = 0, FETCH_HANDSHAKE, FETCH_SEND, FETCH_READ };
-
-/* The request, written into scratch (it holds the secret until sent). */
-ORND_NOINLINE static ornd_err_t write_request(ornd_client_t *c)
-{
-    ornd_buf_t b;
-    ornd_buf_init(&b, c->scratch.request, sizeof c->scratch.request);
-    ornd_oauth_request_t req = {
-        .host = c->host,
-        .port = c->tcp_port,
-        .path = c->path,
-        .client_id = c->client_id,
-        .client_id_len = c->client_id_len,
-        .client_secret = c->client_secret,
-        .client_secret_len = c->client_secret_len,
-        .scope = c->scope,
-        .scope_len = c->scope_len,
-    };
-    ornd_err_t rc = ornd_oauth_write_request(&b, &req);
-    c->request_len = b.len;
-    c->request_sent = 0;
-    return rc;
-}
 
 static ornd_err_t send_request(ornd_client_t *c)
 {

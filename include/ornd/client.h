@@ -149,9 +149,10 @@ typedef struct {
  * compiled with other settings (ornd/config.h) than the library.
  * Errors: ORND_ERR_ARG, ORND_ERR_PORT (a required platform or transport
  * member is NULL), ORND_ERR_ABI, ORND_ERR_STATE (already initialised:
- * release it first), ORND_ERR_CONFIG_URL, ORND_ERR_CONFIG_TOO_LONG,
- * ORND_ERR_CONFIG_CREDENTIALS, ORND_ERR_CONFIG_CA, ORND_ERR_NO_MEM,
- * ORND_ERR_ENTROPY, ORND_ERR_TLS.
+ * release it first), ORND_ERR_CONFIG_URL, ORND_ERR_CONFIG_TOO_LONG (a
+ * setting over its maximum, or settings whose token request, the same for
+ * every fetch, does not fit ORND_CONFIG_REQUEST_MAX), ORND_ERR_CONFIG_CREDENTIALS,
+ * ORND_ERR_CONFIG_CA, ORND_ERR_NO_MEM, ORND_ERR_ENTROPY, ORND_ERR_TLS.
  */
 #define ornd_client_init(c, s)                                                                     \
     ornd__client_init((c), (s), sizeof(ornd_client_t), ORND_CONFIG_FINGERPRINT)

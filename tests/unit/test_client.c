@@ -490,6 +490,45 @@ static void init_rejects_bad_settings(void **state)
 }
 
 
+/* The token request is the same for every fetch, so one that cannot fit
+ * ORND_CONFIG_REQUEST_MAX is refused by init (nothing sent, ever), and the
+ * longest that fits goes whole; init leaves no copy of it in scratch. Each
+ * '!' of the scope is "%21" in the form, 3 bytes. */
+static void request_too_long_for_its_buffer_is_refused_by_init(void **state)
+{
+    (void)state;
+    static char scope[ORND_CONFIG_SCOPE_MAX + 1];
+    ornd_client_t c;
+    ornd_settings_t s = settings();
+    s.scope = scope;
+    size_t fits = 0;
+    ornd_err_t rc = ORND_OK;
+    for (size_t n = 1; n <= ORND_CONFIG_SCOPE_MAX && rc == ORND_OK; n++) {
+        memset(scope, '!', n);
+        scope[n] = '\0';
+        rc = ornd_client_init(&c, &s);
+        if (rc == ORND_OK) {
+            fits = n;
+            assert_false(contains(&c.scratch, sizeof c.scratch, "client_id=", 10));
+            ornd_client_release(&c);
+        }
+    }
+    assert_int_equal(rc, ORND_ERR_CONFIG_TOO_LONG);
+    assert_true(fits > 0);
+    /* with the longest scope that fits, the request goes whole and fills
+     * the buffer to within one more '!' */
+    memset(scope, '!', fits);
+    scope[fits] = '\0';
+    ornd_client_release(&client);
+    assert_int_equal(ornd_client_init(&client, &s), ORND_OK);
+    const char *tok;
+    assert_int_equal(ornd_token(&client, &tok, NULL), ORND_OK);
+    size_t sent_len;
+    const char *sent = ornd_test_sent(&id, &sent_len);
+    assert_true(sent_len <= ORND_CONFIG_REQUEST_MAX && sent_len + 3u > ORND_CONFIG_REQUEST_MAX);
+    assert_memory_equal(sent + sent_len - 6u, "%21%21", 6);
+}
+
 /* ---- token request hygiene ---------------------------------------------- */
 
 #define ANSWER_500 "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n"
@@ -963,6 +1002,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(fetches_once_then_serves_cache, setup, teardown),
+        cmocka_unit_test_setup_teardown(request_too_long_for_its_buffer_is_refused_by_init, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(init_of_an_initialised_client_is_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(incomplete_port_is_refused, setup, teardown),
