@@ -71,31 +71,16 @@ typedef struct {
     sink_t body;
     sink_t fields;
     /* every callback as it came, fields and body in one count */
-    uint64_t raw;
-    size_t calls;
-    uint64_t *trace;    /* raw after each call (up to TRACE_MAX), or NULL */
-    size_t stop_at;     /* the call that fails (0: none) */
-    ornd_err_t stop_rc; /* and what it returns */
-    bool stopped;       /* it did: nothing may follow */
+    fuzz_calls_t cb;
 } outcome_t;
 
 #define TRACE_MAX (1u << 16)
 
 static void trace_call(outcome_t *o, unsigned kind, const void *p, size_t n)
 {
-    uint64_t h = (o->raw ^ kind) * 1099511628211u;
+    uint64_t h = (o->cb.raw ^ kind) * 1099511628211u;
     h = fuzz_mix(h, p, n);
-    o->raw = (h ^ n) * 1099511628211u;
-    fuzz_note_call(o->trace, TRACE_MAX, &o->calls, o->raw);
-}
-
-static ornd_err_t stop_here(outcome_t *o)
-{
-    if (o->calls == o->stop_at) {
-        o->stopped = true;
-        return o->stop_rc;
-    }
-    return ORND_OK;
+    fuzz_note_call(&o->cb, TRACE_MAX, (h ^ n) * 1099511628211u);
 }
 
 /* The fields the target asks for; inserted names are never among them. */
@@ -106,7 +91,7 @@ static const char *const wanted[] = {"www-authenticate", "content-type", "x-a", 
 static ornd_err_t on_field(void *user, size_t index, const char *value, size_t value_len)
 {
     outcome_t *o = user;
-    CHECK(!o->stopped);
+    CHECK(!o->cb.stopped);
     trace_call(o, 0x100u + (unsigned)index, value, value_len);
     CHECK(index < sizeof wanted / sizeof wanted[0]);
     for (size_t i = 0; i < value_len; i++) {
@@ -122,17 +107,17 @@ static ornd_err_t on_field(void *user, size_t index, const char *value, size_t v
     sink_add(&o->fields, &id, 1);
     sink_add(&o->fields, value, value_len);
     sink_add(&o->fields, "\n", 1);
-    return stop_here(o);
+    return fuzz_call_result(&o->cb);
 }
 
 static ornd_err_t on_body(void *user, const uint8_t *p, size_t n)
 {
     outcome_t *o = user;
-    CHECK(!o->stopped);
+    CHECK(!o->cb.stopped);
     trace_call(o, 0x200u, p, n);
     CHECK(n > 0);
     sink_add(&o->body, p, n);
-    return stop_here(o);
+    return fuzz_call_result(&o->cb);
 }
 
 /* The verdict as this target states it: 1 complete, 0 more needed, or the
@@ -189,7 +174,7 @@ static void run(const uint8_t *data, size_t len, const plan_t *p, outcome_t *o)
 {
     ornd_http_reader_t r;
     memset(o, 0, sizeof *o);
-    o->trace = p->trace;
+    o->cb.trace = p->trace;
     const ornd_http_reader_cfg_t cfg = {
         .fields = wanted,
         .field_count = sizeof wanted / sizeof wanted[0],
@@ -360,8 +345,8 @@ static void run_stopped(const uint8_t *data, size_t len, const plan_t *p, const 
     static outcome_t o;
     ornd_http_reader_t r;
     memset(&o, 0, sizeof o);
-    o.stop_at = n;
-    o.stop_rc = code;
+    o.cb.stop_at = n;
+    o.cb.stop_rc = code;
     const ornd_http_reader_cfg_t cfg = {
         .fields = wanted,
         .field_count = sizeof wanted / sizeof wanted[0],
@@ -373,20 +358,20 @@ static void run_stopped(const uint8_t *data, size_t len, const plan_t *p, const 
     };
     ornd_http_reader_init(&r, &cfg);
     uint32_t seed = (uint32_t)len;
-    for (size_t pos = 0; pos < len && !o.stopped;) {
+    for (size_t pos = 0; pos < len && !o.cb.stopped;) {
         size_t k = p->piece == 0 ? len : next_piece(p, &seed);
         k = k > len - pos ? len - pos : k;
         size_t used = (size_t)-1;
         const ornd_err_t rc = ornd_http_reader_feed(&r, data + pos, k, &used);
         CHECK(used <= k);
         /* until the call that fails, as in the uninterrupted run */
-        CHECK(rc == (o.stopped ? code : ORND_OK));
-        CHECK(o.stopped || !ornd_http_reader_complete(&r));
+        CHECK(rc == (o.cb.stopped ? code : ORND_OK));
+        CHECK(o.cb.stopped || !ornd_http_reader_complete(&r));
         pos += k;
     }
     /* the end of the connection calls nothing back: it was a feed */
-    CHECK(o.stopped);
-    CHECK(o.calls == n && n <= full->calls && o.raw == full->trace[n - 1u]);
+    CHECK(o.cb.stopped);
+    CHECK(o.cb.calls == n && n <= full->cb.calls && o.cb.raw == full->cb.trace[n - 1u]);
     /* sticky, never complete, nothing more delivered (the callbacks check) */
     CHECK(!ornd_http_reader_complete(&r));
     size_t used = 1;
@@ -448,11 +433,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_limited(&a, &c, body_max);
 
     const ornd_err_t code = stop_codes[(h >> 56) % (sizeof stop_codes / sizeof stop_codes[0])];
-    if (a.calls > 0) {
-        run_stopped(data, size, &once, &a, fuzz_pick_call(h, a.calls, TRACE_MAX), code);
+    if (a.cb.calls > 0) {
+        run_stopped(data, size, &once, &a, fuzz_pick_call(h, a.cb.calls, TRACE_MAX), code);
     }
-    if (b.calls > 0) {
-        run_stopped(data, size, &split, &b, fuzz_pick_call(h >> 24, b.calls, TRACE_MAX), code);
+    if (b.cb.calls > 0) {
+        run_stopped(data, size, &split, &b, fuzz_pick_call(h >> 24, b.cb.calls, TRACE_MAX), code);
     }
 
     plan_t once_plain = once;

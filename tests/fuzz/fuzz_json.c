@@ -81,12 +81,7 @@ typedef struct {
     bool want_key[DEPTH_MAX + 1]; /* per object level: a key comes next */
     unsigned top_values;          /* values begun at depth 0 */
     /* every call, fragment boundaries included */
-    uint64_t raw; /* hash of the calls so far */
-    size_t calls;
-    uint64_t *trace;    /* raw after each call (up to TRACE_MAX), or NULL */
-    size_t stop_at;     /* the call that fails (0: none) */
-    ornd_err_t stop_rc; /* and what it returns */
-    bool stopped;       /* it did: nothing may follow */
+    fuzz_calls_t cb;
 } stream_t;
 
 #define TRACE_MAX (1u << 16)
@@ -207,16 +202,15 @@ static void check_mark(stream_t *s, const ornd_json_event_t *ev)
 static void trace_call(stream_t *s, const ornd_json_event_t *ev)
 {
     const uint8_t tag[4] = {(uint8_t)ev->type, (uint8_t)ev->depth, ev->first, ev->last};
-    uint64_t h = fuzz_mix(s->raw, tag, sizeof tag);
+    uint64_t h = fuzz_mix(s->cb.raw, tag, sizeof tag);
     h = fuzz_mix(h, ev->data, ev->data != NULL ? ev->len : 0u);
-    s->raw = (h ^ ev->len) * 0x100000001B3ull;
-    fuzz_note_call(s->trace, TRACE_MAX, &s->calls, s->raw);
+    fuzz_note_call(&s->cb, TRACE_MAX, (h ^ ev->len) * 0x100000001B3ull);
 }
 
 static ornd_err_t on_event(void *user, const ornd_json_event_t *ev)
 {
     stream_t *s = user;
-    CHECK(!s->stopped);
+    CHECK(!s->cb.stopped);
     trace_call(s, ev);
     CHECK(ev->depth <= DEPTH_MAX);
     switch (ev->type) {
@@ -229,11 +223,7 @@ static ornd_err_t on_event(void *user, const ornd_json_event_t *ev)
         check_mark(s, ev);
         break;
     }
-    if (s->calls == s->stop_at) {
-        s->stopped = true;
-        return s->stop_rc;
-    }
-    return 0;
+    return fuzz_call_result(&s->cb);
 }
 
 /* Size of the next piece: a fixed size, or pseudo-random sizes up to a bound,
@@ -266,7 +256,7 @@ static int scan(const uint8_t *doc, size_t len, const uint8_t *sel, stream_t *s,
     uint32_t seed = sel != NULL ? *sel : 0u;
     int rc = ORND_OK;
     memset(s, 0, sizeof *s);
-    s->trace = trace;
+    s->cb.trace = trace;
     ornd_json_init(&j, on_event, s);
     for (size_t off = 0; off < len && rc == ORND_OK;) {
         size_t n = sel != NULL ? next_piece(*sel, &seed) : len;
@@ -297,10 +287,10 @@ static void scan_stopped(const uint8_t *doc, size_t len, const uint8_t *sel, con
     uint32_t seed = sel != NULL ? *sel : 0u;
     int rc = ORND_OK;
     memset(&s, 0, sizeof s);
-    s.stop_at = n;
-    s.stop_rc = code;
+    s.cb.stop_at = n;
+    s.cb.stop_rc = code;
     ornd_json_init(&j, on_event, &s);
-    for (size_t off = 0; off < len && !s.stopped;) {
+    for (size_t off = 0; off < len && !s.cb.stopped;) {
         size_t k = sel != NULL ? next_piece(*sel, &seed) : len;
         k = k < len - off ? k : len - off;
         if (sel != NULL && (*sel & 0x80u) != 0) {
@@ -308,14 +298,14 @@ static void scan_stopped(const uint8_t *doc, size_t len, const uint8_t *sel, con
         }
         rc = feed_piece(&j, doc + off, k);
         /* the same as the uninterrupted scan until the call that fails */
-        CHECK(rc == (s.stopped ? code : ORND_OK));
+        CHECK(rc == (s.cb.stopped ? code : ORND_OK));
         off += k;
     }
-    if (!s.stopped) {
+    if (!s.cb.stopped) {
         /* the last call is the end of a top-level number */
-        CHECK(ornd_json_finish(&j) == code && s.stopped);
+        CHECK(ornd_json_finish(&j) == code && s.cb.stopped);
     }
-    CHECK(s.calls == n && n <= full->calls && s.raw == trace[n - 1u]);
+    CHECK(s.cb.calls == n && n <= full->cb.calls && s.cb.raw == trace[n - 1u]);
     /* sticky, and nothing more is delivered (on_event checks) */
     CHECK(!ornd_json_done(&j));
     CHECK(ornd_json_feed(&j, doc, len) == code);
@@ -348,13 +338,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     const uint64_t h = fuzz_hash(data, size);
     const ornd_err_t code = stop_codes[(h >> 56) % (sizeof stop_codes / sizeof stop_codes[0])];
-    if (one.calls > 0) {
+    if (one.cb.calls > 0) {
         scan_stopped(data + 1, size - 1, NULL, &one, trace_one,
-                     fuzz_pick_call(h, one.calls, TRACE_MAX), code);
+                     fuzz_pick_call(h, one.cb.calls, TRACE_MAX), code);
     }
-    if (many.calls > 0) {
+    if (many.cb.calls > 0) {
         scan_stopped(data + 1, size - 1, data, &many, trace_many,
-                     fuzz_pick_call(h >> 24, many.calls, TRACE_MAX), code);
+                     fuzz_pick_call(h >> 24, many.cb.calls, TRACE_MAX), code);
     }
     return 0;
 }

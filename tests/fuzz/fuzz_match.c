@@ -74,12 +74,7 @@ typedef struct {
     char head[CAP_SIZE]; /* first bytes of the value of path 0 */
     int cap_rc;
     /* every call as it came (fragment boundaries included) */
-    uint64_t raw;
-    size_t calls;
-    uint64_t *trace;    /* raw after each call (up to TRACE_MAX), or NULL */
-    size_t stop_at;     /* the call that fails (0: none) */
-    ornd_err_t stop_rc; /* and what it returns */
-    bool stopped;       /* it did: nothing may follow */
+    fuzz_calls_t cb;
 } stream_t;
 
 static void mix(uint64_t *h, uint64_t v)
@@ -151,20 +146,11 @@ static void check_capture(stream_t *s, const ornd_match_event_t *ev)
 
 static void trace_call(stream_t *s, const ornd_match_event_t *ev)
 {
-    mix(&s->raw, (uint64_t)ev->kind << 48 | (uint64_t)ev->type << 40 | (uint64_t)ev->path << 16 |
-                     (uint64_t)ev->level << 2 | (uint64_t)ev->first << 1 | ev->last);
-    mix(&s->raw, ev->len);
-    s->raw = fuzz_mix(s->raw, ev->data, ev->data != NULL ? ev->len : 0u);
-    fuzz_note_call(s->trace, TRACE_MAX, &s->calls, s->raw);
-}
-
-static ornd_err_t stop_here(stream_t *s)
-{
-    if (s->calls == s->stop_at) {
-        s->stopped = true;
-        return s->stop_rc;
-    }
-    return 0;
+    mix(&s->cb.raw, (uint64_t)ev->kind << 48 | (uint64_t)ev->type << 40 | (uint64_t)ev->path << 16 |
+                        (uint64_t)ev->level << 2 | (uint64_t)ev->first << 1 | ev->last);
+    mix(&s->cb.raw, ev->len);
+    fuzz_note_call(&s->cb, TRACE_MAX,
+                   fuzz_mix(s->cb.raw, ev->data, ev->data != NULL ? ev->len : 0u));
 }
 
 /* A matcher's user: the stream its events go to, switched between
@@ -176,13 +162,13 @@ typedef struct {
 static ornd_err_t on_match(void *user, const ornd_match_event_t *ev)
 {
     stream_t *s = ((sink_t *)user)->s;
-    CHECK(!s->stopped);
+    CHECK(!s->cb.stopped);
     trace_call(s, ev);
     CHECK(ev->path < NPATHS);
     if (ev->kind != ORND_MATCH_VALUE) {
         CHECK(ev->level >= 1 && ev->level <= STEPS_MAX);
         stream_mark(s, (unsigned)ev->kind, ev->path, ev->level);
-        return stop_here(s);
+        return fuzz_call_result(&s->cb);
     }
     CHECK(ev->data != NULL);
     if (ev->type != ORND_MATCH_STRING && ev->type != ORND_MATCH_NUMBER) {
@@ -192,7 +178,7 @@ static ornd_err_t on_match(void *user, const ornd_match_event_t *ev)
     if (ev->path == 0) {
         check_capture(s, ev);
     }
-    return stop_here(s);
+    return fuzz_call_result(&s->cb);
 }
 
 static int feed_piece(ornd_match_t *m, const uint8_t *src, size_t n)
@@ -216,7 +202,7 @@ static size_t next_piece(uint8_t sel, uint32_t *seed)
 }
 
 /* Runs matcher m (set up with s as its user) over doc, in one piece (sel
- * NULL) or as *sel chooses. With s->stop_at set, the call that fails must be
+ * NULL) or as *sel chooses. With s->cb.stop_at set, the call that fails must be
  * the one whose feed or finish returns its error; before it all is as in
  * the uninterrupted run, so every feed returns ORND_OK. */
 static int feed_matcher(ornd_match_t *m, const uint8_t *doc, size_t len, const uint8_t *sel,
@@ -228,12 +214,12 @@ static int feed_matcher(ornd_match_t *m, const uint8_t *doc, size_t len, const u
         size_t n = sel != NULL ? next_piece(*sel, &seed) : len;
         n = n < len - off ? n : len - off;
         rc = feed_piece(m, doc + off, n);
-        CHECK(s->stop_at == 0 || rc == (s->stopped ? s->stop_rc : ORND_OK));
+        CHECK(s->cb.stop_at == 0 || rc == (s->cb.stopped ? s->cb.stop_rc : ORND_OK));
         off += n;
     }
     if (rc == ORND_OK) {
         rc = ornd_match_finish(m);
-        CHECK(s->stop_at == 0 || (s->stopped && rc == s->stop_rc));
+        CHECK(s->cb.stop_at == 0 || (s->cb.stopped && rc == s->cb.stop_rc));
     }
     if (rc != ORND_OK) {
         CHECK(ornd_match_finish(m) == rc);
@@ -265,7 +251,8 @@ static void check_reset(ornd_match_t *m, sink_t *sink, const next_doc_t *next, c
     sink->s = &again;
     ornd_match_reset(m);
     CHECK(feed_matcher(m, next->doc, next->len, sel, &again) == want_rc);
-    CHECK(again.hash == want->hash && again.raw == want->raw && again.calls == want->calls);
+    CHECK(again.hash == want->hash && again.cb.raw == want->cb.raw &&
+          again.cb.calls == want->cb.calls);
 }
 
 static int fresh_run(ornd_match_t *m, sink_t *sink, const char *const *paths, size_t np,
@@ -273,7 +260,7 @@ static int fresh_run(ornd_match_t *m, sink_t *sink, const char *const *paths, si
                      uint64_t *trace)
 {
     stream_reset(s);
-    s->trace = trace;
+    s->cb.trace = trace;
     sink->s = s;
     CHECK(ornd_match_init(m, paths, np, on_match, sink) == ORND_OK);
     return feed_matcher(m, doc, len, sel, s);
@@ -316,12 +303,12 @@ static void run_stopped(const char *const *paths, size_t np, const uint8_t *doc,
     static sink_t sink;
     static stream_t s;
     stream_reset(&s);
-    s.stop_at = n;
-    s.stop_rc = code;
+    s.cb.stop_at = n;
+    s.cb.stop_rc = code;
     sink.s = &s;
     CHECK(ornd_match_init(&m, paths, np, on_match, &sink) == ORND_OK);
     CHECK(feed_matcher(&m, doc, len, sel, &s) == code);
-    CHECK(s.calls == n && n <= full->calls && s.raw == trace[n - 1u]);
+    CHECK(s.cb.calls == n && n <= full->cb.calls && s.cb.raw == trace[n - 1u]);
     CHECK(ornd_match_feed(&m, doc, len) == code && ornd_match_finish(&m) == code);
     check_reset(&m, &sink, next, sel, full, full_rc);
 }
@@ -609,7 +596,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         static stream_t refused;
         static sink_t probe_sink = {&refused};
         stream_reset(&refused);
-        refused.stopped = true;
+        refused.cb.stopped = true;
         int rc = ornd_match_init(&probe, paths, np, on_match, &probe_sink);
         int want = ORND_OK;
         for (size_t i = 0; i < np && want == ORND_OK; i++) {
@@ -652,20 +639,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc_ref = run_reference(paths, np, doc, len, &ref);
     int rc_direct = run_on_json(paths, np, doc, len, &direct);
     CHECK(rc_one == rc_many && rc_one == rc_ref && rc_one == rc_direct);
-    CHECK(direct.raw == one.raw && direct.calls == one.calls);
+    CHECK(direct.cb.raw == one.cb.raw && direct.cb.calls == one.cb.calls);
     if (rc_one == ORND_OK) {
         CHECK(one.hash == many.hash);
         CHECK(one.hash == ref.hash);
     }
     const uint64_t h = fuzz_hash(data, size);
     const ornd_err_t code = stop_codes[(h >> 56) % (sizeof stop_codes / sizeof stop_codes[0])];
-    if (one.calls > 0) {
+    if (one.cb.calls > 0) {
         run_stopped(paths, np, doc, len, NULL, &one, rc_one, trace_one,
-                    fuzz_pick_call(h, one.calls, TRACE_MAX), code, &next);
+                    fuzz_pick_call(h, one.cb.calls, TRACE_MAX), code, &next);
     }
-    if (many.calls > 0) {
+    if (many.cb.calls > 0) {
         run_stopped(paths, np, doc, len, data, &many, rc_many, trace_many,
-                    fuzz_pick_call(h >> 24, many.calls, TRACE_MAX), code, &next);
+                    fuzz_pick_call(h >> 24, many.cb.calls, TRACE_MAX), code, &next);
     }
     return 0;
 }
