@@ -174,7 +174,7 @@ $(addprefix $(COV)/tests/,$(COV_PLAIN_TESTS)): $(COV)/tests/%: tests/unit/%.c $(
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(COV_CFLAGS) $(WARN) -Isrc -Iport/posix -Itests/unit $< $(COV_LIBS) \
 	    -lcmocka -o $@
-$(addprefix $(COV)/tests/,$(COV_TLS_TESTS)): $(COV)/tests/%: tests/tls/%.c $(COV_LIBS)
+$(addprefix $(COV)/tests/,$(COV_TLS_TESTS)): $(COV)/tests/%: tests/tls/%.c $(wildcard tests/tls/*.h) $(COV_LIBS)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(COV_CFLAGS) $(WARN) -Iport/posix $< $(COV_LIBS) -lcmocka -lpthread -o $@
 # tests/abi/: an application built with other settings than the library, and

@@ -9,10 +9,10 @@ TLSTEST_SRCS     := $(wildcard tests/tls/test_*.c)
 TLSTEST_BINS     := $(patsubst tests/tls/%.c,$(HOST)/tests/%,$(TLSTEST_SRCS))
 TLSTEST_SAN_BINS := $(patsubst tests/tls/%.c,$(SAN)/tests/%,$(TLSTEST_SRCS))
 
-$(TLSTEST_BINS): $(HOST)/tests/%: tests/tls/%.c $(HOST_LIBS) | $(HOST)/tests
+$(TLSTEST_BINS): $(HOST)/tests/%: tests/tls/%.c $(wildcard tests/tls/*.h) $(HOST_LIBS) | $(HOST)/tests
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(WARN) -Iport/posix $< $(HOST_LIBS) \
 	    -lcmocka -lpthread -o $@
-$(TLSTEST_SAN_BINS): $(SAN)/tests/%: tests/tls/%.c $(SAN)/libornd.a $(SAN)/libornd-posix.a $(LIBMBEDTLS)
+$(TLSTEST_SAN_BINS): $(SAN)/tests/%: tests/tls/%.c $(wildcard tests/tls/*.h) $(SAN)/libornd.a $(SAN)/libornd-posix.a $(LIBMBEDTLS)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) $(WARN) -Iport/posix $< \
 	    $(SAN)/libornd.a $(SAN)/libornd-posix.a $(LIBMBEDTLS) -lcmocka -lpthread -o $@

@@ -38,9 +38,9 @@
 #include "ornd/core/tls.h"
 #include "ornd/error.h"
 #include "ornd/tls_setup.h"
+#include "test_pki.h"
 #include "ornd_posix.h"
 
-#define CERTS "build/test-run/tls-unit-certs"
 #define HOST "localhost"
 
 /* ---- the peer and the shared set-up ------------------------------------------ */
@@ -76,18 +76,6 @@ static size_t ca_pem_len;
 static uint32_t now(void)
 {
     return platform.now_ms(platform.ctx);
-}
-
-static size_t read_file(const char *path, uint8_t *buf, size_t cap)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return 0;
-    }
-    size_t n = fread(buf, 1, cap - 1, f);
-    fclose(f);
-    buf[n++] = '\0'; /* PEM: the length counts the NUL */
-    return n;
 }
 
 static int start_peer(void)
@@ -134,12 +122,8 @@ static int setup_all(void **state)
 {
     (void)state;
     (void)signal(SIGPIPE, SIG_IGN);
-    if (system("sh scripts/make-test-pki.sh " CERTS) != 0) {
-        fprintf(stderr, "test_tls: cannot make the test PKI in " CERTS "\n");
-        return -1;
-    }
-    ca_pem_len = read_file(CERTS "/ca.pem", ca_pem, sizeof ca_pem);
-    if (ca_pem_len < 100 || start_peer() != 0) {
+    ca_pem_len = test_pki_ca("test_tls", ca_pem, sizeof ca_pem);
+    if (ca_pem_len == 0 || start_peer() != 0) {
         return -1;
     }
     if (ornd_posix_platform(&platform, &sys) != ORND_OK || ornd_tls_use_static_pool() != ORND_OK ||

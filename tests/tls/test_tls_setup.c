@@ -28,9 +28,9 @@
 #include "ornd/core/tls.h"
 #include "ornd/error.h"
 #include "ornd/tls_setup.h"
+#include "test_pki.h"
 #include "ornd_posix.h"
 
-#define CERTS "build/test-run/tls-unit-certs"
 
 static uint8_t ca_pem[16384];
 static size_t ca_pem_len;
@@ -58,27 +58,11 @@ static uint32_t zero_ms(void *ctx)
 
 static const ornd_platform_t pattern = {.now_ms = zero_ms, .entropy = pattern_entropy};
 
-static size_t read_file(const char *path, uint8_t *buf, size_t cap)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return 0;
-    }
-    size_t n = fread(buf, 1, cap - 1, f);
-    fclose(f);
-    buf[n++] = '\0'; /* PEM: the length counts the NUL */
-    return n;
-}
-
 static int setup_all(void **state)
 {
     (void)state;
-    if (system("sh scripts/make-test-pki.sh " CERTS " >/dev/null") != 0) {
-        fprintf(stderr, "test_tls_setup: cannot make the test PKI in " CERTS "\n");
-        return -1;
-    }
-    ca_pem_len = read_file(CERTS "/ca.pem", ca_pem, sizeof ca_pem);
-    return ca_pem_len < 100 ? -1 : 0;
+    ca_pem_len = test_pki_ca("test_tls_setup", ca_pem, sizeof ca_pem);
+    return ca_pem_len == 0 ? -1 : 0;
 }
 
 /* ---- tests, in this order ------------------------------------------------------ */
